@@ -1,0 +1,93 @@
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data.Access;
+
+/// <summary>
+/// The signed-in person as the data layer sees them: profile, role, team and whose records they may see.
+/// </summary>
+public sealed record CurrentUser(int ManagerId, string FullName, string Email, StaffRole Role, int? TeamId,
+    IReadOnlyList<int> TeamMemberIds)
+{
+    public AccessScope Scope => new(ManagerId, Role, TeamId);
+
+    public Actor Actor => new(ManagerId, FullName);
+
+    public bool SeesEverything => Scope.SeesEverything;
+
+    /// <summary>Owners whose records this person sees; null means everybody's (head, admin).</summary>
+    public IReadOnlyList<int>? VisibleOwnerIds => Role switch
+    {
+        StaffRole.Head or StaffRole.Admin => null,
+        StaffRole.TeamLead => TeamMemberIds.Contains(ManagerId) ? TeamMemberIds : [.. TeamMemberIds, ManagerId],
+        StaffRole.Manager => [ManagerId],
+        _ => [],
+    };
+
+    public bool CanSeeOwner(int ownerId) => VisibleOwnerIds is not { } ids || ids.Contains(ownerId);
+}
+
+/// <summary>Who is acting in this scope (a circuit, a request, a background job).</summary>
+public interface IUserContext
+{
+    /// <summary>The current user, or null when nobody is signed in.</summary>
+    ValueTask<CurrentUser?> FindAsync(CancellationToken ct = default);
+
+    /// <summary>The user once <see cref="FindAsync"/> has run in this scope.</summary>
+    CurrentUser? Cached { get; }
+}
+
+public static class UserContextExtensions
+{
+    /// <summary>The current user; throws <see cref="AccessDeniedException"/> for an anonymous caller.</summary>
+    public static async ValueTask<CurrentUser> RequireAsync(this IUserContext context, CancellationToken ct = default) =>
+        await context.FindAsync(ct) ?? throw new AccessDeniedException("Войдите в систему.");
+}
+
+/// <summary>The caller may not see or do this. The UI shows the access-denied panel; the API answers 403.</summary>
+public sealed class AccessDeniedException : Exception
+{
+    public AccessDeniedException() : base("Доступ запрещён.") { }
+
+    public AccessDeniedException(string message) : base(message) { }
+
+    public AccessDeniedException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>The record does not exist (or no longer exists).</summary>
+public sealed class NotFoundException : Exception
+{
+    public NotFoundException() : base("Запись не найдена.") { }
+
+    public NotFoundException(string message) : base(message) { }
+
+    public NotFoundException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// Somebody else saved the record after this user loaded it. Carries the current state so the user
+/// sees what changed and can re-apply their edit; nothing was saved.
+/// </summary>
+public sealed class ConcurrencyConflictException : Exception
+{
+    public ConcurrencyConflictException(object current, IReadOnlyList<ChangeInfo> changes)
+        : base("Запись уже изменил другой пользователь. Ваши изменения не сохранены.")
+    {
+        Current = current;
+        Changes = changes;
+    }
+
+    public ConcurrencyConflictException() : base("Запись уже изменил другой пользователь.") => Changes = [];
+
+    public ConcurrencyConflictException(string message) : base(message) => Changes = [];
+
+    public ConcurrencyConflictException(string message, Exception inner) : base(message, inner) => Changes = [];
+
+    /// <summary>The record as it is now (a DTO of the service that threw).</summary>
+    public object? Current { get; }
+
+    /// <summary>What the others changed since the user's version, from the audit trail.</summary>
+    public IReadOnlyList<ChangeInfo> Changes { get; }
+}
+
+/// <summary>One audited field change, for display.</summary>
+public sealed record ChangeInfo(DateTime At, string Who, string Field, string? OldValue, string? NewValue);

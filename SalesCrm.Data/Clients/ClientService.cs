@@ -1,0 +1,211 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Data.Deals;
+using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Common;
+
+namespace SalesCrm.Data.Clients;
+
+/// <summary>Clients: list, card, creation and edits, contacts. Record-level access on every call.</summary>
+public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time,
+    SecurityLog security)
+{
+    public async Task<PagedResult<ClientRow>> ListAsync(ClientListQuery query, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var clients = db.Clients.AsNoTracking().VisibleTo(user, db);
+        if (query.OwnerId is { } owner) clients = clients.Where(c => c.OwnerId == owner);
+        if (query.Risk is { } risk) clients = clients.Where(c => c.Risk == risk);
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            var text = query.Text.Trim().ToLowerInvariant();
+            clients = text.All(char.IsAsciiDigit)
+                ? clients.Where(c => c.Inn!.StartsWith(text))
+                : clients.Where(c => c.NameLower.Contains(text));
+        }
+        var total = await clients.CountAsync(ct);
+        clients = (query.Sort, query.Descending) switch
+        {
+            ("Region", false) => clients.OrderBy(c => c.Region).ThenBy(c => c.Id),
+            ("Region", true) => clients.OrderByDescending(c => c.Region).ThenBy(c => c.Id),
+            ("Industry", false) => clients.OrderBy(c => c.Industry).ThenBy(c => c.Id),
+            ("Industry", true) => clients.OrderByDescending(c => c.Industry).ThenBy(c => c.Id),
+            (_, true) => clients.OrderByDescending(c => c.NameLower).ThenBy(c => c.Id),
+            _ => clients.OrderBy(c => c.NameLower).ThenBy(c => c.Id),
+        };
+        var pageSize = Math.Clamp(query.PageSize, 1, 500);
+        var rows = await clients.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
+            .Join(db.Managers, c => c.OwnerId, m => m.Id, (c, m) => new { c, m.FullName })
+            .Select(x => new { x.c.Id, x.c.Name, x.c.Inn, x.c.Industry, x.c.Region, x.c.Segment, x.FullName, x.c.Risk, x.c.IsKeyClient })
+            .ToListAsync(ct);
+        return new PagedResult<ClientRow>(
+            rows.Select(r => new ClientRow(r.Id, r.Name, r.Inn, Inn.IsValid(r.Inn), r.Industry, r.Region, r.Segment,
+                r.FullName, r.Risk, r.IsKeyClient)).ToList(), total);
+    }
+
+    public async Task<ClientCard> GetCardAsync(int clientId, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await EnsureVisibleAsync(db, user, clientId, "open", ct);
+        return await BuildCardAsync(db, user, clientId, ct);
+    }
+
+    /// <summary>Creates a client owned by the user. A second client with the same INN is refused with a pointer to the first.</summary>
+    public async Task<int> CreateAsync(ClientInput input, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        if (!user.Scope.CanWorkDeals) throw new AccessDeniedException("Создавать клиентов могут менеджеры и руководители.");
+        var inn = Inn.Parse(input.Inn);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await EnsureInnFreeAsync(db, inn, null, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var client = new Client(input.Name, inn, input.Kpp, input.Industry, input.Region, input.Segment, user.ManagerId, now);
+        Apply(client, input);
+        db.Clients.Add(client);
+        await db.SaveChangesAsync(ct);
+        return client.Id;
+    }
+
+    public async Task<ClientCard> UpdateAsync(int clientId, int expectedVersion, ClientInput input, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var client = await LoadForChangeAsync(db, user, clientId, expectedVersion, ct);
+        var inn = Inn.Parse(input.Inn);
+        if (inn.Value != client.Inn)
+        {
+            await EnsureInnFreeAsync(db, inn, clientId, ct);
+            client.ChangeInn(inn);
+        }
+        client.SetName(input.Name);
+        client.SetRequisites(input.Kpp, input.Industry, input.Region, input.Segment);
+        Apply(client, input);
+        await SaveAsync(db, user, clientId, ct);
+        return await BuildCardAsync(db, user, clientId, ct);
+    }
+
+    public async Task<ClientCard> AddContactAsync(int clientId, ContactInput input, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var client = await LoadForChangeAsync(db, user, clientId, null, ct);
+        client.AddContact(input.FullName, input.Position, input.Phone, input.Email, input.IsDecisionMaker, time.GetUtcNow().UtcDateTime);
+        await SaveAsync(db, user, clientId, ct);
+        return await BuildCardAsync(db, user, clientId, ct);
+    }
+
+    private static void Apply(Client client, ClientInput input)
+    {
+        client.SetContacts(input.Phone, input.Email, input.Address);
+        client.SetBranches(input.Branches);
+        client.MarkKey(input.IsKeyClient);
+    }
+
+    private static async Task EnsureInnFreeAsync(CrmDbContext db, Inn inn, int? exceptId, CancellationToken ct)
+    {
+        var other = await db.Clients.AsNoTracking().Where(c => c.Inn == inn.Value && c.Id != exceptId)
+            .Select(c => new { c.Id, c.Name }).FirstOrDefaultAsync(ct);
+        if (other is not null)
+            throw new DomainException($"Клиент с ИНН {inn.Value} уже есть: «{other.Name}» (№ {other.Id}).", "Inn");
+    }
+
+    private async Task<Client> LoadForChangeAsync(CrmDbContext db, CurrentUser user, int clientId, int? expectedVersion,
+        CancellationToken ct)
+    {
+        await EnsureVisibleAsync(db, user, clientId, "edit", ct);
+        if (!user.Scope.CanWorkDeals) throw new AccessDeniedException("Ваша роль позволяет только просматривать клиентов.");
+        var client = await db.Clients.Include(c => c.Contacts).SingleAsync(c => c.Id == clientId, ct);
+        if (expectedVersion is { } v)
+        {
+            if (client.Version != v) throw await ConflictAsync(db, user, clientId, ct);
+            db.Entry(client).Property(c => c.Version).OriginalValue = v;
+        }
+        return client;
+    }
+
+    private async Task SaveAsync(CrmDbContext db, CurrentUser user, int clientId, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await using var fresh = await factory.CreateDbContextAsync(ct);
+            throw await ConflictAsync(fresh, user, clientId, ct);
+        }
+    }
+
+    private async Task<ConcurrencyConflictException> ConflictAsync(CrmDbContext db, CurrentUser user, int clientId, CancellationToken ct)
+    {
+        var key = clientId.ToString(CultureInfo.InvariantCulture);
+        var changes = await db.AuditEntries.AsNoTracking()
+            .Where(a => a.EntityType == nameof(Client) && a.EntityId == key && a.Action == AuditAction.Modified)
+            .OrderByDescending(a => a.At).Take(10)
+            .Select(a => new ChangeInfo(a.At, a.ActorName, a.Field ?? "", a.OldValue, a.NewValue)).ToListAsync(ct);
+        return new ConcurrencyConflictException(await BuildCardAsync(db, user, clientId, ct), changes);
+    }
+
+    private async Task EnsureVisibleAsync(CrmDbContext db, CurrentUser user, int clientId, string what, CancellationToken ct)
+    {
+        if (await db.Clients.VisibleTo(user, db).AnyAsync(c => c.Id == clientId, ct)) return;
+        if (!await db.Clients.AnyAsync(c => c.Id == clientId, ct)) throw new NotFoundException("Клиент не найден.");
+        await security.AccessDeniedAsync(user.Actor, nameof(Client), clientId.ToString(CultureInfo.InvariantCulture), what, ct);
+        throw new AccessDeniedException("Этот клиент закреплён за другим менеджером — у вас нет к нему доступа.");
+    }
+
+    private async Task<ClientCard> BuildCardAsync(CrmDbContext db, CurrentUser user, int clientId, CancellationToken ct)
+    {
+        var client = await db.Clients.AsNoTracking()
+            .Include(c => c.Contacts).Include(c => c.Signals).Include(c => c.PremiumLossYears)
+            .AsSplitQuery().SingleAsync(c => c.Id == clientId, ct);
+        var owner = await db.Managers.AsNoTracking().Where(m => m.Id == client.OwnerId)
+            .Select(m => new NamedRef(m.Id, m.FullName)).SingleAsync(ct);
+        var visibleDeals = db.Deals.AsNoTracking().VisibleTo(user, db);
+        var deals = await visibleDeals.Where(d => d.ClientId == clientId).OrderByDescending(d => d.CreatedAt)
+            .Select(d => new ClientDealInfo(d.Id, d.Product!.Name, d.Stage, d.PremiumKopecks, d.Owner!.FullName, d.ExpectedCloseDate))
+            .ToListAsync(ct);
+        var contracts = await db.Contracts.AsNoTracking().Where(c => c.ClientId == clientId).OrderByDescending(c => c.EndDate)
+            .Join(db.Products, c => c.ProductId, p => p.Id, (c, p) => new ContractInfo(c.Id, c.Number, p.Name, c.StartDate,
+                c.EndDate, c.PremiumKopecks, c.State))
+            .ToListAsync(ct);
+        return new ClientCard
+        {
+            Id = client.Id,
+            Version = client.Version,
+            Name = client.Name,
+            Inn = client.Inn,
+            InnValid = client.HasValidInn,
+            InnError = Inn.Validate(client.Inn),
+            Kpp = client.Kpp,
+            Industry = client.Industry,
+            Region = client.Region,
+            Segment = client.Segment,
+            IsKeyClient = client.IsKeyClient,
+            Owner = owner,
+            Phone = client.Phone,
+            Email = client.Email,
+            Address = client.Address,
+            Branches = client.Branches,
+            Risk = client.Risk,
+            RiskIndices = client.RiskIndices,
+            RiskSource = client.RiskSource,
+            RiskUpdatedAt = client.RiskUpdatedAt,
+            CreatedAt = client.CreatedAt,
+            Contacts = client.Contacts.OrderByDescending(c => c.IsDecisionMaker).ThenBy(c => c.FullName)
+                .Select(c => new ContactInfo(c.Id, c.FullName, c.Position, c.Phone, c.Email, c.IsDecisionMaker, c.DecisionMakerChangedAt))
+                .ToList(),
+            Deals = deals,
+            Contracts = contracts,
+            PremiumLoss = client.PremiumLossYears.OrderByDescending(p => p.Year)
+                .Select(p => new PremiumLossInfo(p.Year, p.PremiumsKopecks, p.LossesKopecks, p.LossRatio)).ToList(),
+            Signals = client.Signals.OrderByDescending(s => s.At).Select(s => new SignalInfo(s.Kind, s.At, s.Comment)).ToList(),
+            Timeline = await Timeline.ForClientAsync(db, clientId, visibleDeals, 100, ct),
+            CanEdit = user.Scope.CanWorkDeals,
+        };
+    }
+}

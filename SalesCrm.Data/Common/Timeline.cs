@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Deals;
+using SalesCrm.Domain.Activities;
+using SalesCrm.Domain.Approvals;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Leads;
+
+namespace SalesCrm.Data.Common;
+
+/// <summary>Builds the 360° timelines of deals and clients from activities, stage history, approvals, assignments and the audit trail.</summary>
+internal static class Timeline
+{
+    /// <summary>Audit fields already told by a stage item, or pure bookkeeping.</summary>
+    private static readonly HashSet<string> QuietFields =
+        [nameof(Deal.Stage), nameof(Deal.StageEnteredAt), nameof(Deal.ClosedAt), nameof(Deal.LastActivityAt),
+         nameof(Deal.Probability), "Proposal.SentAt", nameof(Deal.ApprovalState)];
+
+    public static async Task<List<TimelineItem>> ForDealAsync(CrmDbContext db, int dealId, int limit, CancellationToken ct)
+    {
+        var names = await db.Managers.AsNoTracking().Select(m => new { m.Id, m.FullName }).ToDictionaryAsync(m => m.Id, m => m.FullName, ct);
+        string? Name(int? id) => id is { } i && names.TryGetValue(i, out var n) ? n : null;
+
+        var activities = await db.Activities.AsNoTracking().Where(a => a.DealId == dealId)
+            .OrderByDescending(a => a.OccurredAt).Take(limit).ToListAsync(ct);
+        var stages = await db.DealStageChanges.AsNoTracking().Where(s => s.DealId == dealId)
+            .OrderByDescending(s => s.At).Take(limit).ToListAsync(ct);
+        var key = dealId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var audit = await db.AuditEntries.AsNoTracking()
+            .Where(a => a.EntityType == nameof(Deal) && a.EntityId == key && a.Action == AuditAction.Modified)
+            .OrderByDescending(a => a.At).Take(limit).ToListAsync(ct);
+        var approvals = await db.ApprovalRequests.AsNoTracking().Include(a => a.Decisions).Where(a => a.DealId == dealId)
+            .ToListAsync(ct);
+        var assignments = await db.Assignments.AsNoTracking().Where(a => a.DealId == dealId)
+            .OrderByDescending(a => a.At).Take(limit).ToListAsync(ct);
+        var tasks = await db.Tasks.AsNoTracking().Where(t => t.DealId == dealId)
+            .OrderByDescending(t => t.CreatedAt).Take(limit).ToListAsync(ct);
+
+        var items = new List<TimelineItem>();
+        items.AddRange(activities.Select(a => FromActivity(a, Name(a.AuthorId))));
+        items.AddRange(stages.Select(s => new TimelineItem(TimelineKind.Stage, s.At, Name(s.ByManagerId),
+            s.From is null ? "created" : "moved", s.From?.ToString(), s.To.ToString())));
+        items.AddRange(audit.Where(a => a.Field is not null && !QuietFields.Contains(a.Field))
+            .Select(a => new TimelineItem(TimelineKind.Audit, a.At, a.ActorName, a.Field!, a.OldValue, a.NewValue)));
+        foreach (var request in approvals)
+        {
+            items.Add(new TimelineItem(TimelineKind.Approval, request.CreatedAt, Name(request.RequesterId), "requested",
+                request.BasePremiumKopecks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                request.RequestedPremiumKopecks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                request.Justification));
+            items.AddRange(request.Decisions.Select(d => new TimelineItem(TimelineKind.Approval, d.At,
+                Name(d.DeciderId) ?? "Система", d.Kind.ToString(), null, null, d.Comment)));
+        }
+        items.AddRange(assignments.Select(a => new TimelineItem(TimelineKind.Assignment, a.At, Name(a.ByManagerId) ?? a.Rule,
+            a.Reason.Russian(), Name(a.FromManagerId), Name(a.ToManagerId), a.Comment)));
+        items.AddRange(tasks.Select(t => new TimelineItem(TimelineKind.Task, t.CreatedAt, Name(t.AuthorId), t.Title,
+            null, t.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), t.Status.ToString())));
+        return items.OrderByDescending(i => i.At).Take(limit).ToList();
+    }
+
+    public static async Task<List<TimelineItem>> ForClientAsync(CrmDbContext db, int clientId, IQueryable<Deal> visibleDeals,
+        int limit, CancellationToken ct)
+    {
+        var names = await db.Managers.AsNoTracking().Select(m => new { m.Id, m.FullName }).ToDictionaryAsync(m => m.Id, m => m.FullName, ct);
+        string? Name(int? id) => id is { } i && names.TryGetValue(i, out var n) ? n : null;
+        var dealIds = visibleDeals.Where(d => d.ClientId == clientId).Select(d => d.Id);
+        var activities = await db.Activities.AsNoTracking()
+            .Where(a => a.ClientId == clientId && (a.DealId == null || dealIds.Contains(a.DealId.Value)))
+            .OrderByDescending(a => a.OccurredAt).Take(limit).ToListAsync(ct);
+        var stages = await db.DealStageChanges.AsNoTracking().Where(s => dealIds.Contains(s.DealId))
+            .OrderByDescending(s => s.At).Take(limit).ToListAsync(ct);
+        var key = clientId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var audit = await db.AuditEntries.AsNoTracking()
+            .Where(a => a.EntityType == "Client" && a.EntityId == key && a.Action == AuditAction.Modified)
+            .OrderByDescending(a => a.At).Take(limit).ToListAsync(ct);
+        var assignments = await db.Assignments.AsNoTracking().Where(a => a.ClientId == clientId)
+            .OrderByDescending(a => a.At).Take(limit).ToListAsync(ct);
+
+        var items = new List<TimelineItem>();
+        items.AddRange(activities.Select(a => FromActivity(a, Name(a.AuthorId))));
+        items.AddRange(stages.Select(s => new TimelineItem(TimelineKind.Stage, s.At, Name(s.ByManagerId),
+            s.From is null ? "created" : "moved", s.From?.ToString(), s.To.ToString(), DealId: s.DealId)));
+        items.AddRange(audit.Where(a => a.Field is not null and not "NameLower")
+            .Select(a => new TimelineItem(TimelineKind.Audit, a.At, a.ActorName, a.Field!, a.OldValue, a.NewValue)));
+        items.AddRange(assignments.Select(a => new TimelineItem(TimelineKind.Assignment, a.At, Name(a.ByManagerId) ?? a.Rule,
+            a.Reason.Russian(), Name(a.FromManagerId), Name(a.ToManagerId), a.Comment)));
+        return items.OrderByDescending(i => i.At).Take(limit).ToList();
+    }
+
+    private static TimelineItem FromActivity(Activity a, string? who) => new(
+        a.Kind == ActivityKind.Call ? TimelineKind.Call : TimelineKind.Activity, a.OccurredAt, who, a.Kind.ToString(),
+        a.Direction == ActivityDirection.None ? null : a.Direction.ToString(),
+        a.DurationMinutes > 0 ? a.DurationMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+        string.Join(" · ", new[] { a.Outcome, a.Comment, a.Tags.Count > 0 ? "#" + string.Join(" #", a.Tags) : null }
+            .Where(s => !string.IsNullOrWhiteSpace(s))),
+        a.RecordingUrl, a.DealId);
+}

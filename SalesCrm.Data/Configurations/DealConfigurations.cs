@@ -1,0 +1,95 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data.Configurations;
+
+internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
+{
+    public void Configure(EntityTypeBuilder<Product> b)
+    {
+        b.Property(p => p.Code).HasMaxLength(50);
+        b.Property(p => p.Name).HasMaxLength(200);
+        b.HasIndex(p => p.Code).IsUnique();
+    }
+}
+
+internal sealed class PipelineStageConfiguration : IEntityTypeConfiguration<PipelineStage>
+{
+    public void Configure(EntityTypeBuilder<PipelineStage> b)
+    {
+        b.HasKey(s => s.Code);
+        b.Property(s => s.Code).ValueGeneratedNever();
+        b.Property(s => s.Name).HasMaxLength(100);
+    }
+}
+
+internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
+{
+    public void Configure(EntityTypeBuilder<Deal> b)
+    {
+        b.Property(d => d.Version).IsConcurrencyToken();
+        b.Property(d => d.LossComment).HasMaxLength(2000);
+        b.Property(d => d.NegotiationStrategy).HasMaxLength(4000);
+        b.Property(d => d.Agreements).HasMaxLength(4000);
+        b.HasOne(d => d.Client).WithMany().HasForeignKey(d => d.ClientId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(d => d.Product).WithMany().HasForeignKey(d => d.ProductId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(d => d.Owner).WithMany().HasForeignKey(d => d.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<PipelineStage>().WithMany().HasForeignKey(d => d.Stage).OnDelete(DeleteBehavior.Restrict);
+        b.OwnsOne(d => d.Proposal, p =>
+        {
+            p.Property(x => x.SentAt).HasColumnName("ProposalSentAt");
+            p.Property(x => x.ValidUntil).HasColumnName("ProposalValidUntil");
+            p.Property(x => x.PremiumKopecks).HasColumnName("ProposalPremiumKopecks");
+            p.HasIndex(x => x.ValidUntil);
+        });
+        b.HasMany(d => d.StageChanges).WithOne().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(d => d.CompetitorOffers).WithOne().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(d => d.Participants).WithOne().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(d => d.Assignments).WithOne().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Restrict);
+        b.Navigation(d => d.StageChanges).UsePropertyAccessMode(PropertyAccessMode.Field);
+        b.Navigation(d => d.CompetitorOffers).UsePropertyAccessMode(PropertyAccessMode.Field);
+        b.Navigation(d => d.Participants).UsePropertyAccessMode(PropertyAccessMode.Field);
+        b.Navigation(d => d.Assignments).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        // The dashboard, the pipeline board and the deal list filter and group by these.
+        b.HasIndex(d => new { d.Stage, d.OwnerId });
+        b.HasIndex(d => new { d.OwnerId, d.Stage });
+        b.HasIndex(d => d.ClientId);
+        b.HasIndex(d => d.ProductId);
+        b.HasIndex(d => d.ExpectedCloseDate);
+        b.HasIndex(d => d.StageEnteredAt);
+        b.HasIndex(d => d.ClosedAt);
+        b.HasIndex(d => d.CreatedAt);
+        b.HasIndex(d => d.LastActivityAt);
+    }
+}
+
+internal sealed class DealStageChangeConfiguration : IEntityTypeConfiguration<DealStageChange>
+{
+    public void Configure(EntityTypeBuilder<DealStageChange> b)
+    {
+        b.HasIndex(x => new { x.DealId, x.At });
+        b.HasIndex(x => new { x.To, x.At });
+        b.HasOne<Manager>().WithMany().HasForeignKey(x => x.ByManagerId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class CompetitorOfferConfiguration : IEntityTypeConfiguration<CompetitorOffer>
+{
+    public void Configure(EntityTypeBuilder<CompetitorOffer> b)
+    {
+        b.Property(x => x.Competitor).HasMaxLength(200);
+        b.Property(x => x.Terms).HasMaxLength(2000);
+    }
+}
+
+internal sealed class DealParticipantConfiguration : IEntityTypeConfiguration<DealParticipant>
+{
+    public void Configure(EntityTypeBuilder<DealParticipant> b)
+    {
+        b.HasIndex(x => new { x.DealId, x.ManagerId }).IsUnique();
+        b.HasOne<Manager>().WithMany().HasForeignKey(x => x.ManagerId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SalesCrm.Data.Identity;
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data.Configurations;
+
+internal sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
+{
+    public void Configure(EntityTypeBuilder<Team> b)
+    {
+        b.Property(t => t.Name).HasMaxLength(100);
+        b.HasIndex(t => t.Name).IsUnique();
+    }
+}
+
+internal sealed class ManagerConfiguration : IEntityTypeConfiguration<Manager>
+{
+    public void Configure(EntityTypeBuilder<Manager> b)
+    {
+        b.Property(m => m.UserId).HasMaxLength(450);
+        b.HasIndex(m => m.UserId).IsUnique();
+        b.HasOne<AppUser>().WithOne().HasForeignKey<Manager>(m => m.UserId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(m => m.FullName).HasMaxLength(200);
+        b.Property(m => m.Email).HasMaxLength(256);
+        b.Property(m => m.Phone).HasMaxLength(40);
+        b.Property(m => m.Extension).HasMaxLength(20);
+        b.HasIndex(m => m.Extension);
+        b.HasOne(m => m.Team).WithMany().HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(m => m.TeamId);
+        b.PrimitiveCollection(m => m.Territories);
+        b.PrimitiveCollection(m => m.Industries);
+        b.PrimitiveCollection(m => m.ProductSpecializations);
+        b.OwnsMany(m => m.Absences, a =>
+        {
+            a.ToTable("ManagerAbsences");
+            a.WithOwner().HasForeignKey("ManagerId");
+            a.HasKey(x => x.Id);
+        });
+        b.Navigation(m => m.Absences).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
+{
+    public void Configure(EntityTypeBuilder<Plan> b)
+    {
+        b.HasIndex(p => new { p.ManagerId, p.Year, p.Month }).IsUnique();
+        b.HasOne<Manager>().WithMany().HasForeignKey(p => p.ManagerId).OnDelete(DeleteBehavior.Restrict);
+        b.Ignore(p => p.Target);
+    }
+}

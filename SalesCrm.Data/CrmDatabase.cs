@@ -1,0 +1,134 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Interceptors;
+using SalesCrm.Data.Providers;
+
+namespace SalesCrm.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite = 1,
+    SqlServer = 2,
+    PostgreSql = 3,
+}
+
+/// <summary>The <c>Database</c> section of appsettings.json.</summary>
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+    public string ConnectionString { get; set; } = "Data Source=data/salescrm.db";
+    /// <summary>Apply pending migrations when the app starts.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
+
+/// <summary>Provider selection and the data layer's registrations.</summary>
+public static class CrmDatabase
+{
+    /// <summary>Points an options builder at the configured provider, with the migrations assembly of its context.</summary>
+    public static TBuilder Configure<TBuilder>(TBuilder builder, DatabaseOptions options)
+        where TBuilder : DbContextOptionsBuilder
+    {
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                builder.UseSqlite(options.ConnectionString, o => o.CommandTimeout(120));
+                break;
+            case DatabaseProvider.SqlServer:
+                builder.UseSqlServer(options.ConnectionString, o => o.EnableRetryOnFailure(3).CommandTimeout(120));
+                break;
+            case DatabaseProvider.PostgreSql:
+                builder.UseNpgsql(options.ConnectionString, o => o.CommandTimeout(120));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown Database:Provider '{options.Provider}'. Use Sqlite, SqlServer or PostgreSql.");
+        }
+        builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the context factory for the configured provider (singleton), the interceptors, and the
+    /// scoped <see cref="IDbContextFactory{CrmDbContext}"/> that stamps every context with the current user for the audit.
+    /// </summary>
+    public static IServiceCollection AddSalesCrmData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (options.Provider == DatabaseProvider.Sqlite) EnsureSqliteFolder(options.ConnectionString);
+        services.AddSingleton(options);
+        services.AddSingleton<AuditInterceptor>();
+        services.AddSingleton<DomainEventInterceptor>();
+        switch (options.Provider)
+        {
+            case DatabaseProvider.SqlServer: AddProvider<SqlServerCrmDbContext>(services, options); break;
+            case DatabaseProvider.PostgreSql: AddProvider<PostgreSqlCrmDbContext>(services, options); break;
+            default: AddProvider<SqliteCrmDbContext>(services, options); break;
+        }
+        services.AddScoped<IDbContextFactory<CrmDbContext>, ActorStampingFactory>();
+        services.AddScoped<Deals.DealService>();
+        services.AddScoped<Clients.ClientService>();
+        services.AddScoped<Common.LookupService>();
+        services.AddScoped<Common.SecurityLog>();
+        services.AddSingleton<Demo.DatabaseInitializer>();
+        return services;
+    }
+
+    private static void AddProvider<T>(IServiceCollection services, DatabaseOptions options) where T : CrmDbContext
+    {
+        services.AddDbContextFactory<T>((sp, builder) => Configure(builder, options)
+            .AddInterceptors(sp.GetRequiredService<AuditInterceptor>(), sp.GetRequiredService<DomainEventInterceptor>()),
+            ServiceLifetime.Singleton);
+        services.AddSingleton<IProviderContextFactory, ProviderContextFactory<T>>();
+    }
+
+    private static void EnsureSqliteFolder(string connectionString)
+    {
+        var path = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder) && path != ":memory:") Directory.CreateDirectory(folder);
+    }
+
+    /// <summary>Applies migrations and sets SQLite to WAL (readers never wait for the writer).</summary>
+    public static async Task MigrateAsync(CrmDbContext db, CancellationToken ct = default)
+    {
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+        await db.Database.MigrateAsync(ct);
+    }
+}
+
+/// <summary>Creates contexts of the configured provider, with the interceptors; no user stamped.</summary>
+public interface IProviderContextFactory
+{
+    CrmDbContext Create();
+}
+
+internal sealed class ProviderContextFactory<T>(IDbContextFactory<T> inner) : IProviderContextFactory where T : CrmDbContext
+{
+    public CrmDbContext Create() => inner.CreateDbContext();
+}
+
+/// <summary>The factory application code uses: each context knows who is acting, for the audit trail.</summary>
+internal sealed class ActorStampingFactory(IProviderContextFactory inner, IUserContext user) : IDbContextFactory<CrmDbContext>
+{
+    public CrmDbContext CreateDbContext()
+    {
+        var db = inner.Create();
+        db.Actor = user.Cached is { } u ? u.Actor : Actor.System;
+        return db;
+    }
+
+    public async Task<CrmDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
+    {
+        var current = await user.FindAsync(cancellationToken);
+        var db = inner.Create();
+        db.Actor = current?.Actor ?? Actor.System;
+        return db;
+    }
+}

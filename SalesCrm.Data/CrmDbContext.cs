@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SalesCrm.Data.Identity;
+using SalesCrm.Domain.Activities;
+using SalesCrm.Domain.Approvals;
+using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Contracts;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Leads;
+using SalesCrm.Domain.Notifications;
+using SalesCrm.Domain.Tasks;
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data;
+
+/// <summary>
+/// The one database of the CRM, Identity included. Each provider has a subclass with its own
+/// migrations (<see cref="Providers"/>); application code only ever sees this type.
+/// </summary>
+public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options)
+{
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<Manager> Managers => Set<Manager>();
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<Client> Clients => Set<Client>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ClientSignal> ClientSignals => Set<ClientSignal>();
+    public DbSet<PremiumLossYear> PremiumLossYears => Set<PremiumLossYear>();
+    public DbSet<Lead> Leads => Set<Lead>();
+    public DbSet<Assignment> Assignments => Set<Assignment>();
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<PipelineStage> Stages => Set<PipelineStage>();
+    public DbSet<Deal> Deals => Set<Deal>();
+    public DbSet<DealStageChange> DealStageChanges => Set<DealStageChange>();
+    public DbSet<CompetitorOffer> CompetitorOffers => Set<CompetitorOffer>();
+    public DbSet<DealParticipant> DealParticipants => Set<DealParticipant>();
+    public DbSet<Activity> Activities => Set<Activity>();
+    public DbSet<TaskItem> Tasks => Set<TaskItem>();
+    public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
+    public DbSet<ApprovalDecision> ApprovalDecisions => Set<ApprovalDecision>();
+    public DbSet<Contract> Contracts => Set<Contract>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    /// <summary>Who the audit trail names for the changes saved through this context.</summary>
+    public Actor Actor { get; set; } = Actor.System;
+
+    /// <summary>
+    /// A bulk load (demo data, benchmark datasets): no per-field audit trail and no live events
+    /// for rows nobody is watching yet.
+    /// </summary>
+    public bool BulkLoad { get; set; }
+
+    /// <summary>Events harvested at save time, waiting for the commit (see the event interceptor).</summary>
+    internal List<IDomainEvent> PendingEvents { get; } = [];
+
+    /// <summary>The audit interceptor's state between "saving" and "saved" of the current save.</summary>
+    internal Interceptors.AuditState? AuditState { get; set; }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(CrmDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is UTC: store as is, read back marked as UTC on every provider.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcConverter>();
+    }
+
+    /// <summary>Bumps the version token of every changed versioned record (its owned parts count as the record).</summary>
+    private void BumpVersions()
+    {
+        ChangeTracker.DetectChanges();
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
+        {
+            if (entry.State != EntityState.Modified && !entry.References.Any(r =>
+                    r.Metadata.TargetEntityType.IsOwned() && r.TargetEntry is { State: EntityState.Added or EntityState.Modified or EntityState.Deleted }))
+                continue;
+            if (entry.State == EntityState.Unchanged) entry.State = EntityState.Modified;
+            var version = entry.Property(e => e.Version);
+            version.CurrentValue = version.OriginalValue + 1;
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v == null ? v : v.Value.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc),
+        v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
+}
+
+/// <summary>The person (or the system) the audit trail records for a change.</summary>
+public sealed record Actor(int? ManagerId, string Name)
+{
+    public static Actor System { get; } = new(null, "Система");
+}

@@ -1,0 +1,118 @@
+using SalesCrm.Domain.Activities;
+using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Deals;
+
+namespace SalesCrm.Data.Deals;
+
+public enum DealSort
+{
+    Id,
+    Client,
+    Product,
+    Owner,
+    Stage,
+    Premium,
+    ExpectedClose,
+    DaysInStage,
+}
+
+/// <summary>Filters, sorting and paging of the deal list.</summary>
+public sealed record DealListQuery
+{
+    public int Page { get; init; }
+    public int PageSize { get; init; } = 25;
+    public DealSort Sort { get; init; } = DealSort.Id;
+    public bool Descending { get; init; } = true;
+    public StageCode? Stage { get; init; }
+    public int? OwnerId { get; init; }
+    public int? ProductId { get; init; }
+    public int? ClientId { get; init; }
+    /// <summary>Client name (any case), the start of an INN, or a deal number.</summary>
+    public string? Text { get; init; }
+    public bool OpenOnly { get; init; }
+    /// <summary>Only open deals without an open task due in the future ("no next step — no deal").</summary>
+    public bool WithoutNextStep { get; init; }
+}
+
+public sealed record DealRow(int Id, int ClientId, string ClientName, string? ClientInn, string ProductName,
+    int OwnerId, string OwnerName, StageCode Stage, long PremiumKopecks, int Probability, DateTime ExpectedCloseDate,
+    DateTime StageEnteredAt, DateTime? NextStepDueAt);
+
+public sealed record NamedRef(int Id, string Name);
+
+public sealed record ProposalInfo(DateTime? SentAt, DateTime ValidUntil, long PremiumKopecks);
+
+public sealed record CompetitorOfferInfo(int Id, string Competitor, long PremiumKopecks, string? Terms, DateTime RecordedAt);
+
+public sealed record NextStepInfo(int TaskId, string Title, DateTime DueAt, bool IsOverdue);
+
+/// <summary>A stage the deal can move to now, and what the move will ask for.</summary>
+public sealed record StageMove(StageCode Stage, string Name, bool NeedsLossReason, bool NeedsProposal, string? BlockedReason);
+
+public enum TimelineKind
+{
+    Activity,
+    Call,
+    Stage,
+    Approval,
+    Assignment,
+    Audit,
+    Task,
+}
+
+/// <summary>
+/// One item of the deal's or client's 360° timeline, as data: the UI words it in the user's language.
+/// <see cref="Subject"/> is the activity kind, the audited field, the decision or the task title;
+/// <see cref="From"/>/<see cref="To"/> the old and new value (stage codes, names, amounts).
+/// </summary>
+public sealed record TimelineItem(TimelineKind Kind, DateTime At, string? Who, string Subject, string? From = null,
+    string? To = null, string? Text = null, string? RecordingUrl = null, int? DealId = null);
+
+/// <summary>Everything the deal card shows.</summary>
+public sealed record DealCard
+{
+    public required int Id { get; init; }
+    public required int Version { get; init; }
+    public required NamedRef Client { get; init; }
+    public string? ClientInn { get; init; }
+    public RiskLevel ClientRisk { get; init; }
+    public required NamedRef Product { get; init; }
+    public required NamedRef Owner { get; init; }
+    public required StageCode Stage { get; init; }
+    public required string StageName { get; init; }
+    public required DateTime StageEnteredAt { get; init; }
+    public required int DaysInStage { get; init; }
+    public required bool IsStuck { get; init; }
+    public required long PremiumKopecks { get; init; }
+    public required int Probability { get; init; }
+    public required DateTime ExpectedCloseDate { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public DateTime? ClosedAt { get; init; }
+    public DateTime? LastActivityAt { get; init; }
+    public ProposalInfo? Proposal { get; init; }
+    public ApprovalState ApprovalState { get; init; }
+    public LossReason? LossReason { get; init; }
+    public string? LossComment { get; init; }
+    public string? NegotiationStrategy { get; init; }
+    public string? Agreements { get; init; }
+    public NextStepInfo? NextStep { get; init; }
+    public required IReadOnlyList<CompetitorOfferInfo> CompetitorOffers { get; init; }
+    public required IReadOnlyList<NamedRef> Participants { get; init; }
+    public required IReadOnlyList<StageMove> Moves { get; init; }
+    public required IReadOnlyList<Common.StageInfo> Stages { get; init; }
+    public required IReadOnlyList<TimelineItem> Timeline { get; init; }
+    /// <summary>The current user may change this deal (owner, the team lead, the head).</summary>
+    public required bool CanEdit { get; init; }
+    public bool IsClosed => Stage is StageCode.Won or StageCode.Lost;
+}
+
+/// <summary>A call, meeting, e-mail, message or note to log on a deal.</summary>
+public sealed record ActivityInput(ActivityKind Kind, DateTime OccurredAt, ActivityDirection Direction,
+    int DurationMinutes, string? Outcome, string? Comment, IReadOnlyList<string>? Tags);
+
+/// <summary>A proposal (КП) to prepare: valid until (a date) and its premium.</summary>
+public sealed record ProposalInput(DateTime ValidUntil, long PremiumKopecks);
+
+/// <summary>Open deals of the user's scope and what needs attention.</summary>
+public sealed record PipelineSummary(int OpenDeals, long OpenPremiumKopecks, long WeightedPremiumKopecks, int WithoutNextStep,
+    int Stuck, int OverdueTasks);

@@ -1,0 +1,831 @@
+using System.Globalization;
+using Bogus;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Identity;
+using SalesCrm.Domain.Activities;
+using SalesCrm.Domain.Approvals;
+using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Contracts;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Leads;
+using SalesCrm.Domain.Tasks;
+using SalesCrm.Domain.Teams;
+using Gender = Bogus.DataSets.Name.Gender;
+
+namespace SalesCrm.Data.Demo;
+
+/// <summary>How much demo data to make.</summary>
+public sealed record DemoScale(int Clients, int Deals, double ActivitiesPerDeal, int Leads, int ChunkSize = 2000)
+{
+    /// <summary>The embedded demo: 1,500 clients, 3,000 deals, ~30,000 activities, 800 leads.</summary>
+    public static DemoScale Demo { get; } = new(1500, 3000, 10, 800);
+
+    /// <summary>A benchmark dataset: the same generator, more deals, lighter history per deal.</summary>
+    public static DemoScale ForBenchmark(int deals) => new(Math.Max(200, deals / 2), deals, 1, 0, 10_000);
+}
+
+/// <summary>
+/// Generates a realistic, deterministic Russian dataset for a corporate-insurance sales department:
+/// the demo users, two teams, clients with valid (and a few invalid) INNs, deals with twelve months
+/// of stage history, activities, tasks, proposals, competitor offers, approvals, contracts,
+/// premium/loss years, plans and leads. Everything is made through the domain model, so the data
+/// obeys the same rules as data entered by hand. The same code makes 3,000 deals for the demo and
+/// a million for the benchmarks (written in chunks, without the audit trail).
+/// </summary>
+public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProvider time, int seed = 20261123)
+{
+    public const string DemoPassword = "Demo123!";
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private readonly Random _rnd = new(seed);
+    private readonly Faker _faker = new("ru") { Random = new Randomizer(seed) };
+    private readonly HashSet<string> _inns = [];
+    private DateTime _now;
+    private int _contractSeq;
+    private int _callSeq;
+
+    private List<SellerInfo> _sellers = [];
+    private Dictionary<int, int> _leadOfTeam = [];
+    private int _headId;
+    private int _underwriterId;
+    private List<ProductRef> _products = [];
+    private Dictionary<StageCode, PipelineStage> _stages = [];
+    private readonly List<ClientRef> _clients = [];
+    private readonly List<DealRef> _deals = [];
+
+    private sealed record SellerInfo(int Id, int TeamId, StaffRole Role, ExperienceLevel Experience, string[] Territories,
+        string[] Products, int Capacity);
+
+    private sealed record ProductRef(int Id, string Code, bool IsComplex);
+
+    private sealed record ClientRef(int Id, int OwnerId, int TeamId, string Region, string Industry);
+
+    private sealed record DealRef(int Id, int OwnerId, int ClientId, DateTime CreatedAt);
+
+    /// <summary>The fixed demo accounts of PRODUCT.md; all share the password <see cref="DemoPassword"/>.</summary>
+    public static readonly (string Email, string Name, StaffRole Role, int Team, ExperienceLevel Level, string[] Territories,
+        string[] Industries, string[] Products, int HiredMonthsAgo)[] Staff =
+    [
+        ("admin@demo.salescrm", "Орлов Сергей Николаевич", StaffRole.Admin, 0, ExperienceLevel.Senior, [], [], [], 60),
+        ("head@demo.salescrm", "Кузнецова Елена Викторовна", StaffRole.Head, 0, ExperienceLevel.Senior, [], [], [], 96),
+        ("lead@demo.salescrm", "Волков Андрей Павлович", StaffRole.TeamLead, 1, ExperienceLevel.Senior,
+            ["Москва", "Московская область"], ["Производство", "Строительство"], ["construction", "d-and-o"], 72),
+        ("lead2@demo.salescrm", "Соколова Мария Игоревна", StaffRole.TeamLead, 2, ExperienceLevel.Senior,
+            ["Санкт-Петербург", "Ленинградская область"], ["Логистика", "Энергетика"], ["construction", "cargo"], 64),
+        ("m1@demo.salescrm", "Петров Иван Алексеевич", StaffRole.Manager, 1, ExperienceLevel.Senior,
+            ["Москва"], ["Производство", "Логистика"], ["property", "cargo"], 40),
+        ("m2@demo.salescrm", "Смирнова Ольга Дмитриевна", StaffRole.Manager, 1, ExperienceLevel.Senior,
+            ["Московская область"], ["Строительство", "Недвижимость"], ["construction", "property"], 36),
+        ("m3@demo.salescrm", "Козлов Дмитрий Сергеевич", StaffRole.Manager, 1, ExperienceLevel.Middle,
+            ["Тверская область", "Калужская область", "Тульская область"], ["Торговля", "Сельское хозяйство"], ["vhi", "accident"], 20),
+        ("m4@demo.salescrm", "Новикова Екатерина Андреевна", StaffRole.Manager, 1, ExperienceLevel.Junior,
+            ["Ярославская область"], ["IT", "Финансы"], ["d-and-o", "liability"], 2),
+        ("m5@demo.salescrm", "Морозов Алексей Викторович", StaffRole.Manager, 2, ExperienceLevel.Senior,
+            ["Санкт-Петербург"], ["Логистика", "Производство"], ["cargo", "motor-fleet"], 50),
+        ("m6@demo.salescrm", "Лебедева Наталья Олеговна", StaffRole.Manager, 2, ExperienceLevel.Middle,
+            ["Ленинградская область"], ["Энергетика", "Строительство"], ["construction", "liability"], 26),
+        ("m7@demo.salescrm", "Егоров Павел Игоревич", StaffRole.Manager, 2, ExperienceLevel.Middle,
+            ["Новгородская область", "Псковская область"], ["Медицина", "Торговля"], ["vhi", "accident"], 18),
+        ("m8@demo.salescrm", "Фёдорова Анастасия Романовна", StaffRole.Manager, 2, ExperienceLevel.Junior,
+            ["Вологодская область", "Республика Карелия"], ["Сельское хозяйство", "Энергетика"], ["property", "motor-fleet"], 1),
+        ("uw@demo.salescrm", "Зайцев Михаил Юрьевич", StaffRole.Underwriter, 0, ExperienceLevel.Senior, [], [], [], 84),
+    ];
+
+    /// <summary>Regions with the first two digits of their INNs, by team.</summary>
+    private static readonly (string Region, string InnPrefix, int Team)[] Regions =
+    [
+        ("Москва", "77", 1), ("Московская область", "50", 1), ("Тверская область", "69", 1),
+        ("Калужская область", "40", 1), ("Тульская область", "71", 1), ("Ярославская область", "76", 1),
+        ("Санкт-Петербург", "78", 2), ("Ленинградская область", "47", 2), ("Новгородская область", "53", 2),
+        ("Псковская область", "60", 2), ("Вологодская область", "35", 2), ("Республика Карелия", "10", 2),
+    ];
+
+    public static readonly string[] Industries =
+        ["Производство", "Логистика", "Строительство", "Торговля", "IT", "Сельское хозяйство", "Энергетика", "Медицина",
+         "Финансы", "Недвижимость"];
+
+    private static readonly string[] NameRoots =
+        ["Север", "Юг", "Волга", "Урал", "Балт", "Альфа", "Вектор", "Гранит", "Техно", "Строй", "Пром", "Агро", "Транс",
+         "Мет", "Энерго", "Лес", "Хим", "Фарм", "Инвест", "Логистик", "Сервис", "Маш", "Снаб", "Торг", "Нева", "Ока",
+         "Кама", "Дон", "Сибирь", "Полюс", "Меридиан", "Орион", "Стандарт", "Профи", "Мега", "Гео", "Эко", "Нефть",
+         "Газ", "Медиа", "Софт", "Дата", "Кран", "Бетон", "Сталь", "Зерно", "Молоко", "Текстиль", "Авто", "Порт"];
+
+    private static readonly string[] NameTails = ["", "", "", " Групп", " Плюс", "-М", " Холдинг", "-Сервис", " Логистика", "-Про"];
+
+    private static readonly string[] Competitors =
+        ["Ингосстрах", "РЕСО-Гарантия", "АльфаСтрахование", "Согаз", "ВСК", "Ренессанс Страхование", "Росгосстрах", "Сбербанк Страхование"];
+
+    private static readonly string[] Positions =
+        ["Генеральный директор", "Финансовый директор", "Главный бухгалтер", "Руководитель отдела закупок",
+         "Директор по персоналу", "Риск-менеджер", "Юрист", "Коммерческий директор", "Директор по логистике"];
+
+    private static readonly string[] MalePatronymics = ["Александрович", "Сергеевич", "Игоревич", "Владимирович", "Андреевич", "Петрович", "Николаевич", "Олегович"];
+    private static readonly string[] FemalePatronymics = ["Александровна", "Сергеевна", "Игоревна", "Владимировна", "Андреевна", "Петровна", "Николаевна", "Олеговна"];
+
+    private static readonly string[] CallComments =
+        ["Обсудили условия программы", "Клиент просит расчёт до конца недели", "Уточнили перечень объектов",
+         "ЛПР в отпуске, перезвонить", "Клиент сравнивает с текущим страховщиком", "Договорились о встрече в офисе клиента",
+         "Запросили статистику убытков за 3 года", "Обсудили франшизу", "Клиент доволен расчётом, ждёт согласования бюджета",
+         "Возражение по цене: показали разницу в покрытии"];
+
+    private static readonly string[] MeetingComments =
+        ["Презентация программы страхования", "Встреча с финансовым директором", "Осмотр склада и производственной площадки",
+         "Переговоры по условиям и франшизе", "Обсуждение пролонгации", "Встреча с ЛПР и риск-менеджером"];
+
+    private static readonly string[] EmailComments =
+        ["Отправлен расчёт премии", "Направлен проект договора", "Запрошены документы для андеррайтинга",
+         "Отправлено коммерческое предложение", "Направлены ответы на вопросы юриста"];
+
+    private static readonly string[] NextSteps =
+        ["Позвонить ЛПР по итогам расчёта", "Отправить проект договора", "Встреча с финансовым директором",
+         "Получить статистику убытков", "Согласовать франшизу", "Уточнить перечень объектов", "Презентовать программу ДМС",
+         "Направить обновлённое КП"];
+
+    /// <summary>Generates everything into an empty database.</summary>
+    public async Task GenerateAsync(DemoScale scale, CancellationToken ct = default)
+    {
+        _now = time.GetUtcNow().UtcDateTime;
+        await CreateStaffAsync(ct);
+        await CreateClientsAsync(scale, ct);
+        await CreateDealsAsync(scale, ct);
+        await CreateLeadsAsync(scale, ct);
+    }
+
+    // ---------------------------------------------------------------- staff, teams, plans
+
+    private async Task CreateStaffAsync(CancellationToken ct)
+    {
+        await using var db = Open();
+        var team1 = new Team("Команда 1");
+        var team2 = new Team("Команда 2");
+        db.Teams.AddRange(team1, team2);
+        await db.SaveChangesAsync(ct);
+
+        var roles = await db.Roles.ToDictionaryAsync(r => r.Name!, r => r.Id, ct);
+        var hasher = new PasswordHasher<AppUser>();
+        var managers = new List<(Manager Manager, int Team)>();
+        foreach (var s in Staff)
+        {
+            var user = new AppUser
+            {
+                UserName = s.Email,
+                NormalizedUserName = s.Email.ToUpperInvariant(),
+                Email = s.Email,
+                NormalizedEmail = s.Email.ToUpperInvariant(),
+                EmailConfirmed = true,
+                FullName = s.Name,
+                LockoutEnabled = true,
+                SecurityStamp = Guid.NewGuid().ToString("N"),
+                PreferredCulture = "ru-RU",
+            };
+            user.PasswordHash = hasher.HashPassword(user, DemoPassword);
+            db.Users.Add(user);
+            db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = roles[s.Role.ToString()] });
+            var teamId = s.Team switch { 1 => team1.Id, 2 => team2.Id, _ => (int?)null };
+            var manager = new Manager(user.Id, s.Name, s.Email, s.Role, teamId, _now.AddMonths(-s.HiredMonthsAgo));
+            var capacity = s.Level switch { ExperienceLevel.Senior => 80, ExperienceLevel.Middle => 60, _ => 40 };
+            manager.SetProfile(s.Level, capacity, s.Territories, s.Industries, s.Products);
+            manager.SetContacts($"+7 495 555-{10 + managers.Count:00}-{20 + managers.Count:00}", (101 + managers.Count).ToString(Inv));
+            managers.Add((manager, s.Team));
+            db.Managers.Add(manager);
+        }
+        await db.SaveChangesAsync(ct);
+
+        // A vacation in the coming weeks (the distribution engine must skip m3 then).
+        var m3 = managers.Single(m => m.Manager.Email == "m3@demo.salescrm").Manager;
+        m3.AddAbsence(_now.Date.AddDays(10), _now.Date.AddDays(23), AbsenceKind.Vacation);
+
+        _headId = managers.Single(m => m.Manager.Role == StaffRole.Head).Manager.Id;
+        _underwriterId = managers.Single(m => m.Manager.Role == StaffRole.Underwriter).Manager.Id;
+        _leadOfTeam = managers.Where(m => m.Manager.Role == StaffRole.TeamLead).ToDictionary(m => m.Manager.TeamId!.Value, m => m.Manager.Id);
+        _sellers = managers.Where(m => m.Manager.Role == StaffRole.Manager)
+            .Select(m => new SellerInfo(m.Manager.Id, m.Manager.TeamId!.Value, m.Manager.Role, m.Manager.Experience,
+                [.. m.Manager.Territories], [.. m.Manager.ProductSpecializations], m.Manager.Capacity)).ToList();
+
+        foreach (var seller in _sellers)
+        {
+            var basePlan = seller.Experience switch
+            {
+                ExperienceLevel.Senior => 9_000_000m,
+                ExperienceLevel.Middle => 6_000_000m,
+                _ => 3_500_000m,
+            };
+            for (var offset = -12; offset <= 3; offset++)
+            {
+                var month = new DateTime(_now.Year, _now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(offset);
+                var target = Math.Round(basePlan * (decimal)(0.85 + _rnd.NextDouble() * 0.3) / 100_000m) * 100_000m;
+                db.Plans.Add(new Plan(seller.Id, month.Year, month.Month, Money.FromRubles(target)));
+            }
+        }
+        await db.SaveChangesAsync(ct);
+
+        _products = await db.Products.Select(p => new ProductRef(p.Id, p.Code, p.IsComplex)).ToListAsync(ct);
+        _stages = await db.Stages.ToDictionaryAsync(s => s.Code, ct);
+    }
+
+    // ---------------------------------------------------------------- clients
+
+    private async Task CreateClientsAsync(DemoScale scale, CancellationToken ct)
+    {
+        var made = 0;
+        while (made < scale.Clients)
+        {
+            await using var db = Open();
+            var batch = new List<Client>();
+            var count = Math.Min(scale.ChunkSize, scale.Clients - made);
+            for (var i = 0; i < count; i++, made++) batch.Add(MakeClient(made, batch));
+            db.Clients.AddRange(batch);
+            await db.SaveChangesAsync(ct);
+            foreach (var c in batch)
+            {
+                var team = _sellers.First(s => s.Id == c.OwnerId).TeamId;
+                _clients.Add(new ClientRef(c.Id, c.OwnerId, team, c.Region, c.Industry));
+            }
+        }
+    }
+
+    private Client MakeClient(int index, List<Client> batch)
+    {
+        var region = Regions[_rnd.Next(Regions.Length)];
+        var teamSellers = _sellers.Where(s => s.TeamId == region.Team).ToList();
+        var owner = _rnd.NextDouble() < 0.8
+            ? teamSellers.FirstOrDefault(s => s.Territories.Contains(region.Region)) ?? Pick(teamSellers)
+            : Pick(teamSellers);
+        var industry = Pick(Industries);
+        var createdAt = _now.AddDays(-_rnd.Next(30, 1500)).AddMinutes(_rnd.Next(0, 1440));
+        var entrepreneur = _rnd.NextDouble() < 0.08;
+        var root = Pick(NameRoots) + Pick(NameRoots).ToLowerInvariant();
+        string name;
+        if (entrepreneur)
+        {
+            var g = _faker.PickRandom<Gender>();
+            name = $"ИП {_faker.Name.LastName(g)} {_faker.Name.FirstName(g)[0]}. {(g == Gender.Male ? Pick(MalePatronymics) : Pick(FemalePatronymics))[0]}.";
+        }
+        else
+        {
+            var form = _rnd.NextDouble() switch { < 0.72 => "ООО", < 0.92 => "АО", _ => "ПАО" };
+            name = $"{form} «{root}{Pick(NameTails)}»";
+        }
+        var segment = entrepreneur ? ClientSegment.Small : _rnd.NextDouble() switch
+        {
+            < 0.35 => ClientSegment.Small,
+            < 0.75 => ClientSegment.Medium,
+            < 0.95 => ClientSegment.Large,
+            _ => ClientSegment.Enterprise,
+        };
+
+        Client client;
+        var roll = _rnd.NextDouble();
+        if (roll < 0.012 && batch.Count > 10)
+        {
+            // A duplicate carried over from the old system: same INN, the name typed differently.
+            var original = batch[_rnd.Next(batch.Count)];
+            var sloppyName = original.Name.Replace("ООО «", "").Replace("АО «", "").Replace("ПАО «", "").Replace("»", "") + " ООО";
+            client = Client.FromLegacy(sloppyName, original.Inn, null, original.Industry, original.Region, original.Segment,
+                Pick(teamSellers).Id, createdAt);
+            client.SetContacts(original.Phone, null, null);
+            return client;
+        }
+        if (roll < 0.03)
+        {
+            // A legacy record whose INN fails the checksum or has the wrong length.
+            var valid = NewInn(region.InnPrefix, entrepreneur);
+            var broken = _rnd.NextDouble() < 0.7
+                ? valid[..^1] + (char)('0' + (valid[^1] - '0' + 1 + _rnd.Next(8)) % 10)
+                : valid[..^1];
+            client = Client.FromLegacy(name, broken, null, industry, region.Region, segment, owner.Id, createdAt);
+        }
+        else
+        {
+            var inn = Inn.Parse(NewInn(region.InnPrefix, entrepreneur));
+            var kpp = entrepreneur ? null : inn.Value[..4] + "01001";
+            client = new Client(name, inn, kpp, industry, region.Region, segment, owner.Id, createdAt);
+        }
+
+        var domain = Translit(root).ToLowerInvariant() + ".ru";
+        client.SetContacts(RandomPhone(region.InnPrefix), _rnd.NextDouble() < 0.85 ? "info@" + domain : null,
+            $"{region.Region}, {_faker.Address.StreetAddress()}");
+        client.SetBranches(segment switch
+        {
+            ClientSegment.Enterprise => _rnd.Next(10, 60),
+            ClientSegment.Large => _rnd.Next(2, 15),
+            ClientSegment.Medium => _rnd.Next(0, 4),
+            _ => 0,
+        });
+        client.MarkKey(segment >= ClientSegment.Large && _rnd.NextDouble() < 0.5);
+
+        if (_rnd.NextDouble() > 0.03)
+        {
+            var contacts = _rnd.Next(1, 4);
+            for (var c = 0; c < contacts; c++)
+            {
+                var g = _faker.PickRandom<Gender>();
+                var first = _faker.Name.FirstName(g);
+                var last = _faker.Name.LastName(g);
+                var patronymic = g == Gender.Male ? Pick(MalePatronymics) : Pick(FemalePatronymics);
+                var hasPhone = _rnd.NextDouble() < 0.9;
+                var hasEmail = _rnd.NextDouble() < 0.8;
+                client.AddContact($"{last} {first} {patronymic}", Pick(Positions), hasPhone ? RandomMobile() : null,
+                    hasEmail ? $"{Translit(first)[0]}.{Translit(last)}@{domain}".ToLowerInvariant() : null,
+                    c == 0 && _rnd.NextDouble() < 0.85, createdAt);
+            }
+            if (client.Contacts.Count > 1 && _rnd.NextDouble() < 0.04)
+                client.MakeDecisionMaker(client.Contacts[^1], _now.AddDays(-_rnd.Next(5, 120)));
+        }
+        if (_rnd.NextDouble() < 0.04)
+            client.RecordSignal(ClientSignalKind.Complaint, _now.AddDays(-_rnd.Next(1, 200)),
+                Pick(["Задержка выплаты по убытку", "Недоволен сроками согласования", "Жалоба на работу ассистанса"]));
+
+        if (_rnd.NextDouble() < 0.7)
+        {
+            var high = _rnd.NextDouble() < 0.1;
+            int Index() => high ? _rnd.Next(60, 99) : _rnd.Next(5, 55);
+            client.UpdateRisk(new RiskIndices(Index(), Index(), Index()), "СПАРК", _now.AddDays(-_rnd.Next(1, 90)));
+        }
+
+        if (_rnd.NextDouble() < 0.5)
+        {
+            var years = _rnd.Next(1, 5);
+            for (var y = 1; y <= years; y++)
+            {
+                var premiums = Math.Round((decimal)LogNormal(1_500_000, 0.9) / 1000m) * 1000m;
+                var lossRatio = Math.Min(1.6, LogNormal(0.35, 0.8));
+                client.RecordPremiumLoss(_now.Year - y, Money.FromRubles(premiums),
+                    Money.FromRubles(Math.Round(premiums * (decimal)lossRatio / 1000m) * 1000m));
+            }
+        }
+        return client;
+    }
+
+    // ---------------------------------------------------------------- deals and their history
+
+    private sealed class DealPlan
+    {
+        public required Deal Deal { get; init; }
+        public List<(DateTime At, ActivityKind Kind, ActivityDirection Direction, int Minutes, bool Missed, string? Comment, string[] Tags, int Author)> Activities { get; } = [];
+        public List<Func<int, CrmDbContext, object?>> After { get; } = [];
+    }
+
+    private async Task CreateDealsAsync(DemoScale scale, CancellationToken ct)
+    {
+        var made = 0;
+        while (made < scale.Deals)
+        {
+            await using var db = Open();
+            var plans = new List<DealPlan>();
+            var count = Math.Min(scale.ChunkSize, scale.Deals - made);
+            for (var i = 0; i < count; i++, made++) plans.Add(MakeDeal(scale));
+            db.Deals.AddRange(plans.Select(p => p.Deal));
+            await db.SaveChangesAsync(ct);
+
+            foreach (var plan in plans)
+            {
+                var deal = plan.Deal;
+                _deals.Add(new DealRef(deal.Id, deal.OwnerId, deal.ClientId, deal.CreatedAt));
+                foreach (var a in plan.Activities)
+                {
+                    Activity activity;
+                    if (a.Kind == ActivityKind.Call)
+                    {
+                        var callId = $"demo-{++_callSeq:000000}";
+                        activity = Activity.FromCall(callId, a.Direction, a.At, a.Minutes * 60, a.Missed,
+                            a.Missed ? null : $"https://pbx.demo.salescrm/rec/{callId}.mp3", a.Author, deal.Id, deal.ClientId, null, a.At);
+                    }
+                    else
+                    {
+                        activity = new Activity(a.Kind, a.At, a.Author, deal.Id, deal.ClientId, null, a.Direction, a.Minutes,
+                            null, a.Comment, a.Tags, a.At);
+                    }
+                    db.Activities.Add(activity);
+                }
+                foreach (var after in plan.After)
+                {
+                    switch (after(deal.Id, db))
+                    {
+                        case TaskItem task: db.Tasks.Add(task); break;
+                        case ApprovalRequest request: db.ApprovalRequests.Add(request); break;
+                        case Contract contract: db.Contracts.Add(contract); break;
+                    }
+                }
+            }
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    private static readonly (StageCode Stage, int MinDays, int MaxDays)[] StageDurations =
+    [
+        (StageCode.New, 1, 4), (StageCode.Qualification, 2, 10), (StageCode.NeedsAnalysis, 3, 14),
+        (StageCode.ProposalSent, 4, 20), (StageCode.Negotiation, 5, 25), (StageCode.ContractSigning, 2, 12),
+    ];
+
+    private DealPlan MakeDeal(DemoScale scale)
+    {
+        var client = Pick(_clients);
+        var teamSellers = _sellers.Where(s => s.TeamId == client.TeamId).ToList();
+        var owner = _rnd.NextDouble() < 0.9 ? _sellers.First(s => s.Id == client.OwnerId) : Pick(teamSellers);
+        var product = _rnd.NextDouble() < 0.6
+            ? _products.FirstOrDefault(p => p.Code == Pick(owner.Products)) ?? Pick(_products)
+            : Pick(_products);
+        var premiumRub = Math.Round((decimal)Math.Clamp(LogNormal(1_200_000, 0.9), 80_000, 60_000_000) / 1000m) * 1000m;
+        if (product.IsComplex) premiumRub *= 2;
+
+        // Decide where the deal ends up, then lay its stage entries out backwards from that moment.
+        var roll = _rnd.NextDouble();
+        var outcome = roll < 0.25 ? StageCode.Won : roll < 0.52 ? StageCode.Lost : (StageCode?)null;
+        StageCode current;
+        DateTime lastEntry;
+        var stuck = false;
+        if (outcome is null)
+        {
+            current = WeightedStage();
+            var threshold = _stages[current].StuckAfterDays;
+            stuck = _rnd.NextDouble() < 0.12;
+            var daysIn = stuck ? threshold + 1 + _rnd.Next(0, 45) : _rnd.NextDouble() * (threshold - 0.5);
+            lastEntry = _now.AddDays(-daysIn);
+        }
+        else
+        {
+            current = outcome.Value;
+            lastEntry = _now.AddDays(-Math.Pow(_rnd.NextDouble(), 1.2) * 330 - 1).AddMinutes(-_rnd.Next(0, 600));
+        }
+        var path = new List<StageCode> { StageCode.New };
+        var lastOpen = current switch
+        {
+            StageCode.Won => StageCode.ContractSigning,
+            StageCode.Lost => StageCodes.Open[_rnd.Next(StageCodes.Open.Count)],
+            _ => current,
+        };
+        foreach (var s in StageCodes.Open.Skip(1)) if (s <= lastOpen) path.Add(s);
+        if (current.IsClosed()) path.Add(current);
+        var entries = new DateTime[path.Count];
+        entries[^1] = lastEntry;
+        for (var i = path.Count - 2; i >= 0; i--)
+        {
+            var d = StageDurations.First(x => x.Stage == path[i]);
+            entries[i] = entries[i + 1].AddDays(-(d.MinDays + _rnd.NextDouble() * (d.MaxDays - d.MinDays))).AddMinutes(-_rnd.Next(0, 300));
+        }
+        var createdAt = entries[0];
+        var end = current.IsClosed() ? lastEntry : _now;
+
+        var expectedClose = current.IsClosed()
+            ? lastEntry.Date.AddDays(_rnd.Next(-10, 15))
+            : _rnd.NextDouble() < 0.1 ? _now.Date.AddDays(-_rnd.Next(1, 20)) : _now.Date.AddDays(_rnd.Next(5, 100));
+        if (expectedClose < createdAt.Date) expectedClose = createdAt.Date.AddDays(_rnd.Next(20, 60));
+
+        var deal = new Deal(client.Id, product.Id, owner.Id, Money.FromRubles(premiumRub), expectedClose, _stages[StageCode.New],
+            owner.Id, createdAt);
+        var plan = new DealPlan { Deal = deal };
+        var teamLead = _leadOfTeam[owner.TeamId];
+
+        // Approval of a discount, asked for during needs analysis.
+        var needsIndex = path.IndexOf(StageCode.NeedsAnalysis);
+        var approvalRoll = _rnd.NextDouble();
+        var wantsApproval = needsIndex >= 0 && approvalRoll < (current == StageCode.NeedsAnalysis ? 0.3 : 0.1);
+        DateTime? requestAt = null;
+        if (wantsApproval)
+        {
+            var windowEnd = needsIndex + 1 < entries.Length ? entries[needsIndex + 1] : _now;
+            requestAt = entries[needsIndex] + (windowEnd - entries[needsIndex]) * 0.3;
+        }
+
+        for (var i = 1; i < path.Count; i++)
+        {
+            var at = entries[i];
+            if (requestAt is { } ra && ra < at)
+            {
+                PlanApproval(plan, deal, owner, teamLead, ra, path[i] != StageCode.Lost ? at : (DateTime?)null, current == StageCode.NeedsAnalysis);
+                requestAt = null;
+            }
+            if (plan.Deal.ApprovalState == ApprovalState.Pending) break;
+            var stage = path[i];
+            if (stage.RequiresProposal() && deal.Proposal is null || stage == StageCode.ProposalSent)
+            {
+                var prepared = at.AddHours(-_rnd.Next(2, 30));
+                if (prepared < createdAt) prepared = at;
+                var validUntil = current == StageCode.ProposalSent && _rnd.NextDouble() < 0.25
+                    ? _now.Date.AddDays(_rnd.Next(0, 3))
+                    : at.Date.AddDays(_rnd.Next(10, 35));
+                if (validUntil < prepared.Date) validUntil = prepared.Date.AddDays(14);
+                var proposalPremium = Math.Round(deal.Premium.Rubles * (decimal)(0.95 + _rnd.NextDouble() * 0.05) / 1000m) * 1000m;
+                deal.PrepareProposal(validUntil, Money.FromRubles(proposalPremium), prepared);
+            }
+            if (stage == StageCode.Negotiation && _rnd.NextDouble() < 0.35)
+            {
+                var offer = Math.Round(deal.Premium.Rubles * (decimal)(0.8 + _rnd.NextDouble() * 0.15) / 1000m) * 1000m;
+                deal.AddCompetitorOffer(Pick(Competitors), Money.FromRubles(offer),
+                    Pick(["Франшиза 100 000 ₽", "Без франшизы, рассрочка 4 платежа", "Расширенное покрытие, лимит выше на 20 %", "Тот же объём покрытия"]),
+                    owner.Id, at.AddDays(-1) > createdAt ? at.AddDays(-1) : at);
+            }
+            LossReason? reason = null;
+            string? lossComment = null;
+            if (stage == StageCode.Lost)
+            {
+                reason = _rnd.NextDouble() switch
+                {
+                    < 0.30 => LossReason.Price,
+                    < 0.50 => LossReason.CompetitorTerms,
+                    < 0.62 => LossReason.NoBudget,
+                    < 0.74 => LossReason.Postponed,
+                    < 0.80 => LossReason.UnderwritingDeclined,
+                    < 0.94 => LossReason.NoResponse,
+                    _ => LossReason.Other,
+                };
+                lossComment = reason == LossReason.Other
+                    ? Pick(["Клиент продлил договор с текущим страховщиком по просьбе собственника", "Объект продан", "Тендер отменён"])
+                    : _rnd.NextDouble() < 0.5 ? Pick(["Конкурент дал скидку 20 %", "Бюджет перенесён на следующий год", "Не удалось выйти на ЛПР"]) : null;
+            }
+            var mover = _rnd.NextDouble() < 0.9 ? owner.Id : teamLead;
+            deal.MoveToStage(_stages[stage], mover, at, reason, lossComment);
+        }
+        if (requestAt is { } late && current == StageCode.NeedsAnalysis)
+            PlanApproval(plan, deal, owner, teamLead, late, null, true);
+
+        // Activities over the deal's life; some open deals have gone quiet for over a week.
+        var quiet = !deal.IsClosed && _rnd.NextDouble() < 0.2;
+        var activityEnd = quiet ? _now.AddDays(-_rnd.Next(8, 30)) : end;
+        if (activityEnd < createdAt) activityEnd = createdAt.AddHours(1);
+        var n = (int)Math.Round(scale.ActivitiesPerDeal * (0.4 + _rnd.NextDouble() * 1.2));
+        for (var i = 0; i < n; i++)
+        {
+            var at = createdAt + (activityEnd - createdAt) * _rnd.NextDouble();
+            at = WorkingHours(at);
+            if (at > _now) at = _now.AddMinutes(-_rnd.Next(5, 120));
+            var kind = _rnd.NextDouble() switch
+            {
+                < 0.5 => ActivityKind.Call,
+                < 0.75 => ActivityKind.Email,
+                < 0.87 => ActivityKind.Meeting,
+                < 0.95 => ActivityKind.Message,
+                _ => ActivityKind.Note,
+            };
+            var inbound = kind is ActivityKind.Call or ActivityKind.Email or ActivityKind.Message && _rnd.NextDouble() < 0.3;
+            var missed = kind == ActivityKind.Call && inbound && _rnd.NextDouble() < 0.12;
+            var minutes = kind switch
+            {
+                ActivityKind.Call => missed ? 0 : _rnd.Next(1, 20),
+                ActivityKind.Meeting => _rnd.Next(30, 120),
+                _ => 0,
+            };
+            var comment = kind switch
+            {
+                ActivityKind.Call => missed ? null : Pick(CallComments),
+                ActivityKind.Meeting => Pick(MeetingComments),
+                ActivityKind.Email => Pick(EmailComments),
+                ActivityKind.Message => "Переписка в мессенджере: уточнение деталей",
+                _ => "Клиент просит учесть сезонность при расчёте",
+            };
+            var tags = kind is ActivityKind.Call or ActivityKind.Meeting && !missed && _rnd.NextDouble() < 0.07
+                ? new[] { ActivityTags.ObjectionHandled }
+                : [];
+            var author = kind == ActivityKind.Meeting && _rnd.NextDouble() < 0.15 ? teamLead : owner.Id;
+            plan.Activities.Add((at, kind, inbound ? ActivityDirection.Inbound : kind == ActivityKind.Note ? ActivityDirection.None : ActivityDirection.Outbound,
+                minutes, missed, comment, tags, author));
+        }
+        if (deal.Stage == StageCode.Won && product.IsComplex)
+            plan.Activities.Add((WorkingHours(lastEntry.AddHours(-3)), ActivityKind.Meeting, ActivityDirection.Outbound, 90, false,
+                "Подписание: закрыли возражения по франшизе, клиент выбрал расширенное покрытие", [ActivityTags.SuccessStory], owner.Id));
+        foreach (var a in plan.Activities.Where(a => a.Kind != ActivityKind.Note && !a.Missed)) deal.TouchActivity(a.At);
+
+        // The next step: most open deals have one; some are overdue; some have none at all.
+        if (!deal.IsClosed)
+        {
+            var r = _rnd.NextDouble();
+            var title = Pick(NextSteps);
+            if (r < 0.72)
+            {
+                var due = WorkingHours(_now.AddHours(_rnd.Next(2, 14 * 24)));
+                if (due <= _now) due = _now.AddDays(1);
+                var createdTask = _now.AddHours(-_rnd.Next(1, 72));
+                if (createdTask < createdAt) createdTask = createdAt;
+                plan.After.Add((id, _) => TaskItem.FromHistory(TaskKind.FollowUp, title, owner.Id, owner.Id, due, id, client.Id, createdTask, null));
+            }
+            else if (r < 0.85)
+            {
+                var due = _now.AddDays(-_rnd.Next(1, 20));
+                if (due < createdAt) due = createdAt.AddHours(4);
+                plan.After.Add((id, _) => TaskItem.FromHistory(TaskKind.FollowUp, title, owner.Id, owner.Id, due, id, client.Id, due.AddDays(-3) > createdAt ? due.AddDays(-3) : createdAt, null));
+            }
+        }
+        var doneTasks = _rnd.Next(0, 3);
+        for (var i = 0; i < doneTasks; i++)
+        {
+            var due = createdAt + (end - createdAt) * _rnd.NextDouble();
+            plan.After.Add((id, _) => TaskItem.FromHistory(TaskKind.FollowUp, Pick(NextSteps), owner.Id, owner.Id, due, id, client.Id, due.AddDays(-2) > createdAt ? due.AddDays(-2) : createdAt, due.AddHours(-_rnd.Next(0, 20))));
+        }
+
+        // A won deal becomes a one-year contract: these end over the next twelve months.
+        if (deal.Stage == StageCode.Won)
+        {
+            var start = deal.ClosedAt!.Value.Date.AddDays(_rnd.Next(1, 8));
+            var number = $"СТР-{start.Year}-{++_contractSeq:000000}";
+            var premium = deal.Premium;
+            plan.After.Add((id, _) => new Contract(client.Id, product.Id, owner.Id, number, start, start.AddYears(1).AddDays(-1), premium, id));
+        }
+        return plan;
+    }
+
+    private void PlanApproval(DealPlan plan, Deal deal, SellerInfo owner, int teamLead, DateTime requestAt, DateTime? decideBefore, bool mayStayPending)
+    {
+        var discounts = new[] { 5, 8, 10, 12, 15, 18, 25 };
+        var discount = Pick(discounts);
+        var basePremium = deal.Premium;
+        var requested = new Money(basePremium.Kopecks - basePremium.Percent(discount).Kopecks);
+        var justification = Pick(["Конкурент предложил премию ниже на 15 %", "Ключевой клиент, потенциал филиалов",
+            "Хорошая история убытков за 3 года", "Кросс-продажа ДМС при согласовании скидки"]);
+        var pending = mayStayPending && (decideBefore is null || _rnd.NextDouble() < 0.5);
+        deal.SetApprovalState(ApprovalState.Pending, null, requestAt);
+        if (pending)
+        {
+            plan.After.Add((id, _) => new ApprovalRequest(id, ApprovalKind.Discount, basePremium, requested, justification,
+                null, owner.Id, AuthorityMatrix.Default, requestAt));
+            return;
+        }
+        var approved = _rnd.NextDouble() < 0.75;
+        var decidedAt = requestAt.AddHours(_rnd.Next(1, 30));
+        if (decideBefore is { } limit && decidedAt >= limit) decidedAt = requestAt + (limit - requestAt) / 2;
+        deal.SetApprovalState(approved ? ApprovalState.Approved : ApprovalState.Rejected, approved ? requested : null, decidedAt);
+        if (!approved) deal.SetApprovalState(ApprovalState.NotRequired, null, decidedAt);
+        plan.After.Add((id, _) =>
+        {
+            var request = new ApprovalRequest(id, ApprovalKind.Discount, basePremium, requested, justification, null, owner.Id,
+                AuthorityMatrix.Default, requestAt);
+            if (!approved)
+            {
+                var role = request.Level == ApprovalLevel.TeamLead ? StaffRole.TeamLead : StaffRole.Head;
+                request.Reject(role == StaffRole.TeamLead ? teamLead : _headId, role, "Убыточность клиента выше нормы, скидку не даём", decidedAt);
+                return request;
+            }
+            if (request.Level == ApprovalLevel.TeamLead) request.Approve(teamLead, StaffRole.TeamLead, null, decidedAt);
+            else
+            {
+                request.Approve(_headId, StaffRole.Head, "Согласовано с учётом потенциала клиента", decidedAt);
+                if (request.IsPending) request.Approve(_underwriterId, StaffRole.Underwriter, "Риск приемлемый", decidedAt);
+            }
+            return request;
+        });
+    }
+
+    private StageCode WeightedStage() => _rnd.NextDouble() switch
+    {
+        < 0.10 => StageCode.New,
+        < 0.30 => StageCode.Qualification,
+        < 0.50 => StageCode.NeedsAnalysis,
+        < 0.70 => StageCode.ProposalSent,
+        < 0.88 => StageCode.Negotiation,
+        _ => StageCode.ContractSigning,
+    };
+
+    // ---------------------------------------------------------------- leads
+
+    private async Task CreateLeadsAsync(DemoScale scale, CancellationToken ct)
+    {
+        if (scale.Leads == 0) return;
+        var dealsByOwner = _deals.GroupBy(d => d.OwnerId).ToDictionary(g => g.Key, g => g.OrderBy(d => d.CreatedAt).ToList());
+        var used = new HashSet<int>();
+        await using var db = Open();
+        var contacts = new List<(Lead Lead, DateTime At, int Author)>();
+        var qualify = new List<(Lead Lead, DealRef Deal, DateTime At)>();
+        for (var i = 0; i < scale.Leads; i++)
+        {
+            var createdAt = _now.AddDays(-Math.Pow(_rnd.NextDouble(), 1.6) * 365).AddMinutes(-_rnd.Next(0, 600));
+            if (_rnd.NextDouble() < 0.85) createdAt = WorkingHours(createdAt);
+            if (createdAt > _now) createdAt = _now.AddMinutes(-_rnd.Next(3, 60));
+            var channel = _rnd.NextDouble() switch
+            {
+                < 0.35 => LeadChannel.Website,
+                < 0.55 => LeadChannel.Phone,
+                < 0.67 => LeadChannel.Email,
+                < 0.77 => LeadChannel.Messenger,
+                < 0.87 => LeadChannel.Campaign,
+                < 0.95 => LeadChannel.Referral,
+                _ => LeadChannel.Partner,
+            };
+            var region = Regions[_rnd.Next(Regions.Length)];
+            Dictionary<string, string>? tags = channel switch
+            {
+                LeadChannel.Website or LeadChannel.Campaign when _rnd.NextDouble() > 0.1 => new()
+                {
+                    ["utm_source"] = Pick(["yandex", "google", "vk", "telegram"]),
+                    ["utm_campaign"] = Pick(["q4-property", "dms-2026", "cargo-autumn", "brand"]),
+                },
+                LeadChannel.Partner => new() { ["partner"] = Pick(["Брокер «Риск-Консалт»", "Лизинговая компания «Финлайн»"]) },
+                LeadChannel.Referral => new() { ["referrer"] = "Клиент" },
+                _ => _rnd.NextDouble() < 0.5 ? new() { ["source"] = channel.ToString().ToLowerInvariant() } : null,
+            };
+            var g = _faker.PickRandom<Gender>();
+            var root = Pick(NameRoots) + Pick(NameRoots).ToLowerInvariant();
+            var lead = new Lead(channel, $"ООО «{root}»", _rnd.NextDouble() < 0.6 ? NewInn(region.InnPrefix, false) : null,
+                $"{_faker.Name.FirstName(g)} {_faker.Name.LastName(g)}", _rnd.NextDouble() < 0.9 ? RandomMobile() : null,
+                $"{Translit(root).ToLowerInvariant()}@{Pick(["mail.ru", "yandex.ru", "gmail.com"])}",
+                Pick(_products).Code, region.Region, Pick(Industries),
+                Pick(["Нужна страховка склада", "Прошу расчёт ДМС на 120 сотрудников", "Интересует страхование грузов", "Продление полиса, ищем условия лучше", null]),
+                tags, createdAt);
+            var assignee = _sellers.FirstOrDefault(s => s.Territories.Contains(region.Region))
+                           ?? Pick(_sellers.Where(s => s.TeamId == region.Team).ToList());
+            var assignedAt = createdAt.AddSeconds(_rnd.Next(1, 90));
+            lead.AssignTo(assignee.Id, AssignmentReason.Territory, null, null,
+                $"территория: {region.Region}; загрузка {_rnd.Next(20, assignee.Capacity)}/{assignee.Capacity}", assignedAt);
+            db.Leads.Add(lead);
+
+            var ageDays = (_now - createdAt).TotalDays;
+            if (_rnd.NextDouble() < 0.86)
+            {
+                var minutes = LogNormal(7, 0.9);
+                if (createdAt.Hour is < 6 or >= 16) minutes += 12 * 60 * _rnd.NextDouble();
+                var contactAt = createdAt.AddMinutes(Math.Min(minutes, 3 * 24 * 60));
+                if (contactAt > _now) continue;
+                contacts.Add((lead, contactAt, assignee.Id));
+                lead.RecordContact(contactAt);
+                if (ageDays > 14)
+                {
+                    if (_rnd.NextDouble() < 0.45 && dealsByOwner.TryGetValue(assignee.Id, out var list))
+                    {
+                        var deal = list.FirstOrDefault(d => d.CreatedAt > contactAt && !used.Contains(d.Id));
+                        if (deal is not null)
+                        {
+                            used.Add(deal.Id);
+                            qualify.Add((lead, deal, deal.CreatedAt));
+                            continue;
+                        }
+                    }
+                    if (_rnd.NextDouble() < 0.6)
+                        lead.Disqualify(Pick(["Нет потребности", "Частное лицо, не наш сегмент", "Дубль заявки", "Не устроили сроки"]), contactAt.AddDays(_rnd.Next(1, 10)));
+                }
+            }
+            else if (ageDays > 7)
+            {
+                lead.Disqualify("Не удалось связаться", createdAt.AddDays(_rnd.Next(2, 7)));
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        foreach (var (lead, at, author) in contacts)
+            db.Activities.Add(new Activity(ActivityKind.Call, at, author, null, null, lead.Id, ActivityDirection.Outbound,
+                _rnd.Next(2, 10), "Первый контакт", "Выявили потребность, договорились о следующем шаге", null, at));
+        foreach (var (lead, deal, at) in qualify) lead.Qualify(deal.ClientId, deal.Id, at);
+        await db.SaveChangesAsync(ct);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private CrmDbContext Open()
+    {
+        var db = createContext();
+        db.BulkLoad = true;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        return db;
+    }
+
+    private T Pick<T>(IReadOnlyList<T> items) => items[_rnd.Next(items.Count)];
+
+    private double LogNormal(double median, double sigma)
+    {
+        var u1 = 1.0 - _rnd.NextDouble();
+        var u2 = _rnd.NextDouble();
+        var z = Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+        return median * Math.Exp(sigma * z);
+    }
+
+    /// <summary>Moves a time into Moscow working hours (09:00–19:00, i.e. 06:00–16:00 UTC) on a weekday.</summary>
+    private DateTime WorkingHours(DateTime at)
+    {
+        var day = at.Date;
+        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) day = day.AddDays(-1);
+        var minutes = 6 * 60 + (int)(at.TimeOfDay.TotalMinutes % (10 * 60));
+        return DateTime.SpecifyKind(day.AddMinutes(minutes).AddSeconds(at.Second), DateTimeKind.Utc);
+    }
+
+    private string NewInn(string regionPrefix, bool entrepreneur)
+    {
+        while (true)
+        {
+            var digits = entrepreneur ? 8 : 7;
+            var body = regionPrefix + string.Concat(Enumerable.Range(0, digits).Select(_ => (char)('0' + _rnd.Next(10))));
+            var inn = Inn.Complete(body);
+            if (_inns.Add(inn)) return inn;
+        }
+    }
+
+    private string RandomPhone(string regionPrefix)
+    {
+        var code = regionPrefix switch { "77" or "50" => "495", "78" or "47" => "812", _ => "4" + _rnd.Next(10, 99).ToString(Inv) };
+        return $"+7 ({code}) {_rnd.Next(200, 999)}-{_rnd.Next(10, 99)}-{_rnd.Next(10, 99)}";
+    }
+
+    private string RandomMobile() => $"+7 (9{_rnd.Next(10, 99)}) {_rnd.Next(200, 999)}-{_rnd.Next(10, 99)}-{_rnd.Next(10, 99)}";
+
+    private static string Translit(string text)
+    {
+        var map = new Dictionary<char, string>
+        {
+            ['а'] = "a", ['б'] = "b", ['в'] = "v", ['г'] = "g", ['д'] = "d", ['е'] = "e", ['ё'] = "e", ['ж'] = "zh",
+            ['з'] = "z", ['и'] = "i", ['й'] = "y", ['к'] = "k", ['л'] = "l", ['м'] = "m", ['н'] = "n", ['о'] = "o",
+            ['п'] = "p", ['р'] = "r", ['с'] = "s", ['т'] = "t", ['у'] = "u", ['ф'] = "f", ['х'] = "kh", ['ц'] = "ts",
+            ['ч'] = "ch", ['ш'] = "sh", ['щ'] = "sch", ['ъ'] = "", ['ы'] = "y", ['ь'] = "", ['э'] = "e", ['ю'] = "yu",
+            ['я'] = "ya",
+        };
+        return string.Concat(text.ToLowerInvariant().Select(c => map.TryGetValue(c, out var s) ? s : char.IsAsciiLetterOrDigit(c) ? c.ToString() : ""));
+    }
+}

@@ -1,0 +1,44 @@
+namespace SalesCrm.Domain.Common;
+
+/// <summary>
+/// A rule of the domain refused an operation. The message is written for the user (Russian);
+/// <see cref="Field"/> names the input it concerns, when there is one.
+/// </summary>
+public sealed class DomainException : Exception
+{
+    public DomainException(string message, string? field = null) : base(message) => Field = field;
+
+    public DomainException() : base("Операция отклонена правилами системы.") { }
+
+    public DomainException(string message, Exception inner) : base(message, inner) { }
+
+    public string? Field { get; }
+}
+
+/// <summary>Small guard helpers shared by the entities.</summary>
+public static class Guard
+{
+    public static string Required(string? value, string field, string label, int maxLength)
+    {
+        var trimmed = value?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+            throw new DomainException($"Заполните поле «{label}».", field);
+        return MaxLength(trimmed, field, label, maxLength)!;
+    }
+
+    public static string? Optional(string? value, string field, string label, int maxLength)
+    {
+        var trimmed = value?.Trim();
+        return string.IsNullOrEmpty(trimmed) ? null : MaxLength(trimmed, field, label, maxLength);
+    }
+
+    private static string? MaxLength(string? value, string field, string label, int maxLength) =>
+        value is not null && value.Length > maxLength
+            ? throw new DomainException($"Поле «{label}» длиннее {maxLength} символов.", field)
+            : value;
+
+    public static DateTime Utc(DateTime value, string field) =>
+        value.Kind == DateTimeKind.Local
+            ? throw new DomainException("Время должно быть в UTC.", field)
+            : DateTime.SpecifyKind(value, DateTimeKind.Utc);
+}

@@ -1,0 +1,171 @@
+using SalesCrm.Domain.Common;
+
+namespace SalesCrm.Domain.Leads;
+
+/// <summary>An inbound request before qualification (лид).</summary>
+public sealed class Lead : Entity, IVersioned
+{
+    private readonly List<Assignment> _assignments = [];
+
+    private Lead() { }
+
+    public Lead(LeadChannel channel, string? companyName, string? inn, string? contactName, string? phone,
+        string? email, string? productCode, string? region, string? industry, string? comment,
+        IReadOnlyDictionary<string, string>? sourceTags, DateTime now)
+    {
+        if (!Enum.IsDefined(channel)) throw new DomainException("Неизвестный канал заявки.", nameof(Channel));
+        if (string.IsNullOrWhiteSpace(inn) && string.IsNullOrWhiteSpace(phone) && string.IsNullOrWhiteSpace(email))
+            throw new DomainException("Нужен хотя бы один способ связи или ИНН: телефон, e-mail или ИНН.", nameof(Phone));
+        if (!string.IsNullOrWhiteSpace(inn) && Common.Inn.Validate(inn) is { } innError)
+            throw new DomainException(innError, nameof(Inn));
+        if (Common.Phone.Validate(phone) is { } phoneError) throw new DomainException(phoneError, nameof(Phone));
+        if (Common.Email.Validate(email) is { } emailError) throw new DomainException(emailError, nameof(Email));
+        Channel = channel;
+        CompanyName = Guard.Optional(companyName, nameof(CompanyName), "Компания", 300);
+        Inn = Guard.Optional(inn, nameof(Inn), "ИНН", 12);
+        ContactName = Guard.Optional(contactName, nameof(ContactName), "Контактное лицо", 200);
+        Phone = Guard.Optional(phone, nameof(Phone), "Телефон", 40);
+        PhoneNormalized = Common.Phone.Normalize(phone);
+        Email = Guard.Optional(email, nameof(Email), "E-mail", 256);
+        EmailNormalized = Common.Email.Normalize(email);
+        ProductCode = Guard.Optional(productCode, nameof(ProductCode), "Продукт", 50);
+        Region = Guard.Optional(region, nameof(Region), "Регион", 100);
+        Industry = Guard.Optional(industry, nameof(Industry), "Отрасль", 100);
+        Comment = Guard.Optional(comment, nameof(Comment), "Комментарий", 4000);
+        SourceTags = sourceTags is null ? [] : new Dictionary<string, string>(sourceTags);
+        if (SourceTags.Count > 30 || SourceTags.Any(t => t.Key.Length > 100 || t.Value.Length > 500))
+            throw new DomainException("Слишком много меток источника или они слишком длинные.", nameof(SourceTags));
+        CreatedAt = now;
+        Status = LeadStatus.New;
+        Raise(new LeadCreated(this, now));
+    }
+
+    public LeadChannel Channel { get; private set; }
+    public Dictionary<string, string> SourceTags { get; private set; } = [];
+    public string? CompanyName { get; private set; }
+    public string? Inn { get; private set; }
+    public string? ContactName { get; private set; }
+    public string? Phone { get; private set; }
+    public string? PhoneNormalized { get; private set; }
+    public string? Email { get; private set; }
+    public string? EmailNormalized { get; private set; }
+    public string? ProductCode { get; private set; }
+    public string? Region { get; private set; }
+    public string? Industry { get; private set; }
+    public string? Comment { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public int? AssigneeId { get; private set; }
+    public DateTime? AssignedAt { get; private set; }
+    /// <summary>First call, meeting or e-mail with the lead: the end of the speed-to-lead clock.</summary>
+    public DateTime? FirstContactAt { get; private set; }
+    public LeadStatus Status { get; private set; }
+    public string? DisqualifyReason { get; private set; }
+    public DateTime? ClosedAt { get; private set; }
+    public int? ClientId { get; private set; }
+    public int? DealId { get; private set; }
+    public int Version { get; set; }
+
+    public IReadOnlyList<Assignment> Assignments => _assignments;
+
+    public bool IsOpen => Status is LeadStatus.New or LeadStatus.InWork;
+
+    /// <summary>Minutes from creation to first contact; null while nobody has reached the lead.</summary>
+    public double? ResponseMinutes => FirstContactAt is { } c ? (c - CreatedAt).TotalMinutes : null;
+
+    public Assignment AssignTo(int managerId, AssignmentReason reason, string? comment, int? byManagerId, string? rule,
+        DateTime now)
+    {
+        if (!IsOpen) throw new DomainException("Лид уже закрыт — назначить его нельзя.");
+        if (AssigneeId == managerId) throw new DomainException("Лид уже назначен этому менеджеру.", nameof(AssigneeId));
+        var assignment = Assignment.For(AssignmentSubject.Lead, AssigneeId, managerId, reason, comment, byManagerId, rule, now);
+        var from = AssigneeId;
+        AssigneeId = managerId;
+        AssignedAt = now;
+        _assignments.Add(assignment);
+        Raise(new LeadAssigned(this, from, managerId, now));
+        return assignment;
+    }
+
+    /// <summary>Stops the speed-to-lead clock on the first contact; later contacts change nothing.</summary>
+    public void RecordContact(DateTime at)
+    {
+        if (FirstContactAt is not null && FirstContactAt <= at) return;
+        if (at < CreatedAt) at = CreatedAt;
+        FirstContactAt = at;
+        if (Status == LeadStatus.New) Status = LeadStatus.InWork;
+    }
+
+    public void Qualify(int clientId, int dealId, DateTime now)
+    {
+        if (!IsOpen) throw new DomainException("Лид уже закрыт.");
+        ClientId = clientId;
+        DealId = dealId;
+        Status = LeadStatus.Qualified;
+        ClosedAt = now;
+        Raise(new LeadClosed(this, now));
+    }
+
+    public void Disqualify(string reason, DateTime now)
+    {
+        if (!IsOpen) throw new DomainException("Лид уже закрыт.");
+        DisqualifyReason = Guard.Required(reason, nameof(DisqualifyReason), "Причина дисквалификации", 1000);
+        Status = LeadStatus.Disqualified;
+        ClosedAt = now;
+        Raise(new LeadClosed(this, now));
+    }
+}
+
+public enum LeadChannel
+{
+    Website = 1,
+    Phone = 2,
+    Email = 3,
+    Messenger = 4,
+    Campaign = 5,
+    Referral = 6,
+    Partner = 7,
+}
+
+public enum LeadStatus
+{
+    New = 1,
+    InWork = 2,
+    Qualified = 3,
+    Disqualified = 4,
+}
+
+public static class LeadTexts
+{
+    public static string Russian(this LeadChannel channel) => channel switch
+    {
+        LeadChannel.Website => "Сайт",
+        LeadChannel.Phone => "Телефон",
+        LeadChannel.Email => "E-mail",
+        LeadChannel.Messenger => "Мессенджер",
+        LeadChannel.Campaign => "Маркетинговая кампания",
+        LeadChannel.Referral => "Рекомендация",
+        LeadChannel.Partner => "Партнёр",
+        _ => channel.ToString(),
+    };
+
+    public static string Russian(this LeadStatus status) => status switch
+    {
+        LeadStatus.New => "Новый",
+        LeadStatus.InWork => "В работе",
+        LeadStatus.Qualified => "Квалифицирован",
+        LeadStatus.Disqualified => "Дисквалифицирован",
+        _ => status.ToString(),
+    };
+}
+
+public abstract record LeadEvent(Lead Lead, DateTime OccurredAt) : IDomainEvent
+{
+    public int LeadId => Lead.Id;
+}
+
+public sealed record LeadCreated(Lead Lead, DateTime OccurredAt) : LeadEvent(Lead, OccurredAt);
+
+public sealed record LeadAssigned(Lead Lead, int? FromManagerId, int ToManagerId, DateTime OccurredAt)
+    : LeadEvent(Lead, OccurredAt);
+
+public sealed record LeadClosed(Lead Lead, DateTime OccurredAt) : LeadEvent(Lead, OccurredAt);

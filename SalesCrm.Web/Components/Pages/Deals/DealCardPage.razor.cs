@@ -1,0 +1,243 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Deals;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Web.Components.Pages.Deals.Dialogs;
+using SalesCrm.Web.Components.Shared;
+using SalesCrm.Web.Services;
+
+namespace SalesCrm.Web.Components.Pages.Deals;
+
+/// <summary>
+/// The deal card. Every change goes through <see cref="DealService"/> with the version the user saw;
+/// a conflict shows the current values and offers to re-apply. Re-renders live when anyone changes the deal.
+/// </summary>
+public sealed partial class DealCardPage
+{
+    private DealCard? _card;
+    private string? _denied;
+    private bool _notFound;
+    private bool _busy;
+    private string? _strategy;
+    private string? _agreements;
+    private IDisposable? _subscription;
+    private int _subscribedId;
+
+    [Parameter] public int Id { get; set; }
+
+    [Inject] private DealService Deals { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private LiveNotifier Live { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    private List<BreadcrumbItem> Crumbs =>
+        [new(L["Сделки"], "/deals"), new($"№ {Id}", null, disabled: true)];
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _card = null;
+        _denied = null;
+        _notFound = false;
+        await LoadAsync();
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (_subscribedId == Id || _card is null) return;
+        _subscription?.Dispose();
+        _subscribedId = Id;
+        _subscription = Live.Subscribe(LiveNotifier.Deal(Id), _ => InvokeAsync(async () =>
+        {
+            if (_busy) return;
+            await LoadAsync();
+            StateHasChanged();
+        }));
+    }
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            Show(await Deals.GetCardAsync(Id));
+        }
+        catch (AccessDeniedException ex)
+        {
+            _denied = L[ex.Message];
+        }
+        catch (NotFoundException)
+        {
+            _notFound = true;
+        }
+    }
+
+    private void Show(DealCard card)
+    {
+        _card = card;
+        _strategy = card.NegotiationStrategy;
+        _agreements = card.Agreements;
+    }
+
+    /// <summary>Runs a change with the card's current version; handles refusals and conflicts.</summary>
+    private async Task<SaveOutcome> SaveAsync(Func<int, Task<DealCard>> change, string? done = null)
+    {
+        _busy = true;
+        try
+        {
+            Show(await change(_card!.Version));
+            Snackbar.Add(done ?? L["Сохранено"], Severity.Success);
+            return SaveOutcome.Success;
+        }
+        catch (DomainException ex)
+        {
+            return SaveOutcome.Fail(ex.Field, L[ex.Message]);
+        }
+        catch (ConcurrencyConflictException ex) when (ex.Current is DealCard current)
+        {
+            Show(current);
+            StateHasChanged();
+            return await ConfirmReapplyAsync(current, ex.Changes) ? await SaveAsync(change, done) : SaveOutcome.Dropped;
+        }
+        catch (AccessDeniedException ex)
+        {
+            Snackbar.Add(L[ex.Message], Severity.Error);
+            return SaveOutcome.Dropped;
+        }
+        catch (NotFoundException ex)
+        {
+            Snackbar.Add(L[ex.Message], Severity.Error);
+            return SaveOutcome.Dropped;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    /// <summary>A change without a dialog: a refusal is shown as a message.</summary>
+    private async Task SaveDirectAsync(Func<int, Task<DealCard>> change, string? done = null)
+    {
+        var outcome = await SaveAsync(change, done);
+        if (outcome.Error is { } error) Snackbar.Add(error, Severity.Warning);
+    }
+
+    private async Task<bool> ConfirmReapplyAsync(DealCard current, IReadOnlyList<ChangeInfo> changes)
+    {
+        var values = new List<(string, string)>
+        {
+            (L["Этап"], Texts.StageName(L, current.Stage, current.Stages)),
+            (L["Премия"], Fmt.Money(current.PremiumKopecks)),
+            (L["Вероятность"], Fmt.Percent(current.Probability)),
+            (L["Ожидаемое закрытие"], Fmt.Date(current.ExpectedCloseDate)),
+            (L["КП действительно до"], current.Proposal is { } p ? Fmt.Date(p.ValidUntil) : "—"),
+            (L["Ответственный"], current.Owner.Name),
+        };
+        var parameters = new DialogParameters<ConflictDialog>
+        {
+            { x => x.Current, values },
+            { x => x.Changes, changes },
+        };
+        var dialog = await Dialogs.ShowAsync<ConflictDialog>(L["Запись уже изменили"], parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var result = await dialog.Result;
+        return result is { Canceled: false };
+    }
+
+    private async Task MoveAsync(StageMove move)
+    {
+        if (_card is null) return;
+        if (move.NeedsLossReason)
+        {
+            await Dialogs.ShowAsync<LostDialog>(L["Сделка проиграна"], new DialogParameters<LostDialog>
+            {
+                { x => x.Submit, input => SaveAsync(v => Deals.MoveStageAsync(Id, v, StageCode.Lost, input.Reason, input.Comment), L["Сделка отмечена проигранной"]) },
+            }, Options());
+            return;
+        }
+        if (move.NeedsProposal)
+        {
+            await Dialogs.ShowAsync<ProposalDialog>(L["Коммерческое предложение"], new DialogParameters<ProposalDialog>
+            {
+                { x => x.Title, L["КП для перевода на этап"] + " «" + Texts.StageName(L, move.Stage, _card.Stages) + "»" },
+                { x => x.ThenSend, true },
+                { x => x.Premium, Fmt.Rubles(_card.PremiumKopecks) },
+                { x => x.ValidUntil, Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(14) },
+                { x => x.Submit, input => SaveAsync(v => Deals.MoveStageAsync(Id, v, move.Stage,
+                    proposal: new ProposalInput(Inputs.Date(input.ValidUntil, "ValidUntil", "срок действия КП"),
+                        Inputs.Kopecks(input.Premium, "ProposalPremium", "премию КП"))), L["Этап изменён"]) },
+            }, Options());
+            return;
+        }
+        if (move.Stage == StageCode.Won)
+        {
+            var confirmed = await Dialogs.ShowMessageBoxAsync(L["Сделка выиграна?"],
+                L["Сделка будет закрыта как выигранная, премия войдёт в выполнение плана."], yesText: L["Да, выиграна"], cancelText: L["Отмена"]);
+            if (confirmed != true) return;
+        }
+        await SaveDirectAsync(v => Deals.MoveStageAsync(Id, v, move.Stage), L["Этап изменён"]);
+    }
+
+    private Task EditTermsAsync() => Dialogs.ShowAsync<TermsDialog>(L["Условия сделки"], new DialogParameters<TermsDialog>
+    {
+        { x => x.Premium, Fmt.Rubles(_card!.PremiumKopecks) },
+        { x => x.ExpectedCloseDate, _card.ExpectedCloseDate },
+        { x => x.Probability, _card.Probability },
+        { x => x.PremiumLocked, _card.ApprovalState == ApprovalState.Pending },
+        { x => x.Submit, input => SaveAsync(async v =>
+            {
+                var premium = Inputs.Kopecks(input.Premium, "Premium", "премию");
+                var close = Inputs.Date(input.ExpectedCloseDate, "ExpectedCloseDate", "ожидаемую дату закрытия");
+                var card = await Deals.UpdateTermsAsync(Id, v, premium, close);
+                return card.Probability == input.Probability ? card : await Deals.SetProbabilityAsync(Id, card.Version, input.Probability);
+            }) },
+    }, Options());
+
+    private Task EditProposalAsync() => Dialogs.ShowAsync<ProposalDialog>(L["Коммерческое предложение"], new DialogParameters<ProposalDialog>
+    {
+        { x => x.Title, _card!.Proposal is null ? L["Подготовить КП"] : L["Изменить КП"] },
+        { x => x.Premium, Fmt.Rubles(_card.Proposal?.PremiumKopecks ?? _card.PremiumKopecks) },
+        { x => x.ValidUntil, _card.Proposal?.ValidUntil ?? Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(14) },
+        { x => x.Submit, input => SaveAsync(v => Deals.PrepareProposalAsync(Id, v,
+            Inputs.Date(input.ValidUntil, "ValidUntil", "срок действия КП"), Inputs.Kopecks(input.Premium, "ProposalPremium", "премию КП"))) },
+    }, Options());
+
+    private Task SetNextStepAsync() => Dialogs.ShowAsync<NextStepDialog>(L["Следующий шаг"], new DialogParameters<NextStepDialog>
+    {
+        { x => x.Title, _card!.NextStep?.Title },
+        { x => x.DueLocal, _card.NextStep is { } s ? Fmt.Local(s.DueAt) : Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(1).AddHours(10) },
+        { x => x.Submit, input => SaveAsync(_ => Deals.SetNextStepAsync(Id, input.Title ?? "",
+            Inputs.Moment(input.Date, input.Time, "DueAt", "срок"))) },
+    }, Options());
+
+    private Task CompleteTaskAsync(int taskId) => SaveDirectAsync(_ => Deals.CompleteTaskAsync(Id, taskId), L["Шаг выполнен — назначьте следующий"]);
+
+    private Task LogActivityAsync() => Dialogs.ShowAsync<ActivityDialog>(L["Новая активность"], new DialogParameters<ActivityDialog>
+    {
+        { x => x.NowLocal, Fmt.Local(Time.GetUtcNow().UtcDateTime) },
+        { x => x.Submit, input => SaveAsync(_ => Deals.LogActivityAsync(Id, new ActivityInput(input.Kind,
+            Inputs.Moment(input.Date, input.Time, "OccurredAt", "дату"), input.Direction, input.Minutes, input.Outcome,
+            input.Comment, input.Tags)), L["Активность добавлена"]) },
+    }, Options());
+
+    private Task AddCompetitorOfferAsync() => Dialogs.ShowAsync<CompetitorOfferDialog>(L["Предложение конкурента"], new DialogParameters<CompetitorOfferDialog>
+    {
+        { x => x.Submit, input => SaveAsync(_ => Deals.AddCompetitorOfferAsync(Id, input.Competitor ?? "",
+            Inputs.Kopecks(input.Premium, "CompetitorPremium", "премию конкурента"), input.Terms)) },
+    }, Options());
+
+    private Task SaveNotesAsync() => SaveDirectAsync(v => Deals.SetNegotiationNotesAsync(Id, v, _strategy, _agreements));
+
+    private static DialogOptions Options() => new() { MaxWidth = MaxWidth.Small, FullWidth = true };
+
+    private static string StageState(DealCard card, StageCode stage) =>
+        stage == card.Stage ? "current" : card.Stage == StageCode.Won || (stage < card.Stage && card.Stage != StageCode.Lost) ? "done" : "future";
+
+    private string ExpiryNote(DateTime validUntil)
+    {
+        var days = (validUntil.Date - Fmt.Local(Time.GetUtcNow().UtcDateTime).Date).TotalDays;
+        return days < 0 ? "(" + L["истекло"] + ")" : days <= 3 ? "(" + L["истекает"] + ")" : "";
+    }
+
+    public void Dispose() => _subscription?.Dispose();
+}

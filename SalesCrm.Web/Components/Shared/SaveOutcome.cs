@@ -1,0 +1,19 @@
+namespace SalesCrm.Web.Components.Shared;
+
+/// <summary>What happened to a save a dialog asked for: saved, refused with a message (on a field), or dropped.</summary>
+public sealed record SaveOutcome(bool Saved, bool Cancelled, string? Field, string? Error)
+{
+    public static SaveOutcome Success { get; } = new(true, false, null, null);
+
+    public static SaveOutcome Dropped { get; } = new(false, true, null, null);
+
+    public static SaveOutcome Fail(string? field, string error) => new(false, false, field, error);
+
+    /// <summary>The error when it concerns <paramref name="field"/> (case-insensitive), else null.</summary>
+    public string? For(string field) =>
+        Error is not null && string.Equals(Field, field, StringComparison.OrdinalIgnoreCase) ? Error : null;
+
+    /// <summary>The error when it concerns none of the dialog's fields.</summary>
+    public string? General(params string[] fields) =>
+        Error is not null && (Field is null || !fields.Contains(Field, StringComparer.OrdinalIgnoreCase)) ? Error : null;
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using MudBlazor;
+using MudBlazor.Services;
+using SalesCrm.Data;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Demo;
+using SalesCrm.Data.Identity;
+using SalesCrm.Data.Interceptors;
+using SalesCrm.Web.Components;
+using SalesCrm.Web.Services;
+
+namespace SalesCrm.Web;
+
+/// <summary>The web app's registrations and pipeline, in one place.</summary>
+public static class Hosting
+{
+    public static readonly CultureInfo[] SupportedCultures = [new("ru-RU"), new("en-US")];
+
+    public static WebApplicationBuilder AddSalesCrm(this WebApplicationBuilder builder)
+    {
+        // The one settings file lives at the repository root and is copied next to the binaries;
+        // it is the lowest-priority source, so appsettings.{Environment}.json, environment variables
+        // and command-line arguments still override it.
+        var rootSettings = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        if (File.Exists(rootSettings))
+        {
+            builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
+            {
+                Path = "appsettings.json",
+                FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+                Optional = false,
+                ReloadOnChange = false,
+            });
+        }
+
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new CrmSettings(config));
+        services.AddSalesCrmData(config);
+
+        // Live updates: the in-process notifier receives committed domain events (singleton).
+        services.AddSingleton<LiveNotifier>();
+        services.AddSingleton<IDomainEventPublisher>(sp => sp.GetRequiredService<LiveNotifier>());
+
+        // Who is acting: the circuit's (or request's) signed-in user (scoped).
+        services.AddScoped<WebUserContext>();
+        services.AddScoped<IUserContext>(sp => sp.GetRequiredService<WebUserContext>());
+
+        // Identity in the same database. Its EF store needs a scoped context; only Identity uses it.
+        services.AddScoped<CrmDbContext>(sp => sp.GetRequiredService<IProviderContextFactory>().Create());
+        services.AddCascadingAuthenticationState();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddIdentityCore<AppUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = false;
+                options.User.RequireUniqueEmail = true;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Password.RequiredLength = 8;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<CrmDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/login";
+            options.LogoutPath = "/logout";
+            options.AccessDeniedPath = "/login";
+            options.ExpireTimeSpan = TimeSpan.FromHours(12);
+            options.SlidingExpiration = true;
+        });
+        services.AddAuthorization();
+        services.AddHttpContextAccessor();
+
+        services.AddLocalization();
+        services.AddTransient<MudLocalizer, RussianMudLocalizer>();
+        services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            options.SnackbarConfiguration.VisibleStateDuration = 6000;
+            options.SnackbarConfiguration.PreventDuplicates = false;
+        });
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddHealthChecks();
+        return builder;
+    }
+
+    /// <summary>Migrates the database, ensures reference data and, in demo mode, the demo dataset.</summary>
+    public static async Task InitializeDatabaseAsync(this WebApplication app)
+    {
+        var demo = app.Configuration.GetValue<bool>("Demo:Enabled");
+        await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(demo);
+        await BootstrapAdmin.EnsureAsync(app.Services, app.Configuration);
+    }
+
+    public static WebApplication UseSalesCrm(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<CrmSettings>();
+        Fmt.TimeZone = settings.TimeZone;
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+
+        var localization = new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture(settings.DefaultCulture),
+            SupportedCultures = SupportedCultures,
+            SupportedUICultures = SupportedCultures,
+        };
+        // Russian unless the user chose otherwise (cookie) — the browser's language does not switch it.
+        localization.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+        app.UseRequestLocalization(localization);
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        app.MapHealthChecks("/health");
+        return app;
+    }
+}

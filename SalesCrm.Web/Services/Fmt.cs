@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace SalesCrm.Web.Services;
+
+/// <summary>How the UI writes money, dates and times: in the user's culture and the department's time zone.</summary>
+public static class Fmt
+{
+    /// <summary>Set once at startup from <see cref="CrmSettings.TimeZone"/>.</summary>
+    public static TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
+
+    /// <summary><c>1 234 567 ₽</c> in Russian, <c>1,234,567 ₽</c> in English; kopecks only when there are any.</summary>
+    public static string Money(long kopecks)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        var nf = (NumberFormatInfo)culture.NumberFormat.Clone();
+        if (culture.TwoLetterISOLanguageName == "ru") nf.NumberGroupSeparator = "\u00A0";
+        var rubles = kopecks / 100m;
+        return (kopecks % 100 == 0 ? rubles.ToString("#,0", nf) : rubles.ToString("#,0.00", nf)) + "\u00A0₽";
+    }
+
+    /// <summary>Rubles with a thousands separator, without the currency sign (inputs).</summary>
+    public static decimal Rubles(long kopecks) => kopecks / 100m;
+
+    public static DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeZone);
+
+    public static DateTime ToUtc(DateTime local) =>
+        TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZone);
+
+    /// <summary>A calendar date (stored as UTC midnight) in the user's format: 23.11.2026.</summary>
+    public static string Date(DateTime date) => date.ToString("d", CultureInfo.CurrentCulture);
+
+    public static string Date(DateTime? date) => date is { } d ? Date(d) : "—";
+
+    /// <summary>A moment, in the department's time zone: 23.11.2026 14:05.</summary>
+    public static string When(DateTime utc) => Local(utc).ToString("g", CultureInfo.CurrentCulture);
+
+    public static string When(DateTime? utc) => utc is { } d ? When(d) : "—";
+
+    public static string Percent(int percent) => percent.ToString(CultureInfo.CurrentCulture) + "\u00A0%";
+}

@@ -1,0 +1,127 @@
+using SalesCrm.Data.Interceptors;
+using SalesCrm.Domain.Approvals;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Leads;
+using SalesCrm.Domain.Notifications;
+using SalesCrm.Domain.Tasks;
+
+namespace SalesCrm.Web.Services;
+
+/// <summary>A committed change, as the live UI sees it: what happened and to which records.</summary>
+public sealed record LiveEvent(string Kind, int? DealId = null, int? OwnerId = null, int? LeadId = null,
+    int? RecipientId = null, int? ApprovalId = null);
+
+/// <summary>
+/// Fans committed domain events out to the components that watch them. Keyed, locked subscriptions
+/// returning <see cref="IDisposable"/> (the eShop order-status pattern): a component subscribes after
+/// its first render, re-queries inside <c>InvokeAsync</c> when called, and disposes the subscription.
+/// </summary>
+public sealed partial class LiveNotifier(ILogger<LiveNotifier> logger) : IDomainEventPublisher
+{
+    public const string AllDeals = "deals";
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, HashSet<Subscription>> _subscriptions = [];
+
+    public static string Deal(int dealId) => $"deal:{dealId}";
+
+    public static string User(int managerId) => $"user:{managerId}";
+
+    /// <summary>Calls <paramref name="handler"/> for every event published under <paramref name="topic"/> until disposed.</summary>
+    public IDisposable Subscribe(string topic, Func<LiveEvent, Task> handler)
+    {
+        var subscription = new Subscription(this, topic, handler);
+        lock (_lock)
+        {
+            if (!_subscriptions.TryGetValue(topic, out var set)) _subscriptions[topic] = set = [];
+            set.Add(subscription);
+        }
+        return subscription;
+    }
+
+    /// <summary>Number of live subscriptions to a topic (diagnostics and tests).</summary>
+    public int SubscriberCount(string topic)
+    {
+        lock (_lock) return _subscriptions.TryGetValue(topic, out var set) ? set.Count : 0;
+    }
+
+    public Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken) =>
+        PublishAsync(events.SelectMany(Map).Distinct().ToList());
+
+    /// <summary>Delivers already mapped events (also used by the cross-node fan-out).</summary>
+    public async Task PublishAsync(IReadOnlyList<(string Topic, LiveEvent Event)> items)
+    {
+        foreach (var (topic, live) in items)
+        {
+            Subscription[] targets;
+            lock (_lock)
+            {
+                if (!_subscriptions.TryGetValue(topic, out var set)) continue;
+                targets = [.. set];
+            }
+            foreach (var target in targets)
+            {
+                try
+                {
+                    await target.Handler(live);
+                }
+                catch (Exception ex)
+                {
+                    // One broken subscriber (a closed circuit) must not stop the others.
+                    LogHandlerFailed(logger, ex, topic);
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<(string Topic, LiveEvent Event)> Map(IDomainEvent e)
+    {
+        switch (e)
+        {
+            case DealEvent d:
+                var live = new LiveEvent(d.GetType().Name, DealId: d.DealId, OwnerId: d.OwnerId);
+                yield return (AllDeals, live);
+                yield return (Deal(d.DealId), live);
+                break;
+            case Domain.Activities.ActivityLogged a when a.Activity.DealId is { } activityDeal:
+                yield return (Deal(activityDeal), new LiveEvent(nameof(Domain.Activities.ActivityLogged), DealId: activityDeal));
+                break;
+            case TaskChanged t when t.Task.DealId is { } dealId:
+                yield return (Deal(dealId), new LiveEvent(nameof(TaskChanged), DealId: dealId, OwnerId: t.Task.AssigneeId));
+                yield return (AllDeals, new LiveEvent(nameof(TaskChanged), DealId: dealId, OwnerId: t.Task.AssigneeId));
+                break;
+            case LeadEvent l:
+                yield return ("leads", new LiveEvent(l.GetType().Name, LeadId: l.LeadId, OwnerId: l.Lead.AssigneeId));
+                break;
+            case ApprovalRequested or ApprovalDecided:
+                var request = e is ApprovalRequested r ? r.Request : ((ApprovalDecided)e).Request;
+                yield return ("approvals", new LiveEvent(e.GetType().Name, DealId: request.DealId, ApprovalId: request.Id));
+                yield return (Deal(request.DealId), new LiveEvent(e.GetType().Name, DealId: request.DealId, ApprovalId: request.Id));
+                break;
+            case NotificationCreated n:
+                yield return (User(n.Notification.RecipientId), new LiveEvent(nameof(NotificationCreated), RecipientId: n.Notification.RecipientId));
+                break;
+        }
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        lock (_lock)
+        {
+            if (_subscriptions.TryGetValue(subscription.Topic, out var set) && set.Remove(subscription) && set.Count == 0)
+                _subscriptions.Remove(subscription.Topic);
+        }
+    }
+
+    private sealed class Subscription(LiveNotifier owner, string topic, Func<LiveEvent, Task> handler) : IDisposable
+    {
+        public string Topic { get; } = topic;
+        public Func<LiveEvent, Task> Handler { get; } = handler;
+
+        public void Dispose() => owner.Remove(this);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A live subscriber of {Topic} failed")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception ex, string topic);
+}
