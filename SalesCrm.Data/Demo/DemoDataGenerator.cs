@@ -550,8 +550,8 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         var n = (int)Math.Round(scale.ActivitiesPerDeal * (0.4 + _rnd.NextDouble() * 1.2));
         for (var i = 0; i < n; i++)
         {
-            var at = createdAt + (activityEnd - createdAt) * _rnd.NextDouble();
-            at = WorkingHours(at);
+            var at = WorkingHours(createdAt + (activityEnd - createdAt) * _rnd.NextDouble());
+            if (at < createdAt) at = createdAt.AddMinutes(_rnd.Next(5, 240));
             if (at > _now) at = _now.AddMinutes(-_rnd.Next(5, 120));
             var kind = _rnd.NextDouble() switch
             {
@@ -581,11 +581,13 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
                 ? new[] { ActivityTags.ObjectionHandled }
                 : [];
             var author = kind == ActivityKind.Meeting && _rnd.NextDouble() < 0.15 ? teamLead : owner.Id;
-            plan.Activities.Add((at, kind, inbound ? ActivityDirection.Inbound : kind == ActivityKind.Note ? ActivityDirection.None : ActivityDirection.Outbound,
+            var direction = kind is ActivityKind.Meeting or ActivityKind.Note ? ActivityDirection.None
+                : inbound ? ActivityDirection.Inbound : ActivityDirection.Outbound;
+            plan.Activities.Add((at, kind, direction,
                 minutes, missed, comment, tags, author));
         }
         if (deal.Stage == StageCode.Won && product.IsComplex)
-            plan.Activities.Add((WorkingHours(lastEntry.AddHours(-3)), ActivityKind.Meeting, ActivityDirection.Outbound, 90, false,
+            plan.Activities.Add((lastEntry.AddHours(-3) > createdAt ? lastEntry.AddHours(-3) : createdAt, ActivityKind.Meeting, ActivityDirection.None, 90, false,
                 "Подписание: закрыли возражения по франшизе, клиент выбрал расширенное покрытие", [ActivityTags.SuccessStory], owner.Id));
         foreach (var a in plan.Activities.Where(a => a.Kind != ActivityKind.Note && !a.Missed)) deal.TouchActivity(a.At);
 

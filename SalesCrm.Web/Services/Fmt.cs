@@ -18,6 +18,9 @@ public static class Fmt
         return (kopecks % 100 == 0 ? rubles.ToString("#,0", nf) : rubles.ToString("#,0.00", nf)) + "\u00A0₽";
     }
 
+    /// <summary>An aggregate (sum, forecast) rounded to whole roubles: <c>102 958 674 ₽</c>.</summary>
+    public static string MoneyRounded(long kopecks) => Money((long)Math.Round(kopecks / 100m, MidpointRounding.AwayFromZero) * 100);
+
     /// <summary>Rubles with a thousands separator, without the currency sign (inputs).</summary>
     public static decimal Rubles(long kopecks) => kopecks / 100m;
 
@@ -30,6 +33,18 @@ public static class Fmt
     public static string Date(DateTime date) => date.ToString("d", CultureInfo.CurrentCulture);
 
     public static string Date(DateTime? date) => date is { } d ? Date(d) : "—";
+
+    /// <summary>The local calendar day of a moment (a UTC timestamp): 23.11.2026.</summary>
+    public static string Day(DateTime utc) => Local(utc).ToString("d", CultureInfo.CurrentCulture);
+
+    public static string Day(DateTime? utc) => utc is { } d ? Day(d) : "—";
+
+    /// <summary>"Петров И. А." from "Петров Иван Алексеевич".</summary>
+    public static string ShortName(string fullName)
+    {
+        var parts = fullName.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length < 2 ? fullName : parts[0] + " " + string.Join(" ", parts.Skip(1).Select(p => p[0] + "."));
+    }
 
     /// <summary>A moment, in the department's time zone: 23.11.2026 14:05.</summary>
     public static string When(DateTime utc) => Local(utc).ToString("g", CultureInfo.CurrentCulture);

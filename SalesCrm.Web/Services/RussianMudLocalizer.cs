@@ -10,7 +10,7 @@ public sealed class RussianMudLocalizer : MudLocalizer
     private static readonly Dictionary<string, string> Ru = new()
     {
         ["MudDataGridPager_RowsPerPage"] = "Строк на странице:",
-        ["MudDataGridPager_InfoFormat"] = "{first_item}–{last_item} из {all_items}",
+        ["MudDataGridPager_InfoFormat"] = "{0}–{1} из {2}",
         ["MudDataGridPager_AllItems"] = "Все",
         ["MudDataGridPager_FirstPage"] = "Первая страница",
         ["MudDataGridPager_PreviousPage"] = "Предыдущая страница",

@@ -29,6 +29,7 @@ public static class CrmTheme
             Default = new DefaultTypography { FontFamily = Fonts },
             H5 = new H5Typography { FontFamily = Fonts, FontWeight = "600", FontSize = "1.5rem" },
             H6 = new H6Typography { FontFamily = Fonts, FontWeight = "600" },
+            Button = new ButtonTypography { FontFamily = Fonts, FontWeight = "500", TextTransform = "none" },
         },
         LayoutProperties = new LayoutProperties { DrawerWidthLeft = "220px" },
     };

@@ -1,0 +1,245 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Clients;
+using SalesCrm.Data.Deals;
+using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Tests.Support;
+
+namespace SalesCrm.Tests.Data;
+
+/// <summary>
+/// What every database provider must do, run against each real database: migrations apply,
+/// every change is audited, concurrent edits are detected, events go out only after a commit,
+/// and record-level access holds. Subclasses supply the database.
+/// </summary>
+public abstract class DataLayerContract : IAsyncLifetime
+{
+    protected ServiceHarness H { get; private set; } = default!;
+
+    protected abstract Task<(string ConnectionString, DatabaseProvider Provider)> DatabaseAsync();
+
+    public async ValueTask InitializeAsync()
+    {
+        var (connection, provider) = await DatabaseAsync();
+        H = await ServiceHarness.CreateAsync(connection, provider);
+    }
+
+    public async ValueTask DisposeAsync() => await H.DisposeAsync();
+
+    private Task<Deal> OpenDealOfAsync(string email, StageCode stage) => H.QueryAsync(db =>
+        db.Deals.AsNoTracking().Where(d => d.Owner!.Email == email && d.Stage == stage).OrderBy(d => d.Id).FirstAsync());
+
+    [Fact]
+    public async Task MigrationsLeaveNothingPending()
+    {
+        await using var db = H.Db();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken));
+        Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(8, await db.Stages.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task AStageMoveIsAuditedFieldByFieldWithTheActor()
+    {
+        var deal = await OpenDealOfAsync("m1@demo.salescrm", StageCode.Qualification);
+        var me = await H.User.SignInAsAsync("m1@demo.salescrm");
+        var card = await H.Get<DealService>().MoveStageAsync(deal.Id, deal.Version, StageCode.NeedsAnalysis);
+
+        Assert.Equal(StageCode.NeedsAnalysis, card.Stage);
+        Assert.Equal(deal.Version + 1, card.Version);
+        var key = deal.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var audit = await H.QueryAsync(db => db.AuditEntries.Where(a => a.EntityType == "Deal" && a.EntityId == key).ToListAsync());
+        var stage = Assert.Single(audit, a => a.Field == "Stage");
+        Assert.Equal("Qualification", stage.OldValue);
+        Assert.Equal("NeedsAnalysis", stage.NewValue);
+        Assert.Equal(me.ManagerId, stage.ActorId);
+        Assert.Equal(me.FullName, stage.ActorName);
+        Assert.Contains(audit, a => a.Field == "Probability");
+        var history = await H.QueryAsync(db => db.AuditEntries.Where(a => a.EntityType == "DealStageChange" && a.Action == AuditAction.Created).ToListAsync());
+        Assert.Contains(history, a => a.NewValue!.Contains($"DealId={deal.Id}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ACreatedRecordIsAuditedWithItsNewKey()
+    {
+        await H.User.SignInAsAsync("m2@demo.salescrm");
+        var id = await H.Get<ClientService>().CreateAsync(new ClientInput("ООО «Проверка Аудита»", Inn.Complete("772000001"), null,
+            "IT", "Москва", ClientSegment.Small, "+7 495 000-00-01", "audit@example.ru", null, 0, false));
+        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var created = await H.QueryAsync(db => db.AuditEntries.SingleAsync(a => a.EntityType == "Client" && a.EntityId == key && a.Action == AuditAction.Created));
+        Assert.Contains("Проверка Аудита", created.NewValue);
+    }
+
+    [Fact]
+    public async Task TheSecondOfTwoConcurrentEditsIsRefusedWithTheCurrentValues()
+    {
+        var deal = await OpenDealOfAsync("m1@demo.salescrm", StageCode.NeedsAnalysis);
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        var first = H.Get<DealService>();
+        var second = H.Get<DealService>();
+        var seen = await first.GetCardAsync(deal.Id);
+
+        await first.UpdateTermsAsync(deal.Id, seen.Version, 1_111_111_00, seen.ExpectedCloseDate);
+        var conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
+            second.UpdateTermsAsync(deal.Id, seen.Version, 2_222_222_00, seen.ExpectedCloseDate));
+
+        var current = Assert.IsType<DealCard>(conflict.Current);
+        Assert.Equal(1_111_111_00, current.PremiumKopecks);
+        Assert.Contains(conflict.Changes, c => c.Field == "PremiumKopecks" && c.NewValue == "111111100");
+        var stored = await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id));
+        Assert.Equal(1_111_111_00, stored.PremiumKopecks);
+
+        // Re-applying on the version the user now sees works.
+        var reapplied = await second.UpdateTermsAsync(deal.Id, current.Version, 2_222_222_00, seen.ExpectedCloseDate);
+        Assert.Equal(2_222_222_00, reapplied.PremiumKopecks);
+    }
+
+    [Fact]
+    public async Task TheDatabaseRefusesAStaleVersionEvenWhenTheLoadWasCurrent()
+    {
+        var deal = await OpenDealOfAsync("m2@demo.salescrm", StageCode.Negotiation);
+        await using var a = H.Db();
+        await using var b = H.Db();
+        var mine = await a.Deals.SingleAsync(d => d.Id == deal.Id);
+        var theirs = await b.Deals.SingleAsync(d => d.Id == deal.Id);
+        theirs.SetProbability(77, H.Time.GetUtcNow().UtcDateTime);
+        await b.SaveChangesAsync();
+
+        mine.SetProbability(33, H.Time.GetUtcNow().UtcDateTime);
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => a.SaveChangesAsync());
+        var stored = await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id));
+        Assert.Equal(77, stored.Probability);
+    }
+
+    [Fact]
+    public async Task EventsArePublishedAfterTheCommitAndNotForARefusedSave()
+    {
+        var deal = await OpenDealOfAsync("m3@demo.salescrm", StageCode.New);
+        await H.User.SignInAsAsync("m3@demo.salescrm");
+        H.Events.Clear();
+        var deals = H.Get<DealService>();
+        await deals.MoveStageAsync(deal.Id, deal.Version, StageCode.Qualification);
+        var changed = Assert.Single(H.Events.Published.OfType<DealStageChanged>());
+        Assert.Equal(deal.Id, changed.DealId);
+
+        H.Events.Clear();
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => deals.MoveStageAsync(deal.Id, deal.Version, StageCode.NeedsAnalysis));
+        Assert.Empty(H.Events.Published);
+    }
+
+    [Fact]
+    public async Task ARefusedMoveSavesNothing()
+    {
+        var deal = await OpenDealOfAsync("m5@demo.salescrm", StageCode.Qualification);
+        await H.User.SignInAsAsync("m5@demo.salescrm");
+        var key = deal.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var before = await H.QueryAsync(db => db.AuditEntries.CountAsync(a => a.EntityId == key && a.EntityType == "Deal"));
+        var ex = await Assert.ThrowsAsync<DomainException>(() => H.Get<DealService>().MoveStageAsync(deal.Id, deal.Version, StageCode.Lost));
+        Assert.Contains("причину", ex.Message);
+        var stored = await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id));
+        Assert.Equal(StageCode.Qualification, stored.Stage);
+        Assert.Equal(deal.Version, stored.Version);
+        Assert.Equal(before, await H.QueryAsync(db => db.AuditEntries.CountAsync(a => a.EntityId == key && a.EntityType == "Deal")));
+    }
+
+    [Fact]
+    public async Task AManagerSeesOnlyOwnDealsAndIsDeniedOthersWithALogEntry()
+    {
+        var foreign = await OpenDealOfAsync("m5@demo.salescrm", StageCode.Qualification);
+        var me = await H.User.SignInAsAsync("m1@demo.salescrm");
+        var deals = H.Get<DealService>();
+        var page = await deals.ListAsync(new DealListQuery { PageSize = 500 });
+        Assert.NotEmpty(page.Items);
+        Assert.All(page.Items, r => Assert.Equal(me.ManagerId, r.OwnerId));
+
+        await Assert.ThrowsAsync<AccessDeniedException>(() => deals.GetCardAsync(foreign.Id));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => deals.MoveStageAsync(foreign.Id, foreign.Version, StageCode.NeedsAnalysis));
+        var key = foreign.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var denied = await H.QueryAsync(db => db.AuditEntries.Where(a => a.Action == AuditAction.AccessDenied && a.EntityId == key).ToListAsync());
+        Assert.Equal(2, denied.Count);
+        Assert.All(denied, d => Assert.Equal(me.ManagerId, d.ActorId));
+        var stored = await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == foreign.Id));
+        Assert.Equal(StageCode.Qualification, stored.Stage);
+    }
+
+    [Fact]
+    public async Task ATeamLeadSeesTheTeamAndTheHeadSeesEveryone()
+    {
+        var total = await H.QueryAsync(db => db.Deals.CountAsync());
+        var team1 = await H.QueryAsync(db => db.Deals.CountAsync(d => d.Owner!.Team!.Name == "Команда 1"));
+
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        Assert.Equal(team1, (await H.Get<DealService>().ListAsync(new DealListQuery())).Total);
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        Assert.Equal(total, (await H.Get<DealService>().ListAsync(new DealListQuery())).Total);
+        Assert.True(team1 > 0 && team1 < total);
+    }
+
+    [Fact]
+    public async Task AnInvalidInnIsRefusedOnTheFieldAndNothingIsSaved()
+    {
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        var before = await H.QueryAsync(db => db.Clients.CountAsync());
+        var ex = await Assert.ThrowsAsync<DomainException>(() => H.Get<ClientService>().CreateAsync(
+            new ClientInput("ООО «Ошибка»", "7707083894", null, "IT", "Москва", ClientSegment.Small, null, null, null, 0, false)));
+        Assert.Equal("Inn", ex.Field);
+        Assert.Equal(before, await H.QueryAsync(db => db.Clients.CountAsync()));
+    }
+
+    [Fact]
+    public async Task TheDealListFiltersSortsAndPagesOnTheServer()
+    {
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        var deals = H.Get<DealService>();
+        var proposals = await deals.ListAsync(new DealListQuery { Stage = StageCode.ProposalSent, PageSize = 10, Sort = DealSort.Premium, Descending = true });
+        Assert.All(proposals.Items, r => Assert.Equal(StageCode.ProposalSent, r.Stage));
+        Assert.Equal(proposals.Items.OrderByDescending(r => r.PremiumKopecks).Select(r => r.Id), proposals.Items.Select(r => r.Id));
+        Assert.True(proposals.Total >= proposals.Items.Count);
+
+        var anyClient = proposals.Items[0];
+        var word = anyClient.ClientName.Split('«', '»', ' ').First(w => w.Length > 3).ToUpperInvariant();
+        var byText = await deals.ListAsync(new DealListQuery { Text = word, PageSize = 200 });
+        Assert.Contains(byText.Items, r => r.Id == anyClient.Id);
+
+        var noStep = await deals.ListAsync(new DealListQuery { WithoutNextStep = true, PageSize = 500 });
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        Assert.NotEmpty(noStep.Items);
+        Assert.All(noStep.Items, r => Assert.True(r.NextStepDueAt is null || r.NextStepDueAt < now));
+
+        var second = await deals.ListAsync(new DealListQuery { Page = 1, PageSize = 5 });
+        var first = await deals.ListAsync(new DealListQuery { Page = 0, PageSize = 5 });
+        Assert.Empty(first.Items.Select(r => r.Id).Intersect(second.Items.Select(r => r.Id)));
+    }
+}
+
+/// <summary>The contract on SQLite, the embedded default (a temp file per test).</summary>
+public sealed class SqliteDataLayer : DataLayerContract
+{
+    protected override async Task<(string, DatabaseProvider)> DatabaseAsync() => (await TestDatabase.CopyAsync(), DatabaseProvider.Sqlite);
+
+    [Fact]
+    public async Task UsesWriteAheadLogging()
+    {
+        await using var db = H.Db();
+        await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string?)await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+}
+
+/// <summary>The contract on a real PostgreSQL server started for the tests, with its own demo data.</summary>
+public sealed class PostgreSqlDataLayer(PostgresServer server) : DataLayerContract
+{
+    protected override async Task<(string, DatabaseProvider)> DatabaseAsync()
+    {
+        var connection = await server.CreateDatabaseAsync();
+        await using var harness = await ServiceHarness.CreateAsync(connection, DatabaseProvider.PostgreSql);
+        await new SalesCrm.Data.Demo.DemoDataGenerator(harness.Db, TimeProvider.System)
+            .GenerateAsync(new SalesCrm.Data.Demo.DemoScale(Clients: 80, Deals: 240, ActivitiesPerDeal: 1, Leads: 10, ChunkSize: 500));
+        return (connection, DatabaseProvider.PostgreSql);
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using SalesCrm.Data;
+using SalesCrm.Data.Providers;
+
+namespace SalesCrm.Tests.Data;
+
+/// <summary>
+/// No SQL Server runs on these machines, so the SQL Server migrations are checked by generating
+/// the idempotent deployment script a DBA would run, and reading it.
+/// </summary>
+public sealed class SqlServerMigrationsScript
+{
+    [Fact]
+    public void GeneratesTheFullSchema()
+    {
+        using var db = new SqlServerCrmDbContext(CrmDatabase.Configure(new DbContextOptionsBuilder<SqlServerCrmDbContext>(),
+            new DatabaseOptions { Provider = DatabaseProvider.SqlServer, ConnectionString = "Server=127.0.0.1;Database=SalesCrm;User Id=sa;Password=x;TrustServerCertificate=True" }).Options);
+        var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+
+        foreach (var table in new[] { "Deals", "Clients", "Activities", "Tasks", "AuditEntries", "AspNetUsers", "ApprovalRequests", "Contracts", "Leads" })
+            Assert.Contains($"CREATE TABLE [{table}]", script);
+        Assert.Contains("[Version] int NOT NULL", script);
+        Assert.Contains("CREATE INDEX [IX_Deals_Stage_OwnerId]", script);
+        Assert.Contains("bigint", script); // money as kopecks
+        Assert.DoesNotContain("decimal", script.Replace("decimal(18,2)", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+        Assert.NotEmpty(db.Database.GetMigrations());
+    }
+}

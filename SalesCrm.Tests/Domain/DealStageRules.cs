@@ -1,0 +1,148 @@
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+
+namespace SalesCrm.Tests.Domain;
+
+public sealed class MoveToStageRules
+{
+    [Fact]
+    public void RefusesLostWithoutALossReason()
+    {
+        var deal = A.Deal(moveTo: StageCode.Qualification);
+        var ex = Assert.Throws<DomainException>(() => deal.MoveToStage(A.Stage(StageCode.Lost), 7, A.Now));
+        Assert.Contains("причину проигрыша", ex.Message);
+        Assert.Equal(StageCode.Qualification, deal.Stage);
+        Assert.Empty(deal.DomainEvents);
+    }
+
+    [Fact]
+    public void RefusesOtherAsLossReasonWithoutAComment()
+    {
+        var deal = A.Deal();
+        Assert.Throws<DomainException>(() => deal.MoveToStage(A.Stage(StageCode.Lost), 7, A.Now, LossReason.Other, "  "));
+        deal.MoveToStage(A.Stage(StageCode.Lost), 7, A.Now, LossReason.Other, "Объект продан");
+        Assert.Equal(StageCode.Lost, deal.Stage);
+    }
+
+    [Fact]
+    public void LostRecordsTheReasonAndTheClose()
+    {
+        var deal = A.Deal(moveTo: StageCode.NeedsAnalysis);
+        deal.MoveToStage(A.Stage(StageCode.Lost), 7, A.Now, LossReason.Price, "Конкурент дешевле на 20 %");
+        Assert.Equal(LossReason.Price, deal.LossReason);
+        Assert.Equal(A.Now, deal.ClosedAt);
+        Assert.Equal(0, deal.Probability);
+        Assert.True(deal.IsClosed);
+    }
+
+    [Fact]
+    public void RefusesProposalSentWithoutAProposal()
+    {
+        var deal = A.Deal(moveTo: StageCode.NeedsAnalysis);
+        var ex = Assert.Throws<DomainException>(() => deal.MoveToStage(A.Stage(StageCode.ProposalSent), 7, A.Now));
+        Assert.Contains("КП", ex.Message);
+        Assert.Equal(StageCode.NeedsAnalysis, deal.Stage);
+    }
+
+    [Fact]
+    public void ProposalSentStampsTheSendingTime()
+    {
+        var deal = A.Deal(moveTo: StageCode.NeedsAnalysis);
+        deal.PrepareProposal(A.Now.AddDays(14), Money.FromRubles(950_000), A.Now.AddHours(-1));
+        Assert.Null(deal.Proposal!.SentAt);
+        deal.MoveToStage(A.Stage(StageCode.ProposalSent), 7, A.Now);
+        Assert.Equal(A.Now, deal.Proposal!.SentAt);
+    }
+
+    [Fact]
+    public void RefusesProposalSentWhileADiscountAwaitsApproval()
+    {
+        var deal = A.Deal(moveTo: StageCode.NeedsAnalysis);
+        deal.PrepareProposal(A.Now.AddDays(14), Money.FromRubles(900_000), A.Now);
+        deal.SetApprovalState(ApprovalState.Pending, null, A.Now);
+        var ex = Assert.Throws<DomainException>(() => deal.MoveToStage(A.Stage(StageCode.ProposalSent), 7, A.Now));
+        Assert.Contains("согласования", ex.Message);
+    }
+
+    [Fact]
+    public void WonRecordsTheCloseAndFullProbability()
+    {
+        var deal = A.Deal(moveTo: StageCode.ContractSigning);
+        deal.MoveToStage(A.Stage(StageCode.Won), 7, A.Now);
+        Assert.Equal(StageCode.Won, deal.Stage);
+        Assert.Equal(A.Now, deal.ClosedAt);
+        Assert.Equal(100, deal.Probability);
+        var changed = Assert.IsType<DealStageChanged>(Assert.Single(deal.DomainEvents));
+        Assert.Equal(StageCode.ContractSigning, changed.From);
+        Assert.Equal(StageCode.Won, changed.To);
+    }
+
+    [Fact]
+    public void AClosedDealDoesNotMove()
+    {
+        var deal = A.Deal(moveTo: StageCode.ContractSigning);
+        deal.MoveToStage(A.Stage(StageCode.Won), 7, A.Now);
+        Assert.Throws<DomainException>(() => deal.MoveToStage(A.Stage(StageCode.Negotiation), 7, A.Now));
+        Assert.Empty(deal.ReachableStages());
+    }
+
+    [Fact]
+    public void EveryMoveIsKeptInTheStageHistory()
+    {
+        var deal = A.Deal(moveTo: StageCode.NeedsAnalysis);
+        Assert.Equal([null, StageCode.New, StageCode.Qualification], deal.StageChanges.Select(c => c.From).ToArray());
+        Assert.Equal([StageCode.New, StageCode.Qualification, StageCode.NeedsAnalysis], deal.StageChanges.Select(c => c.To).ToArray());
+    }
+
+    [Fact]
+    public void MovingToTheSameStageIsRefused() =>
+        Assert.Throws<DomainException>(() => A.Deal(moveTo: StageCode.Qualification).MoveToStage(A.Stage(StageCode.Qualification), 7, A.Now));
+}
+
+public sealed class DealTermsRules
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-100)]
+    public void RefusesZeroOrNegativePremium(long rubles)
+    {
+        var deal = A.Deal();
+        var ex = Assert.Throws<DomainException>(() => deal.UpdateTerms(Money.FromRubles(rubles), A.Now.AddDays(10), A.Now));
+        Assert.Equal(nameof(Deal.Premium), ex.Field);
+    }
+
+    [Fact]
+    public void RefusesAbsurdPremium() =>
+        Assert.Contains("10 млрд", Assert.Throws<DomainException>(() =>
+            A.Deal().UpdateTerms(Money.FromRubles(20_000_000_000m), A.Now.AddDays(10), A.Now)).Message);
+
+    [Fact]
+    public void RefusesAnExpectedCloseDateInThePast() =>
+        Assert.Equal(nameof(Deal.ExpectedCloseDate), Assert.Throws<DomainException>(() =>
+            A.Deal().UpdateTerms(Money.FromRubles(10), A.Now.AddDays(-1), A.Now)).Field);
+
+    [Fact]
+    public void FreezesThePremiumWhileADiscountAwaitsApproval()
+    {
+        var deal = A.Deal();
+        deal.SetApprovalState(ApprovalState.Pending, null, A.Now);
+        Assert.Throws<DomainException>(() => deal.UpdateTerms(Money.FromRubles(500_000), deal.ExpectedCloseDate, A.Now));
+        deal.UpdateTerms(deal.Premium, A.Now.AddDays(40), A.Now); // the date may still change
+        Assert.Equal(A.Now.AddDays(40).Date, deal.ExpectedCloseDate);
+    }
+
+    [Fact]
+    public void RefusesOverLongNotes() =>
+        Assert.Contains("длиннее", Assert.Throws<DomainException>(() => A.Deal().SetNegotiationStrategy(new string('x', 4001), A.Now)).Message);
+
+    [Fact]
+    public void AnApprovedDiscountBecomesThePremium()
+    {
+        var deal = A.Deal(premiumRubles: 1_000_000, moveTo: StageCode.NeedsAnalysis);
+        deal.PrepareProposal(A.Now.AddDays(10), Money.FromRubles(1_000_000), A.Now);
+        deal.SetApprovalState(ApprovalState.Pending, null, A.Now);
+        deal.SetApprovalState(ApprovalState.Approved, Money.FromRubles(850_000), A.Now);
+        Assert.Equal(Money.FromRubles(850_000), deal.Premium);
+        Assert.Equal(Money.FromRubles(850_000), deal.Proposal!.Premium);
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using SalesCrm.Data;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Interceptors;
+using SalesCrm.Domain.Common;
+
+namespace SalesCrm.Tests.Support;
+
+/// <summary>
+/// The data layer as the app wires it (AddSalesCrmData), on a real database, with a user the test
+/// signs in as and a publisher that records the events published after commit.
+/// </summary>
+public sealed class ServiceHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _root;
+
+    private ServiceHarness(ServiceProvider root, TestUser user, RecordingPublisher events, FakeTimeProvider time)
+    {
+        _root = root;
+        User = user;
+        Events = events;
+        Time = time;
+    }
+
+    public TestUser User { get; }
+
+    public RecordingPublisher Events { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    /// <param name="publisher">Where committed events go besides <see cref="Events"/> (e.g. the live notifier).</param>
+    public static async Task<ServiceHarness> CreateAsync(string connectionString, DatabaseProvider provider = DatabaseProvider.Sqlite,
+        IDomainEventPublisher? publisher = null)
+    {
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var events = new RecordingPublisher(publisher);
+        var user = new TestUser();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<TimeProvider>(time)
+            .AddSingleton<IDomainEventPublisher>(events)
+            .AddSingleton(user)
+            .AddScoped<IUserContext>(sp => sp.GetRequiredService<TestUser>())
+            .AddSalesCrmData(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Database:Provider"] = provider.ToString(),
+                ["Database:ConnectionString"] = connectionString,
+            }).Build());
+        var root = services.BuildServiceProvider();
+        user.Contexts = root.GetRequiredService<IProviderContextFactory>();
+        await using (var db = user.Contexts.Create())
+        {
+            await CrmDatabase.MigrateAsync(db);
+            await SalesCrm.Data.Demo.ReferenceData.EnsureAsync(db);
+        }
+        return new ServiceHarness(root, user, events, time);
+    }
+
+    /// <summary>A new scope, as a circuit or a request would have.</summary>
+    public T Get<T>() where T : notnull => _root.CreateScope().ServiceProvider.GetRequiredService<T>();
+
+    public CrmDbContext Db() => User.Contexts!.Create();
+
+    public async Task<T> QueryAsync<T>(Func<CrmDbContext, Task<T>> query)
+    {
+        await using var db = Db();
+        return await query(db);
+    }
+
+    public ValueTask DisposeAsync() => _root.DisposeAsync();
+}
+
+/// <summary>The signed-in user of a test; switch with <see cref="SignInAsAsync"/>.</summary>
+public sealed class TestUser : IUserContext
+{
+    public IProviderContextFactory? Contexts { get; set; }
+
+    public CurrentUser? Cached { get; private set; }
+
+    public ValueTask<CurrentUser?> FindAsync(CancellationToken ct = default) => ValueTask.FromResult(Cached);
+
+    public async Task<CurrentUser> SignInAsAsync(string email)
+    {
+        await using var db = Contexts!.Create();
+        var me = await db.Managers.AsNoTracking().SingleAsync(m => m.Email == email);
+        var team = me.TeamId is { } t ? await db.Managers.Where(m => m.TeamId == t).Select(m => m.Id).ToListAsync() : [];
+        Cached = new CurrentUser(me.Id, me.FullName, me.Email, me.Role, me.TeamId, team);
+        return Cached;
+    }
+
+    public void SignOut() => Cached = null;
+}
+
+/// <summary>Records what the event interceptor publishes (after commit).</summary>
+public sealed class RecordingPublisher(IDomainEventPublisher? next = null) : IDomainEventPublisher
+{
+    private readonly List<IDomainEvent> _events = [];
+
+    public IReadOnlyList<IDomainEvent> Published
+    {
+        get { lock (_events) return [.. _events]; }
+    }
+
+    public Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken)
+    {
+        lock (_events) _events.AddRange(events);
+        return next?.PublishAsync(events, cancellationToken) ?? Task.CompletedTask;
+    }
+
+    public void Clear()
+    {
+        lock (_events) _events.Clear();
+    }
+}

@@ -1,0 +1,62 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MudBlazor;
+using MudBlazor.Services;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Interceptors;
+using SalesCrm.Tests.Support;
+using SalesCrm.Web.Services;
+
+namespace SalesCrm.Tests.Web;
+
+/// <summary>
+/// The shared bUnit setup (after MudBlazor's own TestContextExtensions): MudBlazor services, loose JS
+/// interop, an interactive server renderer, the providers popovers and dialogs need, and the app's
+/// real data services on a real SQLite copy of the demo data.
+/// </summary>
+public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
+{
+    protected ServiceHarness H { get; private set; } = default!;
+
+    protected LiveNotifier Live { get; private set; } = default!;
+
+    /// <summary>The popover and dialog providers: open dialogs render here.</summary>
+    protected IRenderedComponent<Bunit.Rendering.ContainerFragment> Providers { get; private set; } = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Live = new LiveNotifier(Microsoft.Extensions.Logging.Abstractions.NullLogger<LiveNotifier>.Instance);
+        H = await ServiceHarness.CreateAsync(await TestDatabase.CopyAsync(), publisher: Live);
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(options => options.PopoverOptions.CheckForPopoverProvider = false);
+        Services.AddLocalization();
+        Services.AddSingleton<TimeProvider>(H.Time);
+        Services.AddSingleton(Live);
+        Services.AddSingleton<IUserContext>(H.User);
+        Services.AddSingleton(H.Get<SalesCrm.Data.Deals.DealService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Clients.ClientService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Common.LookupService>());
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    /// <summary>Renders a component inside the popover and dialog providers, as the app's layout does.</summary>
+    protected IRenderedComponent<T> RenderInLayout<T>(Action<ComponentParameterCollectionBuilder<T>> parameters) where T : IComponent
+    {
+        Providers = Render(builder =>
+        {
+            builder.OpenComponent<MudPopoverProvider>(0);
+            builder.CloseComponent();
+            builder.OpenComponent<MudDialogProvider>(1);
+            builder.CloseComponent();
+        });
+        return Render(parameters);
+    }
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await H.DisposeAsync();
+    }
+}
