@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
@@ -95,6 +97,8 @@ public static class Hosting
             options.SnackbarConfiguration.PreventDuplicates = false;
         });
 
+        // Cyrillic goes out as text, not as &#x...; entities: half the page weight and readable source.
+        services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddHealthChecks();
         return builder;

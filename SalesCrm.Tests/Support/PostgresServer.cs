@@ -13,7 +13,11 @@ namespace SalesCrm.Tests.Support;
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
-    private const string BinDir = "/usr/lib/postgresql/15/bin";
+    /// <summary>The newest installed PostgreSQL server (Debian puts each major version in its own folder).</summary>
+    private static readonly string BinDir = Directory.Exists("/usr/lib/postgresql")
+        ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+            .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb"))) ?? ""
+        : "";
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _dir;
     private int _port;
@@ -40,7 +44,7 @@ public sealed class PostgresServer : IAsyncDisposable
         try
         {
             if (_started) return;
-            if (!File.Exists(Path.Combine(BinDir, "initdb")))
+            if (BinDir.Length == 0)
                 throw new InvalidOperationException(
                     "PostgreSQL is not installed. Run ./test.sh (it installs it), or: sudo apt-get install -y postgresql");
             _dir = Path.Combine(Path.GetTempPath(), "salescrm-pg-" + Guid.NewGuid().ToString("N")[..8]);

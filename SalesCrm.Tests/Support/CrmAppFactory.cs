@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace SalesCrm.Tests.Support;
+
+/// <summary>The whole web app in memory (WebApplicationFactory) on its own copy of the demo database.</summary>
+public sealed partial class CrmAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public string ConnectionString { get; private set; } = "";
+
+    public async ValueTask InitializeAsync() => ConnectionString = await TestDatabase.CopyAsync();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Database:ConnectionString", ConnectionString);
+        builder.UseSetting("Demo:Enabled", "false");
+    }
+
+    /// <summary>A client that keeps cookies and does not follow redirects (so the tests see them).</summary>
+    public HttpClient NewClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Signs in through the real login form (antiforgery token included); returns the response to the POST.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password = "Demo123!")
+    {
+        var page = await client.GetStringAsync("/login");
+        var token = TokenPattern().Match(page).Groups[1].Value;
+        return await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        }));
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}

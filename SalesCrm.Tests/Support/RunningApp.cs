@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Playwright;
+
+namespace SalesCrm.Tests.Support;
+
+/// <summary>
+/// The real app as a separate process on 127.0.0.1 (Kestrel, its own copy of the demo database) and
+/// Debian's Chromium driven by Playwright. Shared by the end-to-end tests of a collection.
+/// </summary>
+public sealed class RunningApp : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
+
+    private Process? _process;
+    private readonly StringBuilder _log = new();
+    private IPlaywright? _playwright;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string ConnectionString { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException("Chromium is not installed. Run ./test.sh (it installs it), or: sudo apt-get install -y chromium chromium-driver");
+        ConnectionString = await TestDatabase.CopyAsync();
+        var port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        var web = Path.Combine(Paths.RepoRoot, "SalesCrm.Web");
+        var dll = Path.Combine(web, "bin", Paths.Configuration, "net10.0", "SalesCrm.Web.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = web,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add(BaseUrl);
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["Database__ConnectionString"] = ConnectionString;
+        info.Environment["Demo__Enabled"] = "false";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await WaitUntilHealthyAsync();
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    /// <summary>A new browser context (its own cookies), signed in as <paramref name="email"/>.</summary>
+    public async Task<IPage> SignedInPageAsync(string email, int width = 1366, int height = 768)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.GetByTestId("login-email").FillAsync(email);
+        await page.GetByTestId("login-password").FillAsync("Demo123!");
+        await page.GetByTestId("login-submit").ClickAsync();
+        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/login", StringComparison.Ordinal));
+        return page;
+    }
+
+    /// <summary>Opens a page and waits until its circuit is live (clicks before that land on the prerendered HTML).</summary>
+    public static async Task GotoInteractiveAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.GetByTestId("app-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    }
+
+    public string Log
+    {
+        get { lock (_log) return _log.ToString(); }
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (_process!.HasExited) throw new InvalidOperationException("The app exited: " + Log);
+            try
+            {
+                if ((await http.GetAsync(BaseUrl + "/health")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("The app did not become healthy: " + Log);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EndToEndCollection : ICollectionFixture<RunningApp>
+{
+    public const string Name = "End to end";
+}
