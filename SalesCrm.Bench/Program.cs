@@ -1,1 +1,34 @@
-﻿Console.WriteLine("Hello, World!");
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace SalesCrm.Bench;
+
+/// <summary>
+/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,1000000] [BenchmarkDotNet arguments, e.g. --filter *DealList*]
+/// Datasets are generated once into artifacts/bench by the app's demo generator.
+/// </summary>
+public static class Program
+{
+    public static int[] Sizes { get; private set; } = [3_000, 1_000_000];
+
+    public static async Task<int> Main(string[] args)
+    {
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--deals" && i + 1 < args.Length)
+                Sizes = args[++i].Split(',').Select(s => int.Parse(s.Replace("_", ""), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            else rest.Add(args[i]);
+        }
+        foreach (var size in Sizes) await BenchData.EnsureAsync(size);
+
+        var config = ManualConfig.Create(DefaultConfig.Instance)
+            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+            .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
+            .Run(rest.Count == 0 ? ["--filter", "*"] : [.. rest], config);
+        return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
+    }
+}

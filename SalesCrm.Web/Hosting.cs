@@ -42,6 +42,7 @@ public static class Hosting
 
         var services = builder.Services;
         var config = builder.Configuration;
+        AnchorSqlitePath(builder);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new CrmSettings(config));
@@ -102,6 +103,17 @@ public static class Hosting
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddHealthChecks();
         return builder;
+    }
+
+    /// <summary>A relative SQLite path means "under the app's content root", wherever the process was started from.</summary>
+    private static void AnchorSqlitePath(WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        if (!string.Equals(config["Database:Provider"] ?? "Sqlite", "Sqlite", StringComparison.OrdinalIgnoreCase)) return;
+        var connection = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(config["Database:ConnectionString"] ?? "Data Source=data/salescrm.db");
+        if (connection.DataSource is ":memory:" or "" || Path.IsPathRooted(connection.DataSource)) return;
+        connection.DataSource = Path.Combine(builder.Environment.ContentRootPath, connection.DataSource);
+        config["Database:ConnectionString"] = connection.ToString();
     }
 
     /// <summary>Migrates the database, ensures reference data and, in demo mode, the demo dataset.</summary>

@@ -127,36 +127,20 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
         return client;
     }
 
-    private async Task SaveAsync(CrmDbContext db, CurrentUser user, int clientId, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
+    private Task SaveAsync(CrmDbContext db, CurrentUser user, int clientId, CancellationToken ct) =>
+        RecordGuard.SaveAsync(db, async () =>
         {
             await using var fresh = await factory.CreateDbContextAsync(ct);
-            throw await ConflictAsync(fresh, user, clientId, ct);
-        }
-    }
+            return await ConflictAsync(fresh, user, clientId, ct);
+        }, ct);
 
-    private async Task<ConcurrencyConflictException> ConflictAsync(CrmDbContext db, CurrentUser user, int clientId, CancellationToken ct)
-    {
-        var key = clientId.ToString(CultureInfo.InvariantCulture);
-        var changes = await db.AuditEntries.AsNoTracking()
-            .Where(a => a.EntityType == nameof(Client) && a.EntityId == key && a.Action == AuditAction.Modified)
-            .OrderByDescending(a => a.At).Take(10)
-            .Select(a => new ChangeInfo(a.At, a.ActorName, a.Field ?? "", a.OldValue, a.NewValue)).ToListAsync(ct);
-        return new ConcurrencyConflictException(await BuildCardAsync(db, user, clientId, ct), changes);
-    }
+    private async Task<ConcurrencyConflictException> ConflictAsync(CrmDbContext db, CurrentUser user, int clientId, CancellationToken ct) =>
+        new(await BuildCardAsync(db, user, clientId, ct), await RecordGuard.RecentChangesAsync(db, nameof(Client), clientId, ct));
 
-    private async Task EnsureVisibleAsync(CrmDbContext db, CurrentUser user, int clientId, string what, CancellationToken ct)
-    {
-        if (await db.Clients.VisibleTo(user, db).AnyAsync(c => c.Id == clientId, ct)) return;
-        if (!await db.Clients.AnyAsync(c => c.Id == clientId, ct)) throw new NotFoundException("Клиент не найден.");
-        await security.AccessDeniedAsync(user.Actor, nameof(Client), clientId.ToString(CultureInfo.InvariantCulture), what, ct);
-        throw new AccessDeniedException("Этот клиент закреплён за другим менеджером — у вас нет к нему доступа.");
-    }
+    private Task EnsureVisibleAsync(CrmDbContext db, CurrentUser user, int clientId, string what, CancellationToken ct) =>
+        RecordGuard.EnsureVisibleAsync(db.Clients.VisibleTo(user, db), db.Clients, c => c.Id == clientId, security, user,
+            nameof(Client), clientId, what, "Этот клиент закреплён за другим менеджером — у вас нет к нему доступа.",
+            "Клиент не найден.", ct);
 
     private async Task<ClientCard> BuildCardAsync(CrmDbContext db, CurrentUser user, int clientId, CancellationToken ct)
     {

@@ -236,44 +236,27 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
         await EnsureVisibleAsync(db, user, dealId, what, ct);
         if (!user.Scope.CanWorkDeals)
         {
-            await security.AccessDeniedAsync(user.Actor, nameof(Deal), Key(dealId), what, ct);
+            await security.AccessDeniedAsync(user.Actor, nameof(Deal), RecordGuard.Key(dealId), what, ct);
             throw new AccessDeniedException("Ваша роль позволяет только просматривать сделки.");
         }
         var deal = await db.Deals.Include(d => d.Participants).SingleAsync(d => d.Id == dealId, ct);
         if (expectedVersion is { } v && deal.Version != v) throw await ConflictAsync(db, user, dealId, ct);
         if (expectedVersion is { } ev) db.Entry(deal).Property(d => d.Version).OriginalValue = ev;
         await change(db, deal, user, time.GetUtcNow().UtcDateTime);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
+        await RecordGuard.SaveAsync(db, async () =>
         {
             await using var fresh = await factory.CreateDbContextAsync(ct);
-            throw await ConflictAsync(fresh, user, dealId, ct);
-        }
+            return await ConflictAsync(fresh, user, dealId, ct);
+        }, ct);
         return await BuildCardAsync(db, user, dealId, ct);
     }
 
-    private async Task<ConcurrencyConflictException> ConflictAsync(CrmDbContext db, CurrentUser user, int dealId, CancellationToken ct)
-    {
-        var card = await BuildCardAsync(db, user, dealId, ct);
-        var key = Key(dealId);
-        var changes = await db.AuditEntries.AsNoTracking()
-            .Where(a => a.EntityType == nameof(Deal) && a.EntityId == key && a.Action == AuditAction.Modified)
-            .OrderByDescending(a => a.At).Take(10)
-            .Select(a => new ChangeInfo(a.At, a.ActorName, a.Field ?? "", a.OldValue, a.NewValue))
-            .ToListAsync(ct);
-        return new ConcurrencyConflictException(card, changes);
-    }
+    private async Task<ConcurrencyConflictException> ConflictAsync(CrmDbContext db, CurrentUser user, int dealId, CancellationToken ct) =>
+        new(await BuildCardAsync(db, user, dealId, ct), await RecordGuard.RecentChangesAsync(db, nameof(Deal), dealId, ct));
 
-    private async Task EnsureVisibleAsync(CrmDbContext db, CurrentUser user, int dealId, string what, CancellationToken ct)
-    {
-        if (await db.Deals.VisibleTo(user, db).AnyAsync(d => d.Id == dealId, ct)) return;
-        if (!await db.Deals.AnyAsync(d => d.Id == dealId, ct)) throw new NotFoundException("Сделка не найдена.");
-        await security.AccessDeniedAsync(user.Actor, nameof(Deal), Key(dealId), what, ct);
-        throw new AccessDeniedException("Эта сделка принадлежит другому менеджеру — у вас нет к ней доступа.");
-    }
+    private Task EnsureVisibleAsync(CrmDbContext db, CurrentUser user, int dealId, string what, CancellationToken ct) =>
+        RecordGuard.EnsureVisibleAsync(db.Deals.VisibleTo(user, db), db.Deals, d => d.Id == dealId, security, user, nameof(Deal),
+            dealId, what, "Эта сделка принадлежит другому менеджеру — у вас нет к ней доступа.", "Сделка не найдена.", ct);
 
     private async Task<DealCard> BuildCardAsync(CrmDbContext db, CurrentUser user, int dealId, CancellationToken ct)
     {
@@ -339,6 +322,4 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
     /// <summary>Why the move cannot happen at all now; input the move dialog asks for (reason, proposal) is not a block.</summary>
     private static string? BlockedReason(Deal deal, StageCode code) =>
         code == StageCode.Lost || (code.RequiresProposal() && deal.Proposal is null) ? null : deal.WhyCannotMoveTo(code);
-
-    private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -90,3 +90,41 @@ public sealed class HttpAccess(CrmAppFactory app) : IClassFixture<CrmAppFactory>
     public async Task TheHealthEndpointAnswers() =>
         Assert.Equal(HttpStatusCode.OK, (await app.NewClient().GetAsync("/health")).StatusCode);
 }
+
+/// <summary>The language switch: English through resx, per user, Russian by default whatever the browser says.</summary>
+public sealed class LanguageSwitch(CrmAppFactory app) : IClassFixture<CrmAppFactory>
+{
+    [Fact]
+    public async Task RussianIsTheDefaultEvenForAnEnglishBrowser()
+    {
+        var client = app.NewClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
+        Assert.Contains("Вход в систему", await client.GetStringAsync("/login"));
+    }
+
+    [Fact]
+    public async Task AUserCanSwitchToEnglishAndItSticks()
+    {
+        var client = app.NewClient();
+        await CrmAppFactory.SignInAsync(client, "m3@demo.salescrm");
+        var switched = await client.GetAsync("/culture?culture=en-US&redirect=%2Fdeals");
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Equal("/deals", switched.Headers.Location!.OriginalString);
+        var html = await client.GetStringAsync("/deals");
+        Assert.Contains("Open only", html);
+        Assert.DoesNotContain("Только открытые", html);
+
+        // The choice is stored on the user: a fresh sign-in elsewhere comes back in English.
+        var other = app.NewClient();
+        await CrmAppFactory.SignInAsync(other, "m3@demo.salescrm");
+        Assert.Contains("Open only", await other.GetStringAsync("/deals"));
+    }
+
+    [Fact]
+    public async Task AnUnknownCultureIsRefused()
+    {
+        var client = app.NewClient();
+        await CrmAppFactory.SignInAsync(client, "m4@demo.salescrm");
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/culture?culture=xx-XX")).StatusCode);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using SalesCrm.Tests.Support;
+using SalesCrm.Web.Resources;
+
+namespace SalesCrm.Tests.Web;
+
+/// <summary>Russian is the default and needs no lookup; every UI text has an English translation.</summary>
+public sealed partial class Localization
+{
+    [Fact]
+    public void EveryUiTextHasAnEnglishTranslation()
+    {
+        var resx = XDocument.Load(Path.Combine(Paths.RepoRoot, "SalesCrm.Web", "Resources", "SharedResource.en.resx"));
+        var translated = resx.Root!.Elements("data").Select(d => (string)d.Attribute("name")!).ToHashSet();
+        var sources = Directory.EnumerateFiles(Path.Combine(Paths.RepoRoot, "SalesCrm.Web"), "*.*", SearchOption.AllDirectories)
+            .Where(f => (f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
+                        && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        var missing = sources.SelectMany(f => KeyPattern().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .Where(k => !translated.Contains(k)).Distinct().ToList();
+        Assert.True(missing.Count == 0, "Missing in SharedResource.en.resx (add to tools/en.tsv): " + string.Join(" | ", missing));
+    }
+
+    [Fact]
+    public void TheLocalizerAnswersInTheCurrentCulture()
+    {
+        using var services = new ServiceCollection().AddLogging().AddLocalization().BuildServiceProvider();
+        var l = services.GetRequiredService<IStringLocalizer<SharedResource>>();
+        var saved = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = new CultureInfo("en-US");
+            Assert.Equal("Deals", l["Сделки"]);
+            CultureInfo.CurrentUICulture = new CultureInfo("ru-RU");
+            Assert.Equal("Сделки", l["Сделки"]);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = saved;
+        }
+    }
+
+    [GeneratedRegex("L\\[\"((?:[^\"\\\\]|\\\\.)*)\"\\]")]
+    private static partial Regex KeyPattern();
+}
