@@ -29,9 +29,7 @@ public abstract class DataLayerContract : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await H.DisposeAsync();
 
-    private Task<Deal> OpenDealOfAsync(string email, StageCode stage) => H.QueryAsync(db =>
-        db.Deals.AsNoTracking().Where(d => d.Owner!.Email == email && d.Stage == stage && d.ApprovalState != ApprovalState.Pending)
-            .OrderBy(d => d.Id).FirstAsync());
+    private Task<Deal> OpenDealOfAsync(string email, StageCode stage) => H.DealAtAsync(email, stage);
 
     [Fact]
     public async Task MigrationsLeaveNothingPending()

@@ -6,6 +6,7 @@ using SalesCrm.Data;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Interceptors;
 using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
 
 namespace SalesCrm.Tests.Support;
 
@@ -68,6 +69,27 @@ public sealed class ServiceHarness : IAsyncDisposable
     {
         await using var db = Db();
         return await query(db);
+    }
+
+    /// <summary>
+    /// An open deal of <paramref name="ownerEmail"/> at <paramref name="stage"/>, not waiting for an approval.
+    /// When the demo data has none, one of the owner's early-stage deals is moved there through the domain
+    /// (with a proposal where the stage needs one), as a manager would.
+    /// </summary>
+    public async Task<Deal> DealAtAsync(string ownerEmail, StageCode stage)
+    {
+        await using var db = Db();
+        var open = db.Deals.Include(d => d.Client).Where(d => d.Owner!.Email == ownerEmail && d.ApprovalState != ApprovalState.Pending
+            && d.Stage != StageCode.Won && d.Stage != StageCode.Lost);
+        var deal = await open.Where(d => d.Stage == stage).OrderBy(d => d.Id).FirstOrDefaultAsync();
+        if (deal is not null) return deal;
+        deal = await open.Where(d => d.Stage < stage).OrderBy(d => d.Id).FirstAsync();
+        var now = Time.GetUtcNow().UtcDateTime;
+        if (stage.RequiresProposal() && deal.Proposal is null) deal.PrepareProposal(now.AddDays(14), deal.Premium, now);
+        deal.MoveToStage(await db.Stages.SingleAsync(s => s.Code == stage), deal.OwnerId, now);
+        await db.SaveChangesAsync();
+        Events.Clear();
+        return deal;
     }
 
     public ValueTask DisposeAsync() => _root.DisposeAsync();

@@ -9,10 +9,7 @@ namespace SalesCrm.Tests.Web;
 
 public sealed class DealCardPageRendering : CrmComponentTest
 {
-    private Task<Deal> DealAsync(string owner, StageCode stage) => H.QueryAsync(db =>
-        db.Deals.AsNoTracking().Include(d => d.Client)
-            .Where(d => d.Owner!.Email == owner && d.Stage == stage && d.ApprovalState != ApprovalState.Pending)
-            .OrderBy(d => d.Id).FirstAsync());
+    private Task<Deal> DealAsync(string owner, StageCode stage) => H.DealAtAsync(owner, stage);
 
     [Fact]
     public async Task ShowsTheDealInRussianWithItsStageAndTheReachableMoves()
