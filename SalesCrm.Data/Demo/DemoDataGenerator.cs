@@ -388,11 +388,12 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
                 foreach (var a in plan.Activities)
                 {
                     Activity activity;
-                    if (a.Kind == ActivityKind.Call)
+                    if (a.Kind == ActivityKind.Call && a.Tags.Length == 0)
                     {
                         var callId = $"demo-{++_callSeq:000000}";
                         activity = Activity.FromCall(callId, a.Direction, a.At, a.Minutes * 60, a.Missed,
-                            a.Missed ? null : $"https://pbx.demo.salescrm/rec/{callId}.mp3", a.Author, deal.Id, deal.ClientId, null, a.At);
+                            a.Missed ? null : $"https://pbx.demo.salescrm/rec/{callId}.mp3", a.Author, deal.Id, deal.ClientId, null, a.At,
+                            a.Comment);
                     }
                     else
                     {

@@ -38,10 +38,11 @@ public sealed class Activity : Entity
 
     /// <summary>A call reported by the telephony system.</summary>
     public static Activity FromCall(string callId, ActivityDirection direction, DateTime startedAt, int durationSeconds,
-        bool missed, string? recordingUrl, int authorId, int? dealId, int? clientId, int? leadId, DateTime now)
+        bool missed, string? recordingUrl, int authorId, int? dealId, int? clientId, int? leadId, DateTime now,
+        string? comment = null)
     {
         var activity = new Activity(ActivityKind.Call, startedAt, authorId, dealId, clientId, leadId, direction,
-            (int)Math.Ceiling(durationSeconds / 60.0), missed ? "Пропущен" : null, null, null, now)
+            (int)Math.Ceiling(durationSeconds / 60.0), missed ? "Пропущен" : null, comment, null, now)
         {
             CallId = Guard.Required(callId, nameof(CallId), "Идентификатор звонка", 100),
             IsMissed = missed,

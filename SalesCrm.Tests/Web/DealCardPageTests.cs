@@ -104,4 +104,35 @@ public sealed class DealCardPageRendering : CrmComponentTest
         var stored = await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id));
         Assert.Equal(StageCode.NeedsAnalysis, stored.Stage);
     }
+
+    [Fact]
+    public async Task AnEditTypedWhileSomeoneElseSavedBecomesAConflictNotAnOverwrite()
+    {
+        var deal = await DealAsync("m2@demo.salescrm", StageCode.Negotiation);
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        var page = RenderInLayout<DealCardPage>(p => p.Add(x => x.Id, deal.Id));
+        page.WaitForElement("[data-testid=edit-terms]");
+
+        // The team lead opens the terms dialog…
+        await page.Find("[data-testid=edit-terms]").ClickAsync(new());
+        Providers.WaitForElement("[data-testid=terms-premium]");
+
+        // …meanwhile the owner saves another premium; the card behind the dialog refreshes live.
+        await H.Get<DealService>().UpdateTermsAsync(deal.Id, deal.Version, 1_500_000_00, deal.ExpectedCloseDate);
+        page.WaitForAssertion(() => Assert.Equal("1500000", string.Concat(page.Find("[data-testid=deal-premium]").TextContent.Where(char.IsAsciiDigit))));
+
+        // The lead's save is checked against the version they saw when they opened the dialog.
+        await Providers.Find("[data-testid=terms-premium]").ChangeAsync(new() { Value = "1700000" });
+        var save = Providers.Find("[data-testid=dialog-save]").ClickAsync(new()); // completes once the user answers the conflict
+
+        Providers.WaitForElement("[data-testid=concurrency-conflict]");
+        var stored = await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id));
+        Assert.Equal(1_500_000_00, stored.PremiumKopecks);
+
+        // "Apply my changes": the lead's value goes in on top of the version now shown.
+        await Providers.Find("[data-testid=conflict-reapply]").ClickAsync(new());
+        await save;
+        stored = await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id));
+        Assert.Equal(1_700_000_00, stored.PremiumKopecks);
+    }
 }

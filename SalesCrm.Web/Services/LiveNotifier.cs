@@ -49,8 +49,12 @@ public sealed partial class LiveNotifier(ILogger<LiveNotifier> logger) : IDomain
     public Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken) =>
         PublishAsync(events.SelectMany(Map).Distinct().ToList());
 
-    /// <summary>Delivers already mapped events (also used by the cross-node fan-out).</summary>
-    public async Task PublishAsync(IReadOnlyList<(string Topic, LiveEvent Event)> items)
+    /// <summary>
+    /// Delivers already mapped events (also used by the cross-node fan-out). Handlers are started, not awaited:
+    /// the person who saved does not wait for every open screen to re-query, and one slow or broken
+    /// subscriber (a closed circuit) cannot hold up the others.
+    /// </summary>
+    public Task PublishAsync(IReadOnlyList<(string Topic, LiveEvent Event)> items)
     {
         foreach (var (topic, live) in items)
         {
@@ -60,18 +64,20 @@ public sealed partial class LiveNotifier(ILogger<LiveNotifier> logger) : IDomain
                 if (!_subscriptions.TryGetValue(topic, out var set)) continue;
                 targets = [.. set];
             }
-            foreach (var target in targets)
-            {
-                try
-                {
-                    await target.Handler(live);
-                }
-                catch (Exception ex)
-                {
-                    // One broken subscriber (a closed circuit) must not stop the others.
-                    LogHandlerFailed(logger, ex, topic);
-                }
-            }
+            foreach (var target in targets) _ = DeliverAsync(target, topic, live);
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task DeliverAsync(Subscription target, string topic, LiveEvent live)
+    {
+        try
+        {
+            await target.Handler(live);
+        }
+        catch (Exception ex)
+        {
+            LogHandlerFailed(logger, ex, topic);
         }
     }
 

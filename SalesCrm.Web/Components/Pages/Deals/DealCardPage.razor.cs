@@ -22,6 +22,7 @@ public sealed partial class DealCardPage
     private bool _busy;
     private string? _strategy;
     private string? _agreements;
+    private int _notesVersion;
     private IDisposable? _subscription;
     private int _subscribedId;
 
@@ -51,7 +52,6 @@ public sealed partial class DealCardPage
         _subscribedId = Id;
         _subscription = Live.Subscribe(LiveNotifier.Deal(Id), _ => InvokeAsync(async () =>
         {
-            if (_busy) return;
             await LoadAsync();
             StateHasChanged();
         }));
@@ -73,20 +73,29 @@ public sealed partial class DealCardPage
         }
     }
 
+    /// <summary>Shows a card unless an older version arrives late (a live reload racing the user's own save).</summary>
     private void Show(DealCard card)
     {
+        if (_card is not null && _card.Id == card.Id && card.Version < _card.Version) return;
+        var typing = _card is not null && (_strategy != _card.NegotiationStrategy || _agreements != _card.Agreements);
         _card = card;
+        if (typing) return; // keep what the user is typing; the save will meet the newer version as a conflict
         _strategy = card.NegotiationStrategy;
         _agreements = card.Agreements;
+        _notesVersion = card.Version;
     }
 
-    /// <summary>Runs a change with the card's current version; handles refusals and conflicts.</summary>
-    private async Task<SaveOutcome> SaveAsync(Func<int, Task<DealCard>> change, string? done = null)
+    /// <summary>
+    /// Runs a change against the version the user saw: <paramref name="seenVersion"/> when the change was typed
+    /// into a dialog opened earlier (the card behind it may have been refreshed live since), otherwise the card's.
+    /// Handles refusals and conflicts.
+    /// </summary>
+    private async Task<SaveOutcome> SaveAsync(Func<int, Task<DealCard>> change, string? done = null, int? seenVersion = null)
     {
         _busy = true;
         try
         {
-            Show(await change(_card!.Version));
+            Show(await change(seenVersion ?? _card!.Version));
             Snackbar.Add(done ?? L["Сохранено"], Severity.Success);
             return SaveOutcome.Success;
         }
@@ -98,7 +107,7 @@ public sealed partial class DealCardPage
         {
             Show(current);
             StateHasChanged();
-            return await ConfirmReapplyAsync(current, ex.Changes) ? await SaveAsync(change, done) : SaveOutcome.Dropped;
+            return await ConfirmReapplyAsync(current, ex.Changes) ? await SaveAsync(change, done, current.Version) : SaveOutcome.Dropped;
         }
         catch (AccessDeniedException ex)
         {
@@ -117,9 +126,9 @@ public sealed partial class DealCardPage
     }
 
     /// <summary>A change without a dialog: a refusal is shown as a message.</summary>
-    private async Task SaveDirectAsync(Func<int, Task<DealCard>> change, string? done = null)
+    private async Task SaveDirectAsync(Func<int, Task<DealCard>> change, string? done = null, int? seenVersion = null)
     {
-        var outcome = await SaveAsync(change, done);
+        var outcome = await SaveAsync(change, done, seenVersion);
         if (outcome.Error is { } error) Snackbar.Add(error, Severity.Warning);
     }
 
@@ -147,11 +156,12 @@ public sealed partial class DealCardPage
     private async Task MoveAsync(StageMove move)
     {
         if (_card is null) return;
+        var seen = _card.Version;
         if (move.NeedsLossReason)
         {
             await Dialogs.ShowAsync<LostDialog>(L["Сделка проиграна"], new DialogParameters<LostDialog>
             {
-                { x => x.Submit, input => SaveAsync(v => Deals.MoveStageAsync(Id, v, StageCode.Lost, input.Reason, input.Comment), L["Сделка отмечена проигранной"]) },
+                { x => x.Submit, input => SaveAsync(v => Deals.MoveStageAsync(Id, v, StageCode.Lost, input.Reason, input.Comment), L["Сделка отмечена проигранной"], seen) },
             }, Options());
             return;
         }
@@ -165,7 +175,7 @@ public sealed partial class DealCardPage
                 { x => x.ValidUntil, Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(14) },
                 { x => x.Submit, input => SaveAsync(v => Deals.MoveStageAsync(Id, v, move.Stage,
                     proposal: new ProposalInput(Inputs.Date(input.ValidUntil, "ValidUntil", "срок действия КП"),
-                        Inputs.Kopecks(input.Premium, "ProposalPremium", "премию КП"))), L["Этап изменён"]) },
+                        Inputs.Kopecks(input.Premium, "ProposalPremium", "премию КП"))), L["Этап изменён"], seen) },
             }, Options());
             return;
         }
@@ -175,10 +185,13 @@ public sealed partial class DealCardPage
                 L["Сделка будет закрыта как выигранная, премия войдёт в выполнение плана."], yesText: L["Да, выиграна"], cancelText: L["Отмена"]);
             if (confirmed != true) return;
         }
-        await SaveDirectAsync(v => Deals.MoveStageAsync(Id, v, move.Stage), L["Этап изменён"]);
+        await SaveDirectAsync(v => Deals.MoveStageAsync(Id, v, move.Stage), L["Этап изменён"], seen);
     }
 
-    private Task EditTermsAsync() => Dialogs.ShowAsync<TermsDialog>(L["Условия сделки"], new DialogParameters<TermsDialog>
+    private Task EditTermsAsync()
+    {
+        var seen = _card!.Version;
+        return Dialogs.ShowAsync<TermsDialog>(L["Условия сделки"], new DialogParameters<TermsDialog>
     {
         { x => x.Premium, Fmt.Rubles(_card!.PremiumKopecks) },
         { x => x.ExpectedCloseDate, _card.ExpectedCloseDate },
@@ -190,17 +203,23 @@ public sealed partial class DealCardPage
                 var close = Inputs.Date(input.ExpectedCloseDate, "ExpectedCloseDate", "ожидаемую дату закрытия");
                 var card = await Deals.UpdateTermsAsync(Id, v, premium, close);
                 return card.Probability == input.Probability ? card : await Deals.SetProbabilityAsync(Id, card.Version, input.Probability);
-            }) },
+            }, seenVersion: seen) },
     }, Options());
+    }
 
-    private Task EditProposalAsync() => Dialogs.ShowAsync<ProposalDialog>(L["Коммерческое предложение"], new DialogParameters<ProposalDialog>
+    private Task EditProposalAsync()
+    {
+        var seen = _card!.Version;
+        return Dialogs.ShowAsync<ProposalDialog>(L["Коммерческое предложение"], new DialogParameters<ProposalDialog>
     {
         { x => x.Title, _card!.Proposal is null ? L["Подготовить КП"] : L["Изменить КП"] },
         { x => x.Premium, Fmt.Rubles(_card.Proposal?.PremiumKopecks ?? _card.PremiumKopecks) },
         { x => x.ValidUntil, _card.Proposal?.ValidUntil ?? Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(14) },
         { x => x.Submit, input => SaveAsync(v => Deals.PrepareProposalAsync(Id, v,
-            Inputs.Date(input.ValidUntil, "ValidUntil", "срок действия КП"), Inputs.Kopecks(input.Premium, "ProposalPremium", "премию КП"))) },
+            Inputs.Date(input.ValidUntil, "ValidUntil", "срок действия КП"), Inputs.Kopecks(input.Premium, "ProposalPremium", "премию КП")),
+            seenVersion: seen) },
     }, Options());
+    }
 
     private Task SetNextStepAsync() => Dialogs.ShowAsync<NextStepDialog>(L["Следующий шаг"], new DialogParameters<NextStepDialog>
     {
@@ -226,7 +245,9 @@ public sealed partial class DealCardPage
             Inputs.Kopecks(input.Premium, "CompetitorPremium", "премию конкурента"), input.Terms)) },
     }, Options());
 
-    private Task SaveNotesAsync() => SaveDirectAsync(v => Deals.SetNegotiationNotesAsync(Id, v, _strategy, _agreements));
+    /// <summary>The notes are typed on the card itself: they are saved against the version loaded when typing began.</summary>
+    private Task SaveNotesAsync() =>
+        SaveDirectAsync(v => Deals.SetNegotiationNotesAsync(Id, v, _strategy, _agreements), seenVersion: _notesVersion);
 
     private static DialogOptions Options() => new() { MaxWidth = MaxWidth.Small, FullWidth = true };
 
