@@ -52,7 +52,8 @@ public static class BenchData
             await ReferenceData.EnsureAsync(db);
         }
         var scale = deals <= 5_000 ? DemoScale.Demo with { Deals = deals, Clients = deals / 2 } : DemoScale.ForBenchmark(deals);
-        await new DemoDataGenerator(() => Open(deals), TimeProvider.System).GenerateAsync(scale);
+        await new DemoDataGenerator(() => Open(deals), TimeProvider.System) { Progress = line => Console.WriteLine("  " + line) }
+            .GenerateAsync(scale);
         await using (var db = Open(deals))
         {
             await db.Database.OpenConnectionAsync();

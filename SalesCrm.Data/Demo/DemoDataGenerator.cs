@@ -144,14 +144,24 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
          "Получить статистику убытков", "Согласовать франшизу", "Уточнить перечень объектов", "Презентовать программу ДМС",
          "Направить обновлённое КП"];
 
+    /// <summary>Receives a line per finished phase ("deals: 3,000 in 9.1 s"), for tools that show progress.</summary>
+    public Action<string>? Progress { get; init; }
+
     /// <summary>Generates everything into an empty database.</summary>
     public async Task GenerateAsync(DemoScale scale, CancellationToken ct = default)
     {
         _now = time.GetUtcNow().UtcDateTime;
-        await CreateStaffAsync(ct);
-        await CreateClientsAsync(scale, ct);
-        await CreateDealsAsync(scale, ct);
-        await CreateLeadsAsync(scale, ct);
+        await PhaseAsync("staff, teams, plans", () => CreateStaffAsync(ct));
+        await PhaseAsync($"clients: {scale.Clients:N0}", () => CreateClientsAsync(scale, ct));
+        await PhaseAsync($"deals: {scale.Deals:N0}", () => CreateDealsAsync(scale, ct));
+        await PhaseAsync($"leads: {scale.Leads:N0}", () => CreateLeadsAsync(scale, ct));
+    }
+
+    private async Task PhaseAsync(string name, Func<Task> phase)
+    {
+        var started = time.GetTimestamp();
+        await phase();
+        Progress?.Invoke($"{name} in {time.GetElapsedTime(started).TotalSeconds:F1} s");
     }
 
     // ---------------------------------------------------------------- staff, teams, plans
@@ -778,6 +788,12 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         var db = createContext();
         db.BulkLoad = true;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
+        if (db.Database.IsSqlite())
+        {
+            // A bulk load into a fresh file: no fsync per chunk (a crash means generating again, nothing is lost).
+            db.Database.OpenConnection();
+            db.Database.ExecuteSqlRaw("PRAGMA synchronous=OFF; PRAGMA cache_size=-200000;");
+        }
         return db;
     }
 
