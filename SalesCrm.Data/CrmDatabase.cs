@@ -59,6 +59,7 @@ public static class CrmDatabase
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         if (options.Provider == DatabaseProvider.Sqlite) EnsureSqliteFolder(options.ConnectionString);
         services.AddSingleton(options);
+        services.AddSingleton(new Common.CrmOptions(configuration));
         services.AddSingleton<AuditInterceptor>();
         services.AddSingleton<DomainEventInterceptor>();
         switch (options.Provider)
@@ -71,6 +72,11 @@ public static class CrmDatabase
         services.AddScoped<Deals.DealService>();
         services.AddScoped<Clients.ClientService>();
         services.AddScoped<Common.LookupService>();
+        services.AddScoped<Dashboard.DashboardService>();
+        services.AddSingleton<Dashboard.BoardService>();
+        services.AddScoped<Dashboard.BoardTokenService>();
+        services.AddScoped<Notifications.NotificationService>();
+        services.AddSingleton<Notifications.StuckAlertScanner>();
         services.AddScoped<Common.SecurityLog>();
         services.AddSingleton<Demo.DatabaseInitializer>();
         return services;

@@ -14,7 +14,10 @@ using SalesCrm.Data.Demo;
 using SalesCrm.Data.Identity;
 using SalesCrm.Data.Interceptors;
 using SalesCrm.Web.Components;
+using SalesCrm.Web.Live;
 using SalesCrm.Web.Services;
+using StackExchange.Redis;
+using Microsoft.AspNetCore.Authentication;
 
 namespace SalesCrm.Web;
 
@@ -45,12 +48,25 @@ public static class Hosting
         AnchorSqlitePath(builder);
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new CrmSettings(config));
         services.AddSalesCrmData(config);
 
-        // Live updates: the in-process notifier receives committed domain events (singleton).
-        services.AddSingleton<LiveNotifier>();
+        // Live updates: the in-process notifier receives committed domain events (singleton) and hands this
+        // node's events to the relays: the SignalR hub always, the other nodes through Redis when configured.
+        services.AddSingleton(sp => new LiveNotifier(sp.GetRequiredService<ILogger<LiveNotifier>>(), sp));
         services.AddSingleton<IDomainEventPublisher>(sp => sp.GetRequiredService<LiveNotifier>());
+        services.AddSingleton<TeamDirectory>();
+        services.AddSingleton<ILiveRelay, HubLiveRelay>();
+        var signalR = services.AddSignalR();
+        var redis = config["Redis:ConnectionString"];
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+            services.AddSingleton<RedisLiveFanOut>();
+            services.AddSingleton<ILiveRelay>(sp => sp.GetRequiredService<RedisLiveFanOut>());
+            services.AddHostedService(sp => sp.GetRequiredService<RedisLiveFanOut>());
+            signalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("salescrm-hub"));
+        }
+        services.AddHostedService<StuckScanService>();
 
         // Who is acting: the circuit's (or request's) signed-in user (scoped).
         services.AddScoped<WebUserContext>();
@@ -65,6 +81,7 @@ public static class Hosting
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, BoardTokenAuthentication>(BoardTokenAuthentication.SchemeName, null);
         services.AddIdentityCore<AppUser>(options =>
             {
                 options.SignIn.RequireConfirmedAccount = false;
@@ -86,7 +103,10 @@ public static class Hosting
             options.ExpireTimeSpan = TimeSpan.FromHours(12);
             options.SlidingExpiration = true;
         });
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(LiveHub.Policy, policy => policy
+                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, BoardTokenAuthentication.SchemeName)
+                .RequireAuthenticatedUser());
         services.AddHttpContextAccessor();
 
         services.AddLocalization();
@@ -126,7 +146,7 @@ public static class Hosting
 
     public static WebApplication UseSalesCrm(this WebApplication app)
     {
-        var settings = app.Services.GetRequiredService<CrmSettings>();
+        var settings = app.Services.GetRequiredService<SalesCrm.Data.Common.CrmOptions>();
         Fmt.TimeZone = settings.TimeZone;
 
         if (!app.Environment.IsDevelopment())
@@ -153,6 +173,7 @@ public static class Hosting
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health");
         return app;
     }

@@ -50,3 +50,14 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
         b.Ignore(p => p.Target);
     }
 }
+
+internal sealed class BoardTokenConfiguration : IEntityTypeConfiguration<BoardToken>
+{
+    public void Configure(EntityTypeBuilder<BoardToken> b)
+    {
+        b.Property(t => t.Name).HasMaxLength(100);
+        b.Property(t => t.TokenHash).HasMaxLength(64);
+        b.HasIndex(t => t.TokenHash).IsUnique();
+        b.HasOne<Team>().WithMany().HasForeignKey(t => t.TeamId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

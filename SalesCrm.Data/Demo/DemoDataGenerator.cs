@@ -38,6 +38,9 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
 {
     public const string DemoPassword = "Demo123!";
 
+    /// <summary>The office TV link of the demo (PRODUCT.md): /board?token=demo-board-token shows team 1.</summary>
+    public const string DemoBoardToken = "demo-board-token";
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     private readonly Random _rnd = new(seed);
@@ -209,6 +212,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         m3.AddAbsence(_now.Date.AddDays(10), _now.Date.AddDays(23), AbsenceKind.Vacation);
 
         _headId = managers.Single(m => m.Manager.Role == StaffRole.Head).Manager.Id;
+        db.BoardTokens.Add(new BoardToken("ТВ в офисе команды 1", team1.Id, DemoBoardToken, _headId, _now));
         _underwriterId = managers.Single(m => m.Manager.Role == StaffRole.Underwriter).Manager.Id;
         _leadOfTeam = managers.Where(m => m.Manager.Role == StaffRole.TeamLead).ToDictionary(m => m.Manager.TeamId!.Value, m => m.Manager.Id);
         _sellers = managers.Where(m => m.Manager.Role == StaffRole.Manager)
@@ -217,11 +221,13 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
 
         foreach (var seller in _sellers)
         {
+            // Sized to what the generated pipeline wins (about 8 deals a month per manager at ~1.7 M ₽),
+            // so attainment lands around 70–120 % and the board shows both heroes and laggards.
             var basePlan = seller.Experience switch
             {
-                ExperienceLevel.Senior => 9_000_000m,
-                ExperienceLevel.Middle => 6_000_000m,
-                _ => 3_500_000m,
+                ExperienceLevel.Senior => 16_000_000m,
+                ExperienceLevel.Middle => 12_000_000m,
+                _ => 7_000_000m,
             };
             for (var offset = -12; offset <= 3; offset++)
             {

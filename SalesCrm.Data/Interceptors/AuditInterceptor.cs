@@ -149,9 +149,10 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         db.AuditState = state;
     }
 
+    /// <summary>Business records are audited; the audit trail itself and the bell's notifications are not.</summary>
     private static bool IsAudited(EntityEntry entry) =>
-        entry.Metadata.ClrType.Namespace?.StartsWith("SalesCrm.Domain", StringComparison.Ordinal) == true
-        || entry.Metadata.IsOwned();
+        entry.Entity is not Domain.Notifications.Notification
+        && (entry.Metadata.ClrType.Namespace?.StartsWith("SalesCrm.Domain", StringComparison.Ordinal) == true || entry.Metadata.IsOwned());
 
     /// <summary>One audit row per field whose value differs from <paramref name="before"/> (null: a new owned part).</summary>
     private static void AddFieldChanges(CrmDbContext db, EntityEntry entry, EntityEntry? before, DateTime now)

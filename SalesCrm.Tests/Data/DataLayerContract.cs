@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using SalesCrm.Data;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Clients;
+using SalesCrm.Data.Common;
+using SalesCrm.Data.Dashboard;
 using SalesCrm.Data.Deals;
 using SalesCrm.Domain.Clients;
 using SalesCrm.Domain.Common;
@@ -212,6 +214,122 @@ public abstract class DataLayerContract : IAsyncLifetime
         var first = await deals.ListAsync(new DealListQuery { Page = 0, PageSize = 5 });
         Assert.Empty(first.Items.Select(r => r.Id).Intersect(second.Items.Select(r => r.Id)));
     }
+    // ---------------------------------------------------------------- dashboard figures, computed in SQL
+
+    private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+
+    private async Task<(List<Deal> Deals, List<int> Team1)> TeamOneAsync()
+    {
+        await using var db = H.Db();
+        var team1 = await db.Managers.Where(m => m.Team!.Name == "Команда 1").Select(m => m.Id).ToListAsync();
+        var deals = await db.Deals.AsNoTracking().Where(d => team1.Contains(d.OwnerId)).ToListAsync();
+        return (deals, team1);
+    }
+
+    [Fact]
+    public async Task TheFunnelTotalsAreTheDealsInEachStage()
+    {
+        var (deals, team1) = await TeamOneAsync();
+        var month = ReportingPeriod.Containing(PeriodKind.Month, H.Time.GetUtcNow().UtcDateTime, Moscow);
+        await using var db = H.Db();
+        var totals = await DashboardQueries.StageTotalsAsync(db, team1, month, TestContext.Current.CancellationToken);
+        foreach (var stage in StageCodes.Open)
+        {
+            var expected = deals.Where(d => d.Stage == stage).ToList();
+            totals.TryGetValue(stage, out var got);
+            Assert.Equal(expected.Count, got.Count);
+            Assert.Equal(expected.Sum(d => d.PremiumKopecks), got.Premium);
+            Assert.Equal(expected.Sum(d => d.PremiumKopecks * d.Probability) / 100, got.Weighted);
+        }
+        var won = deals.Where(d => d.Stage == StageCode.Won && month.Contains(d.ClosedAt!.Value)).ToList();
+        totals.TryGetValue(StageCode.Won, out var gotWon);
+        Assert.Equal(won.Count, gotWon.Count);
+        Assert.Equal(won.Sum(d => d.PremiumKopecks), gotWon.Premium);
+    }
+
+    [Fact]
+    public async Task StageConversionInSqlEqualsTheDefinition()
+    {
+        var (deals, team1) = await TeamOneAsync();
+        var ids = deals.Select(d => d.Id).ToHashSet();
+        await using var db = H.Db();
+        var history = (await db.DealStageChanges.AsNoTracking().ToListAsync())
+            .Where(c => ids.Contains(c.DealId)).Select(c => new StageEntry(c.DealId, c.To, c.At)).ToList();
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        foreach (var period in new[] { ReportingPeriod.Containing(PeriodKind.Month, now, Moscow), ReportingPeriod.Containing(PeriodKind.Quarter, now, Moscow).Previous(Moscow) })
+        {
+            var expected = PipelineFigures.Conversion(history, period);
+            var got = await DashboardQueries.ConversionAsync(db, team1, period, TestContext.Current.CancellationToken);
+            foreach (var stage in StageCodes.Open)
+            {
+                got.TryGetValue(stage, out var g);
+                Assert.Equal(expected[stage], g);
+            }
+            Assert.Contains(expected.Values, v => v.Entered > 0);
+        }
+    }
+
+    [Fact]
+    public async Task TheForecastInSqlEqualsTheDefinitionAndTheTeamPlan()
+    {
+        var (deals, team1) = await TeamOneAsync();
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        await using var db = H.Db();
+        foreach (var kind in new[] { PeriodKind.Month, PeriodKind.Quarter })
+        {
+            var period = ReportingPeriod.Containing(kind, now, Moscow);
+            var got = await DashboardQueries.ForecastAsync(db, team1, period, TestContext.Current.CancellationToken);
+            var rows = deals.Select(d => new ForecastDeal(d.Stage, d.PremiumKopecks, d.Probability, d.ExpectedCloseDate, d.ClosedAt)).ToList();
+            Assert.Equal(PipelineFigures.WeightedForecast(rows, period), got.ForecastKopecks);
+            Assert.Equal(PipelineFigures.WonPremium(rows, period), got.WonKopecks);
+            var months = period.Months().ToList();
+            var plans = await db.Plans.AsNoTracking().ToListAsync();
+            Assert.Equal(plans.Where(p => team1.Contains(p.ManagerId) && months.Contains((p.Year, p.Month))).Sum(p => p.TargetKopecks), got.PlanKopecks);
+            Assert.True(got.PlanKopecks > 0);
+        }
+    }
+
+    [Fact]
+    public async Task TheStuckListInSqlEqualsTheDefinition()
+    {
+        var (deals, team1) = await TeamOneAsync();
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        await using var db = H.Db();
+        var stages = await db.Stages.AsNoTracking().Select(s => new StageInfo(s.Code, s.Name, s.Order, s.Probability, s.StuckAfterDays)).ToListAsync();
+        var threshold = stages.ToDictionary(s => s.Code, s => s.StuckAfterDays);
+        var expected = deals.Where(d => PipelineFigures.IsStuck(d.Stage, d.StageEnteredAt, threshold[d.Stage], now))
+            .OrderBy(d => d.StageEnteredAt).ThenBy(d => d.Id).Select(d => d.Id).ToList();
+        var (rows, total) = await DashboardQueries.StuckAsync(db, team1, stages, now, 1000, TestContext.Current.CancellationToken);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Count, total);
+        Assert.Equal(expected, rows.Select(r => r.DealId).ToList());
+        Assert.All(rows, r => Assert.True(r.DaysInStage > r.ThresholdDays));
+    }
+
+    [Fact]
+    public async Task TheQuickFiltersCombineAndMatchTheirDefinitions()
+    {
+        var (deals, team1) = await TeamOneAsync();
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, Moscow)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var thresholds = new ThresholdOptions();
+        await using var db = H.Db();
+        var risky = (await db.Clients.AsNoTracking().Where(c => c.Risk == RiskLevel.High).Select(c => c.Id).ToListAsync()).ToHashSet();
+        var open = deals.Where(d => !d.IsClosed).ToList();
+        bool Expiring(Deal d) => d.Proposal is { } p && p.ValidUntil >= today && p.ValidUntil <= today.AddDays(3);
+        bool Quiet(Deal d) => (d.LastActivityAt ?? d.CreatedAt) < now.AddDays(-7);
+        async Task<List<int>> Ids(AttentionFilter f) =>
+            await DashboardQueries.Attention(db, team1, f, now, today, thresholds).Select(d => d.Id).OrderBy(x => x).ToListAsync();
+
+        Assert.Equal(open.Where(Expiring).Select(d => d.Id).Order(), await Ids(AttentionFilter.ProposalExpiring));
+        Assert.Equal(open.Where(Quiet).Select(d => d.Id).Order(), await Ids(AttentionFilter.NoActivity));
+        Assert.Equal(open.Where(d => risky.Contains(d.ClientId)).Select(d => d.Id).Order(), await Ids(AttentionFilter.HighRiskClient));
+        Assert.Equal(open.Where(d => Quiet(d) && risky.Contains(d.ClientId)).Select(d => d.Id).Order(),
+            await Ids(AttentionFilter.NoActivity | AttentionFilter.HighRiskClient));
+        Assert.Contains(open, Expiring);
+        Assert.Contains(open, Quiet);
+    }
+
 }
 
 /// <summary>The contract on SQLite, the embedded default (a temp file per test).</summary>

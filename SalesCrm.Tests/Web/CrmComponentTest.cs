@@ -7,6 +7,7 @@ using MudBlazor.Services;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Interceptors;
 using SalesCrm.Tests.Support;
+using SalesCrm.Web.Live;
 using SalesCrm.Web.Services;
 
 namespace SalesCrm.Tests.Web;

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using SalesCrm.Data.Deals;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Web.Components.Pages.Deals;
+using SalesCrm.Web.Live;
 using SalesCrm.Web.Services;
 
 namespace SalesCrm.Tests.Web;

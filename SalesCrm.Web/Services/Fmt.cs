@@ -5,7 +5,7 @@ namespace SalesCrm.Web.Services;
 /// <summary>How the UI writes money, dates and times: in the user's culture and the department's time zone.</summary>
 public static class Fmt
 {
-    /// <summary>Set once at startup from <see cref="CrmSettings.TimeZone"/>.</summary>
+    /// <summary>Set once at startup from <see cref="SalesCrm.Data.Common.CrmOptions.TimeZone"/>.</summary>
     public static TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
 
     /// <summary><c>1 234 567 ₽</c> in Russian, <c>1,234,567 ₽</c> in English; kopecks only when there are any.</summary>

@@ -1219,6 +1219,49 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("Tasks", (string)null);
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Teams.BoardToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("CreatedById")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("LastSeenAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int?>("TeamId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("BoardTokens");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Teams.Manager", b =>
                 {
                     b.Property<int>("Id")
@@ -1687,6 +1730,14 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.HasOne("SalesCrm.Domain.Deals.Deal", null)
                         .WithMany()
                         .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Teams.BoardToken", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 

@@ -1171,6 +1171,47 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("Tasks", (string)null);
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Teams.BoardToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CreatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("BoardTokens");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Teams.Manager", b =>
                 {
                     b.Property<int>("Id")
@@ -1633,6 +1674,14 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.HasOne("SalesCrm.Domain.Deals.Deal", null)
                         .WithMany()
                         .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Teams.BoardToken", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 

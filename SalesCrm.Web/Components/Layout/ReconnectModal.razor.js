@@ -8,15 +8,63 @@ retryButton.addEventListener("click", retry);
 const resumeButton = document.getElementById("components-resume-button");
 resumeButton.addEventListener("click", resume);
 
+// An unattended screen (the office TV board) has nobody to press "Retry": it keeps trying by itself and,
+// when the server has restarted, reloads the page — but only once the server answers, so it never lands
+// on the browser's own error page.
+const unattended = () => document.querySelector("[data-unattended]") !== null;
+let unattendedRetry = null;
+
 function handleReconnectStateChanged(event) {
     if (event.detail.state === "show") {
         reconnectModal.showModal();
     } else if (event.detail.state === "hide") {
         reconnectModal.close();
+        stopUnattendedRetry();
     } else if (event.detail.state === "failed") {
-        document.addEventListener("visibilitychange", retryWhenDocumentBecomesVisible);
+        if (unattended()) startUnattendedRetry();
+        else document.addEventListener("visibilitychange", retryWhenDocumentBecomesVisible);
     } else if (event.detail.state === "rejected") {
-        location.reload();
+        reloadWhenServerAnswers();
+    }
+}
+
+function startUnattendedRetry() {
+    if (unattendedRetry) return;
+    unattendedRetry = setInterval(async () => {
+        try {
+            const successful = await Blazor.reconnect();
+            if (successful) {
+                stopUnattendedRetry();
+                reconnectModal.close();
+            } else {
+                stopUnattendedRetry();
+                await reloadWhenServerAnswers();
+            }
+        } catch {
+            // still offline: try again at the next tick
+        }
+    }, 5000);
+}
+
+function stopUnattendedRetry() {
+    if (unattendedRetry) {
+        clearInterval(unattendedRetry);
+        unattendedRetry = null;
+    }
+}
+
+async function reloadWhenServerAnswers() {
+    for (;;) {
+        try {
+            const response = await fetch("/health", { cache: "no-store" });
+            if (response.ok) {
+                location.reload();
+                return;
+            }
+        } catch {
+            // server not reachable yet
+        }
+        await new Promise(resolve => setTimeout(resolve, 5000));
     }
 }
 
@@ -34,7 +82,7 @@ async function retry() {
             // We'll reload the page so the user can continue using the app as quickly as possible.
             const resumeSuccessful = await Blazor.resumeCircuit();
             if (!resumeSuccessful) {
-                location.reload();
+                await reloadWhenServerAnswers();
             } else {
                 reconnectModal.close();
             }

@@ -6,6 +6,7 @@ using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Web.Components.Pages.Deals.Dialogs;
 using SalesCrm.Web.Components.Shared;
+using SalesCrm.Web.Live;
 using SalesCrm.Web.Services;
 
 namespace SalesCrm.Web.Components.Pages.Deals;

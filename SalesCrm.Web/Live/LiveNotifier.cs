@@ -6,7 +6,7 @@ using SalesCrm.Domain.Leads;
 using SalesCrm.Domain.Notifications;
 using SalesCrm.Domain.Tasks;
 
-namespace SalesCrm.Web.Services;
+namespace SalesCrm.Web.Live;
 
 /// <summary>A committed change, as the live UI sees it: what happened and to which records.</summary>
 public sealed record LiveEvent(string Kind, int? DealId = null, int? OwnerId = null, int? LeadId = null,
@@ -17,8 +17,24 @@ public sealed record LiveEvent(string Kind, int? DealId = null, int? OwnerId = n
 /// returning <see cref="IDisposable"/> (the eShop order-status pattern): a component subscribes after
 /// its first render, re-queries inside <c>InvokeAsync</c> when called, and disposes the subscription.
 /// </summary>
-public sealed partial class LiveNotifier(ILogger<LiveNotifier> logger) : IDomainEventPublisher
+public sealed partial class LiveNotifier : IDomainEventPublisher
 {
+    private readonly ILogger<LiveNotifier> logger;
+
+    // Resolved on first use: the relays reach the database, whose interceptors publish here (a cycle at construction).
+    private readonly Lazy<ILiveRelay[]> _relays;
+
+    public LiveNotifier(ILogger<LiveNotifier> logger, IServiceProvider services)
+        : this(logger, () => [.. services.GetServices<ILiveRelay>()])
+    {
+    }
+
+    public LiveNotifier(ILogger<LiveNotifier> logger, Func<IEnumerable<ILiveRelay>>? relays = null)
+    {
+        this.logger = logger;
+        _relays = new Lazy<ILiveRelay[]>(() => [.. relays?.Invoke() ?? []]);
+    }
+
     public const string AllDeals = "deals";
 
     private readonly Lock _lock = new();
@@ -46,15 +62,35 @@ public sealed partial class LiveNotifier(ILogger<LiveNotifier> logger) : IDomain
         lock (_lock) return _subscriptions.TryGetValue(topic, out var set) ? set.Count : 0;
     }
 
-    public Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken) =>
-        PublishAsync(events.SelectMany(Map).Distinct().ToList());
+    /// <summary>
+    /// Committed domain events of this node: delivered to this node's subscribers and handed to the relays
+    /// (the other nodes through Redis, clients outside Blazor through the SignalR hub).
+    /// </summary>
+    public async Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken)
+    {
+        var items = events.SelectMany(Map).Distinct().ToList();
+        if (items.Count == 0) return;
+        DeliverLocally(items);
+        foreach (var relay in _relays.Value)
+        {
+            try
+            {
+                await relay.RelayAsync(items, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                // A relay outage (Redis down) must not fail the save that already committed.
+                LogRelayFailed(logger, ex, relay.GetType().Name);
+            }
+        }
+    }
 
     /// <summary>
-    /// Delivers already mapped events (also used by the cross-node fan-out). Handlers are started, not awaited:
-    /// the person who saved does not wait for every open screen to re-query, and one slow or broken
-    /// subscriber (a closed circuit) cannot hold up the others.
+    /// Delivers mapped events to this node's subscribers (also what the cross-node fan-out calls for events of
+    /// other nodes). Handlers are started, not awaited: the person who saved does not wait for every open screen
+    /// to re-query, and one slow or broken subscriber (a closed circuit) cannot hold up the others.
     /// </summary>
-    public Task PublishAsync(IReadOnlyList<(string Topic, LiveEvent Event)> items)
+    public void DeliverLocally(IReadOnlyList<(string Topic, LiveEvent Event)> items)
     {
         foreach (var (topic, live) in items)
         {
@@ -66,7 +102,6 @@ public sealed partial class LiveNotifier(ILogger<LiveNotifier> logger) : IDomain
             }
             foreach (var target in targets) _ = DeliverAsync(target, topic, live);
         }
-        return Task.CompletedTask;
     }
 
     private async Task DeliverAsync(Subscription target, string topic, LiveEvent live)
@@ -81,7 +116,8 @@ public sealed partial class LiveNotifier(ILogger<LiveNotifier> logger) : IDomain
         }
     }
 
-    private static IEnumerable<(string Topic, LiveEvent Event)> Map(IDomainEvent e)
+    /// <summary>The topics an event is published under, and what the live UI needs to know of it.</summary>
+    public static IEnumerable<(string Topic, LiveEvent Event)> Map(IDomainEvent e)
     {
         switch (e)
         {
@@ -127,6 +163,9 @@ public sealed partial class LiveNotifier(ILogger<LiveNotifier> logger) : IDomain
 
         public void Dispose() => owner.Remove(this);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live relay {Relay} failed; this node's screens got the event, others may not")]
+    private static partial void LogRelayFailed(ILogger logger, Exception ex, string relay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A live subscriber of {Topic} failed")]
     private static partial void LogHandlerFailed(ILogger logger, Exception ex, string topic);

@@ -1,0 +1,62 @@
+using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+
+namespace SalesCrm.Data.Dashboard;
+
+/// <summary>One stage of the funnel: what is in it now, and how it converted in the period and the one before.</summary>
+public sealed record FunnelStage(StageCode Stage, string Name, int Count, long PremiumKopecks, long WeightedKopecks,
+    int Entered, int Progressed, int PreviousEntered, int PreviousProgressed)
+{
+    public double? Conversion => PipelineFigures.Share(Progressed, Entered);
+
+    public double? PreviousConversion => PipelineFigures.Share(PreviousProgressed, PreviousEntered);
+}
+
+/// <summary>The weighted forecast of a period against the plan (kopecks).</summary>
+public sealed record ForecastFigure(PeriodKind Kind, DateOnly FirstDay, DateOnly LastDay, long WonKopecks, long WeightedOpenKopecks,
+    long PlanKopecks)
+{
+    public long ForecastKopecks => WonKopecks + WeightedOpenKopecks;
+
+    public double? Attainment => PlanKopecks == 0 ? null : (double)WonKopecks / PlanKopecks;
+
+    public double? ForecastToPlan => PlanKopecks == 0 ? null : (double)ForecastKopecks / PlanKopecks;
+}
+
+public sealed record StuckDeal(int DealId, string ClientName, string ProductName, int OwnerId, string OwnerName, StageCode Stage,
+    DateTime StageEnteredAt, int DaysInStage, int ThresholdDays, long PremiumKopecks);
+
+[Flags]
+public enum AttentionFilter
+{
+    None = 0,
+    ProposalExpiring = 1,
+    NoActivity = 2,
+    HighRiskClient = 4,
+}
+
+public sealed record AttentionDeal(int DealId, string ClientName, string ProductName, int OwnerId, string OwnerName, StageCode Stage,
+    long PremiumKopecks, DateTime? ProposalValidUntil, DateTime? LastActivityAt, DateTime CreatedAt, RiskLevel ClientRisk);
+
+/// <summary>Who the dashboard is about: one team, or the whole department (null).</summary>
+public sealed record DashboardScope(int? TeamId, string Name, IReadOnlyList<int>? OwnerIds);
+
+public sealed record TeamOption(int? Id, string Name);
+
+/// <summary>Everything on /dashboard for one scope and period.</summary>
+public sealed record DashboardData
+{
+    public required DashboardScope Scope { get; init; }
+    public required ReportingPeriod Period { get; init; }
+    public required ReportingPeriod PreviousPeriod { get; init; }
+    public required IReadOnlyList<FunnelStage> Funnel { get; init; }
+    public required ForecastFigure MonthForecast { get; init; }
+    public required ForecastFigure QuarterForecast { get; init; }
+    public required IReadOnlyList<StuckDeal> Stuck { get; init; }
+    public required int StuckTotal { get; init; }
+    public required IReadOnlyDictionary<AttentionFilter, int> AttentionCounts { get; init; }
+    public required IReadOnlyList<AttentionDeal> Attention { get; init; }
+    public required int AttentionTotal { get; init; }
+    public required DateTime ComputedAt { get; init; }
+}

@@ -1,0 +1,144 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Common;
+using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+
+namespace SalesCrm.Data.Dashboard;
+
+/// <summary>
+/// The dashboard's figures, each computed by the database (GROUP BY, SUM, EXISTS) rather than by loading
+/// deals: the definitions are those of <see cref="PipelineFigures"/>. <c>owners</c> limits them to a
+/// team's managers; null means the whole department. Static so the benchmarks run exactly these queries.
+/// </summary>
+public static class DashboardQueries
+{
+    private static IQueryable<Deal> Scoped(CrmDbContext db, IReadOnlyList<int>? owners)
+    {
+        var deals = db.Deals.AsNoTracking();
+        return owners is null ? deals : deals.Where(d => owners.Contains(d.OwnerId));
+    }
+
+    private static IQueryable<Deal> Open(this IQueryable<Deal> deals) =>
+        deals.Where(d => d.Stage != StageCode.Won && d.Stage != StageCode.Lost);
+
+    /// <summary>Count, premium and weighted premium per stage: open stages as they are now, won and lost as closed in the period.</summary>
+    public static async Task<Dictionary<StageCode, (int Count, long Premium, long Weighted)>> StageTotalsAsync(CrmDbContext db,
+        IReadOnlyList<int>? owners, ReportingPeriod period, CancellationToken ct)
+    {
+        var open = await Scoped(db, owners).Open()
+            .GroupBy(d => d.Stage)
+            .Select(g => new { Stage = g.Key, Count = g.Count(), Premium = g.Sum(d => d.PremiumKopecks), Weighted = g.Sum(d => d.PremiumKopecks * d.Probability) })
+            .ToListAsync(ct);
+        var closed = await Scoped(db, owners)
+            .Where(d => (d.Stage == StageCode.Won || d.Stage == StageCode.Lost) && d.ClosedAt >= period.FromUtc && d.ClosedAt < period.ToUtc)
+            .GroupBy(d => d.Stage)
+            .Select(g => new { Stage = g.Key, Count = g.Count(), Premium = g.Sum(d => d.PremiumKopecks), Weighted = g.Sum(d => d.PremiumKopecks * d.Probability) })
+            .ToListAsync(ct);
+        return open.Concat(closed).ToDictionary(x => x.Stage, x => (x.Count, x.Premium, x.Weighted / 100));
+    }
+
+    /// <summary>Per open stage: deals that entered it in the period, and how many of them later entered a stage after it.</summary>
+    public static async Task<Dictionary<StageCode, (int Entered, int Progressed)>> ConversionAsync(CrmDbContext db,
+        IReadOnlyList<int>? owners, ReportingPeriod period, CancellationToken ct)
+    {
+        var entries = db.DealStageChanges.AsNoTracking()
+            .Where(c => c.At >= period.FromUtc && c.At < period.ToUtc && c.To != StageCode.Won && c.To != StageCode.Lost);
+        if (owners is not null)
+            entries = entries.Where(c => db.Deals.Any(d => d.Id == c.DealId && owners.Contains(d.OwnerId)));
+        var rows = await entries
+            .Select(c => new
+            {
+                c.To,
+                c.DealId,
+                Progressed = db.DealStageChanges.Any(n => n.DealId == c.DealId && n.At > c.At && n.To > c.To && n.To != StageCode.Lost),
+            })
+            .GroupBy(x => x.To)
+            .Select(g => new
+            {
+                Stage = g.Key,
+                Entered = g.Select(x => x.DealId).Distinct().Count(),
+                Progressed = g.Where(x => x.Progressed).Select(x => x.DealId).Distinct().Count(),
+            })
+            .ToListAsync(ct);
+        return rows.ToDictionary(r => r.Stage, r => (r.Entered, r.Progressed));
+    }
+
+    /// <summary>Won premium in the period, Σ premium × probability of open deals expected to close in it, and the plan.</summary>
+    public static async Task<ForecastFigure> ForecastAsync(CrmDbContext db, IReadOnlyList<int>? owners, ReportingPeriod period,
+        CancellationToken ct)
+    {
+        var deals = Scoped(db, owners);
+        var won = await deals.Where(d => d.Stage == StageCode.Won && d.ClosedAt >= period.FromUtc && d.ClosedAt < period.ToUtc)
+            .SumAsync(d => d.PremiumKopecks, ct);
+        var weighted = await deals.Open()
+            .Where(d => d.ExpectedCloseDate >= period.FirstDateUtc && d.ExpectedCloseDate < period.AfterLastDateUtc)
+            .SumAsync(d => d.PremiumKopecks * d.Probability, ct);
+        var months = period.Months().Select(m => m.Year * 100 + m.Month).ToList();
+        var plans = db.Plans.AsNoTracking().Where(p => months.Contains(p.Year * 100 + p.Month));
+        if (owners is not null) plans = plans.Where(p => owners.Contains(p.ManagerId));
+        var plan = await plans.SumAsync(p => p.TargetKopecks, ct);
+        return new ForecastFigure(period.Kind, period.FirstDay, period.LastDay, won, weighted / 100, plan);
+    }
+
+    /// <summary>
+    /// Open deals whose days in stage exceed that stage's threshold: one indexed range per stage,
+    /// <c>(Stage = s AND StageEnteredAt &lt;= cut-off(s)) OR …</c>. Longest-stuck first.
+    /// </summary>
+    public static async Task<(List<StuckDeal> Rows, int Total)> StuckAsync(CrmDbContext db, IReadOnlyList<int>? owners,
+        IReadOnlyList<StageInfo> stages, DateTime now, int take, CancellationToken ct)
+    {
+        var stuck = Scoped(db, owners).Where(StuckPredicate(stages, now));
+        var total = await stuck.CountAsync(ct);
+        var rows = await stuck.OrderBy(d => d.StageEnteredAt).ThenBy(d => d.Id).Take(take)
+            .Select(d => new { d.Id, Client = d.Client!.Name, Product = d.Product!.Name, d.OwnerId, Owner = d.Owner!.FullName, d.Stage, d.StageEnteredAt, d.PremiumKopecks })
+            .ToListAsync(ct);
+        var thresholds = stages.ToDictionary(s => s.Code, s => s.StuckAfterDays);
+        return (rows.Select(r => new StuckDeal(r.Id, r.Client, r.Product, r.OwnerId, r.Owner, r.Stage, r.StageEnteredAt,
+            PipelineFigures.DaysInStage(r.StageEnteredAt, now), thresholds[r.Stage], r.PremiumKopecks)).ToList(), total);
+    }
+
+    /// <summary><c>(Stage = s₁ AND StageEnteredAt &lt;= c₁) OR (Stage = s₂ AND …)</c> over the open stages with a threshold.</summary>
+    public static Expression<Func<Deal, bool>> StuckPredicate(IReadOnlyList<StageInfo> stages, DateTime now)
+    {
+        var d = Expression.Parameter(typeof(Deal), "d");
+        Expression? any = null;
+        foreach (var stage in stages.Where(s => !s.Code.IsClosed() && s.StuckAfterDays > 0))
+        {
+            var cut = PipelineFigures.StuckIfEnteredBefore(now, stage.StuckAfterDays);
+            Expression<Func<DateTime>> cutValue = () => cut; // a parameter, not a constant: one cached plan
+            var term = Expression.AndAlso(
+                Expression.Equal(Expression.Property(d, nameof(Deal.Stage)), Expression.Constant(stage.Code)),
+                Expression.LessThanOrEqual(Expression.Property(d, nameof(Deal.StageEnteredAt)), cutValue.Body));
+            any = any is null ? term : Expression.OrElse(any, term);
+        }
+        return Expression.Lambda<Func<Deal, bool>>(any ?? Expression.Constant(false), d);
+    }
+
+    /// <summary>The quick filters: proposal expiring, no activity, high-risk client; combined with AND.</summary>
+    public static IQueryable<Deal> Attention(CrmDbContext db, IReadOnlyList<int>? owners, AttentionFilter filter, DateTime now,
+        DateTime todayUtcMidnight, ThresholdOptions thresholds)
+    {
+        var deals = Scoped(db, owners).Open();
+        if (filter.HasFlag(AttentionFilter.ProposalExpiring))
+        {
+            var last = todayUtcMidnight.AddDays(thresholds.ProposalExpiringDays);
+            deals = deals.Where(d => d.Proposal != null && d.Proposal.ValidUntil >= todayUtcMidnight && d.Proposal.ValidUntil <= last);
+        }
+        if (filter.HasFlag(AttentionFilter.NoActivity))
+        {
+            var since = now.AddDays(-thresholds.NoActivityDays);
+            deals = deals.Where(d => d.LastActivityAt < since || (d.LastActivityAt == null && d.CreatedAt < since));
+        }
+        if (filter.HasFlag(AttentionFilter.HighRiskClient))
+            deals = deals.Where(d => d.Client!.Risk == RiskLevel.High);
+        return deals;
+    }
+
+    public static async Task<List<AttentionDeal>> AttentionRowsAsync(IQueryable<Deal> deals, int take, CancellationToken ct) =>
+        await deals.OrderByDescending(d => d.PremiumKopecks).ThenBy(d => d.Id).Take(take)
+            .Select(d => new AttentionDeal(d.Id, d.Client!.Name, d.Product!.Name, d.OwnerId, d.Owner!.FullName, d.Stage, d.PremiumKopecks,
+                d.Proposal != null ? d.Proposal.ValidUntil : null, d.LastActivityAt, d.CreatedAt, d.Client.Risk))
+            .ToListAsync(ct);
+}

@@ -1,0 +1,142 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Notifications;
+using SalesCrm.Domain.Tasks;
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data.Dashboard;
+
+/// <summary>
+/// The team dashboard: a team lead sees the own team, the head any team or the whole department;
+/// nobody else. The figures come from <see cref="DashboardQueries"/>; the one-click actions
+/// ("revive", "join") are checked and audited like every other change.
+/// </summary>
+public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time,
+    CrmOptions options, LookupService lookups, SecurityLog security)
+{
+    public const int ListSize = 50;
+
+    /// <summary>The scopes the user may pick: a team lead only the own team; the head every team and "all".</summary>
+    public async Task<IReadOnlyList<TeamOption>> ScopesAsync(CancellationToken ct = default)
+    {
+        var user = await RequireDashboardUserAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new TeamOption(t.Id, t.Name)).ToListAsync(ct);
+        return user.SeesEverything ? [new TeamOption(null, "Все команды"), .. teams] : teams.Where(t => t.Id == user.TeamId).ToList();
+    }
+
+    public async Task<DashboardData> LoadAsync(int? teamId, ReportingPeriod period, AttentionFilter filter, CancellationToken ct = default)
+    {
+        var user = await RequireDashboardUserAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var scope = await ScopeAsync(db, user, teamId, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var zone = options.TimeZone;
+        var previous = period.Previous(zone);
+        var stages = await lookups.StagesAsync(ct);
+
+        var totals = await DashboardQueries.StageTotalsAsync(db, scope.OwnerIds, period, ct);
+        var conversion = await DashboardQueries.ConversionAsync(db, scope.OwnerIds, period, ct);
+        var previousConversion = await DashboardQueries.ConversionAsync(db, scope.OwnerIds, previous, ct);
+        var funnel = stages.Select(s =>
+        {
+            totals.TryGetValue(s.Code, out var t);
+            conversion.TryGetValue(s.Code, out var c);
+            previousConversion.TryGetValue(s.Code, out var p);
+            return new FunnelStage(s.Code, s.Name, t.Count, t.Premium, t.Weighted, c.Entered, c.Progressed, p.Entered, p.Progressed);
+        }).ToList();
+
+        var month = await DashboardQueries.ForecastAsync(db, scope.OwnerIds, ReportingPeriod.Containing(PeriodKind.Month, now, zone), ct);
+        var quarter = await DashboardQueries.ForecastAsync(db, scope.OwnerIds, ReportingPeriod.Containing(PeriodKind.Quarter, now, zone), ct);
+        var (stuck, stuckTotal) = await DashboardQueries.StuckAsync(db, scope.OwnerIds, stages, now, ListSize, ct);
+
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, zone)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var counts = new Dictionary<AttentionFilter, int>();
+        foreach (var single in new[] { AttentionFilter.ProposalExpiring, AttentionFilter.NoActivity, AttentionFilter.HighRiskClient })
+            counts[single] = await DashboardQueries.Attention(db, scope.OwnerIds, single, now, today, options.Thresholds).CountAsync(ct);
+        var attention = DashboardQueries.Attention(db, scope.OwnerIds, filter, now, today, options.Thresholds);
+        var (rows, total) = filter == AttentionFilter.None
+            ? ([], 0)
+            : (await DashboardQueries.AttentionRowsAsync(attention, ListSize, ct), await attention.CountAsync(ct));
+
+        return new DashboardData
+        {
+            Scope = scope,
+            Period = period,
+            PreviousPeriod = previous,
+            Funnel = funnel,
+            MonthForecast = month,
+            QuarterForecast = quarter,
+            Stuck = stuck,
+            StuckTotal = stuckTotal,
+            AttentionCounts = counts,
+            Attention = rows,
+            AttentionTotal = total,
+            ComputedAt = now,
+        };
+    }
+
+    /// <summary>One click: a "revive" task for the deal's owner, with a due date and a comment; the owner is notified.</summary>
+    public async Task ReviveAsync(int dealId, DateTime dueAt, string? comment, CancellationToken ct = default)
+    {
+        var user = await RequireDashboardUserAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var deal = await LoadDealForActionAsync(db, user, dealId, "revive", ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var title = $"Реанимировать сделку № {deal.Id}";
+        db.Tasks.Add(new TaskItem(TaskKind.ReviveDeal, title, deal.OwnerId, user.ManagerId, dueAt, deal.Id, deal.ClientId, comment, now));
+        if (deal.OwnerId != user.ManagerId)
+            db.Notifications.Add(new Notification(deal.OwnerId, NotificationKind.Task, title,
+                $"{user.FullName}: {comment ?? "нужен план действий по сделке"}", $"/deals/{deal.Id}", null, now));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>One click: the team lead joins the deal as a participant and gets a task to take part.</summary>
+    public async Task JoinAsync(int dealId, DateTime dueAt, CancellationToken ct = default)
+    {
+        var user = await RequireDashboardUserAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var deal = await LoadDealForActionAsync(db, user, dealId, "join", ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        deal.Join(user.ManagerId, now);
+        db.Tasks.Add(new TaskItem(TaskKind.FollowUp, $"Подключиться к сделке № {deal.Id}", user.ManagerId, user.ManagerId, dueAt,
+            deal.Id, deal.ClientId, "Подключение к переговорам с дашборда", now));
+        db.Notifications.Add(new Notification(deal.OwnerId, NotificationKind.Escalation, $"{user.FullName} подключается к сделке № {deal.Id}",
+            null, $"/deals/{deal.Id}", null, now));
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<Deal> LoadDealForActionAsync(CrmDbContext db, CurrentUser user, int dealId, string what, CancellationToken ct)
+    {
+        await RecordGuard.EnsureVisibleAsync(db.Deals.VisibleTo(user, db), db.Deals, d => d.Id == dealId, security, user, nameof(Deal),
+            dealId, what, "Эта сделка не из вашей команды.", "Сделка не найдена.", ct);
+        var deal = await db.Deals.Include(d => d.Participants).SingleAsync(d => d.Id == dealId, ct);
+        if (deal.IsClosed) throw new DomainException("Сделка уже закрыта.");
+        return deal;
+    }
+
+    private async Task<CurrentUser> RequireDashboardUserAsync(CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        if (user.Role is StaffRole.TeamLead or StaffRole.Head or StaffRole.Admin) return user;
+        await security.AccessDeniedAsync(user.Actor, "Dashboard", "", "open", ct);
+        throw new AccessDeniedException("Дашборд команды доступен старшему менеджеру и начальнику отдела.");
+    }
+
+    private static async Task<DashboardScope> ScopeAsync(CrmDbContext db, CurrentUser user, int? teamId, CancellationToken ct)
+    {
+        if (!user.SeesEverything)
+        {
+            if (teamId is not null && teamId != user.TeamId) throw new AccessDeniedException("Можно смотреть только свою команду.");
+            teamId = user.TeamId ?? throw new AccessDeniedException("Вы не состоите в команде.");
+        }
+        if (teamId is null) return new DashboardScope(null, "Все команды", null);
+        var team = await db.Teams.AsNoTracking().SingleOrDefaultAsync(t => t.Id == teamId, ct)
+                   ?? throw new NotFoundException("Команда не найдена.");
+        var owners = await db.Managers.AsNoTracking().Where(m => m.TeamId == teamId).Select(m => m.Id).ToListAsync(ct);
+        return new DashboardScope(team.Id, team.Name, owners);
+    }
+}

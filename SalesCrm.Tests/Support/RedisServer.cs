@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+[assembly: AssemblyFixture(typeof(SalesCrm.Tests.Support.RedisServer))]
+
+namespace SalesCrm.Tests.Support;
+
+/// <summary>A real redis-server on 127.0.0.1 for this test run (no persistence), started on first use.</summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Process? _process;
+
+    public async Task<string> ConnectionStringAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_process is null) await StartAsync();
+            return $"127.0.0.1:{Port},abortConnect=false";
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public int Port { get; private set; }
+
+    private async Task StartAsync()
+    {
+        var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
+                     ?? throw new InvalidOperationException("redis-server is not installed. Run ./test.sh (it installs it), or: sudo apt-get install -y redis-server");
+        Port = FreePort();
+        var info = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                     "--save", "", "--appendonly", "no", "--protected-mode", "no" })
+            info.ArgumentList.Add(arg);
+        _process = Process.Start(info)!;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        throw new TimeoutException("redis-server did not start");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+    }
+}

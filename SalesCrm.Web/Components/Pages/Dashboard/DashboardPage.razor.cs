@@ -1,0 +1,198 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Data.Dashboard;
+using SalesCrm.Domain.Common;
+using SalesCrm.Web.Components.Shared;
+using SalesCrm.Web.Live;
+using SalesCrm.Web.Services;
+
+namespace SalesCrm.Web.Components.Pages.Dashboard;
+
+/// <summary>
+/// The team dashboard. Scope, period and quick filters live in the URL. It subscribes to every deal change
+/// after the first render and re-queries (coalesced) — nothing polls.
+/// </summary>
+public sealed partial class DashboardPage
+{
+    private DashboardData? _data;
+    private IReadOnlyList<TeamOption> _scopes = [];
+    private IReadOnlyList<StageInfo> _stages = [];
+    private string? _denied;
+    private string? _error;
+    private DateRange? _range;
+    private LiveRefresh? _live;
+
+    [Inject] private DashboardService Dashboard { get; set; } = default!;
+    [Inject] private LookupService Lookups { get; set; } = default!;
+    [Inject] private LiveNotifier Live { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private CrmOptions Options { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "team")] public string? Team { get; set; }
+    [SupplyParameterFromQuery(Name = "period")] public string? PeriodParam { get; set; }
+    [SupplyParameterFromQuery(Name = "from")] public string? From { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] public string? To { get; set; }
+    [SupplyParameterFromQuery(Name = "filters")] public string? Filters { get; set; }
+
+    private string PeriodKey => PeriodParam is "quarter" or "custom" ? PeriodParam : "month";
+
+    private string TeamKey => Team ?? _data?.Scope.TeamId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all";
+
+    private AttentionFilter Filter =>
+        (Filters ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Aggregate(AttentionFilter.None, (f, s) => Enum.TryParse<AttentionFilter>(s, out var v) ? f | v : f);
+
+    private (AttentionFilter, string)[] AttentionLabels =>
+    [
+        (AttentionFilter.ProposalExpiring, L["КП истекает"] + $" < {Options.Thresholds.ProposalExpiringDays} " + L["дн."]),
+        (AttentionFilter.NoActivity, L["Нет активности"] + $" > {Options.Thresholds.NoActivityDays} " + L["дн."]),
+        (AttentionFilter.HighRiskClient, L["Высокий риск клиента"]),
+    ];
+
+    protected override async Task OnInitializedAsync()
+    {
+        try
+        {
+            _scopes = await Dashboard.ScopesAsync();
+            _stages = await Lookups.StagesAsync();
+        }
+        catch (AccessDeniedException ex)
+        {
+            _denied = L[ex.Message];
+        }
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_denied is null) await LoadAsync();
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!firstRender || _denied is not null) return;
+        _live = LiveRefresh.Start(Live, [LiveNotifier.AllDeals], InvokeAsync, async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        });
+    }
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            // No team in the URL: the team lead's own team, the head's whole department.
+            int? team = Team is null or "all" ? null : int.Parse(Team, System.Globalization.CultureInfo.InvariantCulture);
+            _data = await Dashboard.LoadAsync(team, Period(), Filter);
+            _error = null;
+        }
+        catch (AccessDeniedException ex)
+        {
+            _denied = L[ex.Message];
+        }
+        catch (Exception ex) when (ex is DomainException or FormatException or NotFoundException)
+        {
+            _error = L[ex.Message];
+        }
+    }
+
+    private ReportingPeriod Period()
+    {
+        var zone = Options.TimeZone;
+        var now = Time.GetUtcNow().UtcDateTime;
+        if (PeriodKey == "custom" && DateOnly.TryParse(From, System.Globalization.CultureInfo.InvariantCulture, out var from)
+            && DateOnly.TryParse(To, System.Globalization.CultureInfo.InvariantCulture, out var to))
+        {
+            _range = new DateRange(from.ToDateTime(TimeOnly.MinValue), to.ToDateTime(TimeOnly.MinValue));
+            return ReportingPeriod.Custom(from, to, zone);
+        }
+        return ReportingPeriod.Containing(PeriodKey == "quarter" ? PeriodKind.Quarter : PeriodKind.Month, now, zone);
+    }
+
+    private void Go(string? team = null, string? period = null, string? filters = null, string? from = null, string? to = null) =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            ["team"] = team ?? Team,
+            ["period"] = period ?? PeriodParam,
+            ["from"] = from ?? From,
+            ["to"] = to ?? To,
+            ["filters"] = filters is null ? Filters : filters.Length == 0 ? null : filters,
+        }), new NavigationOptions { ReplaceHistoryEntry = true });
+
+    private void Toggle(AttentionFilter flag) =>
+        Go(filters: string.Join(',', Enum.GetValues<AttentionFilter>().Where(f => f != AttentionFilter.None && (Filter ^ flag).HasFlag(f))));
+
+    private void OnRange(DateRange? range)
+    {
+        if (range?.Start is not { } start || range.End is not { } end) return;
+        Go(period: "custom", from: DateOnly.FromDateTime(start).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            to: DateOnly.FromDateTime(end).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private async Task ReviveAsync((int DealId, string Title, string Owner) deal)
+    {
+        await Dialogs.ShowAsync<ReviveDialog>(L["Реанимировать сделку"], new DialogParameters<ReviveDialog>
+        {
+            { x => x.DealTitle, deal.Title },
+            { x => x.OwnerName, deal.Owner },
+            { x => x.DefaultDate, Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(1) },
+            { x => x.Submit, async input =>
+                {
+                    try
+                    {
+                        await Dashboard.ReviveAsync(deal.DealId, Inputs.Moment(input.Date, input.Time, "DueAt", "срок"), input.Comment);
+                        Snackbar.Add(L["Задача поставлена ответственному"], Severity.Success);
+                        return SaveOutcome.Success;
+                    }
+                    catch (DomainException ex)
+                    {
+                        return SaveOutcome.Fail(ex.Field, L[ex.Message]);
+                    }
+                    catch (AccessDeniedException ex)
+                    {
+                        return SaveOutcome.Fail(null, L[ex.Message]);
+                    }
+                }
+            },
+        }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+    }
+
+    private async Task JoinAsync((int DealId, string Title, string Owner) deal)
+    {
+        try
+        {
+            await Dashboard.JoinAsync(deal.DealId, Time.GetUtcNow().UtcDateTime.AddDays(1));
+            Snackbar.Add(L["Вы подключились к сделке — задача в вашем списке"], Severity.Success);
+        }
+        catch (Exception ex) when (ex is DomainException or AccessDeniedException or NotFoundException)
+        {
+            Snackbar.Add(L[ex.Message], Severity.Warning);
+        }
+    }
+
+    private static string Pct(double? share) => share is { } s ? (s * 100).ToString("0", System.Globalization.CultureInfo.CurrentCulture) + "\u00A0%" : "—";
+
+    private static MarkupString Delta(double? now, double? before)
+    {
+        if (now is not { } n || before is not { } b) return new MarkupString("");
+        var d = (n - b) * 100;
+        if (Math.Abs(d) < 0.5) return new MarkupString("<span class=\"delta flat\">=</span>");
+        var cls = d > 0 ? "up" : "down";
+        var arrow = d > 0 ? "▲" : "▼";
+        return new MarkupString($"<span class=\"delta {cls}\">{arrow}{Math.Abs(d):0}</span>");
+    }
+
+    private string PeriodText(ReportingPeriod p) => p.Kind switch
+    {
+        PeriodKind.Month => new DateTime(p.FirstDay.Year, p.FirstDay.Month, 1).ToString("MMMM yyyy", System.Globalization.CultureInfo.CurrentCulture),
+        PeriodKind.Quarter => $"{(p.FirstDay.Month - 1) / 3 + 1} {L["кв."]} {p.FirstDay.Year}",
+        _ => $"{p.FirstDay.ToString("d", System.Globalization.CultureInfo.CurrentCulture)} — {p.LastDay.ToString("d", System.Globalization.CultureInfo.CurrentCulture)}",
+    };
+
+    public void Dispose() => _live?.Dispose();
+}
