@@ -102,6 +102,9 @@ public static class Hosting
             options.AccessDeniedPath = "/login";
             options.ExpireTimeSpan = TimeSpan.FromHours(12);
             options.SlidingExpiration = true;
+            // Machines (the live hub, the HTTP API) get a status code, not a redirect to the sign-in page.
+            options.Events.OnRedirectToLogin = context => MachineOrRedirect(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => MachineOrRedirect(context, StatusCodes.Status403Forbidden);
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(LiveHub.Policy, policy => policy
@@ -123,6 +126,17 @@ public static class Hosting
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddHealthChecks();
         return builder;
+    }
+
+    private static bool IsMachinePath(PathString path) => path.StartsWithSegments("/hubs") || path.StartsWithSegments("/api");
+
+    private static Task MachineOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (IsMachinePath(context.Request.Path))
+            context.Response.StatusCode = status;
+        else
+            context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
     }
 
     /// <summary>A relative SQLite path means "under the app's content root", wherever the process was started from.</summary>
@@ -154,7 +168,9 @@ public static class Hosting
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
             app.UseHsts();
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // People get a friendly "not found" page; machines (the hub, the HTTP API) get the bare status code.
+        app.UseWhen(context => !IsMachinePath(context.Request.Path),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 
         var localization = new RequestLocalizationOptions
         {

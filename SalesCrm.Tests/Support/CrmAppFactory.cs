@@ -8,15 +8,22 @@ namespace SalesCrm.Tests.Support;
 /// <summary>The whole web app in memory (WebApplicationFactory) on its own copy of the demo database.</summary>
 public sealed partial class CrmAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public string ConnectionString { get; private set; } = "";
+    public string ConnectionString { get; set; } = "";
 
-    public async ValueTask InitializeAsync() => ConnectionString = await TestDatabase.CopyAsync();
+    /// <summary>Redis for the cross-node fan-out and the SignalR backplane; none by default.</summary>
+    public string? Redis { get; init; }
+
+    public async ValueTask InitializeAsync()
+    {
+        if (ConnectionString.Length == 0) ConnectionString = await TestDatabase.CopyAsync();
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Database:ConnectionString", ConnectionString);
         builder.UseSetting("Demo:Enabled", "false");
+        if (Redis is not null) builder.UseSetting("Redis:ConnectionString", Redis);
     }
 
     /// <summary>A client that keeps cookies and does not follow redirects (so the tests see them).</summary>

@@ -39,6 +39,8 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Deals.DealService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Clients.ClientService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Common.LookupService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Dashboard.DashboardService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Common.CrmOptions>());
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 

@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SalesCrm.Data;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Tests.Support;
+using SalesCrm.Web.Live;
+
+namespace SalesCrm.Tests.Web;
+
+/// <summary>
+/// Two web nodes (two in-memory hosts of the real app) on one database and a real redis-server: a change
+/// saved on node A reaches subscribers and hub clients of node B.
+/// </summary>
+public sealed class TwoWebNodes(RedisServer redis) : IAsyncLifetime
+{
+    private CrmAppFactory _a = default!;
+    private CrmAppFactory _b = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var connection = await TestDatabase.CopyAsync();
+        var redisConnection = await redis.ConnectionStringAsync();
+        _a = new CrmAppFactory { ConnectionString = connection, Redis = redisConnection };
+        _b = new CrmAppFactory { ConnectionString = connection, Redis = redisConnection };
+        _ = _a.Services;
+        _ = _b.Services;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+    }
+
+    /// <summary>Moves one of m1's deals one stage on, through node A's data layer (interceptors and relays included).</summary>
+    private async Task<int> MoveADealOnNodeAAsync()
+    {
+        await using var db = _a.Services.GetRequiredService<IProviderContextFactory>().Create();
+        var deal = await db.Deals.Where(d => d.Owner!.Email == "m1@demo.salescrm" && d.Stage == StageCode.Qualification).OrderBy(d => d.Id).FirstAsync();
+        var next = await db.Stages.SingleAsync(s => s.Code == StageCode.NeedsAnalysis);
+        deal.MoveToStage(next, deal.OwnerId, TimeProvider.System.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync();
+        return deal.Id;
+    }
+
+    [Fact]
+    public async Task AnEventSavedOnNodeAReachesASubscriberOnNodeB()
+    {
+        var received = new TaskCompletionSource<LiveEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = _b.Services.GetRequiredService<LiveNotifier>().Subscribe(LiveNotifier.AllDeals, e =>
+        {
+            if (e.Kind == nameof(DealStageChanged)) received.TrySetResult(e);
+            return Task.CompletedTask;
+        });
+
+        var dealId = await MoveADealOnNodeAAsync();
+
+        var live = await received.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        Assert.Equal(dealId, live.DealId);
+    }
+
+    [Fact]
+    public async Task ABoardTokenOpensTheHubOnNodeBAndReceivesNodeAsChange()
+    {
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(_b.Server.BaseAddress, LiveHub.Path + "?access_token=demo-board-token"), options =>
+            {
+                options.Transports = HttpTransportType.LongPolling;
+                options.HttpMessageHandlerFactory = _ => _b.Server.CreateHandler();
+            })
+            .Build();
+        var received = new TaskCompletionSource<LiveEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.On<LiveEvent>(LiveHub.EventMethod, e =>
+        {
+            if (e.Kind == nameof(DealStageChanged)) received.TrySetResult(e);
+        });
+        await hub.StartAsync(TestContext.Current.CancellationToken);
+
+        var dealId = await MoveADealOnNodeAAsync();
+
+        var live = await received.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        Assert.Equal(dealId, live.DealId);
+    }
+
+    [Fact]
+    public async Task AWrongBoardTokenIsRefusedByTheHub()
+    {
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(_b.Server.BaseAddress, LiveHub.Path + "?access_token=not-a-board-token"), options =>
+            {
+                options.Transports = HttpTransportType.LongPolling;
+                options.HttpMessageHandlerFactory = _ => _b.Server.CreateHandler();
+            })
+            .Build();
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnonymousIsRefusedByTheHub()
+    {
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(_a.Server.BaseAddress, LiveHub.Path), options =>
+            {
+                options.Transports = HttpTransportType.LongPolling;
+                options.HttpMessageHandlerFactory = _ => _a.Server.CreateHandler();
+            })
+            .Build();
+        await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync(TestContext.Current.CancellationToken));
+    }
+}
