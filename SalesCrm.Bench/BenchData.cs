@@ -40,7 +40,18 @@ public static class BenchData
     public static async Task EnsureAsync(int deals)
     {
         var file = FileFor(deals);
-        if (File.Exists(file) && new FileInfo(file).Length > 0 && !File.Exists(file + ".partial")) return;
+        if (File.Exists(file) && new FileInfo(file).Length > 0 && !File.Exists(file + ".partial"))
+        {
+            // A cached dataset gets the schema changes made since it was generated (new indexes), then fresh statistics.
+            await using var db = Open(deals);
+            var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+            if (pending.Count == 0) return;
+            var watch0 = Stopwatch.StartNew();
+            await CrmDatabase.MigrateAsync(db);
+            await db.Database.ExecuteSqlRawAsync("ANALYZE;");
+            Console.WriteLine($"Migrated {file} ({string.Join(", ", pending)}) in {watch0.Elapsed.TotalSeconds:F0} s");
+            return;
+        }
         Directory.CreateDirectory(Folder);
         foreach (var f in Directory.GetFiles(Folder, Path.GetFileName(file) + "*")) File.Delete(f);
         await File.WriteAllTextAsync(file + ".partial", "generating");

@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace SalesCrm.Bench;
 
 /// <summary>
-/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,1000000] [BenchmarkDotNet arguments, e.g. --filter *DealList*]
+/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
 /// Datasets are generated once into artifacts/bench by the app's demo generator.
 /// </summary>
 public static class Program
@@ -23,6 +23,16 @@ public static class Program
             else rest.Add(args[i]);
         }
         foreach (var size in Sizes) await BenchData.EnsureAsync(size);
+        if (rest.Remove("--explain"))
+        {
+            await Explain.RunAsync(Sizes.Max());
+            return 0;
+        }
+        if (rest.Remove("--notifier"))
+        {
+            await NotifierLatency.RunAsync(Sizes.Min());
+            if (rest.Count == 0) return 0;
+        }
 
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))

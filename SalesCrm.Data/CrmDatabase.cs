@@ -106,6 +106,8 @@ public static class CrmDatabase
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
         await db.Database.MigrateAsync(ct);
+        // Keeps SQLite's query-planner statistics current (runs ANALYZE only where it helps).
+        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA optimize;", ct);
     }
 }
 

@@ -48,19 +48,24 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         b.HasMany(d => d.CompetitorOffers).WithOne().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(d => d.Participants).WithOne().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(d => d.Assignments).WithOne().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Restrict);
-        b.Navigation(d => d.StageChanges).UsePropertyAccessMode(PropertyAccessMode.Field);
+        // The history is part of the aggregate: a move marks earlier entries as progressed, so it is always loaded.
+        b.Navigation(d => d.StageChanges).UsePropertyAccessMode(PropertyAccessMode.Field).AutoInclude();
         b.Navigation(d => d.CompetitorOffers).UsePropertyAccessMode(PropertyAccessMode.Field);
         b.Navigation(d => d.Participants).UsePropertyAccessMode(PropertyAccessMode.Field);
         b.Navigation(d => d.Assignments).UsePropertyAccessMode(PropertyAccessMode.Field);
 
-        // The dashboard, the pipeline board and the deal list filter and group by these.
+        // The dashboard, the pipeline board and the deal list filter and group by these. The wider ones cover
+        // their queries (the database reads the index, not the rows): the funnel's GROUP BY stage, the stuck
+        // ranges per stage, won/lost in a period, and the forecast's expected-close range.
         b.HasIndex(d => new { d.Stage, d.OwnerId });
         b.HasIndex(d => new { d.OwnerId, d.Stage });
+        b.HasIndex(d => new { d.Stage, d.PremiumKopecks, d.Probability });
+        b.HasIndex(d => new { d.Stage, d.StageEnteredAt });
+        b.HasIndex(d => new { d.Stage, d.ClosedAt, d.PremiumKopecks });
+        b.HasIndex(d => new { d.ExpectedCloseDate, d.Stage, d.PremiumKopecks, d.Probability });
         b.HasIndex(d => d.ClientId);
         b.HasIndex(d => d.ProductId);
-        b.HasIndex(d => d.ExpectedCloseDate);
-        b.HasIndex(d => d.StageEnteredAt);
-        b.HasIndex(d => d.ClosedAt);
+        b.HasIndex(d => new { d.StageEnteredAt, d.Stage }); // the stuck list in "longest stuck first" order
         b.HasIndex(d => d.CreatedAt);
         b.HasIndex(d => d.LastActivityAt);
     }
@@ -70,8 +75,10 @@ internal sealed class DealStageChangeConfiguration : IEntityTypeConfiguration<De
 {
     public void Configure(EntityTypeBuilder<DealStageChange> b)
     {
-        b.HasIndex(x => new { x.DealId, x.At });
-        b.HasIndex(x => new { x.To, x.At });
+        // Stage conversion: entries of a period (At range) and, per entry, "a later entry of the same deal
+        // into a higher stage" — both answered from these indexes alone.
+        b.HasIndex(x => new { x.DealId, x.At, x.To });
+        b.HasIndex(x => new { x.At, x.To, x.DealId, x.Progressed });
         b.HasOne<Manager>().WithMany().HasForeignKey(x => x.ByManagerId).OnDelete(DeleteBehavior.Restrict);
     }
 }

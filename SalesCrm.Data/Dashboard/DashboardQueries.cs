@@ -39,7 +39,10 @@ public static class DashboardQueries
         return open.Concat(closed).ToDictionary(x => x.Stage, x => (x.Count, x.Premium, x.Weighted / 100));
     }
 
-    /// <summary>Per open stage: deals that entered it in the period, and how many of them later entered a stage after it.</summary>
+    /// <summary>
+    /// Per open stage: deals that entered it in the period, and how many of them later entered a stage after it
+    /// (<see cref="DealStageChange.Progressed"/>, kept by the domain on every move).
+    /// </summary>
     public static async Task<Dictionary<StageCode, (int Entered, int Progressed)>> ConversionAsync(CrmDbContext db,
         IReadOnlyList<int>? owners, ReportingPeriod period, CancellationToken ct)
     {
@@ -48,12 +51,7 @@ public static class DashboardQueries
         if (owners is not null)
             entries = entries.Where(c => db.Deals.Any(d => d.Id == c.DealId && owners.Contains(d.OwnerId)));
         var rows = await entries
-            .Select(c => new
-            {
-                c.To,
-                c.DealId,
-                Progressed = db.DealStageChanges.Any(n => n.DealId == c.DealId && n.At > c.At && n.To > c.To && n.To != StageCode.Lost),
-            })
+            .Select(c => new { c.To, c.DealId, c.Progressed })
             .GroupBy(x => x.To)
             .Select(g => new
             {

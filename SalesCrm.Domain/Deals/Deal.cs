@@ -114,6 +114,8 @@ public sealed class Deal : Entity, IVersioned
         StageEnteredAt = now;
         Probability = target.Probability;
         ClosedAt = target.IsClosed ? now : null;
+        if (target.Code != StageCode.Lost)
+            foreach (var earlier in _stageChanges.Where(c => c.To < target.Code)) earlier.MarkProgressed();
         _stageChanges.Add(new DealStageChange(from, target.Code, byManagerId, now));
         Raise(new DealStageChanged(this, from, target.Code, now));
     }
@@ -274,6 +276,14 @@ public sealed class DealStageChange
     public StageCode To { get; private set; }
     public int ByManagerId { get; private set; }
     public DateTime At { get; private set; }
+
+    /// <summary>
+    /// The deal later entered a stage after this one (won counts, lost does not): what stage conversion counts.
+    /// Kept on the row so the conversion of a period is one indexed scan.
+    /// </summary>
+    public bool Progressed { get; private set; }
+
+    internal void MarkProgressed() => Progressed = true;
 }
 
 /// <summary>An offer from a competing insurer that the manager recorded.</summary>

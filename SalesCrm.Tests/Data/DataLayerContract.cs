@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using SalesCrm.Data;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Clients;
@@ -214,6 +216,24 @@ public abstract class DataLayerContract : IAsyncLifetime
         var first = await deals.ListAsync(new DealListQuery { Page = 0, PageSize = 5 });
         Assert.Empty(first.Items.Select(r => r.Id).Intersect(second.Items.Select(r => r.Id)));
     }
+    [Fact]
+    public async Task TheMigrationsBackfillOfStageProgressEqualsWhatTheDomainMarks()
+    {
+        await using var db = H.Db();
+        var marked = await db.DealStageChanges.AsNoTracking().OrderBy(c => c.Id).Select(c => c.Progressed).ToListAsync();
+        var migrator = db.GetService<IMigrator>();
+        var all = db.Database.GetMigrations().ToList();
+        var before = all[all.FindIndex(m => m.EndsWith("_StageProgressAndStuckOrder", StringComparison.Ordinal)) - 1];
+
+        await migrator.MigrateAsync(before);   // drops the column
+        await migrator.MigrateAsync();         // adds it back and fills it from the history
+
+        var backfilled = await db.DealStageChanges.AsNoTracking().OrderBy(c => c.Id).Select(c => c.Progressed).ToListAsync();
+        Assert.Equal(marked, backfilled);
+        Assert.Contains(true, backfilled);
+        Assert.Contains(false, backfilled);
+    }
+
     // ---------------------------------------------------------------- dashboard figures, computed in SQL
 
     private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");

@@ -812,21 +812,25 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
                     b.HasIndex("ClientId");
 
-                    b.HasIndex("ClosedAt");
-
                     b.HasIndex("CreatedAt");
-
-                    b.HasIndex("ExpectedCloseDate");
 
                     b.HasIndex("LastActivityAt");
 
                     b.HasIndex("ProductId");
 
-                    b.HasIndex("StageEnteredAt");
-
                     b.HasIndex("OwnerId", "Stage");
 
                     b.HasIndex("Stage", "OwnerId");
+
+                    b.HasIndex("Stage", "StageEnteredAt");
+
+                    b.HasIndex("StageEnteredAt", "Stage");
+
+                    b.HasIndex("Stage", "ClosedAt", "PremiumKopecks");
+
+                    b.HasIndex("Stage", "PremiumKopecks", "Probability");
+
+                    b.HasIndex("ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
 
                     b.ToTable("Deals");
                 });
@@ -878,6 +882,9 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.Property<int?>("From")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("Progressed")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("To")
                         .HasColumnType("integer");
 
@@ -885,9 +892,9 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
                     b.HasIndex("ByManagerId");
 
-                    b.HasIndex("DealId", "At");
+                    b.HasIndex("DealId", "At", "To");
 
-                    b.HasIndex("To", "At");
+                    b.HasIndex("At", "To", "DealId", "Progressed");
 
                     b.ToTable("DealStageChanges");
                 });

@@ -813,21 +813,25 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.HasIndex("ClientId");
 
-                    b.HasIndex("ClosedAt");
-
                     b.HasIndex("CreatedAt");
-
-                    b.HasIndex("ExpectedCloseDate");
 
                     b.HasIndex("LastActivityAt");
 
                     b.HasIndex("ProductId");
 
-                    b.HasIndex("StageEnteredAt");
-
                     b.HasIndex("OwnerId", "Stage");
 
                     b.HasIndex("Stage", "OwnerId");
+
+                    b.HasIndex("Stage", "StageEnteredAt");
+
+                    b.HasIndex("StageEnteredAt", "Stage");
+
+                    b.HasIndex("Stage", "ClosedAt", "PremiumKopecks");
+
+                    b.HasIndex("Stage", "PremiumKopecks", "Probability");
+
+                    b.HasIndex("ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
 
                     b.ToTable("Deals");
                 });
@@ -879,6 +883,9 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.Property<int?>("From")
                         .HasColumnType("int");
 
+                    b.Property<bool>("Progressed")
+                        .HasColumnType("bit");
+
                     b.Property<int>("To")
                         .HasColumnType("int");
 
@@ -886,9 +893,9 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.HasIndex("ByManagerId");
 
-                    b.HasIndex("DealId", "At");
+                    b.HasIndex("DealId", "At", "To");
 
-                    b.HasIndex("To", "At");
+                    b.HasIndex("At", "To", "DealId", "Progressed");
 
                     b.ToTable("DealStageChanges");
                 });

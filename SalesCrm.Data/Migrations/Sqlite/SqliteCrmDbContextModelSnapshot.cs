@@ -780,21 +780,25 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
                     b.HasIndex("ClientId");
 
-                    b.HasIndex("ClosedAt");
-
                     b.HasIndex("CreatedAt");
-
-                    b.HasIndex("ExpectedCloseDate");
 
                     b.HasIndex("LastActivityAt");
 
                     b.HasIndex("ProductId");
 
-                    b.HasIndex("StageEnteredAt");
-
                     b.HasIndex("OwnerId", "Stage");
 
                     b.HasIndex("Stage", "OwnerId");
+
+                    b.HasIndex("Stage", "StageEnteredAt");
+
+                    b.HasIndex("StageEnteredAt", "Stage");
+
+                    b.HasIndex("Stage", "ClosedAt", "PremiumKopecks");
+
+                    b.HasIndex("Stage", "PremiumKopecks", "Probability");
+
+                    b.HasIndex("ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
 
                     b.ToTable("Deals");
                 });
@@ -842,6 +846,9 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.Property<int?>("From")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Progressed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("To")
                         .HasColumnType("INTEGER");
 
@@ -849,9 +856,9 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
                     b.HasIndex("ByManagerId");
 
-                    b.HasIndex("DealId", "At");
+                    b.HasIndex("DealId", "At", "To");
 
-                    b.HasIndex("To", "At");
+                    b.HasIndex("At", "To", "DealId", "Progressed");
 
                     b.ToTable("DealStageChanges");
                 });
