@@ -466,7 +466,8 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         else
         {
             current = outcome.Value;
-            lastEntry = _now.AddDays(-Math.Pow(_rnd.NextDouble(), 1.2) * 330 - 1).AddMinutes(-_rnd.Next(0, 600));
+            // Closed evenly over the past eleven months, so every month has a comparable number of wins.
+            lastEntry = _now.AddDays(-(1 + _rnd.NextDouble() * 334)).AddMinutes(-_rnd.Next(0, 600));
         }
         var path = new List<StageCode> { StageCode.New };
         var lastOpen = current switch
@@ -489,7 +490,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
 
         var expectedClose = current.IsClosed()
             ? lastEntry.Date.AddDays(_rnd.Next(-10, 15))
-            : _rnd.NextDouble() < 0.1 ? _now.Date.AddDays(-_rnd.Next(1, 20)) : _now.Date.AddDays(_rnd.Next(5, 100));
+            : _rnd.NextDouble() < 0.05 ? _now.Date.AddDays(-_rnd.Next(1, 20)) : _now.Date.AddDays(_rnd.Next(10, 150));
         if (expectedClose < createdAt.Date) expectedClose = createdAt.Date.AddDays(_rnd.Next(20, 60));
 
         var deal = new Deal(client.Id, product.Id, owner.Id, Money.FromRubles(premiumRub), expectedClose, _stages[StageCode.New],
