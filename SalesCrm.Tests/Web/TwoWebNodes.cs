@@ -34,6 +34,16 @@ public sealed class TwoWebNodes(RedisServer redis) : IAsyncLifetime
         await _b.DisposeAsync();
     }
 
+    /// <summary>A SignalR client of a node's /hubs/live (long polling through the in-memory server).</summary>
+    private static HubConnection Hub(CrmAppFactory node, string query) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(node.Server.BaseAddress, LiveHub.Path + query), options =>
+            {
+                options.Transports = HttpTransportType.LongPolling;
+                options.HttpMessageHandlerFactory = _ => node.Server.CreateHandler();
+            })
+            .Build();
+
     /// <summary>Moves one of m1's deals one stage on, through node A's data layer (interceptors and relays included).</summary>
     private async Task<int> MoveADealOnNodeAAsync()
     {
@@ -64,13 +74,7 @@ public sealed class TwoWebNodes(RedisServer redis) : IAsyncLifetime
     [Fact]
     public async Task ABoardTokenOpensTheHubOnNodeBAndReceivesNodeAsChange()
     {
-        await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(_b.Server.BaseAddress, LiveHub.Path + "?access_token=demo-board-token"), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.HttpMessageHandlerFactory = _ => _b.Server.CreateHandler();
-            })
-            .Build();
+        await using var hub = Hub(_b, "?access_token=demo-board-token");
         var received = new TaskCompletionSource<LiveEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         hub.On<LiveEvent>(LiveHub.EventMethod, e =>
         {
@@ -94,13 +98,7 @@ public sealed class TwoWebNodes(RedisServer redis) : IAsyncLifetime
     [Fact]
     public async Task AWrongBoardTokenIsRefusedByTheHub()
     {
-        await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(_b.Server.BaseAddress, LiveHub.Path + "?access_token=not-a-board-token"), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.HttpMessageHandlerFactory = _ => _b.Server.CreateHandler();
-            })
-            .Build();
+        await using var hub = Hub(_b, "?access_token=not-a-board-token");
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync(TestContext.Current.CancellationToken));
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, ex.StatusCode);
     }
@@ -108,13 +106,7 @@ public sealed class TwoWebNodes(RedisServer redis) : IAsyncLifetime
     [Fact]
     public async Task AnonymousIsRefusedByTheHub()
     {
-        await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(_a.Server.BaseAddress, LiveHub.Path), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.HttpMessageHandlerFactory = _ => _a.Server.CreateHandler();
-            })
-            .Build();
+        await using var hub = Hub(_a, "");
         await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync(TestContext.Current.CancellationToken));
     }
 }
