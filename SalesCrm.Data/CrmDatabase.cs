@@ -75,6 +75,7 @@ public static class CrmDatabase
         services.AddScoped<Dashboard.DashboardService>();
         services.AddSingleton<Dashboard.BoardService>();
         services.AddScoped<Dashboard.BoardTokenService>();
+        services.AddScoped<Pipeline.PipelineService>();
         services.AddScoped<Notifications.NotificationService>();
         services.AddSingleton<Notifications.StuckAlertScanner>();
         services.AddScoped<Common.SecurityLog>();

@@ -24,6 +24,10 @@ public sealed class CrmOptions
     public string DefaultCulture { get; init; } = "ru-RU";
 
     public ThresholdOptions Thresholds { get; init; } = new();
+
+    /// <summary>Today in the department's time zone, as calendar dates are stored: UTC midnight of that date.</summary>
+    public DateTime Today(DateTime utcNow) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utcNow, TimeZone)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 }
 
 /// <summary>Thresholds of the dashboard's quick filters and background checks.</summary>

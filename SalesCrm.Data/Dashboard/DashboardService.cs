@@ -53,7 +53,7 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
         var quarter = await DashboardQueries.ForecastAsync(db, scope.OwnerIds, ReportingPeriod.Containing(PeriodKind.Quarter, now, zone), ct);
         var (stuck, stuckTotal) = await DashboardQueries.StuckAsync(db, scope.OwnerIds, stages, now, ListSize, ct);
 
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, zone)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var today = options.Today(now);
         var counts = new Dictionary<AttentionFilter, int>();
         foreach (var single in new[] { AttentionFilter.ProposalExpiring, AttentionFilter.NoActivity, AttentionFilter.HighRiskClient })
             counts[single] = await DashboardQueries.Attention(db, scope.OwnerIds, single, now, today, options.Thresholds).CountAsync(ct);

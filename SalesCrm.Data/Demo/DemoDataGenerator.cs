@@ -299,7 +299,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         {
             // A duplicate carried over from the old system: same INN, the name typed differently.
             var original = batch[_rnd.Next(batch.Count)];
-            var sloppyName = original.Name.Replace("ООО «", "").Replace("АО «", "").Replace("ПАО «", "").Replace("»", "") + " ООО";
+            var sloppyName = original.Name.Replace("ООО «", "").Replace("ПАО «", "").Replace("АО «", "").Replace("»", "") + " ООО";
             client = Client.FromLegacy(sloppyName, original.Inn, null, original.Industry, original.Region, original.Segment,
                 Pick(teamSellers).Id, createdAt);
             client.SetContacts(original.Phone, null, null);

@@ -41,6 +41,7 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Common.LookupService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Dashboard.DashboardService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Common.CrmOptions>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Pipeline.PipelineService>());
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 

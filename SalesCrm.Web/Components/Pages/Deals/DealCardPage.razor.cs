@@ -29,6 +29,9 @@ public sealed partial class DealCardPage
 
     [Parameter] public int Id { get; set; }
 
+    /// <summary>One column, no breadcrumbs: the card inside the pipeline board's side panel.</summary>
+    [Parameter] public bool Compact { get; set; }
+
     [Inject] private DealService Deals { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;

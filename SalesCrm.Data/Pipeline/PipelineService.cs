@@ -1,0 +1,137 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Data.Dashboard;
+using SalesCrm.Domain.Approvals;
+using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Tasks;
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data.Pipeline;
+
+/// <summary>
+/// The pipeline board: a manager sees the own deals, a team lead the team's (with an owner filter), the head
+/// any team or all. Columns and their totals come from the database; moves go through <see cref="Deals.DealService"/>,
+/// so the stage rules, the audit and the version check are exactly those of the deal card.
+/// </summary>
+public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time,
+    CrmOptions options, LookupService lookups)
+{
+    /// <summary>More cards than this in one column are not loaded; the column header still counts them all.</summary>
+    public const int MaxCardsPerColumn = 2000;
+
+    public async Task<PipelineBoardData> LoadAsync(PipelineFilter filter, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var stages = (await lookups.StagesAsync(ct)).Where(s => !s.Code.IsClosed()).ToList();
+        var (deals, teamId) = await ScopeAsync(db, user, filter, ct);
+        deals = Filter(db, deals, filter, stages, now);
+
+        var totals = await deals.GroupBy(d => d.Stage)
+            .Select(g => new { Stage = g.Key, Count = g.Count(), Premium = g.Sum(d => d.PremiumKopecks), Weighted = g.Sum(d => d.PremiumKopecks * d.Probability) })
+            .ToDictionaryAsync(x => x.Stage, ct);
+
+        var columns = new List<KanbanColumn>();
+        foreach (var stage in stages)
+        {
+            var cards = totals.ContainsKey(stage.Code)
+                ? await CardsAsync(db, deals.Where(d => d.Stage == stage.Code), stages, now, MaxCardsPerColumn, ct)
+                : [];
+            totals.TryGetValue(stage.Code, out var t);
+            columns.Add(new KanbanColumn(stage.Code, stage.Name, stage.Probability, stage.StuckAfterDays, t?.Count ?? 0, t?.Premium ?? 0,
+                (t?.Weighted ?? 0) / 100, cards));
+        }
+
+        var owners = await lookups.VisibleManagersAsync(ct);
+        if (teamId is { } team) owners = owners.Where(o => o.TeamId == team).ToList();
+        IReadOnlyList<TeamOption> teams = user.SeesEverything
+            ? [new TeamOption(null, "Все команды"), .. await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new TeamOption(t.Id, t.Name)).ToListAsync(ct)]
+            : [];
+        return new PipelineBoardData(columns, owners, teams, teamId, now);
+    }
+
+    /// <summary>One card as the board shows it, or null when the user may not see it or it is no longer open.</summary>
+    public async Task<KanbanCard?> CardAsync(int dealId, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var stages = (await lookups.StagesAsync(ct)).Where(s => !s.Code.IsClosed()).ToList();
+        var deals = db.Deals.AsNoTracking().VisibleTo(user, db).Where(d => d.Id == dealId && d.Stage != StageCode.Won && d.Stage != StageCode.Lost);
+        return (await CardsAsync(db, deals, stages, time.GetUtcNow().UtcDateTime, 1, ct)).FirstOrDefault();
+    }
+
+    private async Task<(IQueryable<Deal> Deals, int? TeamId)> ScopeAsync(CrmDbContext db, CurrentUser user, PipelineFilter filter,
+        CancellationToken ct)
+    {
+        var deals = db.Deals.AsNoTracking().VisibleTo(user, db).Where(d => d.Stage != StageCode.Won && d.Stage != StageCode.Lost);
+        int? teamId = user.Role == StaffRole.TeamLead ? user.TeamId : null;
+        if (filter.TeamId is { } team)
+        {
+            if (!user.SeesEverything && team != user.TeamId) throw new AccessDeniedException("Можно смотреть только свою команду.");
+            var members = await db.Managers.AsNoTracking().Where(m => m.TeamId == team).Select(m => m.Id).ToListAsync(ct);
+            deals = deals.Where(d => members.Contains(d.OwnerId));
+            teamId = team;
+        }
+        if (filter.OwnerId is { } owner)
+        {
+            if (!user.CanSeeOwner(owner)) throw new AccessDeniedException("Сделки этого менеджера вам недоступны.");
+            deals = deals.Where(d => d.OwnerId == owner);
+        }
+        return (deals, teamId);
+    }
+
+    private IQueryable<Deal> Filter(CrmDbContext db, IQueryable<Deal> deals, PipelineFilter filter, IReadOnlyList<StageInfo> stages, DateTime now)
+    {
+        if (filter.ProductId is { } product) deals = deals.Where(d => d.ProductId == product);
+        if (!string.IsNullOrWhiteSpace(filter.Text))
+        {
+            var text = filter.Text.Trim().ToLowerInvariant();
+            deals = int.TryParse(text, out var number) && text.Length < 9
+                ? deals.Where(d => d.Id == number || d.Client!.Inn!.StartsWith(text))
+                : text.All(char.IsAsciiDigit) ? deals.Where(d => d.Client!.Inn!.StartsWith(text)) : deals.Where(d => d.Client!.NameLower.Contains(text));
+        }
+        var today = options.Today(now);
+        var expiringUntil = today.AddDays(options.Thresholds.ProposalExpiringDays);
+        if (filter.Signal.HasFlag(DealSignal.Stuck)) deals = deals.Where(DashboardQueries.StuckPredicate(stages, now));
+        if (filter.Signal.HasFlag(DealSignal.NoNextStep))
+            deals = deals.Where(d => !db.Tasks.Any(t => t.DealId == d.Id && t.Status == TaskState.Open && t.DueAt > now));
+        if (filter.Signal.HasFlag(DealSignal.ProposalExpiring))
+            deals = deals.Where(d => d.Proposal != null && d.Proposal.ValidUntil >= today && d.Proposal.ValidUntil <= expiringUntil);
+        if (filter.Signal.HasFlag(DealSignal.PendingApproval)) deals = deals.Where(d => d.ApprovalState == ApprovalState.Pending);
+        if (filter.Signal.HasFlag(DealSignal.HighRiskClient)) deals = deals.Where(d => d.Client!.Risk == RiskLevel.High);
+        return deals;
+    }
+
+    private async Task<List<KanbanCard>> CardsAsync(CrmDbContext db, IQueryable<Deal> deals, IReadOnlyList<StageInfo> stages, DateTime now,
+        int take, CancellationToken ct)
+    {
+        var rows = await deals.OrderBy(d => d.StageEnteredAt).ThenBy(d => d.Id).Take(take)
+            .Select(d => new
+            {
+                d.Id, d.Version, d.ClientId, Client = d.Client!.Name, Product = d.Product!.Name, d.PremiumKopecks, d.Probability, d.OwnerId,
+                Owner = d.Owner!.FullName, d.Stage, d.StageEnteredAt, ValidUntil = d.Proposal != null ? d.Proposal.ValidUntil : (DateTime?)null,
+                d.ApprovalState, Risk = d.Client.Risk,
+                Next = db.Tasks.Where(t => t.DealId == d.Id && t.Status == TaskState.Open).OrderBy(t => t.DueAt)
+                    .Select(t => new { t.Title, t.DueAt }).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        var thresholds = stages.ToDictionary(s => s.Code, s => s.StuckAfterDays);
+        var today = options.Today(now);
+        var expiringUntil = today.AddDays(options.Thresholds.ProposalExpiringDays);
+        return rows.Select(r =>
+        {
+            var signals = DealSignal.None;
+            if (PipelineFigures.IsStuck(r.Stage, r.StageEnteredAt, thresholds.GetValueOrDefault(r.Stage), now)) signals |= DealSignal.Stuck;
+            if (r.Next is null || r.Next.DueAt <= now) signals |= DealSignal.NoNextStep;
+            if (r.ValidUntil is { } v && v >= today && v <= expiringUntil) signals |= DealSignal.ProposalExpiring;
+            if (r.ApprovalState == ApprovalState.Pending) signals |= DealSignal.PendingApproval;
+            if (r.Risk == RiskLevel.High) signals |= DealSignal.HighRiskClient;
+            return new KanbanCard(r.Id, r.Version, r.ClientId, r.Client, r.Product, r.PremiumKopecks, r.Probability, r.OwnerId, r.Owner,
+                r.Stage, r.StageEnteredAt, PipelineFigures.DaysInStage(r.StageEnteredAt, now), r.Next?.Title, r.Next?.DueAt, r.ValidUntil,
+                r.ValidUntil is not null, r.ApprovalState, r.Risk, signals);
+        }).ToList();
+    }
+}

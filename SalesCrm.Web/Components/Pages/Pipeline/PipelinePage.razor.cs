@@ -1,0 +1,256 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Data.Deals;
+using SalesCrm.Data.Pipeline;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Web.Components.Pages.Deals.Dialogs;
+using SalesCrm.Web.Components.Shared;
+using SalesCrm.Web.Live;
+using SalesCrm.Web.Services;
+
+namespace SalesCrm.Web.Components.Pages.Pipeline;
+
+/// <summary>
+/// The pipeline board. Filters live in the URL; cards move by drag and drop or by the card's menu under the
+/// deal card's rules (same service); the board re-queries live on every deal change without losing the
+/// viewer's scroll, filters or open dialog.
+/// </summary>
+public sealed partial class PipelinePage
+{
+    private PipelineBoardData? _data;
+    private IReadOnlyList<StageInfo> _allStages = [];
+    private IReadOnlyList<StageInfo> _stages = [];
+    private IReadOnlyList<ProductInfo> _products = [];
+    private readonly HashSet<int> _pending = [];
+    private readonly Dictionary<int, string> _refused = [];
+    private KanbanCard? _dragged;
+    private StageCode? _dropTarget;
+    private bool _panelOpen;
+    private int? _panelDeal;
+    private string? _denied;
+    private LiveRefresh? _live;
+
+    [Inject] private PipelineService Pipeline { get; set; } = default!;
+    [Inject] private DealService Deals { get; set; } = default!;
+    [Inject] private LookupService Lookups { get; set; } = default!;
+    [Inject] private LiveNotifier Live { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "team")] public string? Team { get; set; }
+    [SupplyParameterFromQuery(Name = "owner")] public int? Owner { get; set; }
+    [SupplyParameterFromQuery(Name = "product")] public int? Product { get; set; }
+    [SupplyParameterFromQuery(Name = "signal")] public string? Signal { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+
+    private DealSignal SignalFilter => Enum.TryParse<DealSignal>(Signal, out var s) ? s : DealSignal.None;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _allStages = await Lookups.StagesAsync();
+        _stages = _allStages.Where(s => !s.Code.IsClosed()).ToList();
+        _products = await Lookups.ProductsAsync();
+    }
+
+    protected override Task OnParametersSetAsync() => LoadAsync();
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!firstRender || _denied is not null) return;
+        _live = LiveRefresh.Start(Live, [LiveNotifier.AllDeals], InvokeAsync, async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        });
+    }
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            _data = await Pipeline.LoadAsync(new PipelineFilter
+            {
+                TeamId = int.TryParse(Team, out var team) ? team : null,
+                OwnerId = Owner,
+                ProductId = Product,
+                Signal = SignalFilter,
+                Text = Q,
+            });
+        }
+        catch (AccessDeniedException ex)
+        {
+            _denied = L[ex.Message];
+        }
+    }
+
+    private static ICollection<KanbanCard> Cards(KanbanColumn column) => column.Cards as ICollection<KanbanCard> ?? [.. column.Cards];
+
+    private void Go(string? team = null, string? owner = null, string? product = null, string? signal = null, string? q = null) =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            ["team"] = Pick(team, Team),
+            ["owner"] = Pick(owner, Owner?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ["product"] = Pick(product, Product?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ["signal"] = Pick(signal, Signal),
+            ["q"] = Pick(q, Q),
+        }), new NavigationOptions { ReplaceHistoryEntry = true });
+
+    private static string? Pick(string? changed, string? current) =>
+        changed is null ? (string.IsNullOrEmpty(current) ? null : current) : (changed.Length == 0 ? null : changed);
+
+    private Task DropAsync(StageCode target)
+    {
+        var card = _dragged;
+        _dragged = null;
+        _dropTarget = null;
+        return card is null ? Task.CompletedTask : MoveAsync(card, target);
+    }
+
+    /// <summary>The same rules as the deal card: Lost asks for the reason, a stage that needs a proposal asks for it.</summary>
+    private async Task MoveAsync(KanbanCard card, StageCode target)
+    {
+        if (target == card.Stage) return;
+        if (target == StageCode.Lost)
+        {
+            await Dialogs.ShowAsync<LostDialog>(L["Сделка проиграна"], new DialogParameters<LostDialog>
+            {
+                { x => x.Submit, input => SaveMoveAsync(card, target, v => Deals.MoveStageAsync(card.DealId, v, StageCode.Lost, input.Reason, input.Comment), optimistic: false) },
+            }, Options());
+            return;
+        }
+        if (target.RequiresProposal() && !card.HasProposal)
+        {
+            await Dialogs.ShowAsync<ProposalDialog>(L["Коммерческое предложение"], new DialogParameters<ProposalDialog>
+            {
+                { x => x.Title, L["КП для перевода на этап"] + " «" + Texts.StageName(L, target, _allStages) + "»" },
+                { x => x.ThenSend, true },
+                { x => x.Premium, Fmt.Rubles(card.PremiumKopecks) },
+                { x => x.ValidUntil, Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(14) },
+                { x => x.Submit, input => SaveMoveAsync(card, target, v => Deals.MoveStageAsync(card.DealId, v, target,
+                    proposal: new ProposalInput(Inputs.Date(input.ValidUntil, "ValidUntil", "срок действия КП"),
+                        Inputs.Kopecks(input.Premium, "ProposalPremium", "премию КП"))), optimistic: false) },
+            }, Options());
+            return;
+        }
+        if (target == StageCode.Won)
+        {
+            var sure = await Dialogs.ShowMessageBoxAsync(L["Сделка выиграна?"],
+                L["Сделка будет закрыта как выигранная, премия войдёт в выполнение плана."], yesText: L["Да, выиграна"], cancelText: L["Отмена"]);
+            if (sure != true) return;
+        }
+        var outcome = await SaveMoveAsync(card, target, v => Deals.MoveStageAsync(card.DealId, v, target), optimistic: true);
+        if (outcome.Error is { } error) Snackbar.Add(error, Severity.Warning);
+    }
+
+    /// <summary>
+    /// Moves the card at once (optimistic) when nothing has to be asked, then saves with the version the board
+    /// showed. A refusal puts the card back with the reason on it; a conflict shows the current values.
+    /// </summary>
+    private async Task<SaveOutcome> SaveMoveAsync(KanbanCard card, StageCode target, Func<int, Task<DealCard>> change, bool optimistic,
+        int? version = null)
+    {
+        if (optimistic) MoveLocally(card, target);
+        _pending.Add(card.DealId);
+        _refused.Remove(card.DealId);
+        StateHasChanged();
+        try
+        {
+            await change(version ?? card.Version);
+            Snackbar.Add(L["Этап изменён"], Severity.Success);
+            return SaveOutcome.Success;
+        }
+        catch (DomainException ex)
+        {
+            // A dialog shows the refusal on its field; a direct move shows it on the card that went back.
+            if (optimistic) _refused[card.DealId] = L[ex.Message];
+            return SaveOutcome.Fail(ex.Field, L[ex.Message]);
+        }
+        catch (ConcurrencyConflictException ex) when (ex.Current is DealCard current)
+        {
+            var values = new List<(string, string)>
+            {
+                (L["Этап"], Texts.StageName(L, current.Stage, _allStages)), (L["Премия"], Fmt.Money(current.PremiumKopecks)),
+                (L["Ответственный"], current.Owner.Name),
+            };
+            var dialog = await Dialogs.ShowAsync<ConflictDialog>(L["Запись уже изменили"], new DialogParameters<ConflictDialog>
+            {
+                { x => x.Current, values }, { x => x.Changes, ex.Changes },
+            }, Options());
+            if ((await dialog.Result) is { Canceled: false }) return await SaveMoveAsync(card, target, change, optimistic, current.Version);
+            return SaveOutcome.Dropped;
+        }
+        catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
+        {
+            _refused[card.DealId] = L[ex.Message];
+            return SaveOutcome.Fail(null, L[ex.Message]);
+        }
+        finally
+        {
+            _pending.Remove(card.DealId);
+            await LoadAsync(); // the board as it is now: moved, or the card back where it was
+            StateHasChanged();
+        }
+    }
+
+    private void MoveLocally(KanbanCard card, StageCode target)
+    {
+        if (_data is null) return;
+        var moved = card with { Stage = target };
+        _data = _data with
+        {
+            Columns = _data.Columns.Select(c =>
+                c.Stage == card.Stage ? c with { Cards = c.Cards.Where(x => x.DealId != card.DealId).ToList() }
+                : c.Stage == target ? c with { Cards = [moved, .. c.Cards] }
+                : c).ToList(),
+        };
+    }
+
+    private Task LogAsync(KanbanCard card) => Dialogs.ShowAsync<ActivityDialog>(L["Новая активность"], new DialogParameters<ActivityDialog>
+    {
+        { x => x.NowLocal, Fmt.Local(Time.GetUtcNow().UtcDateTime) },
+        { x => x.Submit, input => QuickAsync(() => Deals.LogActivityAsync(card.DealId, new ActivityInput(input.Kind,
+            Inputs.Moment(input.Date, input.Time, "OccurredAt", "дату"), input.Direction, input.Minutes, input.Outcome, input.Comment, input.Tags)),
+            L["Активность добавлена"]) },
+    }, Options());
+
+    private Task NextStepAsync(KanbanCard card) => Dialogs.ShowAsync<NextStepDialog>(L["Следующий шаг"], new DialogParameters<NextStepDialog>
+    {
+        { x => x.Title, card.NextStepTitle },
+        { x => x.DueLocal, card.NextStepDueAt is { } due && due > Time.GetUtcNow().UtcDateTime ? Fmt.Local(due) : Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(1).AddHours(10) },
+        { x => x.Submit, input => QuickAsync(() => Deals.SetNextStepAsync(card.DealId, input.Title ?? "", Inputs.Moment(input.Date, input.Time, "DueAt", "срок")),
+            L["Следующий шаг назначен"]) },
+    }, Options());
+
+    private async Task<SaveOutcome> QuickAsync(Func<Task<DealCard>> action, string done)
+    {
+        try
+        {
+            await action();
+            Snackbar.Add(done, Severity.Success);
+            return SaveOutcome.Success;
+        }
+        catch (DomainException ex)
+        {
+            return SaveOutcome.Fail(ex.Field, L[ex.Message]);
+        }
+        catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
+        {
+            return SaveOutcome.Fail(null, L[ex.Message]);
+        }
+    }
+
+    private void Open(KanbanCard card)
+    {
+        _panelDeal = card.DealId;
+        _panelOpen = true;
+    }
+
+    private static DialogOptions Options() => new() { MaxWidth = MaxWidth.Small, FullWidth = true };
+
+    public void Dispose() => _live?.Dispose();
+}
