@@ -76,6 +76,12 @@ public static class CrmDatabase
         services.AddSingleton<Dashboard.BoardService>();
         services.AddScoped<Dashboard.BoardTokenService>();
         services.AddScoped<Pipeline.PipelineService>();
+        services.AddSingleton<Leads.DistributionSnapshot>();
+        services.AddSingleton<Leads.LeadIntakeService>();
+        services.AddScoped<Leads.LeadService>();
+        services.AddScoped<Leads.LeadImportService>();
+        services.AddSingleton<Leads.SpeedToLeadScanner>();
+        services.AddScoped<Integrations.ApiKeyService>();
         services.AddScoped<Notifications.NotificationService>();
         services.AddSingleton<Notifications.StuckAlertScanner>();
         services.AddScoped<Common.SecurityLog>();

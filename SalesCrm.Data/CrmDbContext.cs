@@ -31,6 +31,9 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<PremiumLossYear> PremiumLossYears => Set<PremiumLossYear>();
     public DbSet<Lead> Leads => Set<Lead>();
     public DbSet<Assignment> Assignments => Set<Assignment>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<LeadDedupKey> LeadDedupKeys => Set<LeadDedupKey>();
+    public DbSet<Domain.Integrations.ApiKey> ApiKeys => Set<Domain.Integrations.ApiKey>();
     public DbSet<Product> Products => Set<Product>();
     public DbSet<PipelineStage> Stages => Set<PipelineStage>();
     public DbSet<Deal> Deals => Set<Deal>();

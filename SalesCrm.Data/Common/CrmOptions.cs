@@ -16,7 +16,23 @@ public sealed class CrmOptions
         TimeZone = TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var tz) ? tz : TimeZoneInfo.Utc;
         DefaultCulture = section["DefaultCulture"] ?? DefaultCulture;
         section.GetSection("Thresholds").Bind(Thresholds);
+        var rules = section.GetSection("Distribution:Rules").Get<string[]>();
+        if (rules is { Length: > 0 })
+            DistributionRules = rules.Select(r => Enum.TryParse<Domain.Leads.DistributionRule>(r, true, out var rule)
+                ? rule : throw new InvalidOperationException($"Crm:Distribution:Rules: unknown rule '{r}'")).ToList();
+        if (section["WorkingHours:Start"] is { } start && section["WorkingHours:End"] is { } end)
+            WorkingHours = Domain.Common.WorkingHours.Default with
+            {
+                Start = TimeOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture),
+                End = TimeOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture),
+            };
     }
+
+    /// <summary>The distribution engine's rules in the order they apply.</summary>
+    public IReadOnlyList<Domain.Leads.DistributionRule> DistributionRules { get; init; } = Domain.Leads.LeadDistribution.DefaultOrder;
+
+    /// <summary>Working hours in <see cref="TimeZone"/>: the speed-to-lead clock counts only these.</summary>
+    public Domain.Common.WorkingHours WorkingHours { get; init; } = Domain.Common.WorkingHours.Default;
 
     /// <summary>Periods, working hours and displayed times are in this zone.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
@@ -41,4 +57,13 @@ public sealed class ThresholdOptions
 
     /// <summary>How often the stuck-deal scan runs.</summary>
     public int StuckScanSeconds { get; set; } = 60;
+
+    /// <summary>Speed to lead: the assignee is alerted after this many working minutes without a first contact.</summary>
+    public int LeadAlertAssigneeMinutes { get; set; } = 5;
+
+    /// <summary>Speed to lead: the team lead is alerted after this many.</summary>
+    public int LeadAlertTeamLeadMinutes { get; set; } = 10;
+
+    /// <summary>"Over N minutes" in the response-time share.</summary>
+    public int ResponseTargetMinutes { get; set; } = 10;
 }

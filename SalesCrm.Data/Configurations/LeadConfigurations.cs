@@ -42,6 +42,8 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         b.HasIndex(l => l.Inn);
         b.HasIndex(l => l.PhoneNormalized);
         b.HasIndex(l => l.EmailNormalized);
+        b.HasIndex(l => new { l.QueueTeamId, l.AssigneeId, l.Status });
+        b.HasIndex(l => l.FirstContactAt);
     }
 }
 
@@ -53,5 +55,37 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         b.Property(a => a.Rule).HasMaxLength(500);
         b.HasIndex(a => a.At);
         b.HasOne<Manager>().WithMany().HasForeignKey(a => a.ToManagerId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
+    {
+        b.Property(r => r.Key).HasMaxLength(200);
+        b.HasIndex(r => new { r.ApiKeyId, r.Key }).IsUnique();
+        b.HasOne<SalesCrm.Domain.Integrations.ApiKey>().WithMany().HasForeignKey(r => r.ApiKeyId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(r => r.Lead).WithMany().HasForeignKey(r => r.LeadId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class LeadDedupKeyConfiguration : IEntityTypeConfiguration<LeadDedupKey>
+{
+    public void Configure(EntityTypeBuilder<LeadDedupKey> b)
+    {
+        b.Property(k => k.Value).HasMaxLength(300);
+        b.HasIndex(k => k.Value).IsUnique();
+        b.HasOne(k => k.Lead).WithMany().HasForeignKey(k => k.LeadId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<SalesCrm.Domain.Integrations.ApiKey>
+{
+    public void Configure(EntityTypeBuilder<SalesCrm.Domain.Integrations.ApiKey> b)
+    {
+        b.Property(k => k.Name).HasMaxLength(100);
+        b.Property(k => k.KeyHash).HasMaxLength(64);
+        b.Property(k => k.Prefix).HasMaxLength(10);
+        b.HasIndex(k => k.KeyHash).IsUnique();
     }
 }

@@ -31,6 +31,7 @@ internal sealed class ManagerConfiguration : IEntityTypeConfiguration<Manager>
         b.PrimitiveCollection(m => m.Territories);
         b.PrimitiveCollection(m => m.Industries);
         b.PrimitiveCollection(m => m.ProductSpecializations);
+        b.PrimitiveCollection(m => m.QuietKinds);
         b.OwnsMany(m => m.Absences, a =>
         {
             a.ToTable("ManagerAbsences");

@@ -63,6 +63,11 @@ public sealed class Lead : Entity, IVersioned
     public DateTime? ClosedAt { get; private set; }
     public int? ClientId { get; private set; }
     public int? DealId { get; private set; }
+    /// <summary>The team whose queue holds the lead while nobody is assigned (no auto-assignment, or nobody free).</summary>
+    public int? QueueTeamId { get; private set; }
+    /// <summary>How many times the same person came again (a repeated form, a second e-mail) while the lead was open.</summary>
+    public int Touches { get; private set; }
+    public DateTime? LastTouchedAt { get; private set; }
     public int Version { get; set; }
 
     public IReadOnlyList<Assignment> Assignments => _assignments;
@@ -71,6 +76,12 @@ public sealed class Lead : Entity, IVersioned
 
     /// <summary>Minutes from creation to first contact; null while nobody has reached the lead.</summary>
     public double? ResponseMinutes => FirstContactAt is { } c ? (c - CreatedAt).TotalMinutes : null;
+
+    /// <summary>The keys that identify the same person arriving again: INN, normalised phone, normalised e-mail.</summary>
+    public IReadOnlyList<string> DedupKeys() =>
+        new[] { Inn is null ? null : "inn:" + Inn, PhoneNormalized is null ? null : "phone:" + PhoneNormalized,
+                EmailNormalized is null ? null : "email:" + EmailNormalized }
+            .Where(k => k is not null).Select(k => k!).ToList();
 
     public Assignment AssignTo(int managerId, AssignmentReason reason, string? comment, int? byManagerId, string? rule,
         DateTime now)
@@ -81,9 +92,27 @@ public sealed class Lead : Entity, IVersioned
         var from = AssigneeId;
         AssigneeId = managerId;
         AssignedAt = now;
+        QueueTeamId = null;
         _assignments.Add(assignment);
         Raise(new LeadAssigned(this, from, managerId, now));
         return assignment;
+    }
+
+    /// <summary>Parks the lead in a team's queue for the team lead to assign.</summary>
+    public void QueueFor(int? teamId, DateTime now)
+    {
+        if (!IsOpen) throw new DomainException("Лид уже закрыт.");
+        QueueTeamId = teamId;
+        Raise(new LeadQueued(this, now));
+    }
+
+    /// <summary>The same person came again: counted on the lead instead of a duplicate.</summary>
+    public void Touch(string? comment, DateTime now)
+    {
+        Touches++;
+        LastTouchedAt = now;
+        if (!string.IsNullOrWhiteSpace(comment) && Comment is null) Comment = Guard.Optional(comment, nameof(Comment), "Комментарий", 4000);
+        Raise(new LeadTouched(this, now));
     }
 
     /// <summary>Stops the speed-to-lead clock on the first contact; later contacts change nothing.</summary>
@@ -169,3 +198,7 @@ public sealed record LeadAssigned(Lead Lead, int? FromManagerId, int ToManagerId
     : LeadEvent(Lead, OccurredAt);
 
 public sealed record LeadClosed(Lead Lead, DateTime OccurredAt) : LeadEvent(Lead, OccurredAt);
+
+public sealed record LeadQueued(Lead Lead, DateTime OccurredAt) : LeadEvent(Lead, OccurredAt);
+
+public sealed record LeadTouched(Lead Lead, DateTime OccurredAt) : LeadEvent(Lead, OccurredAt);

@@ -43,6 +43,10 @@ public sealed class Manager : Entity
     /// <summary>Codes of the products the manager specialises in.</summary>
     public List<string> ProductSpecializations { get; private set; } = [];
     public IReadOnlyList<Absence> Absences => _absences;
+    /// <summary>Also send notifications by e-mail (when SMTP is configured).</summary>
+    public bool EmailNotifications { get; private set; }
+    /// <summary>Kinds of notification that go to the bell only, without a pop-up toast.</summary>
+    public List<string> QuietKinds { get; private set; } = [];
 
     public bool IsSeller => Role is StaffRole.Manager or StaffRole.TeamLead;
 
@@ -73,6 +77,12 @@ public sealed class Manager : Entity
 
     private static List<string> Clean(IEnumerable<string> values) =>
         values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    public void SetNotificationPreferences(bool email, IEnumerable<string> quietKinds)
+    {
+        EmailNotifications = email;
+        QuietKinds = Clean(quietKinds);
+    }
 
     public void Deactivate() => IsActive = false;
 

@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Access;
+using SalesCrm.Domain.Integrations;
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data.Integrations;
+
+public sealed record ApiKeyRow(int Id, string Name, string Prefix, DateTime CreatedAt, DateTime? LastUsedAt, bool Active);
+
+/// <summary>What an <c>X-Api-Key</c> turned out to be.</summary>
+public enum ApiKeyStatus
+{
+    Missing,
+    Unknown,
+    Revoked,
+    Valid,
+}
+
+public sealed record ApiKeyCheck(ApiKeyStatus Status, int? Id, string? Name);
+
+/// <summary>Integration keys: the head or the admin creates (shown once), lists and revokes them; requests are checked against the hash.</summary>
+public sealed class ApiKeyService(IDbContextFactory<CrmDbContext> factory, IProviderContextFactory contexts, IUserContext users, TimeProvider time)
+{
+    public async Task<ApiKeyCheck> CheckAsync(string? key, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(key)) return new ApiKeyCheck(ApiKeyStatus.Missing, null, null);
+        if (key.Length > 200) return new ApiKeyCheck(ApiKeyStatus.Unknown, null, null);
+        var hash = ApiKey.Hash(key);
+        await using var db = contexts.Create();
+        var row = await db.ApiKeys.AsNoTracking().Where(k => k.KeyHash == hash).Select(k => new { k.Id, k.Name, k.RevokedAt, k.LastUsedAt }).SingleOrDefaultAsync(ct);
+        if (row is null) return new ApiKeyCheck(ApiKeyStatus.Unknown, null, null);
+        if (row.RevokedAt is not null) return new ApiKeyCheck(ApiKeyStatus.Revoked, row.Id, row.Name);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (row.LastUsedAt is null || now - row.LastUsedAt > TimeSpan.FromMinutes(1))
+            await db.ApiKeys.Where(k => k.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
+        return new ApiKeyCheck(ApiKeyStatus.Valid, row.Id, row.Name);
+    }
+
+    public async Task<IReadOnlyList<ApiKeyRow>> ListAsync(CancellationToken ct = default)
+    {
+        await RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.ApiKeys.AsNoTracking().OrderBy(k => k.RevokedAt != null).ThenBy(k => k.Name)
+            .Select(k => new ApiKeyRow(k.Id, k.Name, k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt == null)).ToListAsync(ct);
+    }
+
+    /// <summary>Creates a key; the key itself is returned once and only its hash is kept.</summary>
+    public async Task<string> CreateAsync(string name, CancellationToken ct = default)
+    {
+        var user = await RequireAsync(ct);
+        var key = ApiKey.NewKey();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.ApiKeys.Add(new ApiKey(name, key, user.ManagerId, time.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(ct);
+        return key;
+    }
+
+    public async Task RevokeAsync(int id, CancellationToken ct = default)
+    {
+        await RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, ct) ?? throw new NotFoundException("Ключ не найден.");
+        key.Revoke(time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<CurrentUser> RequireAsync(CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        return user.Role is StaffRole.Admin or StaffRole.Head
+            ? user
+            : throw new AccessDeniedException("Ключами интеграций управляют администратор и начальник отдела.");
+    }
+}

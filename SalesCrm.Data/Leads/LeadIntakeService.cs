@@ -1,0 +1,247 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Domain.Activities;
+using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Leads;
+using SalesCrm.Domain.Notifications;
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data.Leads;
+
+/// <summary>A lead as an integration, a form or an import row sends it; every field optional but one of INN, phone, e-mail.</summary>
+public sealed record LeadSubmission(string? Company, string? Inn, string? ContactName, string? Phone, string? Email, string? Product,
+    string? Channel, string? Region, string? Industry, string? Comment, Dictionary<string, string>? Tags);
+
+/// <summary>Where a submission came from: an API key, a person in the UI, an import.</summary>
+public sealed record IntakeSource(int? ApiKeyId, string ActorName, int? ActorManagerId, LeadChannel DefaultChannel);
+
+public enum IntakeOutcome
+{
+    Created,
+    ExistingLead,
+    ExistingClient,
+}
+
+public sealed record IntakeResult(IntakeOutcome Outcome, int? LeadId, int? ClientId, int? AssignedTo)
+{
+    public bool IsNew => Outcome == IntakeOutcome.Created;
+}
+
+/// <summary>Bad input: messages per field (the API's field names), in Russian.</summary>
+public sealed class LeadValidationException : Exception
+{
+    public LeadValidationException(IReadOnlyDictionary<string, string[]> errors) : base(string.Join(" ", errors.SelectMany(e => e.Value))) =>
+        Errors = errors;
+
+    public LeadValidationException() : base("Заявка заполнена неверно.") => Errors = new Dictionary<string, string[]>();
+
+    public LeadValidationException(string message) : base(message) => Errors = new Dictionary<string, string[]>();
+
+    public LeadValidationException(string message, Exception inner) : base(message, inner) => Errors = new Dictionary<string, string[]>();
+
+    public IReadOnlyDictionary<string, string[]> Errors { get; }
+}
+
+/// <summary>
+/// Takes leads in from every channel (the HTTP API, the UI, imports) the same way: validates them with the
+/// domain's rules, returns the existing lead or client instead of a duplicate (by INN, phone, e-mail — enforced
+/// by unique keys in the database, so simultaneous requests cannot both create one), honours Idempotency-Key,
+/// and distributes a new lead by the engine's rules or queues it for the team lead. All in one transaction.
+/// </summary>
+public sealed class LeadIntakeService(IProviderContextFactory contexts, DistributionSnapshot distribution, TimeProvider time)
+{
+    private static readonly Dictionary<string, string> FieldNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Inn"] = "inn", ["Phone"] = "phone", ["Email"] = "email", ["Channel"] = "channel", ["CompanyName"] = "company",
+        ["ContactName"] = "contactName", ["ProductCode"] = "product", ["Region"] = "region", ["Industry"] = "industry",
+        ["Comment"] = "comment", ["SourceTags"] = "tags",
+    };
+
+    public async Task<IntakeResult> SubmitAsync(LeadSubmission submission, IntakeSource source, string? idempotencyKey,
+        CancellationToken ct = default)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var db = contexts.Create();
+            db.Actor = new Actor(source.ActorManagerId, source.ActorName);
+            try
+            {
+                var result = await IntakeAsync(db, submission, source, idempotencyKey, ct);
+                await db.SaveChangesAsync(ct);
+                return Final(result);
+            }
+            catch (DbUpdateException) when (attempt < 2)
+            {
+                // A simultaneous request for the same person (or the same Idempotency-Key) committed first:
+                // the next attempt finds it and answers "existing".
+            }
+        }
+    }
+
+    /// <summary>Validates a submission without saving anything (the import checks every row first).</summary>
+    public async Task ValidateAsync(LeadSubmission submission, IntakeSource source, CancellationToken ct = default)
+    {
+        await using var db = contexts.Create();
+        await BuildAsync(db, submission, source, ct);
+    }
+
+    /// <summary>
+    /// The intake of one submission on a given context, without saving: the caller saves (one lead, or a whole
+    /// import file in one transaction).
+    /// </summary>
+    public async Task<PendingIntake> IntakeAsync(CrmDbContext db, LeadSubmission submission, IntakeSource source, string? idempotencyKey,
+        CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (idempotencyKey is not null && source.ApiKeyId is { } apiKey)
+        {
+            var key = idempotencyKey.Trim();
+            var seen = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.ApiKeyId == apiKey && r.Key == key, ct);
+            if (seen is not null)
+                return new PendingIntake(seen.LeadId is not null ? IntakeOutcome.ExistingLead : IntakeOutcome.ExistingClient, null, seen.LeadId,
+                    seen.ClientId, seen.AssignedTo);
+        }
+
+        var (lead, product) = await BuildAsync(db, submission, source, ct);
+        var keys = lead.DedupKeys();
+
+        // The same person again: an open lead with any of the same keys (also one added earlier in this import).
+        var existingLeadId = await db.LeadDedupKeys.AsNoTracking().Where(k => keys.Contains(k.Value)).Select(k => (int?)k.LeadId).FirstOrDefaultAsync(ct);
+        var pendingLead = existingLeadId is null
+            ? db.ChangeTracker.Entries<LeadDedupKey>().Select(e => e.Entity).FirstOrDefault(k => keys.Contains(k.Value))?.Lead
+            : null;
+        if (existingLeadId is not null || pendingLead is not null)
+        {
+            var known = pendingLead ?? await db.Leads.SingleAsync(l => l.Id == existingLeadId, ct);
+            known.Touch(submission.Comment, now);
+            Remember(db, source, idempotencyKey, known, null, known.AssigneeId, now);
+            return new PendingIntake(IntakeOutcome.ExistingLead, known, existingLeadId, null, known.AssigneeId);
+        }
+
+        // An existing client: touched (an inbound note and the owner told), not turned into a lead again.
+        var client = await FindClientAsync(db, lead, ct);
+        if (client is not null)
+        {
+            var channel = lead.Channel.Russian();
+            db.Activities.Add(new Activity(ActivityKind.Note, now, client.OwnerId, null, client.Id, null, ActivityDirection.Inbound, 0,
+                "Повторное обращение", $"Новая заявка ({channel}){(lead.Comment is null ? "" : ": " + lead.Comment)}", null, now));
+            db.Notifications.Add(new Notification(client.OwnerId, NotificationKind.Assignment, $"Клиент «{client.Name}» снова обратился",
+                $"{channel}: {lead.ContactName ?? lead.Phone ?? lead.Email}", $"/clients/{client.Id}", null, now));
+            Remember(db, source, idempotencyKey, null, client.Id, client.OwnerId, now);
+            return new PendingIntake(IntakeOutcome.ExistingClient, null, null, client.Id, client.OwnerId);
+        }
+
+        db.Leads.Add(lead);
+        foreach (var key in keys) db.LeadDedupKeys.Add(new LeadDedupKey(key, lead));
+        var (decision, auto) = await distribution.DecideAsync(
+            new WorkProfile(lead.Region, lead.Industry, lead.ProductCode, false, product?.IsComplex ?? false), null, ct);
+        var title = $"Новый лид: {lead.CompanyName ?? lead.ContactName ?? lead.Phone ?? lead.Email}";
+        if (decision is not null && auto)
+        {
+            lead.AssignTo(decision.Manager.ManagerId, decision.Reason, null, source.ActorManagerId, decision.Explanation, now);
+            db.Notifications.Add(new Notification(decision.Manager.ManagerId, NotificationKind.Assignment, title, decision.Explanation,
+                "/leads?mine=1", null, now));
+        }
+        else
+        {
+            var team = decision?.Manager.TeamId ?? await distribution.TeamForRegionAsync(lead.Region, ct);
+            lead.QueueFor(team, now);
+            var leads = await db.Managers.AsNoTracking()
+                .Where(m => m.IsActive && m.Role == StaffRole.TeamLead && (team == null || m.TeamId == team)).Select(m => m.Id).ToListAsync(ct);
+            foreach (var teamLead in leads)
+                db.Notifications.Add(new Notification(teamLead, NotificationKind.Assignment, title + " — в очереди",
+                    decision is null ? "Все менеджеры в отпуске или загружены полностью" : "Команда распределяет лиды вручную", "/leads", null, now));
+        }
+        Remember(db, source, idempotencyKey, lead, null, lead.AssigneeId, now);
+        return new PendingIntake(IntakeOutcome.Created, lead, null, null, lead.AssigneeId);
+    }
+
+    private static void Remember(CrmDbContext db, IntakeSource source, string? idempotencyKey, Lead? lead, int? clientId, int? assignedTo,
+        DateTime now)
+    {
+        if (idempotencyKey is not null && source.ApiKeyId is { } apiKey)
+            db.IdempotencyRecords.Add(new IdempotencyRecord(apiKey, idempotencyKey, lead, clientId, assignedTo, now));
+    }
+
+    private static IntakeResult Final(PendingIntake p) => new(p.Outcome, p.Lead?.Id ?? p.LeadId, p.ClientId, p.Lead?.AssigneeId ?? p.AssignedTo);
+
+    private async Task<(Lead Lead, Product? Product)> BuildAsync(CrmDbContext db, LeadSubmission s, IntakeSource source, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
+            list.Add(message);
+        }
+
+        var channel = source.DefaultChannel;
+        if (!string.IsNullOrWhiteSpace(s.Channel) && ParseChannel(s.Channel) is not { } parsed)
+            Add("channel", "Неизвестный канал. Допустимо: website, phone, email, messenger, campaign, referral, partner.");
+        else if (!string.IsNullOrWhiteSpace(s.Channel)) channel = ParseChannel(s.Channel)!.Value;
+
+        Product? product = null;
+        if (!string.IsNullOrWhiteSpace(s.Product))
+        {
+            var code = s.Product.Trim().ToLowerInvariant();
+            product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.IsActive && (p.Code == code || p.Name == s.Product.Trim()), ct);
+            if (product is null)
+            {
+                var codes = await db.Products.AsNoTracking().Where(p => p.IsActive).Select(p => p.Code).ToListAsync(ct);
+                Add("product", $"Неизвестный продукт «{s.Product}». Допустимо: {string.Join(", ", codes)}.");
+            }
+        }
+
+        // Each field alone, so that every problem of the submission is reported at once.
+        if (!string.IsNullOrWhiteSpace(s.Inn) && Inn.Validate(s.Inn) is { } innError) Add("inn", innError);
+        if (Phone.Validate(s.Phone) is { } phoneError) Add("phone", phoneError);
+        if (Email.Validate(s.Email) is { } emailError) Add("email", emailError);
+        if (string.IsNullOrWhiteSpace(s.Inn) && string.IsNullOrWhiteSpace(s.Phone) && string.IsNullOrWhiteSpace(s.Email))
+            Add("phone", "Нужен хотя бы один способ связи или ИНН: телефон, e-mail или ИНН.");
+        if (errors.Count > 0) throw new LeadValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+
+        try
+        {
+            var lead = new Lead(channel, s.Company, s.Inn?.Trim(), s.ContactName, s.Phone, s.Email, product?.Code, s.Region, s.Industry, s.Comment,
+                s.Tags, time.GetUtcNow().UtcDateTime);
+            return (lead, product);
+        }
+        catch (DomainException ex)
+        {
+            var field = ex.Field is { } f && FieldNames.TryGetValue(f, out var api) ? api : "lead";
+            throw new LeadValidationException(new Dictionary<string, string[]> { [field] = [ex.Message] });
+        }
+    }
+
+    private static async Task<Client?> FindClientAsync(CrmDbContext db, Lead lead, CancellationToken ct)
+    {
+        if (lead.Inn is { } inn && await db.Clients.FirstOrDefaultAsync(c => c.Inn == inn, ct) is { } byInn) return byInn;
+        if (lead.PhoneNormalized is { } phone)
+        {
+            var id = await db.Contacts.AsNoTracking().Where(c => c.PhoneNormalized == phone).Select(c => (int?)c.ClientId).FirstOrDefaultAsync(ct);
+            if (id is not null) return await db.Clients.SingleAsync(c => c.Id == id, ct);
+        }
+        if (lead.EmailNormalized is { } email)
+        {
+            var id = await db.Contacts.AsNoTracking().Where(c => c.Email == email).Select(c => (int?)c.ClientId).FirstOrDefaultAsync(ct)
+                     ?? await db.Clients.AsNoTracking().Where(c => c.Email == email).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
+            if (id is not null) return await db.Clients.SingleAsync(c => c.Id == id, ct);
+        }
+        return null;
+    }
+
+    public static LeadChannel? ParseChannel(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "website" or "site" or "form" or "web" or "сайт" => LeadChannel.Website,
+        "phone" or "call" or "телефон" => LeadChannel.Phone,
+        "email" or "e-mail" or "mail" or "почта" => LeadChannel.Email,
+        "messenger" or "telegram" or "whatsapp" or "мессенджер" => LeadChannel.Messenger,
+        "campaign" or "ads" or "кампания" => LeadChannel.Campaign,
+        "referral" or "рекомендация" => LeadChannel.Referral,
+        "partner" or "партнёр" or "партнер" => LeadChannel.Partner,
+        _ => null,
+    };
+}
+
+/// <summary>The result of one intake before the save (the lead's id is known after it).</summary>
+public sealed record PendingIntake(IntakeOutcome Outcome, Lead? Lead, int? LeadId, int? ClientId, int? AssignedTo);

@@ -1,0 +1,51 @@
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Leads;
+
+namespace SalesCrm.Data.Leads;
+
+public enum LeadView
+{
+    /// <summary>Unassigned leads waiting in the queue of the user's team (or any, for the head).</summary>
+    Queue,
+    /// <summary>Everything the user may see.</summary>
+    All,
+    /// <summary>Assigned to the user.</summary>
+    Mine,
+}
+
+public sealed record LeadListQuery
+{
+    public LeadView View { get; init; } = LeadView.All;
+    public LeadStatus? Status { get; init; }
+    public int? AssigneeId { get; init; }
+    public string? Text { get; init; }
+    public int Page { get; init; }
+    public int PageSize { get; init; } = 25;
+}
+
+public sealed record LeadRow(int Id, DateTime CreatedAt, LeadChannel Channel, string Title, string? ContactName, string? Phone, string? Email,
+    string? Region, string? ProductCode, LeadStatus Status, int? AssigneeId, string? AssigneeName, DateTime? FirstContactAt, int Touches,
+    string? Rule, int? QueueTeamId, double? ResponseMinutes);
+
+/// <summary>Speed to lead for a period (PRODUCT.md): response measured in working minutes.</summary>
+public sealed record SpeedToLead(int Leads, int Contacted, double? MedianResponseMinutes, double? OverTargetShare, double? ContactRate,
+    double? LostBeforeContactShare, int TargetMinutes);
+
+/// <summary>One manager's load (PRODUCT.md "manager load").</summary>
+public sealed record WorkloadRow(int ManagerId, string Name, int? TeamId, IReadOnlyDictionary<StageCode, int> OpenByStage, int OpenDeals,
+    long OpenPremiumKopecks, long PlanKopecks, long WonKopecks, int Capacity, int OpenLeads, int NewLeadsThisWeek, int OverdueTasks,
+    DateTime? AbsentUntil)
+{
+    public double Utilisation => Capacity == 0 ? 0 : (double)(OpenDeals + OpenLeads) / Capacity;
+}
+
+public sealed record LeadAssignmentInfo(DateTime At, string? From, string To, AssignmentReason Reason, string? Comment, string? By, string? Rule);
+
+public sealed record LeadActivityInfo(DateTime At, string Kind, string? Comment, string Author);
+
+public sealed record LeadDetail(LeadRow Lead, string? Comment, string? Industry, IReadOnlyDictionary<string, string> Tags, int? ClientId, int? DealId,
+    string? DisqualifyReason, IReadOnlyList<LeadAssignmentInfo> Assignments, IReadOnlyList<LeadActivityInfo> Activities, bool CanAssign);
+
+/// <summary>What to qualify a lead into: the deal's product, premium and expected close; the client is matched by INN or created.</summary>
+public sealed record QualifyInput(int ProductId, long PremiumKopecks, DateTime ExpectedCloseDate, string? ClientName, string? Inn,
+    string? Industry, string? Region, Domain.Clients.ClientSegment Segment);
