@@ -81,9 +81,12 @@ public static class CrmDatabase
         services.AddScoped<Leads.LeadService>();
         services.AddScoped<Leads.LeadImportService>();
         services.AddSingleton<Leads.SpeedToLeadScanner>();
+        services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Leads.SpeedToLeadScanner>());
         services.AddScoped<Integrations.ApiKeyService>();
+        services.AddSingleton<Integrations.ApiKeyVerifier>();
         services.AddScoped<Notifications.NotificationService>();
         services.AddSingleton<Notifications.StuckAlertScanner>();
+        services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Notifications.StuckAlertScanner>());
         services.AddScoped<Common.SecurityLog>();
         services.AddSingleton<Demo.DatabaseInitializer>();
         return services;

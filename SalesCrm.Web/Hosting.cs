@@ -13,6 +13,7 @@ using SalesCrm.Data.Access;
 using SalesCrm.Data.Demo;
 using SalesCrm.Data.Identity;
 using SalesCrm.Data.Interceptors;
+using SalesCrm.Web.Api;
 using SalesCrm.Web.Components;
 using SalesCrm.Web.Live;
 using SalesCrm.Web.Services;
@@ -66,7 +67,18 @@ public static class Hosting
             services.AddHostedService(sp => sp.GetRequiredService<RedisLiveFanOut>());
             signalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("salescrm-hub"));
         }
-        services.AddHostedService<StuckScanService>();
+        services.AddHostedService<ScanService>();
+
+        // E-mail copies of notifications, when an SMTP server is configured; otherwise in-app only.
+        var smtp = config.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions();
+        services.AddSingleton(smtp);
+        if (smtp.Enabled)
+        {
+            services.AddSingleton<NotificationMailer>();
+            services.AddSingleton<ILiveRelay>(sp => sp.GetRequiredService<NotificationMailer>());
+            services.AddHostedService(sp => sp.GetRequiredService<NotificationMailer>());
+        }
+        services.AddLeadsApi(config);
 
         // Who is acting: the circuit's (or request's) signed-in user (scoped).
         services.AddScoped<WebUserContext>();
@@ -185,10 +197,12 @@ public static class Hosting
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseRateLimiter();
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapLeadsApi();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health");
         return app;

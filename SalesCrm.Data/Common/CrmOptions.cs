@@ -58,6 +58,9 @@ public sealed class ThresholdOptions
     /// <summary>How often the stuck-deal scan runs.</summary>
     public int StuckScanSeconds { get; set; } = 60;
 
+    /// <summary>How often the speed-to-lead scan runs.</summary>
+    public int SpeedScanSeconds { get; set; } = 30;
+
     /// <summary>Speed to lead: the assignee is alerted after this many working minutes without a first contact.</summary>
     public int LeadAlertAssigneeMinutes { get; set; } = 5;
 

@@ -39,4 +39,13 @@ public sealed class LookupService(IDbContextFactory<CrmDbContext> factory, IUser
             .Select(m => new ManagerInfo(m.Id, m.FullName, m.Role, m.TeamId, m.Team != null ? m.Team.Name : null))
             .ToListAsync(ct);
     }
+
+    /// <summary>The regions the sellers cover (for suggestions when a lead is typed in).</summary>
+    public async Task<IReadOnlyList<string>> RegionsAsync(CancellationToken ct = default)
+    {
+        await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var lists = await db.Managers.AsNoTracking().Where(m => m.IsActive).Select(m => m.Territories).ToListAsync(ct);
+        return lists.SelectMany(t => t).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.CurrentCulture).ToList();
+    }
 }

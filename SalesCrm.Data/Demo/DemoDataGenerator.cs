@@ -9,6 +9,7 @@ using SalesCrm.Domain.Clients;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Contracts;
 using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Integrations;
 using SalesCrm.Domain.Leads;
 using SalesCrm.Domain.Tasks;
 using SalesCrm.Domain.Teams;
@@ -37,6 +38,9 @@ public sealed record DemoScale(int Clients, int Deals, double ActivitiesPerDeal,
 public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProvider time, int seed = 20261123)
 {
     public const string DemoPassword = "Demo123!";
+
+    /// <summary>The inbound-leads API key of the demo (PRODUCT.md): <c>X-Api-Key: demo-api-key</c>.</summary>
+    public const string DemoApiKey = "demo-api-key";
 
     /// <summary>The office TV link of the demo (PRODUCT.md): /board?token=demo-board-token shows team 1.</summary>
     public const string DemoBoardToken = "demo-board-token";
@@ -158,6 +162,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         await PhaseAsync($"clients: {scale.Clients:N0}", () => CreateClientsAsync(scale, ct));
         await PhaseAsync($"deals: {scale.Deals:N0}", () => CreateDealsAsync(scale, ct));
         await PhaseAsync($"leads: {scale.Leads:N0}", () => CreateLeadsAsync(scale, ct));
+        await PhaseAsync("intake: queue, keys, capacities", () => CreateIntakeAsync(scale, ct));
     }
 
     private async Task PhaseAsync(string name, Func<Task> phase)
@@ -785,6 +790,76 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
             db.Activities.Add(new Activity(ActivityKind.Call, at, author, null, null, lead.Id, ActivityDirection.Outbound,
                 _rnd.Next(2, 10), "Первый контакт", "Выявили потребность, договорились о следующем шаге", null, at));
         foreach (var (lead, deal, at) in qualify) lead.Qualify(deal.ClientId, deal.Id, at);
+        await db.SaveChangesAsync(ct);
+    }
+
+    // ---------------------------------------------------------------- intake
+
+    /// <summary>
+    /// What the lead intake needs to behave as in a live department: the demo API key; the de-duplication keys of
+    /// the open leads; team 2 distributing by hand with a few fresh leads waiting in its queue; and capacities
+    /// sized to each seller's generated load (70–95 %, the junior of team 1 over it), so that the engine has room.
+    /// </summary>
+    private async Task CreateIntakeAsync(DemoScale scale, CancellationToken ct)
+    {
+        await using var db = Open();
+        db.ApiKeys.Add(new ApiKey("Сайт и формы (демо)", DemoApiKey, _headId, _now.AddMonths(-6)));
+
+        var taken = new HashSet<string>();
+        foreach (var (id, inn, phone, email) in (await db.Leads.AsNoTracking()
+                     .Where(l => l.Status == LeadStatus.New || l.Status == LeadStatus.InWork)
+                     .OrderByDescending(l => l.CreatedAt)
+                     .Select(l => new { l.Id, l.Inn, l.PhoneNormalized, l.EmailNormalized }).ToListAsync(ct))
+                 .Select(l => (l.Id, l.Inn, l.PhoneNormalized, l.EmailNormalized)))
+        {
+            foreach (var key in new[] { inn is null ? null : "inn:" + inn, phone is null ? null : "phone:" + phone, email is null ? null : "email:" + email })
+                if (key is not null && taken.Add(key)) db.LeadDedupKeys.Add(new LeadDedupKey(key, id));
+        }
+
+        if (scale.Leads > 0)
+        {
+            var team2 = await db.Teams.AsTracking().SingleAsync(t => t.Name == "Команда 2", ct);
+            team2.SetAutoAssign(false);
+            db.Update(team2);
+            var queued = new[]
+            {
+                ("ООО «Балтийский терминал»", "Санкт-Петербург", "cargo", "Логистика", "Нужна страховка грузов на год, 40 рейсов в месяц", 4),
+                ("АО «Невская энергосеть»", "Ленинградская область", "property", "Энергетика", "Прошу расчёт страхования подстанций", 18),
+                ("ООО «Северный склад»", "Санкт-Петербург", "property", "Торговля", null, 35),
+                ("ООО «Карельский лес»", "Республика Карелия", "liability", "Сельское хозяйство", "Ответственность перед третьими лицами", 52),
+            };
+            foreach (var (company, region, product, industry, comment, minutesAgo) in queued)
+            {
+                var at = _now.AddMinutes(-minutesAgo);
+                var prefix = Regions.First(r => r.Region == region).InnPrefix;
+                var lead = new Lead(LeadChannel.Website, company, NewInn(prefix, false), $"{_faker.Name.FirstName()} {_faker.Name.LastName()}",
+                    RandomMobile(), null, product, region, industry, comment,
+                    new Dictionary<string, string> { ["utm_source"] = "yandex", ["utm_campaign"] = "q4-property" }, at);
+                lead.QueueFor(team2.Id, at);
+                db.Leads.Add(lead);
+                foreach (var key in lead.DedupKeys().Where(taken.Add)) db.LeadDedupKeys.Add(new LeadDedupKey(key, lead));
+            }
+        }
+        await db.SaveChangesAsync(ct);
+
+        var deals = await db.Deals.AsNoTracking().Where(d => d.Stage != StageCode.Won && d.Stage != StageCode.Lost)
+            .GroupBy(d => d.OwnerId).Select(g => new { Owner = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Owner, x => x.Count, ct);
+        var leads = await db.Leads.AsNoTracking().Where(l => l.AssigneeId != null && (l.Status == LeadStatus.New || l.Status == LeadStatus.InWork))
+            .GroupBy(l => l.AssigneeId!.Value).Select(g => new { Owner = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Owner, x => x.Count, ct);
+        var sellers = await db.Managers.AsTracking().Where(m => m.Role == StaffRole.Manager).OrderBy(m => m.Email).ToListAsync(ct);
+        foreach (var m in sellers)
+        {
+            var load = deals.GetValueOrDefault(m.Id) + leads.GetValueOrDefault(m.Id);
+            var target = m.Email switch { "m4@demo.salescrm" => 1.05, _ when m.Experience == ExperienceLevel.Senior => 0.7, _ => 0.85 };
+            var capacity = Math.Clamp((int)Math.Ceiling(load / target / 10.0) * 10, m.Experience switch
+            {
+                ExperienceLevel.Senior => 80,
+                ExperienceLevel.Middle => 60,
+                _ => 40,
+            }, 1000);
+            m.SetProfile(m.Experience, capacity, m.Territories, m.Industries, m.ProductSpecializations);
+            db.Update(m);
+        }
         await db.SaveChangesAsync(ct);
     }
 

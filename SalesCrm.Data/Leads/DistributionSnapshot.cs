@@ -38,6 +38,13 @@ public sealed class DistributionSnapshot(IProviderContextFactory contexts, TimeP
         }
     }
 
+    /// <summary>What the engine would choose now, without counting it against anybody's load (a suggestion in the UI).</summary>
+    public async Task<DistributionDecision?> PreviewAsync(WorkProfile work, Func<DistributionCandidate, bool>? eligible, CancellationToken ct)
+    {
+        await RefreshAsync(ct);
+        lock (_lock) return Engine.Choose(work, _candidates.Values.Where(c => eligible?.Invoke(c) ?? true));
+    }
+
     /// <summary>The team a region belongs to (the team of a manager who covers it), for the queue when nobody is free.</summary>
     public async Task<int?> TeamForRegionAsync(string? region, CancellationToken ct)
     {

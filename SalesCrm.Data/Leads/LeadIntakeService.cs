@@ -126,8 +126,9 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
             var channel = lead.Channel.Russian();
             db.Activities.Add(new Activity(ActivityKind.Note, now, client.OwnerId, null, client.Id, null, ActivityDirection.Inbound, 0,
                 "Повторное обращение", $"Новая заявка ({channel}){(lead.Comment is null ? "" : ": " + lead.Comment)}", null, now));
-            db.Notifications.Add(new Notification(client.OwnerId, NotificationKind.Assignment, $"Клиент «{client.Name}» снова обратился",
-                $"{channel}: {lead.ContactName ?? lead.Phone ?? lead.Email}", $"/clients/{client.Id}", null, now));
+            var who = string.Join(", ", new[] { lead.ContactName, lead.Phone, lead.Email, lead.Comment }.Where(x => !string.IsNullOrWhiteSpace(x)));
+            db.Notifications.Add(new Notification(client.OwnerId, NotificationKind.Assignment, $"Повторное обращение клиента: {client.Name}",
+                who.Length == 0 ? channel : $"{channel}: {who}", $"/clients/{client.Id}", null, now));
             Remember(db, source, idempotencyKey, null, client.Id, client.OwnerId, now);
             return new PendingIntake(IntakeOutcome.ExistingClient, null, null, client.Id, client.OwnerId);
         }

@@ -43,9 +43,12 @@ public sealed record LeadAssignmentInfo(DateTime At, string? From, string To, As
 
 public sealed record LeadActivityInfo(DateTime At, string Kind, string? Comment, string Author);
 
-public sealed record LeadDetail(LeadRow Lead, string? Comment, string? Industry, IReadOnlyDictionary<string, string> Tags, int? ClientId, int? DealId,
+public sealed record LeadDetail(LeadRow Lead, string? Inn, string? Comment, string? Industry, IReadOnlyDictionary<string, string> Tags, int? ClientId, int? DealId,
     string? DisqualifyReason, IReadOnlyList<LeadAssignmentInfo> Assignments, IReadOnlyList<LeadActivityInfo> Activities, bool CanAssign);
 
 /// <summary>What to qualify a lead into: the deal's product, premium and expected close; the client is matched by INN or created.</summary>
 public sealed record QualifyInput(int ProductId, long PremiumKopecks, DateTime ExpectedCloseDate, string? ClientName, string? Inn,
     string? Industry, string? Region, Domain.Clients.ClientSegment Segment);
+
+/// <summary>A team's lead distribution setting: automatic on arrival, or the team lead's queue.</summary>
+public sealed record TeamDistribution(int TeamId, string Name, bool AutoAssign);

@@ -61,7 +61,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var names = await db.Managers.AsNoTracking().ToDictionaryAsync(m => m.Id, m => m.FullName, ct);
         var assignments = await db.Assignments.AsNoTracking().Where(a => a.LeadId == leadId).OrderByDescending(a => a.At).ToListAsync(ct);
         var activities = await db.Activities.AsNoTracking().Where(a => a.LeadId == leadId).OrderByDescending(a => a.OccurredAt).ToListAsync(ct);
-        return new LeadDetail(row, lead.Comment, lead.Industry, lead.SourceTags, lead.ClientId, lead.DealId, lead.DisqualifyReason,
+        return new LeadDetail(row, lead.Inn, lead.Comment, lead.Industry, lead.SourceTags, lead.ClientId, lead.DealId, lead.DisqualifyReason,
             assignments.Select(a => new LeadAssignmentInfo(a.At, a.FromManagerId is { } f ? names.GetValueOrDefault(f) : null,
                 names.GetValueOrDefault(a.ToManagerId, "?"), a.Reason, a.Comment, a.ByManagerId is { } b ? names.GetValueOrDefault(b) : null, a.Rule)).ToList(),
             activities.Select(a => new LeadActivityInfo(a.OccurredAt, a.Kind.ToString(), a.Comment ?? a.Outcome, names.GetValueOrDefault(a.AuthorId, "?"))).ToList(),
@@ -126,6 +126,18 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
                 mine.Sum(o => o.Premium), plans.GetValueOrDefault(m.Id), won.GetValueOrDefault(m.Id), m.Capacity, l?.Open ?? 0, l?.ThisWeek ?? 0,
                 overdue.GetValueOrDefault(m.Id), absence?.To);
         }).ToList();
+    }
+
+    /// <summary>The manager the rules would choose for the lead now, with the explanation (shown in the assign dialog).</summary>
+    public async Task<DistributionDecision?> SuggestAsync(int leadId, CancellationToken ct = default)
+    {
+        var user = await RequireAssignerAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await EnsureVisibleAsync(db, user, leadId, "open", ct);
+        var lead = await db.Leads.AsNoTracking().SingleAsync(l => l.Id == leadId, ct);
+        var complex = lead.ProductCode is { } code && await db.Products.AnyAsync(p => p.Code == code && p.IsComplex, ct);
+        return await distribution.PreviewAsync(new WorkProfile(lead.Region, lead.Industry, lead.ProductCode, false, complex),
+            c => c.ManagerId != lead.AssigneeId && (user.SeesEverything || c.TeamId == user.TeamId), ct);
     }
 
     // ---------------------------------------------------------------- intake from the UI
@@ -330,6 +342,15 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         lead.Disqualify(reason, time.GetUtcNow().UtcDateTime);
         await ReleaseKeysAsync(db, lead.Id, ct);
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The teams whose distribution setting the user manages: the team lead's own, every team for the head.</summary>
+    public async Task<IReadOnlyList<TeamDistribution>> TeamSettingsAsync(CancellationToken ct = default)
+    {
+        var user = await RequireAssignerAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Teams.AsNoTracking().Where(t => user.SeesEverything || t.Id == user.TeamId).OrderBy(t => t.Name)
+            .Select(t => new TeamDistribution(t.Id, t.Name, t.AutoAssignLeads)).ToListAsync(ct);
     }
 
     /// <summary>Per team: assign new leads on arrival, or queue them for the team lead.</summary>

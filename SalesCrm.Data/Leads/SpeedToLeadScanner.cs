@@ -11,8 +11,12 @@ namespace SalesCrm.Data.Leads;
 /// Speed to lead: a lead nobody has contacted yet alerts its assignee after N working minutes and the team lead
 /// after M (Crm:Thresholds). Only inside working hours; each alert once per lead (unique key per recipient).
 /// </summary>
-public sealed class SpeedToLeadScanner(IProviderContextFactory contexts, TimeProvider time, CrmOptions options)
+public sealed class SpeedToLeadScanner(IProviderContextFactory contexts, TimeProvider time, CrmOptions options) : IPeriodicScan
 {
+    public string Name => "speed to lead";
+
+    public TimeSpan Every => TimeSpan.FromSeconds(Math.Max(5, options.Thresholds.SpeedScanSeconds));
+
     public async Task<int> ScanAsync(CancellationToken ct = default)
     {
         var now = time.GetUtcNow().UtcDateTime;

@@ -4,6 +4,12 @@ using SalesCrm.Domain.Notifications;
 
 namespace SalesCrm.Data.Notifications;
 
+/// <summary>How a person wants to be told: e-mail too (when SMTP is configured), and kinds that only go to the bell.</summary>
+public sealed record NotificationPreferences(bool Email, IReadOnlySet<NotificationKind> Quiet)
+{
+    public bool Pops(NotificationKind kind) => !Quiet.Contains(kind);
+}
+
 public sealed record NotificationItem(int Id, NotificationKind Kind, string Title, string? Body, string? Link, DateTime CreatedAt, bool IsRead);
 
 /// <summary>The current user's bell: only their own notifications, ever.</summary>
@@ -44,4 +50,24 @@ public sealed class NotificationService(IDbContextFactory<CrmDbContext> factory,
         await db.Notifications.Where(n => n.RecipientId == user.ManagerId && n.ReadAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
     }
+
+    public async Task<NotificationPreferences> PreferencesAsync(CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var m = await db.Managers.AsNoTracking().Where(x => x.Id == user.ManagerId).Select(x => new { x.EmailNotifications, x.QuietKinds }).SingleAsync(ct);
+        return new NotificationPreferences(m.EmailNotifications, ParseKinds(m.QuietKinds));
+    }
+
+    public async Task SavePreferencesAsync(NotificationPreferences preferences, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var m = await db.Managers.SingleAsync(x => x.Id == user.ManagerId, ct);
+        m.SetNotificationPreferences(preferences.Email, preferences.Quiet.Select(k => k.ToString()));
+        await db.SaveChangesAsync(ct);
+    }
+
+    public static IReadOnlySet<NotificationKind> ParseKinds(IEnumerable<string> kinds) =>
+        kinds.Select(k => Enum.TryParse<NotificationKind>(k, true, out var kind) ? kind : (NotificationKind?)null).OfType<NotificationKind>().ToHashSet();
 }

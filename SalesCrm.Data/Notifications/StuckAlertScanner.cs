@@ -13,8 +13,12 @@ namespace SalesCrm.Data.Notifications;
 /// owner's team lead. The alert's key is (deal, the moment it entered the stage), unique per recipient in
 /// the database, so restarts and several nodes never repeat an alert.
 /// </summary>
-public sealed class StuckAlertScanner(IProviderContextFactory contexts, TimeProvider time)
+public sealed class StuckAlertScanner(IProviderContextFactory contexts, TimeProvider time, CrmOptions? options = null) : IPeriodicScan
 {
+    public string Name => "stuck deals";
+
+    public TimeSpan Every => TimeSpan.FromSeconds(Math.Max(5, (options ?? new CrmOptions()).Thresholds.StuckScanSeconds));
+
     public static string KeyFor(int dealId, DateTime stageEnteredAt) =>
         string.Create(CultureInfo.InvariantCulture, $"stuck:{dealId}:{stageEnteredAt.Ticks}");
 

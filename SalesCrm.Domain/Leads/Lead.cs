@@ -122,6 +122,7 @@ public sealed class Lead : Entity, IVersioned
         if (at < CreatedAt) at = CreatedAt;
         FirstContactAt = at;
         if (Status == LeadStatus.New) Status = LeadStatus.InWork;
+        Raise(new LeadContacted(this, at));
     }
 
     public void Qualify(int clientId, int dealId, DateTime now)
@@ -165,6 +166,10 @@ public enum LeadStatus
 
 public static class LeadTexts
 {
+    /// <summary>The usual reasons to disqualify a lead (a free text is accepted too).</summary>
+    public static IReadOnlyList<string> DisqualifyReasons { get; } =
+        ["Нет потребности", "Частное лицо, не наш сегмент", "Дубль заявки", "Не удалось связаться", "Не устроили сроки или цена", "Ушёл к конкуренту"];
+
     public static string Russian(this LeadChannel channel) => channel switch
     {
         LeadChannel.Website => "Сайт",
@@ -200,5 +205,7 @@ public sealed record LeadAssigned(Lead Lead, int? FromManagerId, int ToManagerId
 public sealed record LeadClosed(Lead Lead, DateTime OccurredAt) : LeadEvent(Lead, OccurredAt);
 
 public sealed record LeadQueued(Lead Lead, DateTime OccurredAt) : LeadEvent(Lead, OccurredAt);
+
+public sealed record LeadContacted(Lead Lead, DateTime OccurredAt) : LeadEvent(Lead, OccurredAt);
 
 public sealed record LeadTouched(Lead Lead, DateTime OccurredAt) : LeadEvent(Lead, OccurredAt);

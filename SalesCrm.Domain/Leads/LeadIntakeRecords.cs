@@ -47,6 +47,13 @@ public sealed class LeadDedupKey
         Lead = lead;
     }
 
+    /// <summary>For a lead already saved (bulk loads).</summary>
+    public LeadDedupKey(string value, int leadId)
+    {
+        Value = value;
+        LeadId = leadId;
+    }
+
     public long Id { get; private set; }
     public string Value { get; private set; } = "";
     public int LeadId { get; private set; }

@@ -10,7 +10,7 @@ namespace SalesCrm.Web.Live;
 
 /// <summary>A committed change, as the live UI sees it: what happened and to which records.</summary>
 public sealed record LiveEvent(string Kind, int? DealId = null, int? OwnerId = null, int? LeadId = null,
-    int? RecipientId = null, int? ApprovalId = null);
+    int? RecipientId = null, int? ApprovalId = null, int? NotificationId = null);
 
 /// <summary>
 /// Fans committed domain events out to the components that watch them. Keyed, locked subscriptions
@@ -142,7 +142,8 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
                 yield return (Deal(request.DealId), new LiveEvent(e.GetType().Name, DealId: request.DealId, ApprovalId: request.Id));
                 break;
             case NotificationCreated n:
-                yield return (User(n.Notification.RecipientId), new LiveEvent(nameof(NotificationCreated), RecipientId: n.Notification.RecipientId));
+                yield return (User(n.Notification.RecipientId), new LiveEvent(nameof(NotificationCreated), RecipientId: n.Notification.RecipientId,
+                    NotificationId: n.Notification.Id));
                 break;
         }
     }

@@ -955,6 +955,49 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("Products");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Integrations.ApiKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("CreatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique();
+
+                    b.ToTable("ApiKeys");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Leads.Assignment", b =>
                 {
                     b.Property<long>("Id")
@@ -1011,6 +1054,44 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.HasIndex("ToManagerId");
 
                     b.ToTable("Assignments");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Leads.IdempotencyRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ApiKeyId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("AssignedTo")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ClientId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("LeadId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadId");
+
+                    b.HasIndex("ApiKeyId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("IdempotencyRecords");
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Leads.Lead", b =>
@@ -1077,6 +1158,9 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                         .HasMaxLength(12)
                         .HasColumnType("character varying(12)");
 
+                    b.Property<DateTime?>("LastTouchedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
@@ -1088,6 +1172,9 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.Property<string>("ProductCode")
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
+
+                    b.Property<int?>("QueueTeamId")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Region")
                         .HasMaxLength(100)
@@ -1101,6 +1188,9 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
+                    b.Property<int>("Touches")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -1111,6 +1201,8 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
                     b.HasIndex("EmailNormalized");
 
+                    b.HasIndex("FirstContactAt");
+
                     b.HasIndex("Inn");
 
                     b.HasIndex("PhoneNormalized");
@@ -1119,7 +1211,35 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
                     b.HasIndex("Status", "CreatedAt");
 
+                    b.HasIndex("QueueTeamId", "AssigneeId", "Status");
+
                     b.ToTable("Leads");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Leads.LeadDedupKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("LeadId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadId");
+
+                    b.HasIndex("Value")
+                        .IsUnique();
+
+                    b.ToTable("LeadDedupKeys");
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Notifications.Notification", b =>
@@ -1283,6 +1403,9 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<bool>("EmailNotifications")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("Experience")
                         .HasColumnType("integer");
 
@@ -1310,6 +1433,10 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(40)");
 
                     b.PrimitiveCollection<List<string>>("ProductSpecializations")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<List<string>>("QuietKinds")
                         .IsRequired()
                         .HasColumnType("text[]");
 
@@ -1702,12 +1829,39 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Leads.IdempotencyRecord", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Integrations.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("SalesCrm.Domain.Leads.Lead", "Lead")
+                        .WithMany()
+                        .HasForeignKey("LeadId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Lead");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Leads.Lead", b =>
                 {
                     b.HasOne("SalesCrm.Domain.Teams.Manager", null)
                         .WithMany()
                         .HasForeignKey("AssigneeId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Leads.LeadDedupKey", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Leads.Lead", "Lead")
+                        .WithMany()
+                        .HasForeignKey("LeadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Lead");
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Notifications.Notification", b =>

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using SalesCrm.Data.Integrations;
+using SalesCrm.Data.Leads;
+using SalesCrm.Domain.Leads;
+
+namespace SalesCrm.Web.Api;
+
+/// <summary>The <c>Api</c> section of appsettings.json.</summary>
+public sealed class ApiOptions
+{
+    /// <summary>Requests per second one API key may send (token bucket refill).</summary>
+    public int LeadsPerSecond { get; set; } = 50;
+
+    /// <summary>How many requests one key may send at once above the steady rate.</summary>
+    public int LeadsBurst { get; set; } = 500;
+}
+
+/// <summary>
+/// <c>POST /api/leads</c>: the inbound door for website forms, e-mail parsers, messengers, campaigns and partners
+/// (PRODUCT.md). The key in <c>X-Api-Key</c>; an optional <c>Idempotency-Key</c> makes a retry safe; a duplicate
+/// of a known lead or client is returned, not created again. Answers in Russian with the API's field names.
+/// </summary>
+public static class LeadsApi
+{
+    public const string Path = "/api/leads";
+    public const string RateLimitPolicy = "api-leads";
+    private const int MaxBodyBytes = 64 * 1024;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        AllowTrailingCommas = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+    };
+
+    public static IServiceCollection AddLeadsApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Api").Get<ApiOptions>() ?? new ApiOptions();
+        services.AddSingleton(options);
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, ct) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                    context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await context.HttpContext.Response.WriteAsJsonAsync(Problem("request", "Слишком много запросов с этим ключом. Повторите позже."), ct);
+            };
+            // One bucket per key (or per address when there is no key): one noisy integration cannot starve the others.
+            limiter.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
+                http.Request.Headers["X-Api-Key"].ToString() is { Length: > 0 } key ? "key:" + key : "ip:" + http.Connection.RemoteIpAddress,
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = Math.Max(1, options.LeadsBurst),
+                    TokensPerPeriod = Math.Max(1, options.LeadsPerSecond),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Path, PostAsync).RequireRateLimiting(RateLimitPolicy).DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<IResult> PostAsync(HttpContext http, ApiKeyVerifier keys, LeadIntakeService intake, CancellationToken ct)
+    {
+        var key = await keys.CheckAsync(http.Request.Headers["X-Api-Key"].ToString(), ct);
+        switch (key.Status)
+        {
+            case ApiKeyStatus.Missing:
+                return Results.Json(Problem("apiKey", "Нужен ключ API в заголовке X-Api-Key."), statusCode: StatusCodes.Status401Unauthorized);
+            case ApiKeyStatus.Unknown:
+                return Results.Json(Problem("apiKey", "Неверный ключ API."), statusCode: StatusCodes.Status401Unauthorized);
+            case ApiKeyStatus.Revoked:
+                return Results.Json(Problem("apiKey", "Этот ключ API отозван. Попросите администратора CRM выдать новый."),
+                    statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
+        if (idempotencyKey.Length > 100) return BadRequest("idempotencyKey", "Idempotency-Key — не длиннее 100 символов.");
+
+        if (http.Request.ContentLength > MaxBodyBytes) return BadRequest("body", "Заявка слишком большая: не больше 64 КБ.");
+        if (!http.Request.HasJsonContentType()) return BadRequest("body", "Ожидается JSON (Content-Type: application/json).");
+        LeadSubmission? submission;
+        try
+        {
+            submission = await JsonSerializer.DeserializeAsync<LeadSubmission>(http.Request.Body, Json, ct);
+        }
+        catch (JsonException ex)
+        {
+            var field = ex.Path is { Length: > 2 } path ? path.TrimStart('$', '.').Split('.', '[')[0] : "body";
+            return field switch
+            {
+                "body" or "" => BadRequest("body", "Тело запроса — не корректный JSON-объект."),
+                "tags" => BadRequest("tags", "tags — объект, все значения которого — строки, например {\"utm_source\": \"yandex\"}."),
+                _ => BadRequest(field, $"Поле «{field}» должно быть строкой."),
+            };
+        }
+        if (submission is null) return BadRequest("body", "Пустая заявка: пришлите JSON-объект с полями лида.");
+
+        try
+        {
+            var result = await intake.SubmitAsync(submission, new IntakeSource(key.Id, $"API: {key.Name}", null, LeadChannel.Website),
+                string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey, ct);
+            var body = new LeadAnswer(result.LeadId ?? result.ClientId, result.AssignedTo,
+                result.Outcome == IntakeOutcome.ExistingClient ? "client" : "lead", !result.IsNew, result.ClientId);
+            return result.IsNew
+                ? Results.Json(body, Json, statusCode: StatusCodes.Status201Created)
+                : Results.Json(body, Json, statusCode: StatusCodes.Status200OK);
+        }
+        catch (LeadValidationException ex)
+        {
+            return Results.Json(new { errors = ex.Errors }, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static IResult BadRequest(string field, string message) =>
+        Results.Json(Problem(field, message), statusCode: StatusCodes.Status400BadRequest);
+
+    private static object Problem(string field, string message) => new { errors = new Dictionary<string, string[]> { [field] = [message] } };
+
+    /// <summary>
+    /// The answer: <c>id</c> of the lead (or of the known client, <c>type: "client"</c>), the manager it is assigned to
+    /// (null while it waits in the team lead's queue), and whether it was already known.
+    /// </summary>
+    public sealed record LeadAnswer(int? Id, int? AssignedTo, string Type, bool Duplicate, int? ClientId);
+}

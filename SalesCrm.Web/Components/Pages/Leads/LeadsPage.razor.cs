@@ -1,0 +1,288 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Data.Leads;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Leads;
+using SalesCrm.Web.Components.Pages.Leads.Dialogs;
+using SalesCrm.Web.Components.Shared;
+using SalesCrm.Web.Live;
+using SalesCrm.Web.Services;
+
+namespace SalesCrm.Web.Components.Pages.Leads;
+
+/// <summary>
+/// The lead inbox: speed to lead, the team's load, the queue and the lists, assignment one by one or in bulk, and
+/// the lead's panel. View, search, status and the open lead live in the URL. Live: every lead and deal change
+/// re-queries (coalesced); nothing polls.
+/// </summary>
+public sealed partial class LeadsPage : IDisposable
+{
+    private CurrentUser? _user;
+    private MudDataGrid<LeadRow>? _grid;
+    private IReadOnlyList<WorkloadRow> _workload = [];
+    private IReadOnlyList<StageInfo> _stages = [];
+    private IReadOnlyList<ProductInfo> _products = [];
+    private SpeedToLead? _speed;
+    private string _periodName = "";
+    private readonly HashSet<int> _selected = [];
+    private int _queueCount;
+    private int _version;
+    private int _targetMinutes = 10;
+    private string? _denied;
+    private string _lastQuery = "";
+    private DateTime _now;
+    private LiveRefresh? _live;
+
+    [Inject] private LeadService Leads { get; set; } = default!;
+    [Inject] private LeadImportService Import { get; set; } = default!;
+    [Inject] private LookupService Lookups { get; set; } = default!;
+    [Inject] private IUserContext Users { get; set; } = default!;
+    [Inject] private LiveNotifier Live { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private CrmOptions Options { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "view")] public string? View { get; set; }
+    [SupplyParameterFromQuery(Name = "mine")] public string? Mine { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+    [SupplyParameterFromQuery(Name = "status")] public string? Status { get; set; }
+    [SupplyParameterFromQuery(Name = "id")] public int? LeadId { get; set; }
+
+    private bool CanAssign => _user?.Role is Domain.Teams.StaffRole.TeamLead or Domain.Teams.StaffRole.Head or Domain.Teams.StaffRole.Admin;
+
+    /// <summary>The team lead starts at the queue, a manager at the own leads.</summary>
+    private string ViewKey => Mine == "1" ? "mine" : View is "queue" or "mine" or "all" ? (View == "queue" && !CanAssign ? "mine" : View) : CanAssign ? "queue" : "mine";
+
+    private LeadStatus? StatusFilter => Enum.TryParse<LeadStatus>(Status, out var s) ? s : null;
+
+    protected override async Task OnInitializedAsync()
+    {
+        try
+        {
+            _user = await Users.RequireAsync();
+            _stages = await Lookups.StagesAsync();
+            _products = await Lookups.ProductsAsync();
+            _targetMinutes = Options.Thresholds.ResponseTargetMinutes;
+            await LoadSummaryAsync();
+        }
+        catch (AccessDeniedException ex)
+        {
+            _denied = L[ex.Message];
+        }
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var query = $"{ViewKey}|{Q}|{Status}";
+        if (query != _lastQuery && _grid is not null)
+        {
+            _lastQuery = query;
+            _selected.Clear();
+            await _grid.ReloadServerData();
+        }
+        _lastQuery = query;
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!firstRender || _denied is not null) return;
+        _live = LiveRefresh.Start(Live, ["leads", LiveNotifier.AllDeals], InvokeAsync, async () =>
+        {
+            await RefreshAsync();
+            StateHasChanged();
+        });
+    }
+
+    private async Task RefreshAsync()
+    {
+        await LoadSummaryAsync();
+        _version++;
+        if (_grid is not null) await _grid.ReloadServerData();
+    }
+
+    private async Task LoadSummaryAsync()
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        var month = ReportingPeriod.Containing(PeriodKind.Month, now, Options.TimeZone);
+        _periodName = month.FirstDay.ToString("MMMM yyyy", CultureInfo.CurrentCulture);
+        _speed = await Leads.SpeedAsync(month);
+        if (CanAssign)
+        {
+            _workload = await Leads.WorkloadAsync();
+            _queueCount = (await Leads.ListAsync(new LeadListQuery { View = LeadView.Queue, PageSize = 1 })).Total;
+        }
+    }
+
+    private async Task<GridData<LeadRow>> LoadAsync(GridState<LeadRow> state, CancellationToken ct)
+    {
+        var result = await Leads.ListAsync(new LeadListQuery
+        {
+            View = ViewKey switch { "queue" => LeadView.Queue, "mine" => LeadView.Mine, _ => LeadView.All },
+            Status = StatusFilter,
+            Text = Q,
+            Page = state.Page,
+            PageSize = state.PageSize,
+        }, ct);
+        _now = Time.GetUtcNow().UtcDateTime;
+        _selected.IntersectWith(result.Items.Where(IsOpen).Select(r => r.Id));
+        return new GridData<LeadRow> { Items = result.Items, TotalItems = result.Total };
+    }
+
+    private void Go(string? view = null, string? q = null, string? status = null, string? id = null)
+    {
+        var values = new Dictionary<string, object?>
+        {
+            ["view"] = Pick(view, View),
+            ["mine"] = view is null ? Pick(null, Mine) : null,
+            ["q"] = Pick(q, Q),
+            ["status"] = Pick(status, Status),
+            ["id"] = Pick(id, LeadId?.ToString(CultureInfo.InvariantCulture)),
+        };
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(values), new NavigationOptions { ReplaceHistoryEntry = true });
+    }
+
+    private static string? Pick(string? changed, string? current) =>
+        changed is null ? (string.IsNullOrEmpty(current) ? null : current) : (changed.Length == 0 ? null : changed);
+
+    private void Toggle(int id, bool on)
+    {
+        if (on) _selected.Add(id);
+        else _selected.Remove(id);
+    }
+
+    // ---------------------------------------------------------------- actions
+
+    private async Task AssignAsync(IReadOnlyList<int> ids)
+    {
+        var suggestion = ids.Count == 1 ? await Leads.SuggestAsync(ids[0]) : null;
+        var dialog = await Dialogs.ShowAsync<AssignDialog>(ids.Count == 1 ? L["Назначить лид"] : L["Назначить выбранные лиды"], new DialogParameters<AssignDialog>
+        {
+            { x => x.LeadIds, ids },
+            { x => x.Managers, _workload },
+            { x => x.Suggestion, suggestion },
+            { x => x.Submit, async input =>
+                {
+                    try
+                    {
+                        var count = await Leads.AssignLeadsAsync(ids, input.ManagerId, input.Reason!.Value, input.Comment);
+                        Snackbar.Add(count == 1 ? L["Лид назначен, ответственный получил уведомление"] : $"{L["Назначено лидов"]}: {count}", Severity.Success);
+                        return SaveOutcome.Success;
+                    }
+                    catch (DomainException ex)
+                    {
+                        return SaveOutcome.Fail(ex.Field, L[ex.Message]);
+                    }
+                    catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
+                    {
+                        return SaveOutcome.Fail(null, L[ex.Message]);
+                    }
+                }
+            },
+        }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false })
+        {
+            _selected.Clear();
+            await RefreshAsync();
+        }
+    }
+
+    private async Task RedistributeAsync(WorkloadRow manager)
+    {
+        var dialog = await Dialogs.ShowAsync<RedistributeDialog>(L["Передать всю работу"], new DialogParameters<RedistributeDialog>
+        {
+            { x => x.Manager, manager },
+            { x => x.Submit, async input =>
+                {
+                    try
+                    {
+                        var (leads, deals, clients) = await Leads.RedistributeAsync(manager.ManagerId, input.Reason!.Value, input.Comment);
+                        Snackbar.Add($"{L["Передано"]}: {L["лидов"]} {leads}, {L["сделок"]} {deals}, {L["клиентов"]} {clients}", Severity.Success);
+                        return SaveOutcome.Success;
+                    }
+                    catch (DomainException ex)
+                    {
+                        return SaveOutcome.Fail(ex.Field, L[ex.Message]);
+                    }
+                    catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
+                    {
+                        return SaveOutcome.Fail(null, L[ex.Message]);
+                    }
+                }
+            },
+        }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false }) await RefreshAsync();
+    }
+
+    private async Task NewLeadAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<NewLeadDialog>(L["Новый лид"], new DialogParameters<NewLeadDialog>
+        {
+            { x => x.Products, _products },
+            { x => x.Submit, async input =>
+                {
+                    try
+                    {
+                        var result = await Leads.CreateAsync(input);
+                        Snackbar.Add(result.Outcome switch
+                        {
+                            IntakeOutcome.Created when result.AssignedTo is null => L["Лид создан и ждёт в очереди"],
+                            IntakeOutcome.Created => L["Лид создан и назначен по правилам"],
+                            IntakeOutcome.ExistingLead => L["Такой лид уже есть — отметили повторное обращение"],
+                            _ => L["Это действующий клиент — ответственный получил уведомление"],
+                        }, result.IsNew ? Severity.Success : Severity.Info);
+                        if (result.LeadId is { } id) Go(id: id.ToString(CultureInfo.InvariantCulture));
+                        return SaveOutcome.Success;
+                    }
+                    catch (LeadValidationException ex)
+                    {
+                        var first = ex.Errors.FirstOrDefault();
+                        return SaveOutcome.Fail(first.Key, L[first.Value?.FirstOrDefault() ?? ex.Message]);
+                    }
+                    catch (AccessDeniedException ex)
+                    {
+                        return SaveOutcome.Fail(null, L[ex.Message]);
+                    }
+                }
+            },
+        }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false }) await RefreshAsync();
+    }
+
+    private async Task ImportAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<ImportDialog>(L["Импорт лидов"], new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
+        if (await dialog.Result is { Canceled: false }) await RefreshAsync();
+    }
+
+    // ---------------------------------------------------------------- display
+
+    private bool IsOpen(LeadRow row) => row.Status is LeadStatus.New or LeadStatus.InWork;
+
+    private double Waiting(LeadRow row) => Options.WorkingHours.MinutesBetween(row.CreatedAt, _now, Options.TimeZone);
+
+    private string ProductName(string? code) => code is null ? "—" : _products.FirstOrDefault(p => p.Code == code)?.Name ?? code;
+
+    private string Minutes(double minutes) => minutes switch
+    {
+        < 60 => $"{minutes.ToString("0.#", CultureInfo.CurrentCulture)} {L["мин"]}",
+        < 60 * 24 => $"{(minutes / 60).ToString("0.#", CultureInfo.CurrentCulture)} {L["ч"]}",
+        _ => $"{(minutes / Math.Max(60, (Options.WorkingHours.End - Options.WorkingHours.Start).TotalMinutes)).ToString("0.#", CultureInfo.CurrentCulture)} {L["раб. дн."]}",
+    };
+
+    private static string Share(double? share) => share is { } s ? Fmt.Percent((int)Math.Round(s * 100)) : "—";
+
+    private static Color StatusColor(LeadStatus status) => status switch
+    {
+        LeadStatus.New => Color.Warning,
+        LeadStatus.InWork => Color.Primary,
+        LeadStatus.Qualified => Color.Success,
+        _ => Color.Default,
+    };
+
+    public void Dispose() => _live?.Dispose();
+}
