@@ -24,7 +24,8 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                 name: "QuietKinds",
                 table: "Managers",
                 type: "text[]",
-                nullable: false);
+                nullable: false,
+                defaultValueSql: "'{}'::text[]");
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "LastTouchedAt",
