@@ -13,6 +13,9 @@ public sealed partial class CrmAppFactory : WebApplicationFactory<Program>, IAsy
     /// <summary>Redis for the cross-node fan-out and the SignalR backplane; none by default.</summary>
     public string? Redis { get; init; }
 
+    /// <summary>Extra configuration for one fixture (e.g. a low API rate limit).</summary>
+    public Dictionary<string, string?> Settings { get; init; } = [];
+
     public async ValueTask InitializeAsync()
     {
         if (ConnectionString.Length == 0) ConnectionString = await TestDatabase.CopyAsync();
@@ -24,6 +27,7 @@ public sealed partial class CrmAppFactory : WebApplicationFactory<Program>, IAsy
         builder.UseSetting("Database:ConnectionString", ConnectionString);
         builder.UseSetting("Demo:Enabled", "false");
         if (Redis is not null) builder.UseSetting("Redis:ConnectionString", Redis);
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
     /// <summary>A client that keeps cookies and does not follow redirects (so the tests see them).</summary>
