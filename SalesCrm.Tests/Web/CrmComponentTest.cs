@@ -42,6 +42,12 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Dashboard.DashboardService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Common.CrmOptions>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Pipeline.PipelineService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Leads.LeadService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Leads.LeadImportService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.ApiKeyService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Notifications.NotificationService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Dashboard.BoardTokenService>());
+        Services.AddSingleton(new SmtpOptions());
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
