@@ -35,7 +35,7 @@ public static class CrmDatabase
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                builder.UseSqlite(options.ConnectionString, o => o.CommandTimeout(120));
+                builder.UseSqlite(options.ConnectionString, o => o.CommandTimeout(120)).AddInterceptors(Providers.SqliteSynchronousNormal.Instance);
                 break;
             case DatabaseProvider.SqlServer:
                 builder.UseSqlServer(options.ConnectionString, o => o.EnableRetryOnFailure(3).CommandTimeout(120));

@@ -23,6 +23,7 @@ internal sealed class ClientConfiguration : IEntityTypeConfiguration<Client>
         b.Property(c => c.NameLower).HasMaxLength(300);
         b.HasIndex(c => c.NameLower);
         b.HasIndex(c => c.OwnerId);
+        b.HasIndex(c => c.Email); // a lead is matched to a client by e-mail on intake
         b.HasOne<Manager>().WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.Restrict);
         b.OwnsOne(c => c.RiskIndices);
         b.HasMany(c => c.Contacts).WithOne().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);

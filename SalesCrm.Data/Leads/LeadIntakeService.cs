@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using SalesCrm.Domain.Activities;
 using SalesCrm.Domain.Clients;
@@ -49,7 +50,7 @@ public sealed class LeadValidationException : Exception
 /// by unique keys in the database, so simultaneous requests cannot both create one), honours Idempotency-Key,
 /// and distributes a new lead by the engine's rules or queues it for the team lead. All in one transaction.
 /// </summary>
-public sealed class LeadIntakeService(IProviderContextFactory contexts, DistributionSnapshot distribution, TimeProvider time)
+public sealed class LeadIntakeService(IProviderContextFactory contexts, DistributionSnapshot distribution, TimeProvider time) : IDisposable
 {
     private static readonly Dictionary<string, string> FieldNames = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -58,26 +59,122 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
         ["Comment"] = "comment", ["SourceTags"] = "tags",
     };
 
+    /// <summary>
+    /// Takes one submission in. Submissions arriving together are written together: one writer per process drains
+    /// the queue and saves up to <see cref="MaxBatch"/> of them in one transaction (group commit), each still judged
+    /// on its own (validation, duplicates — also within the batch —, Idempotency-Key, distribution). A batch the
+    /// database refuses (another node or person created the same lead a moment ago) is redone one by one.
+    /// </summary>
     public async Task<IntakeResult> SubmitAsync(LeadSubmission submission, IntakeSource source, string? idempotencyKey,
         CancellationToken ct = default)
+    {
+        var item = new QueuedIntake(submission, source, idempotencyKey);
+        if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(LeadIntakeService));
+        EnsureWriter();
+        return await item.Done.Task.WaitAsync(ct);
+    }
+
+    public const int MaxBatch = 100;
+
+    private sealed record QueuedIntake(LeadSubmission Submission, IntakeSource Source, string? IdempotencyKey)
+    {
+        public TaskCompletionSource<IntakeResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private readonly Channel<QueuedIntake> _queue = Channel.CreateUnbounded<QueuedIntake>(new UnboundedChannelOptions { SingleReader = true });
+    private int _writerStarted;
+
+    private void EnsureWriter()
+    {
+        if (Interlocked.Exchange(ref _writerStarted, 1) == 0) _ = Task.Run(WriteLoopAsync);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            var batch = new List<QueuedIntake>(MaxBatch);
+            while (batch.Count < MaxBatch && reader.TryRead(out var next)) batch.Add(next);
+            // One transaction per author, so that the audit trail names who sent each lead.
+            foreach (var group in batch.GroupBy(i => (i.Source.ActorManagerId, i.Source.ActorName)))
+            {
+                var items = group.ToList();
+                try
+                {
+                    if (items.Count == 1) await OneAsync(items[0]);
+                    else await BatchAsync(items);
+                }
+                catch (Exception ex)
+                {
+                    foreach (var item in items) item.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// All of the items in one transaction. An item with bad input is answered at once (nothing of it was added);
+    /// anything else unexpected, or a batch the database refuses, and the batch is redone one by one.
+    /// </summary>
+    private async Task BatchAsync(List<QueuedIntake> items)
+    {
+        var accepted = new List<(QueuedIntake Item, PendingIntake Result)>(items.Count);
+        await using (var db = contexts.Create())
+        {
+            db.Actor = new Actor(items[0].Source.ActorManagerId, items[0].Source.ActorName);
+            try
+            {
+                foreach (var item in items)
+                {
+                    try
+                    {
+                        accepted.Add((item, await IntakeAsync(db, item.Submission, item.Source, item.IdempotencyKey, CancellationToken.None)));
+                    }
+                    catch (LeadValidationException ex)
+                    {
+                        item.Done.TrySetException(ex);
+                    }
+                }
+                await db.SaveChangesAsync(CancellationToken.None);
+                foreach (var (item, result) in accepted) item.Done.TrySetResult(Final(result));
+                return;
+            }
+            catch (Exception ex) when (ex is DbUpdateException or DomainException or InvalidOperationException)
+            {
+                distribution.Invalidate();
+            }
+        }
+        foreach (var item in items.Where(i => !i.Done.Task.IsCompleted)) await OneAsync(item);
+    }
+
+    /// <summary>One submission in its own transaction, retried when a simultaneous request for the same person committed first.</summary>
+    private async Task OneAsync(QueuedIntake item)
     {
         for (var attempt = 0; ; attempt++)
         {
             await using var db = contexts.Create();
-            db.Actor = new Actor(source.ActorManagerId, source.ActorName);
+            db.Actor = new Actor(item.Source.ActorManagerId, item.Source.ActorName);
             try
             {
-                var result = await IntakeAsync(db, submission, source, idempotencyKey, ct);
-                await db.SaveChangesAsync(ct);
-                return Final(result);
+                var result = await IntakeAsync(db, item.Submission, item.Source, item.IdempotencyKey, CancellationToken.None);
+                await db.SaveChangesAsync(CancellationToken.None);
+                item.Done.TrySetResult(Final(result));
+                return;
             }
             catch (DbUpdateException) when (attempt < 2)
             {
-                // A simultaneous request for the same person (or the same Idempotency-Key) committed first:
-                // the next attempt finds it and answers "existing".
+                // The next attempt finds what the other request saved and answers "existing".
+            }
+            catch (Exception ex)
+            {
+                item.Done.TrySetException(ex);
+                return;
             }
         }
     }
+
+    public void Dispose() => _queue.Writer.TryComplete();
 
     /// <summary>Validates a submission without saving anything (the import checks every row first).</summary>
     public async Task ValidateAsync(LeadSubmission submission, IntakeSource source, CancellationToken ct = default)
@@ -101,6 +198,11 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
             if (seen is not null)
                 return new PendingIntake(seen.LeadId is not null ? IntakeOutcome.ExistingLead : IntakeOutcome.ExistingClient, null, seen.LeadId,
                     seen.ClientId, seen.AssignedTo);
+            // The same key earlier in this batch, not saved yet.
+            var pending = db.ChangeTracker.Entries<IdempotencyRecord>().Select(e => e.Entity).FirstOrDefault(r => r.ApiKeyId == apiKey && r.Key == key);
+            if (pending is not null)
+                return new PendingIntake(pending.Lead is not null ? IntakeOutcome.ExistingLead : IntakeOutcome.ExistingClient, pending.Lead,
+                    pending.LeadId, pending.ClientId, pending.Lead?.AssigneeId ?? pending.AssignedTo);
         }
 
         var (lead, product) = await BuildAsync(db, submission, source, ct);

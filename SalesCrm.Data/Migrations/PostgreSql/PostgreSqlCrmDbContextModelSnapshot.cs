@@ -479,6 +479,8 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Email");
+
                     b.HasIndex("Inn");
 
                     b.HasIndex("NameLower");

@@ -480,6 +480,8 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Email");
+
                     b.HasIndex("Inn");
 
                     b.HasIndex("NameLower");

@@ -461,6 +461,8 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Email");
+
                     b.HasIndex("Inn");
 
                     b.HasIndex("NameLower");
