@@ -117,7 +117,9 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
             }).ToDictionaryAsync(x => x.Owner, ct);
         var overdue = await db.Tasks.AsNoTracking().Where(t => ids.Contains(t.AssigneeId) && t.Status == TaskState.Open && t.DueAt < now)
             .GroupBy(t => t.AssigneeId).Select(g => new { Owner = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Owner, x => x.Count, ct);
-        return sellers.Select(m =>
+        // Team leads appear only while they carry work of their own (the rules give new work to managers).
+        return sellers.Where(m => m.Role == StaffRole.Manager || open.Any(o => o.OwnerId == m.Id) || (leads.TryGetValue(m.Id, out var own) && own.Open > 0))
+            .Select(m =>
         {
             var mine = open.Where(o => o.OwnerId == m.Id).ToList();
             var absence = m.Absences.Where(a => a.To >= today.Date).OrderBy(a => a.From).FirstOrDefault(a => a.Covers(today));

@@ -56,7 +56,10 @@ public sealed partial class LeadsPage : IDisposable
     private bool CanAssign => _user?.Role is Domain.Teams.StaffRole.TeamLead or Domain.Teams.StaffRole.Head or Domain.Teams.StaffRole.Admin;
 
     /// <summary>The team lead starts at the queue, a manager at the own leads.</summary>
-    private string ViewKey => Mine == "1" ? "mine" : View is "queue" or "mine" or "all" ? (View == "queue" && !CanAssign ? "mine" : View) : CanAssign ? "queue" : "mine";
+    private string ViewKey => Mine == "1" ? "mine" : View is "queue" or "mine" or "all" ? (View == "queue" && !CanAssign ? "mine" : View) : CanAssign ? _defaultView ?? "queue" : "mine";
+
+    /// <summary>The team lead lands on the queue when leads wait in it, otherwise on the team's leads (decided once per visit).</summary>
+    private string? _defaultView;
 
     private LeadStatus? StatusFilter => Enum.TryParse<LeadStatus>(Status, out var s) ? s : null;
 
@@ -115,6 +118,7 @@ public sealed partial class LeadsPage : IDisposable
         {
             _workload = await Leads.WorkloadAsync();
             _queueCount = (await Leads.ListAsync(new LeadListQuery { View = LeadView.Queue, PageSize = 1 })).Total;
+            _defaultView ??= _queueCount > 0 ? "queue" : "all";
         }
     }
 
