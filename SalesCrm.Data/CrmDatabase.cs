@@ -83,6 +83,9 @@ public static class CrmDatabase
         services.AddSingleton<Leads.SpeedToLeadScanner>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Leads.SpeedToLeadScanner>());
         services.AddScoped<Integrations.ApiKeyService>();
+        services.AddScoped<Approvals.ApprovalService>();
+        services.AddSingleton<Approvals.ApprovalSlaScanner>();
+        services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Approvals.ApprovalSlaScanner>());
         services.AddSingleton<Integrations.ApiKeyVerifier>();
         services.AddScoped<Notifications.NotificationService>();
         services.AddSingleton<Notifications.StuckAlertScanner>();

@@ -64,6 +64,16 @@ internal sealed class ApprovalRequestConfiguration : IEntityTypeConfiguration<Ap
     }
 }
 
+internal sealed class ApprovalPolicyConfiguration : IEntityTypeConfiguration<ApprovalPolicy>
+{
+    public void Configure(EntityTypeBuilder<ApprovalPolicy> b)
+    {
+        b.Property(p => p.Id).ValueGeneratedNever();
+        b.Ignore(p => p.Matrix);
+        b.Ignore(p => p.Sla);
+    }
+}
+
 internal sealed class ApprovalDecisionConfiguration : IEntityTypeConfiguration<ApprovalDecision>
 {
     public void Configure(EntityTypeBuilder<ApprovalDecision> b) => b.Property(d => d.Comment).HasMaxLength(4000);

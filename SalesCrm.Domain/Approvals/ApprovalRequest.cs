@@ -108,17 +108,37 @@ public sealed class ApprovalRequest : Entity, IVersioned
         Raise(new ApprovalDecided(this, DecisionKind.Reject, deciderId, now));
     }
 
-    /// <summary>Sends the request up: to the head, or to underwriting for the risk terms.</summary>
+    /// <summary>
+    /// Sends the request up: to the head, or to underwriting for the risk terms. A team lead may also escalate a
+    /// request that already waits for the head (beyond the team lead's limit): the comment goes to the head as the
+    /// team lead's position and the head is reminded, the request stays where it is.
+    /// </summary>
     public void Escalate(int deciderId, StaffRole role, ApprovalLevel to, string comment, DateTime now)
     {
-        EnsureCanDecide(role);
-        if (to <= Level && !(to == ApprovalLevel.Underwriting && Level != ApprovalLevel.Underwriting))
+        if (!IsPending) throw new DomainException("Запрос уже решён — обновите страницу.");
+        var endorsement = role == StaffRole.TeamLead && Level == ApprovalLevel.Head && to == ApprovalLevel.Head;
+        if (!endorsement) EnsureCanDecide(role);
+        if (!endorsement && to <= Level && !(to == ApprovalLevel.Underwriting && Level != ApprovalLevel.Underwriting))
             throw new DomainException("Эскалировать можно только на уровень выше.", nameof(Level));
         if (string.IsNullOrWhiteSpace(comment))
             throw new DomainException("Напишите, зачем нужна эскалация.", nameof(ApprovalDecision.Comment));
         _decisions.Add(new ApprovalDecision(deciderId, role, DecisionKind.Escalate, comment, now));
-        MoveTo(to, now);
+        if (!endorsement) MoveTo(to, now);
         Raise(new ApprovalDecided(this, DecisionKind.Escalate, deciderId, now));
+    }
+
+    /// <summary>The levels this role may escalate the request to now.</summary>
+    public IReadOnlyList<ApprovalLevel> EscalationTargets(StaffRole role)
+    {
+        if (!IsPending) return [];
+        if (role == StaffRole.TeamLead && Level == ApprovalLevel.Head) return [ApprovalLevel.Head];
+        if (!CanDecide(role)) return [];
+        return Level switch
+        {
+            ApprovalLevel.TeamLead => [ApprovalLevel.Head, ApprovalLevel.Underwriting],
+            ApprovalLevel.Head => [ApprovalLevel.Underwriting],
+            _ => [],
+        };
     }
 
     /// <summary>No decision within the SLA: one level up, by itself.</summary>

@@ -333,6 +333,31 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("ApprovalDecisions");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Approvals.ApprovalPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("HeadLimitBasisPoints")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SlaHours")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TeamLeadLimitBasisPoints")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ApprovalPolicies");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Approvals.ApprovalRequest", b =>
                 {
                     b.Property<int>("Id")

@@ -334,6 +334,31 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("ApprovalDecisions");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Approvals.ApprovalPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<int>("HeadLimitBasisPoints")
+                        .HasColumnType("int");
+
+                    b.Property<int>("SlaHours")
+                        .HasColumnType("int");
+
+                    b.Property<int>("TeamLeadLimitBasisPoints")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ApprovalPolicies");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Approvals.ApprovalRequest", b =>
                 {
                     b.Property<int>("Id")

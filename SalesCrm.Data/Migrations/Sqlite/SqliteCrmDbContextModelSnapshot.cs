@@ -319,6 +319,31 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("ApprovalDecisions");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Approvals.ApprovalPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HeadLimitBasisPoints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SlaHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TeamLeadLimitBasisPoints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ApprovalPolicies");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Approvals.ApprovalRequest", b =>
                 {
                     b.Property<int>("Id")
