@@ -7,8 +7,8 @@ using SalesCrm.Domain.Teams;
 namespace SalesCrm.Data.Approvals;
 
 /// <summary>
-/// A request nobody decided within the SLA (settings, hours) goes one level up by itself — team lead → head →
-/// underwriting — with a notification to the next level and to the requester. Safe on several nodes: the request's
+/// A request the team lead did not decide within the SLA (settings, hours) goes to the head by itself, with a
+/// notification to the heads and to the requester. Safe on several nodes: the request's
 /// version token lets only one of them move it.
 /// </summary>
 public sealed class ApprovalSlaScanner(IProviderContextFactory contexts, TimeProvider time) : IPeriodicScan
@@ -24,17 +24,16 @@ public sealed class ApprovalSlaScanner(IProviderContextFactory contexts, TimePro
         var policy = await ApprovalService.PolicyAsync(db, ct);
         var due = now - policy.Sla;
         var overdue = await db.ApprovalRequests.Include(a => a.Decisions)
-            .Where(a => a.State == ApprovalRequestState.Pending && a.Level != ApprovalLevel.Underwriting && a.LevelSince <= due)
+            .Where(a => a.State == ApprovalRequestState.Pending && a.Level == ApprovalLevel.TeamLead && a.LevelSince <= due)
             .OrderBy(a => a.LevelSince).Take(200).ToListAsync(ct);
         if (overdue.Count == 0) return 0;
         var heads = await db.Managers.Where(m => m.IsActive && m.Role == StaffRole.Head).Select(m => m.Id).ToListAsync(ct);
-        var underwriters = await db.Managers.Where(m => m.IsActive && m.Role == StaffRole.Underwriter).Select(m => m.Id).ToListAsync(ct);
         foreach (var request in overdue)
         {
             if (!request.EscalateOverdue(policy.Sla, now)) continue;
             var title = $"Эскалация по сроку: сделка № {request.DealId}, {request.Kind.Russian().ToLowerInvariant()} {request.DiscountPercent:0.##} %";
             var body = $"Не решено за {policy.SlaHours} ч — теперь решает: {request.Level.Russian().ToLowerInvariant()}";
-            foreach (var id in (request.Level == ApprovalLevel.Head ? heads : underwriters).Append(request.RequesterId).Distinct())
+            foreach (var id in heads.Append(request.RequesterId).Distinct())
                 db.Notifications.Add(new Notification(id, NotificationKind.Escalation, title, body, $"/approvals?id={request.Id}", null, now));
         }
         try

@@ -652,6 +652,8 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         return plan;
     }
 
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+
     private void PlanApproval(DealPlan plan, Deal deal, SellerInfo owner, int teamLead, DateTime requestAt, DateTime? decideBefore, bool mayStayPending)
     {
         var discounts = new[] { 5, 8, 10, 12, 15, 18, 25 };
@@ -664,8 +666,11 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         deal.SetApprovalState(ApprovalState.Pending, null, requestAt);
         if (pending)
         {
+            // Most open requests are fresh (asked within the SLA of a day); about a third are older and show the
+            // SLA escalation at work. Derived from the premium, so the random sequence of the dataset stays the same.
+            var asked = basePremium.Kopecks % 3 == 0 || requestAt < _now.AddDays(-20) ? requestAt : Max(requestAt, _now.AddMinutes(-(45 + basePremium.Kopecks % 1200)));
             plan.After.Add((id, _) => new ApprovalRequest(id, ApprovalKind.Discount, basePremium, requested, justification,
-                null, owner.Id, AuthorityMatrix.Default, requestAt));
+                null, owner.Id, AuthorityMatrix.Default, asked));
             return;
         }
         var approved = _rnd.NextDouble() < 0.75;

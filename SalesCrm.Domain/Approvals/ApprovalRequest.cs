@@ -141,13 +141,15 @@ public sealed class ApprovalRequest : Entity, IVersioned
         };
     }
 
-    /// <summary>No decision within the SLA: one level up, by itself.</summary>
+    /// <summary>
+    /// No decision within the SLA: one level up, by itself — from the team lead to the head. The head is the top of the
+    /// sales line (underwriting judges risk, not a late discount), so a request waiting there stays and shows as overdue.
+    /// </summary>
     public bool EscalateOverdue(TimeSpan sla, DateTime now)
     {
-        if (!IsPending || now - LevelSince < sla || Level == ApprovalLevel.Underwriting) return false;
-        var next = Level == ApprovalLevel.TeamLead ? ApprovalLevel.Head : ApprovalLevel.Underwriting;
+        if (!IsPending || now - LevelSince < sla || Level != ApprovalLevel.TeamLead) return false;
         _decisions.Add(new ApprovalDecision(null, null, DecisionKind.Escalate, "Эскалация по истечении срока", now));
-        MoveTo(next, now);
+        MoveTo(ApprovalLevel.Head, now);
         Raise(new ApprovalDecided(this, DecisionKind.Escalate, null, now));
         return true;
     }
