@@ -115,18 +115,22 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
     }
 
     public Task CancelAsync(int requestId, int version, CancellationToken ct = default) =>
-        DecideAsync(requestId, version, "cancel", (request, user, now) => request.Cancel(user.ManagerId, now), ct);
+        DecideAsync(requestId, version, "cancel", (request, user) => request.RequesterId == user.ManagerId,
+            (request, user, now) => request.Cancel(user.ManagerId, now), ct);
 
     // ---------------------------------------------------------------- deciding
 
     public Task ApproveAsync(int requestId, int version, string? comment, CancellationToken ct = default) =>
-        DecideAsync(requestId, version, "approve", (request, user, now) => request.Approve(user.ManagerId, user.Role, comment, now), ct);
+        DecideAsync(requestId, version, "approve", (request, user) => request.CanDecide(user.Role),
+            (request, user, now) => request.Approve(user.ManagerId, user.Role, comment, now), ct);
 
     public Task RejectAsync(int requestId, int version, string comment, CancellationToken ct = default) =>
-        DecideAsync(requestId, version, "reject", (request, user, now) => request.Reject(user.ManagerId, user.Role, comment, now), ct);
+        DecideAsync(requestId, version, "reject", (request, user) => request.CanDecide(user.Role),
+            (request, user, now) => request.Reject(user.ManagerId, user.Role, comment, now), ct);
 
     public Task EscalateAsync(int requestId, int version, ApprovalLevel to, string comment, CancellationToken ct = default) =>
-        DecideAsync(requestId, version, "escalate", (request, user, now) => request.Escalate(user.ManagerId, user.Role, to, comment, now), ct);
+        DecideAsync(requestId, version, "escalate", (request, user) => request.EscalationTargets(user.Role).Contains(to),
+            (request, user, now) => request.Escalate(user.ManagerId, user.Role, to, comment, now), ct);
 
     /// <summary>A message on the thread; everyone who sees the request may write, the requester and the approvers are told.</summary>
     public async Task CommentAsync(int requestId, string text, CancellationToken ct = default)
@@ -144,8 +148,8 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task DecideAsync(int requestId, int version, string what, Action<ApprovalRequest, CurrentUser, DateTime> decide,
-        CancellationToken ct)
+    private async Task DecideAsync(int requestId, int version, string what, Func<ApprovalRequest, CurrentUser, bool> allowed,
+        Action<ApprovalRequest, CurrentUser, DateTime> decide, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -155,10 +159,11 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
         db.Entry(request).Property(a => a.Version).OriginalValue = version;
         var before = (request.State, request.Level);
         var now = time.GetUtcNow().UtcDateTime;
-        if (what != "cancel" && !request.CanDecide(user.Role) && request.EscalationTargets(user.Role).Count == 0)
+        if (!request.IsPending) throw await AlreadyDecidedAsync(db, requestId, ct);
+        if (!allowed(request, user))
         {
             await security.AccessDeniedAsync(user.Actor, nameof(ApprovalRequest), RecordGuard.Key(requestId), what, ct);
-            throw new AccessDeniedException(request.IsPending ? "Этот запрос вне ваших полномочий." : "Запрос уже решён — обновите страницу.");
+            throw new AccessDeniedException("Этот запрос вне ваших полномочий.");
         }
         decide(request, user, now);
 

@@ -321,5 +321,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
 
     /// <summary>Why the move cannot happen at all now; input the move dialog asks for (reason, proposal) is not a block.</summary>
     private static string? BlockedReason(Deal deal, StageCode code) =>
-        code == StageCode.Lost || (code.RequiresProposal() && deal.Proposal is null) ? null : deal.WhyCannotMoveTo(code);
+        code == StageCode.Lost || (code.RequiresProposal() && deal.Proposal is null && deal.ApprovalState != ApprovalState.Pending)
+            ? null // the move asks for what is missing (loss reason, proposal) in a dialog
+            : deal.WhyCannotMoveTo(code);
 }

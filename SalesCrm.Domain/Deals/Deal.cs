@@ -91,8 +91,8 @@ public sealed class Deal : Entity, IVersioned
         }
         if (target.RequiresProposal())
         {
-            if (Proposal is null) return "Сначала подготовьте КП: срок действия и премию.";
             if (ApprovalState == ApprovalState.Pending) return "КП ждёт согласования — отправить его пока нельзя.";
+            if (Proposal is null) return "Сначала подготовьте КП: срок действия и премию.";
             if (ApprovalState == ApprovalState.Rejected) return "Условия КП не согласованы — измените КП или запросите согласование заново.";
         }
         return null;

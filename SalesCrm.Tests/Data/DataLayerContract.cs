@@ -217,6 +217,43 @@ public abstract class DataLayerContract : IAsyncLifetime
         Assert.Empty(first.Items.Select(r => r.Id).Intersect(second.Items.Select(r => r.Id)));
     }
     [Fact]
+    public async Task TwoApproversAtTheSameMomentRecordExactlyOneDecision()
+    {
+        var deal = await OpenDealOfAsync("m1@demo.salescrm", StageCode.NeedsAnalysis);
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        var id = await H.Get<SalesCrm.Data.Approvals.ApprovalService>().RequestAsync(deal.Id, new SalesCrm.Data.Approvals.ApprovalInput(SalesCrm.Domain.Approvals.ApprovalKind.Discount,
+            deal.PremiumKopecks, deal.PremiumKopecks - deal.PremiumKopecks / 20, "Тендер, конкурент дешевле", null));
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        var version = (await H.Get<SalesCrm.Data.Approvals.ApprovalService>().DetailAsync(id)).Version;
+        var first = H.Get<SalesCrm.Data.Approvals.ApprovalService>();
+        var second = H.Get<SalesCrm.Data.Approvals.ApprovalService>();
+
+        static async Task<Exception?> Try(Func<Task> decide)
+        {
+            try
+            {
+                await decide();
+                return null;
+            }
+            catch (DomainException ex)
+            {
+                return ex;
+            }
+        }
+        var outcomes = await Task.WhenAll(Try(() => first.ApproveAsync(id, version, null)), Try(() => second.RejectAsync(id, version, "Убыточность высокая")));
+
+        Assert.Single(outcomes, o => o is null);
+        Assert.Contains("уже решён", Assert.Single(outcomes, o => o is not null)!.Message);
+        await using var db = H.Db();
+        var request = await db.ApprovalRequests.AsNoTracking().Include(a => a.Decisions).SingleAsync(a => a.Id == id);
+        var decision = Assert.Single(request.Decisions, d => d.Kind is SalesCrm.Domain.Approvals.DecisionKind.Approve or SalesCrm.Domain.Approvals.DecisionKind.Reject);
+        Assert.Equal(decision.Kind == SalesCrm.Domain.Approvals.DecisionKind.Approve ? SalesCrm.Domain.Approvals.ApprovalRequestState.Approved : SalesCrm.Domain.Approvals.ApprovalRequestState.Rejected,
+            request.State);
+        var dealState = await db.Deals.Where(d => d.Id == deal.Id).Select(d => d.ApprovalState).SingleAsync();
+        Assert.Equal(request.State == SalesCrm.Domain.Approvals.ApprovalRequestState.Approved ? ApprovalState.Approved : ApprovalState.Rejected, dealState);
+    }
+
+    [Fact]
     public async Task TheMigrationsBackfillOfStageProgressEqualsWhatTheDomainMarks()
     {
         await using var db = H.Db();
