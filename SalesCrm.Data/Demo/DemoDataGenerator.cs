@@ -666,9 +666,10 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         deal.SetApprovalState(ApprovalState.Pending, null, requestAt);
         if (pending)
         {
-            // Most open requests are fresh (asked within the SLA of a day); about a third are older and show the
+            // Most open requests are fresh (asked within the SLA of a day); about a quarter are older and show the
             // SLA escalation at work. Derived from the premium, so the random sequence of the dataset stays the same.
-            var asked = basePremium.Kopecks % 3 == 0 || requestAt < _now.AddDays(-20) ? requestAt : Max(requestAt, _now.AddMinutes(-(45 + basePremium.Kopecks % 1200)));
+            var thousands = basePremium.Kopecks / 100_000;
+            var asked = thousands % 4 == 0 ? requestAt : Max(requestAt, _now.AddMinutes(-(30 + thousands % 1300)));
             plan.After.Add((id, _) => new ApprovalRequest(id, ApprovalKind.Discount, basePremium, requested, justification,
                 null, owner.Id, AuthorityMatrix.Default, asked));
             return;
