@@ -254,6 +254,14 @@ public static class ApprovalTexts
         _ => state.ToString(),
     };
 
+    /// <summary>Who must approve, as the decision panel and the request dialog say it.</summary>
+    public static string Russian(this ApprovalRoute route) => route switch
+    {
+        ApprovalRoute.TeamLead => "старший менеджер",
+        ApprovalRoute.Head => "начальник отдела",
+        _ => "начальник отдела и андеррайтер",
+    };
+
     public static string Russian(this ApprovalLevel level) => level switch
     {
         ApprovalLevel.TeamLead => "Старший менеджер",

@@ -45,6 +45,7 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Leads.LeadService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Leads.LeadImportService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.ApiKeyService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Approvals.ApprovalService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Notifications.NotificationService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Dashboard.BoardTokenService>());
         Services.AddSingleton(new SmtpOptions());
