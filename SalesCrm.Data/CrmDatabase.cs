@@ -84,6 +84,7 @@ public static class CrmDatabase
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Leads.SpeedToLeadScanner>());
         services.AddScoped<Integrations.ApiKeyService>();
         services.AddScoped<Approvals.ApprovalService>();
+        services.AddScoped<Reports.ReportService>();
         services.AddSingleton<Approvals.ApprovalSlaScanner>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Approvals.ApprovalSlaScanner>());
         services.AddSingleton<Integrations.ApiKeyVerifier>();

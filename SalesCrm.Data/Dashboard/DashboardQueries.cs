@@ -1,3 +1,4 @@
+using SalesCrm.Data.Access;
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using SalesCrm.Data.Common;
@@ -139,4 +140,19 @@ public static class DashboardQueries
             .Select(d => new AttentionDeal(d.Id, d.Client!.Name, d.Product!.Name, d.OwnerId, d.Owner!.FullName, d.Stage, d.PremiumKopecks,
                 d.Proposal != null ? d.Proposal.ValidUntil : null, d.LastActivityAt, d.CreatedAt, d.Client.Risk))
             .ToListAsync(ct);
+
+    /// <summary>The team (or the whole department for the head) a dashboard or report covers; a team lead only their own.</summary>
+    public static async Task<DashboardScope> ScopeAsync(CrmDbContext db, CurrentUser user, int? teamId, CancellationToken ct)
+    {
+        if (!user.SeesEverything)
+        {
+            if (teamId is not null && teamId != user.TeamId) throw new AccessDeniedException("Можно смотреть только свою команду.");
+            teamId = user.TeamId ?? throw new AccessDeniedException("Вы не состоите в команде.");
+        }
+        if (teamId is null) return new DashboardScope(null, "Все команды", null);
+        var team = await db.Teams.AsNoTracking().SingleOrDefaultAsync(t => t.Id == teamId, ct)
+                   ?? throw new NotFoundException("Команда не найдена.");
+        var owners = await db.Managers.AsNoTracking().Where(m => m.TeamId == teamId).Select(m => m.Id).ToListAsync(ct);
+        return new DashboardScope(team.Id, team.Name, owners);
+    }
 }

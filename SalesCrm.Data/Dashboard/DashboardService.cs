@@ -32,7 +32,7 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
     {
         var user = await RequireDashboardUserAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var scope = await ScopeAsync(db, user, teamId, ct);
+        var scope = await DashboardQueries.ScopeAsync(db, user, teamId, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var zone = options.TimeZone;
         var previous = period.Previous(zone);
@@ -126,17 +126,4 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
         throw new AccessDeniedException("Дашборд команды доступен старшему менеджеру и начальнику отдела.");
     }
 
-    private static async Task<DashboardScope> ScopeAsync(CrmDbContext db, CurrentUser user, int? teamId, CancellationToken ct)
-    {
-        if (!user.SeesEverything)
-        {
-            if (teamId is not null && teamId != user.TeamId) throw new AccessDeniedException("Можно смотреть только свою команду.");
-            teamId = user.TeamId ?? throw new AccessDeniedException("Вы не состоите в команде.");
-        }
-        if (teamId is null) return new DashboardScope(null, "Все команды", null);
-        var team = await db.Teams.AsNoTracking().SingleOrDefaultAsync(t => t.Id == teamId, ct)
-                   ?? throw new NotFoundException("Команда не найдена.");
-        var owners = await db.Managers.AsNoTracking().Where(m => m.TeamId == teamId).Select(m => m.Id).ToListAsync(ct);
-        return new DashboardScope(team.Id, team.Name, owners);
-    }
 }
