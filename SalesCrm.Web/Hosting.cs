@@ -203,6 +203,7 @@ public static class Hosting
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         app.MapLeadsApi();
+        app.MapExports();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health");
         return app;

@@ -22,6 +22,12 @@ public sealed partial class SecurityLog(IDbContextFactory<CrmDbContext> factory,
             detail, managerId, email, time.GetUtcNow().UtcDateTime), ct);
     }
 
+    /// <summary>An export left the system: who, what, with which filters, how many rows.</summary>
+    public Task ExportedAsync(Actor actor, string what, string filters, int rows, CancellationToken ct = default) =>
+        WriteAsync(new AuditEntry("Export", what, AuditAction.Accessed, "rows", null,
+            $"{rows.ToString(System.Globalization.CultureInfo.InvariantCulture)}{(filters.Length == 0 ? "" : "; " + filters)}", actor.ManagerId, actor.Name,
+            time.GetUtcNow().UtcDateTime), ct);
+
     private async Task WriteAsync(AuditEntry entry, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using SalesCrm.Data.Access;
@@ -32,6 +33,27 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
     public static async Task<PagedResult<DealRow>> ListAsync(CrmDbContext db, CurrentUser user, DealListQuery query,
         DateTime now, CancellationToken ct)
     {
+        var deals = Filtered(db, user, query, now);
+        var total = await deals.CountAsync(ct);
+        var pageSize = Math.Clamp(query.PageSize, 1, 500);
+        var rows = await Rows(db, Sorted(deals, query).Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)).ToListAsync(ct);
+        return new PagedResult<DealRow>(rows, total);
+    }
+
+    /// <summary>
+    /// Every row the list shows for these filters, in its order, streamed (the Excel export): the same query as the
+    /// list without the paging, so the file holds exactly what the grid does.
+    /// </summary>
+    public async IAsyncEnumerable<DealRow> ExportAsync(DealListQuery query, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await foreach (var row in Rows(db, Sorted(Filtered(db, user, query, time.GetUtcNow().UtcDateTime), query)).AsAsyncEnumerable().WithCancellation(ct))
+            yield return row;
+    }
+
+    private static IQueryable<Deal> Filtered(CrmDbContext db, CurrentUser user, DealListQuery query, DateTime now)
+    {
         var deals = db.Deals.AsNoTracking().VisibleTo(user, db);
         if (query.Stage is { } stage) deals = deals.Where(d => d.Stage == stage);
         if (query.OwnerId is { } owner) deals = deals.Where(d => d.OwnerId == owner);
@@ -51,8 +73,11 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             else
                 deals = deals.Where(d => d.Client!.NameLower.Contains(text));
         }
+        return deals;
+    }
 
-        var total = await deals.CountAsync(ct);
+    private static IQueryable<Deal> Sorted(IQueryable<Deal> deals, DealListQuery query)
+    {
         var d0 = query.Descending;
         deals = query.Sort switch
         {
@@ -66,14 +91,13 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             _ => d0 ? deals.OrderByDescending(d => d.Id) : deals.OrderBy(d => d.Id),
         };
         if (query.Sort != DealSort.Id) deals = ((IOrderedQueryable<Deal>)deals).ThenByDescending(d => d.Id);
-        var pageSize = Math.Clamp(query.PageSize, 1, 500);
-        var rows = await deals.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
-            .Select(d => new DealRow(d.Id, d.ClientId, d.Client!.Name, d.Client.Inn, d.Product!.Name, d.OwnerId,
-                d.Owner!.FullName, d.Stage, d.PremiumKopecks, d.Probability, d.ExpectedCloseDate, d.StageEnteredAt,
-                db.Tasks.Where(t => t.DealId == d.Id && t.Status == TaskState.Open).Min(t => (DateTime?)t.DueAt)))
-            .ToListAsync(ct);
-        return new PagedResult<DealRow>(rows, total);
+        return deals;
     }
+
+    private static IQueryable<DealRow> Rows(CrmDbContext db, IQueryable<Deal> deals) =>
+        deals.Select(d => new DealRow(d.Id, d.ClientId, d.Client!.Name, d.Client.Inn, d.Product!.Name, d.OwnerId,
+            d.Owner!.FullName, d.Stage, d.PremiumKopecks, d.Probability, d.ExpectedCloseDate, d.StageEnteredAt,
+            db.Tasks.Where(t => t.DealId == d.Id && t.Status == TaskState.Open).Min(t => (DateTime?)t.DueAt)));
 
     /// <summary>The user's pipeline at a glance: open deals, their premium, and the ones that need attention.</summary>
     public async Task<PipelineSummary> SummaryAsync(CancellationToken ct = default)

@@ -1,0 +1,123 @@
+using System.Globalization;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Data.Deals;
+using SalesCrm.Data.Reports;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Web.Services.Excel;
+
+namespace SalesCrm.Web.Api;
+
+/// <summary>
+/// Excel downloads for the signed-in user: the management pack and the grids, each with the same filters and sorting as
+/// the page (the query string is the page's), through the same services — so record-level access holds — and audited.
+/// Grids are written row by row into a temporary file and then sent, so a large export never sits in memory.
+/// </summary>
+public static class ExportEndpoints
+{
+    public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/export").RequireAuthorization();
+        group.MapGet("/report.xlsx", ReportAsync);
+        group.MapGet("/deals.xlsx", DealsAsync);
+        return app;
+    }
+
+    /// <summary>The deal list's URL parameters (q, stage, owner, product, open, nostep) plus the grid's sort and direction.</summary>
+    public static DealListQuery DealQuery(IQueryCollection q) => new()
+    {
+        Text = q["q"].ToString() is { Length: > 0 } text ? text : null,
+        Stage = Enum.TryParse<StageCode>(q["stage"], out var stage) ? stage : null,
+        OwnerId = int.TryParse(q["owner"], NumberStyles.None, CultureInfo.InvariantCulture, out var owner) ? owner : null,
+        ProductId = int.TryParse(q["product"], NumberStyles.None, CultureInfo.InvariantCulture, out var product) ? product : null,
+        OpenOnly = q["open"] == "1",
+        WithoutNextStep = q["nostep"] == "1",
+        Sort = Enum.TryParse<DealSort>(q["sort"], out var sort) ? sort : DealSort.Id,
+        Descending = q["desc"] != "0",
+    };
+
+    public static IReadOnlyList<GridColumn<DealRow>> DealColumns(IReadOnlyList<StageInfo> stages, TimeZoneInfo zone) =>
+    [
+        new("№", CellKind.Integer, 9, r => r.Id),
+        new("Клиент", CellKind.Text, 36, r => r.ClientName),
+        new("ИНН", CellKind.Text, 14, r => r.ClientInn),
+        new("Продукт", CellKind.Text, 28, r => r.ProductName),
+        new("Ответственный", CellKind.Text, 28, r => r.OwnerName),
+        new("Этап", CellKind.Text, 20, r => stages.FirstOrDefault(s => s.Code == r.Stage)?.Name ?? r.Stage.ToString()),
+        new("Премия", CellKind.Money, 18, r => r.PremiumKopecks),
+        new("Вероятность", CellKind.Percent, 12, r => r.Probability / 100.0),
+        new("Ожидаемое закрытие", CellKind.Date, 14, r => r.ExpectedCloseDate.Date),
+        new("На этапе с", CellKind.Date, 14, r => TimeZoneInfo.ConvertTimeFromUtc(r.StageEnteredAt, zone).Date),
+        new("Следующий шаг", CellKind.DateTime, 17, r => r.NextStepDueAt is { } due ? TimeZoneInfo.ConvertTimeFromUtc(due, zone) : null),
+    ];
+
+    private static async Task<IResult> DealsAsync(HttpContext http, DealService deals, LookupService lookups, IUserContext users, SecurityLog audit,
+        CrmOptions options, CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        var query = DealQuery(http.Request.Query);
+        var stages = await lookups.StagesAsync(ct);
+        var caption = $"Сделки · {user.FullName} · {TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, options.TimeZone):dd.MM.yyyy HH:mm}"
+                      + (http.Request.QueryString.HasValue ? " · фильтры: " + Uri.UnescapeDataString(http.Request.QueryString.Value!.TrimStart('?')) : "");
+        return await SendGridAsync(http, "Сделки", caption, DealColumns(stages, options.TimeZone), deals.ExportAsync(query, ct), "deals",
+            async rows => await audit.ExportedAsync(user.Actor, "deals", http.Request.QueryString.Value ?? "", rows, ct), ct);
+    }
+
+    private static async Task<IResult> ReportAsync(HttpContext http, ReportService reports, IUserContext users, SecurityLog audit, CrmOptions options,
+        CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        var period = Period(http.Request.Query, DateTime.UtcNow, options.TimeZone);
+        int? team = int.TryParse(http.Request.Query["team"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
+        try
+        {
+            var pack = await reports.BuildAsync(team, period, ct);
+            var bytes = ReportWorkbook.Build(pack, options.TimeZone);
+            await audit.ExportedAsync(user.Actor, "report", $"team={pack.Scope.TeamId}; {period.FirstDay:yyyy-MM-dd}..{period.LastDay:yyyy-MM-dd}", pack.Plan.Count, ct);
+            return Results.File(bytes, XlsxType, $"planerka-{period.FirstDay:yyyy-MM-dd}.xlsx");
+        }
+        catch (AccessDeniedException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+    }
+
+    /// <summary>The period of /reports from its URL: kind (week or month) and a day inside it; this week by default.</summary>
+    public static ReportingPeriod Period(IQueryCollection q, DateTime utcNow, TimeZoneInfo zone)
+    {
+        var kind = q["kind"] == "month" ? PeriodKind.Month : PeriodKind.Week;
+        var day = DateOnly.TryParseExact(q["date"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d
+            : DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utcNow, zone));
+        return kind == PeriodKind.Month ? ReportingPeriod.Month(day.Year, day.Month, zone) : ReportingPeriod.Week(day, zone);
+    }
+
+    private static async Task<IResult> SendGridAsync<T>(HttpContext http, string sheet, string caption, IReadOnlyList<GridColumn<T>> columns,
+        IAsyncEnumerable<T> rows, string fileName, Func<int, Task> audited, CancellationToken ct)
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            int count;
+            await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+                count = await XlsxWriter.WriteAsync(file, sheet, caption, columns, rows, ct);
+            await audited(count);
+            http.Response.ContentType = XlsxType;
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}.xlsx\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}-{DateTime.UtcNow:yyyy-MM-dd}.xlsx";
+            await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
+                await file.CopyToAsync(http.Response.Body, ct);
+            return Results.Empty;
+        }
+        catch (AccessDeniedException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

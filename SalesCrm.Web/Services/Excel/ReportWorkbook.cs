@@ -1,0 +1,128 @@
+using System.Globalization;
+using ClosedXML.Excel;
+using SalesCrm.Data.Reports;
+using SalesCrm.Domain.Approvals;
+using SalesCrm.Domain.Deals;
+
+namespace SalesCrm.Web.Services.Excel;
+
+/// <summary>
+/// The weekly management pack as one formatted workbook (ClosedXML; the pack is small): a sheet per section, bold
+/// frozen headers with an autofilter, ₽ and percent formats, dates as dates, fitted columns, and the period, scope,
+/// author and time on the first sheet. Every figure comes from the same <see cref="ManagementPack"/> the page shows.
+/// </summary>
+public static class ReportWorkbook
+{
+    public const string MoneyFormat = "#,##0.00 \"₽\"";
+    public const string PercentFormat = "0.0%";
+
+    public static byte[] Build(ManagementPack pack, TimeZoneInfo zone)
+    {
+        using var book = new XLWorkbook();
+        var summary = book.AddWorksheet("Сводка");
+        summary.Cell(1, 1).Value = "Отчёт для планёрки";
+        summary.Cell(1, 1).Style.Font.SetBold().Font.SetFontSize(14);
+        var facts = new (string Label, object Value, string? Format)[]
+        {
+            ("Команда", pack.Scope.Name, null),
+            ("Период", $"{pack.Period.FirstDay:dd.MM.yyyy} — {pack.Period.LastDay:dd.MM.yyyy}", null),
+            ("Сравнение с", $"{pack.PreviousPeriod.FirstDay:dd.MM.yyyy} — {pack.PreviousPeriod.LastDay:dd.MM.yyyy}", null),
+            ("Автор", pack.Author, null),
+            ("Сформирован", TimeZoneInfo.ConvertTimeFromUtc(pack.GeneratedAt, zone), "dd.mm.yyyy hh:mm"),
+            ("План месяца", pack.PlanKopecks / 100m, MoneyFormat),
+            ("Выиграно за месяц", pack.WonMonthKopecks / 100m, MoneyFormat),
+            ("Выполнение плана", pack.Attainment ?? 0, PercentFormat),
+            ("Прогноз месяца", pack.MonthForecast.ForecastKopecks / 100m, MoneyFormat),
+            ("Прогноз квартала", pack.QuarterForecast.ForecastKopecks / 100m, MoneyFormat),
+        };
+        for (var i = 0; i < facts.Length; i++)
+        {
+            summary.Cell(i + 3, 1).Value = facts[i].Label;
+            summary.Cell(i + 3, 1).Style.Font.SetBold();
+            Set(summary.Cell(i + 3, 2), facts[i].Value, facts[i].Format);
+        }
+        summary.Columns().AdjustToContents();
+
+        Table(book, "План", ["Менеджер", "План месяца", "Выиграно за месяц", "Выполнение", "Выиграно за период", "Выиграно за прошлый период"],
+            pack.Plan.Select(p => new object?[] { p.Name, Money(p.PlanKopecks), Money(p.WonMonthKopecks), p.Attainment, Money(p.WonPeriodKopecks), Money(p.WonPreviousKopecks) }),
+            [null, MoneyFormat, MoneyFormat, PercentFormat, MoneyFormat, MoneyFormat]);
+        Table(book, "Воронка", ["Этап", "Сделок", "Премия", "Взвешенная премия", "Конверсия", "Конверсия прошлого периода", "Изменение, п.п."],
+            pack.Funnel.Select(f => new object?[] { f.Name, f.Count, Money(f.PremiumKopecks), Money(f.WeightedKopecks), f.Conversion, f.PreviousConversion,
+                f.Conversion is { } c && f.PreviousConversion is { } p ? Math.Round((c - p) * 100, 1) : null }),
+            [null, "0", MoneyFormat, MoneyFormat, PercentFormat, PercentFormat, "0.0"]);
+        Table(book, "Горящие сделки", ["№ сделки", "Клиент", "Продукт", "Ответственный", "Этап", "Премия", "Риск, баллы", "Почему", "Дней на этапе", "Ожидаемое закрытие"],
+            pack.Burning.Select(b => new object?[] { b.DealId, b.ClientName, b.ProductName, b.OwnerName, StageName(pack, b.Stage), Money(b.PremiumKopecks), b.Score,
+                string.Join(", ", b.Reasons.Select(r => r.Russian())), b.DaysInStage, b.ExpectedCloseDate }),
+            ["0", null, null, null, null, MoneyFormat, "0", null, "0", "dd.mm.yyyy"]);
+        Table(book, "Причины проигрыша", ["Разрез", "Группа", "Причина", "Сделок", "Премия"],
+            pack.LossesByProduct.Select(l => new object?[] { "Продукт", l.Group, l.Reason.Russian(), l.Count, Money(l.PremiumKopecks) })
+                .Concat(pack.LossesByIndustry.Select(l => new object?[] { "Отрасль", l.Group, l.Reason.Russian(), l.Count, Money(l.PremiumKopecks) })),
+            [null, null, null, "0", MoneyFormat]);
+        Table(book, "Прогноз", ["Период", "С", "По", "Выиграно", "Взвешенная воронка", "Прогноз", "План", "Прогноз к плану"],
+            new[] { ("Месяц", pack.MonthForecast), ("Квартал", pack.QuarterForecast) }.Select(f => new object?[]
+            {
+                f.Item1, f.Item2.FirstDay.ToDateTime(TimeOnly.MinValue), f.Item2.LastDay.ToDateTime(TimeOnly.MinValue), Money(f.Item2.WonKopecks),
+                Money(f.Item2.WeightedOpenKopecks), Money(f.Item2.ForecastKopecks), Money(f.Item2.PlanKopecks), f.Item2.ForecastToPlan,
+            }),
+            [null, "dd.mm.yyyy", "dd.mm.yyyy", MoneyFormat, MoneyFormat, MoneyFormat, MoneyFormat, PercentFormat]);
+        Table(book, "Команда", ["Менеджер", "Открытых лидов", "Открытых сделок", "Ёмкость", "Новых лидов за период", "Выиграно", "Проиграно", "Конверсия",
+                "Конверсия прошлого периода", "Сверх ёмкости", "Конверсия упала"],
+            pack.Team.Select(t => new object?[] { t.Name, t.OpenLeads, t.OpenDeals, t.Capacity, t.NewLeads, t.Won, t.Lost, t.WinRate, t.PreviousWinRate,
+                t.OverCapacity ? "да" : "", t.ConversionDropped ? "да" : "" }),
+            [null, "0", "0", "0", "0", "0", "0", PercentFormat, PercentFormat, null, null]);
+        Table(book, "Скидки выше лимита", ["№ запроса", "№ сделки", "Клиент", "Запросил", "Скидка, %", "Запрошенная премия", "Решает", "Статус", "Создан"],
+            pack.DiscountsAboveTeamLead.Select(d => new object?[] { d.RequestId, d.DealId, d.ClientName, d.RequesterName, d.DiscountPercent, Money(d.RequestedPremiumKopecks),
+                d.Route.Russian(), d.State.Russian(), TimeZoneInfo.ConvertTimeFromUtc(d.CreatedAt, zone) }),
+            ["0", "0", null, null, "0.00", MoneyFormat, null, null, "dd.mm.yyyy hh:mm"]);
+
+        using var stream = new MemoryStream();
+        book.SaveAs(stream);
+        return stream.ToArray();
+    }
+
+    private static decimal Money(long kopecks) => kopecks / 100m;
+
+    private static string StageName(ManagementPack pack, StageCode stage) => pack.Funnel.FirstOrDefault(f => f.Stage == stage)?.Name ?? stage.ToString();
+
+    private static void Table(XLWorkbook book, string name, string[] headers, IEnumerable<object?[]> rows, string?[] formats)
+    {
+        var sheet = book.AddWorksheet(name);
+        for (var c = 0; c < headers.Length; c++)
+        {
+            var cell = sheet.Cell(1, c + 1);
+            cell.Value = headers[c];
+            cell.Style.Font.SetBold().Fill.SetBackgroundColor(XLColor.FromHtml("#DCE6F2"));
+        }
+        var r = 1;
+        foreach (var row in rows)
+        {
+            r++;
+            for (var c = 0; c < row.Length; c++) Set(sheet.Cell(r, c + 1), row[c], formats[c]);
+        }
+        sheet.SheetView.FreezeRows(1);
+        sheet.Range(1, 1, Math.Max(1, r), headers.Length).SetAutoFilter();
+        sheet.Columns().AdjustToContents(1, Math.Min(r, 200), 8, 60);
+    }
+
+    private static void Set(IXLCell cell, object? value, string? format)
+    {
+        switch (value)
+        {
+            case null:
+                return;
+            case string s:
+                cell.SetValue(s);
+                break;
+            case DateTime d:
+                cell.SetValue(d);
+                break;
+            case int or long or decimal or double:
+                cell.SetValue(Convert.ToDouble(value, CultureInfo.InvariantCulture));
+                break;
+            default:
+                cell.SetValue(value.ToString());
+                break;
+        }
+        if (format is not null) cell.Style.NumberFormat.Format = format;
+    }
+}
