@@ -85,13 +85,17 @@ public static class ExportEndpoints
         }
     }
 
-    /// <summary>The period of /reports from its URL: kind (week or month) and a day inside it; this week by default.</summary>
+    /// <summary>
+    /// The period of /reports from its URL: kind (week or month) and a day inside it. By default the last complete week
+    /// (the Monday meeting looks back at it) or the current month.
+    /// </summary>
     public static ReportingPeriod Period(IQueryCollection q, DateTime utcNow, TimeZoneInfo zone)
     {
         var kind = q["kind"] == "month" ? PeriodKind.Month : PeriodKind.Week;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utcNow, zone));
         var day = DateOnly.TryParseExact(q["date"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
             ? d
-            : DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utcNow, zone));
+            : kind == PeriodKind.Week ? today.AddDays(-7) : today;
         return kind == PeriodKind.Month ? ReportingPeriod.Month(day.Year, day.Month, zone) : ReportingPeriod.Week(day, zone);
     }
 
