@@ -41,7 +41,7 @@ public static class ReportWorkbook
             summary.Cell(i + 3, 1).Style.Font.SetBold();
             Set(summary.Cell(i + 3, 2), facts[i].Value, facts[i].Format);
         }
-        summary.Columns().AdjustToContents();
+        Fit(summary, 2, facts.Length + 2);
 
         Table(book, "План", ["Менеджер", "План месяца", "Выиграно за месяц", "Выполнение", "Выиграно за период", "Выиграно за прошлый период"],
             pack.Plan.Select(p => new object?[] { p.Name, Money(p.PlanKopecks), Money(p.WonMonthKopecks), p.Attainment, Money(p.WonPeriodKopecks), Money(p.WonPreviousKopecks) }),
@@ -101,7 +101,26 @@ public static class ReportWorkbook
         }
         sheet.SheetView.FreezeRows(1);
         sheet.Range(1, 1, Math.Max(1, r), headers.Length).SetAutoFilter();
-        sheet.Columns().AdjustToContents(1, Math.Min(r, 200), 8, 60);
+        Fit(sheet, headers.Length, Math.Max(1, r));
+    }
+
+    /// <summary>
+    /// Column widths from the text the cells show (ClosedXML's AdjustToContents measures fonts through GDI+, which the
+    /// app must not need on a server).
+    /// </summary>
+    private static void Fit(IXLWorksheet sheet, int columns, int rows)
+    {
+        for (var c = 1; c <= columns; c++)
+        {
+            var longest = 0;
+            for (var r = 1; r <= Math.Min(rows, 300); r++)
+            {
+                var cell = sheet.Cell(r, c);
+                var text = cell.DataType == XLDataType.Number ? cell.GetDouble().ToString("#,##0.00", CultureInfo.InvariantCulture) + " ₽" : cell.GetFormattedString();
+                longest = Math.Max(longest, text.Length);
+            }
+            sheet.Column(c).Width = Math.Clamp(longest * 1.1 + 2, 8, 60);
+        }
     }
 
     private static void Set(IXLCell cell, object? value, string? format)

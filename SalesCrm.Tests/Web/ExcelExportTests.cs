@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Net;
+using ClosedXML.Excel;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Data.Deals;
+using SalesCrm.Data.Reports;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Tests.Support;
+using SalesCrm.Web.Api;
+
+namespace SalesCrm.Tests.Web;
+
+/// <summary>The Excel downloads through the real app in memory: what the page shows is what the file holds.</summary>
+public sealed class ExcelExports(CrmAppFactory app) : IClassFixture<CrmAppFactory>
+{
+    private async Task<HttpClient> SignedInAsync(string email)
+    {
+        var client = app.NewClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await CrmAppFactory.SignInAsync(client, email)).StatusCode);
+        return client;
+    }
+
+    private static async Task<XLWorkbook> WorkbookAsync(HttpResponseMessage response)
+    {
+        Assert.True(response.StatusCode == HttpStatusCode.OK, (await response.Content.ReadAsStringAsync())[..Math.Min(3000, (int)(response.Content.Headers.ContentLength ?? 3000))]);
+        Assert.Equal(ExportEndpoints.XlsxType, response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        return new XLWorkbook(new MemoryStream(bytes));
+    }
+
+    [Fact]
+    public async Task TheDealGridExportHoldsExactlyTheFilteredRowsInTheGridsOrder()
+    {
+        var client = await SignedInAsync("lead@demo.salescrm");
+        var response = await client.GetAsync("/export/deals.xlsx?stage=Negotiation&open=1&sort=Premium&desc=1");
+        using var book = await WorkbookAsync(response);
+        var sheet = book.Worksheet(1);
+        Assert.Equal("Премия", sheet.Cell(3, 7).GetString());
+        Assert.Equal(3, sheet.SheetView.SplitRow);
+
+        await using var db = TestDatabase.CreateContext(app.ConnectionString);
+        var team = await db.Managers.Where(m => m.Email == "lead@demo.salescrm").Select(m => m.TeamId).SingleAsync();
+        var expected = await db.Deals.Where(d => d.Stage == StageCode.Negotiation && d.Owner!.TeamId == team)
+            .OrderByDescending(d => d.PremiumKopecks).ThenByDescending(d => d.Id).Select(d => new { d.Id, d.PremiumKopecks }).ToListAsync();
+        var rows = sheet.RowsUsed().Where(r => r.RowNumber() > 3).ToList();
+        Assert.Equal(expected.Select(e => e.Id), rows.Select(r => (int)r.Cell(1).GetDouble()));
+        Assert.Equal(expected.Select(e => e.PremiumKopecks / 100m), rows.Select(r => (decimal)r.Cell(7).GetDouble()));
+        Assert.Contains("₽", rows[0].Cell(7).Style.NumberFormat.Format);
+        Assert.Equal(XLDataType.DateTime, rows[0].Cell(9).DataType);
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.EntityType == "Export" && a.EntityId == "deals" && a.NewValue!.StartsWith(rows.Count + ";")));
+    }
+
+    [Fact]
+    public async Task AManagersExportHoldsOnlyTheirOwnDealsAndAStrangerGetsNothing()
+    {
+        var client = await SignedInAsync("m1@demo.salescrm");
+        using var book = await WorkbookAsync(await client.GetAsync("/export/deals.xlsx"));
+        await using var db = TestDatabase.CreateContext(app.ConnectionString);
+        var mine = (await db.Deals.Where(d => d.Owner!.Email == "m1@demo.salescrm").Select(d => d.Id).ToListAsync()).ToHashSet();
+        var ids = book.Worksheet(1).RowsUsed().Where(r => r.RowNumber() > 3).Select(r => (int)r.Cell(1).GetDouble()).ToList();
+        Assert.Equal(mine.Count, ids.Count);
+        Assert.All(ids, id => Assert.Contains(id, mine));
+
+        var anonymous = await app.NewClient().GetAsync("/export/deals.xlsx");
+        Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode);
+        var report = await client.GetAsync("/export/report.xlsx");
+        Assert.Equal(HttpStatusCode.Forbidden, report.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheManagementPackWorkbookHoldsThePagesFigures()
+    {
+        var client = await SignedInAsync("lead@demo.salescrm");
+        var options = app.Services.GetRequiredService<CrmOptions>();
+        var period = ReportingPeriod.Month(DateTime.UtcNow.Year, DateTime.UtcNow.Month, options.TimeZone);
+        using var book = await WorkbookAsync(await client.GetAsync($"/export/report.xlsx?kind=month&date={period.FirstDay:yyyy-MM-dd}"));
+
+        // The same pack, as the page builds it for the same user and period.
+        await using var scope = app.Services.CreateAsyncScope();
+        var factory = scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<SalesCrm.Data.CrmDbContext>>();
+        var lead = await new TestUser { Contexts = scope.ServiceProvider.GetRequiredService<SalesCrm.Data.IProviderContextFactory>() }.SignInAsAsync("lead@demo.salescrm");
+        var reports = new ReportService(factory, new FixedUser(lead), TimeProvider.System, options, scope.ServiceProvider.GetRequiredService<LookupService>(),
+            scope.ServiceProvider.GetRequiredService<SecurityLog>());
+        var pack = await reports.BuildAsync(null, period);
+
+        var summary = book.Worksheet("Сводка");
+        Assert.Equal(pack.Scope.Name, summary.Cell(3, 2).GetString());
+        Assert.Equal(pack.PlanKopecks / 100m, (decimal)summary.Cell(8, 2).GetDouble());
+        Assert.Equal(pack.WonMonthKopecks / 100m, (decimal)summary.Cell(9, 2).GetDouble());
+        Assert.Equal(pack.MonthForecast.ForecastKopecks / 100m, (decimal)summary.Cell(11, 2).GetDouble());
+
+        var plan = book.Worksheet("План");
+        Assert.Equal(pack.Plan.Count, plan.RowsUsed().Count() - 1);
+        for (var i = 0; i < pack.Plan.Count; i++)
+        {
+            Assert.Equal(pack.Plan[i].Name, plan.Cell(i + 2, 1).GetString());
+            Assert.Equal(pack.Plan[i].WonMonthKopecks / 100m, (decimal)plan.Cell(i + 2, 3).GetDouble());
+        }
+        var funnel = book.Worksheet("Воронка");
+        Assert.Equal(pack.Funnel.Select(f => (double)f.Count), funnel.RowsUsed().Skip(1).Select(r => r.Cell(2).GetDouble()));
+        var burning = book.Worksheet("Горящие сделки");
+        Assert.Equal(pack.Burning.Select(b => (double)b.DealId), burning.RowsUsed().Skip(1).Select(r => r.Cell(1).GetDouble()));
+        Assert.Equal(pack.LossesByProduct.Count + pack.LossesByIndustry.Count, book.Worksheet("Причины проигрыша").RowsUsed().Count() - 1);
+        Assert.Equal(pack.Team.Count, book.Worksheet("Команда").RowsUsed().Count() - 1);
+        Assert.True(plan.SheetView.SplitRow == 1);
+        Assert.NotNull(plan.AutoFilter);
+    }
+
+    private sealed class FixedUser(CurrentUser user) : IUserContext
+    {
+        public CurrentUser? Cached => user;
+
+        public ValueTask<CurrentUser?> FindAsync(CancellationToken ct = default) => ValueTask.FromResult<CurrentUser?>(user);
+    }
+}
