@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace SalesCrm.Bench;
 
 /// <summary>
-/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--intake] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
+/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--intake] [--export] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
 /// Datasets are generated once into artifacts/bench by the app's demo generator.
 /// </summary>
 public static class Program
@@ -27,6 +27,11 @@ public static class Program
         {
             await Explain.RunAsync(Sizes.Max());
             return 0;
+        }
+        if (rest.Remove("--export"))
+        {
+            await ExportBench.RunAsync(Sizes.Where(s => s >= 100_000).DefaultIfEmpty(Sizes.Max()).Min(), Sizes.Max());
+            if (rest.Count == 0) return 0;
         }
         if (rest.Remove("--intake"))
         {
