@@ -45,6 +45,7 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
     public DbSet<ApprovalDecision> ApprovalDecisions => Set<ApprovalDecision>();
     public DbSet<ApprovalPolicy> ApprovalPolicies => Set<ApprovalPolicy>();
+    public DbSet<Domain.Reports.ReportArchiveEntry> ReportArchive => Set<Domain.Reports.ReportArchiveEntry>();
     public DbSet<Contract> Contracts => Set<Contract>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Notification> Notifications => Set<Notification>();

@@ -79,6 +79,9 @@ public static class Hosting
             services.AddHostedService(sp => sp.GetRequiredService<NotificationMailer>());
         }
         services.AddLeadsApi(config);
+        services.AddSingleton(config.GetSection("Reports:Schedule").Get<ReportScheduleOptions>() ?? new ReportScheduleOptions());
+        services.AddSingleton<WeeklyPackScheduler>();
+        services.AddSingleton<SalesCrm.Data.Common.IPeriodicScan>(sp => sp.GetRequiredService<WeeklyPackScheduler>());
 
         // Who is acting: the circuit's (or request's) signed-in user (scoped).
         services.AddScoped<WebUserContext>();

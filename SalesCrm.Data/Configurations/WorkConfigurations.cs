@@ -74,6 +74,17 @@ internal sealed class ApprovalPolicyConfiguration : IEntityTypeConfiguration<App
     }
 }
 
+internal sealed class ReportArchiveConfiguration : IEntityTypeConfiguration<Domain.Reports.ReportArchiveEntry>
+{
+    public void Configure(EntityTypeBuilder<Domain.Reports.ReportArchiveEntry> b)
+    {
+        b.ToTable("ReportArchive");
+        b.Property(r => r.FileName).HasMaxLength(200);
+        b.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(r => new { r.TeamId, r.PeriodStart }).IsUnique(); // the scheduled pack runs once per team and week
+    }
+}
+
 internal sealed class ApprovalDecisionConfiguration : IEntityTypeConfiguration<ApprovalDecision>
 {
     public void Configure(EntityTypeBuilder<ApprovalDecision> b) => b.Property(d => d.Comment).HasMaxLength(4000);

@@ -60,3 +60,6 @@ public sealed record ManagementPack
     public long WonMonthKopecks => Plan.Sum(p => p.WonMonthKopecks);
     public double? Attainment => PlanKopecks == 0 ? null : (double)WonMonthKopecks / PlanKopecks;
 }
+
+/// <summary>A scheduled pack in the archive.</summary>
+public sealed record ArchivedPack(int Id, string TeamName, DateTime PeriodStart, DateTime PeriodEnd, DateTime CreatedAt, DateTime? MailedAt, string FileName);

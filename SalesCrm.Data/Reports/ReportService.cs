@@ -25,18 +25,55 @@ public sealed class ReportService(IDbContextFactory<CrmDbContext> factory, IUser
 
     public async Task<ManagementPack> BuildAsync(int? teamId, ReportingPeriod period, CancellationToken ct = default)
     {
-        var user = await users.RequireAsync(ct);
-        if (user.Role is not (StaffRole.TeamLead or StaffRole.Head or StaffRole.Admin))
-        {
-            await security.AccessDeniedAsync(user.Actor, "Reports", "", "open", ct);
-            throw new AccessDeniedException("Отчёты для планёрки доступны старшему менеджеру и начальнику отдела.");
-        }
+        var user = await RequireReaderAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var scope = await DashboardQueries.ScopeAsync(db, user, teamId, ct);
         return await BuildAsync(db, scope, period, user.FullName, ct);
     }
 
-    /// <summary>The pack for a scope already decided (the scheduler builds it for each team without a signed-in user).</summary>
+    /// <summary>The pack of one team for the scheduler (no signed-in user: the schedule is the author).</summary>
+    public async Task<ManagementPack> BuildForTeamAsync(int teamId, ReportingPeriod period, string author, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var team = await db.Teams.AsNoTracking().SingleOrDefaultAsync(t => t.Id == teamId, ct) ?? throw new NotFoundException("Команда не найдена.");
+        var owners = await db.Managers.AsNoTracking().Where(m => m.TeamId == teamId).Select(m => m.Id).ToListAsync(ct);
+        return await BuildAsync(db, new DashboardScope(team.Id, team.Name, owners), period, author, ct);
+    }
+
+    /// <summary>The archive of scheduled packs the user may see: the team lead their team's, the head every team's.</summary>
+    public async Task<IReadOnlyList<ArchivedPack>> ArchiveAsync(CancellationToken ct = default)
+    {
+        var user = await RequireReaderAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.ReportArchive.AsNoTracking().Where(r => user.SeesEverything || r.TeamId == user.TeamId)
+            .OrderByDescending(r => r.PeriodStart).ThenBy(r => r.TeamId).Take(100)
+            .Join(db.Teams, r => r.TeamId, t => t.Id, (r, t) => new ArchivedPack(r.Id, t.Name, r.PeriodStart, r.PeriodEnd, r.CreatedAt, r.MailedAt, r.FileName))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>One archived workbook, if the user may see its team.</summary>
+    public async Task<(string FileName, byte[] Content)> ArchivedFileAsync(int id, CancellationToken ct = default)
+    {
+        var user = await RequireReaderAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var entry = await db.ReportArchive.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Отчёт не найден.");
+        if (!user.SeesEverything && entry.TeamId != user.TeamId)
+        {
+            await security.AccessDeniedAsync(user.Actor, "ReportArchive", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "download", ct);
+            throw new AccessDeniedException("Это отчёт другой команды.");
+        }
+        return (entry.FileName, entry.Content);
+    }
+
+    private async Task<CurrentUser> RequireReaderAsync(CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        if (user.Role is StaffRole.TeamLead or StaffRole.Head or StaffRole.Admin) return user;
+        await security.AccessDeniedAsync(user.Actor, "Reports", "", "open", ct);
+        throw new AccessDeniedException("Отчёты для планёрки доступны старшему менеджеру и начальнику отдела.");
+    }
+
+    /// <summary>The pack for a scope already decided.</summary>
     internal async Task<ManagementPack> BuildAsync(CrmDbContext db, DashboardScope scope, ReportingPeriod period, string author, CancellationToken ct)
     {
         var zone = options.TimeZone;

@@ -23,6 +23,7 @@ public static class ExportEndpoints
         var group = app.MapGroup("/export").RequireAuthorization();
         group.MapGet("/report.xlsx", ReportAsync);
         group.MapGet("/deals.xlsx", DealsAsync);
+        group.MapGet("/archive/{id:int}", ArchivedAsync);
         return app;
     }
 
@@ -82,6 +83,24 @@ public static class ExportEndpoints
         catch (AccessDeniedException ex)
         {
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+    }
+
+    private static async Task<IResult> ArchivedAsync(int id, ReportService reports, IUserContext users, SecurityLog audit, CancellationToken ct)
+    {
+        try
+        {
+            var (name, content) = await reports.ArchivedFileAsync(id, ct);
+            await audit.ExportedAsync((await users.RequireAsync(ct)).Actor, "report-archive", id.ToString(CultureInfo.InvariantCulture), 1, ct);
+            return Results.File(content, XlsxType, name);
+        }
+        catch (AccessDeniedException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+        catch (NotFoundException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status404NotFound);
         }
     }
 

@@ -1316,6 +1316,46 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Reports.ReportArchiveEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("MailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "PeriodStart")
+                        .IsUnique();
+
+                    b.ToTable("ReportArchive", (string)null);
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Tasks.TaskItem", b =>
                 {
                     b.Property<int>("Id")
@@ -1896,6 +1936,15 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.HasOne("SalesCrm.Domain.Teams.Manager", null)
                         .WithMany()
                         .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Reports.ReportArchiveEntry", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

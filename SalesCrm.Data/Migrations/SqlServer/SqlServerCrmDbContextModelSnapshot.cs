@@ -1318,6 +1318,46 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Reports.ReportArchiveEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime?>("MailedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("PeriodEnd")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "PeriodStart")
+                        .IsUnique();
+
+                    b.ToTable("ReportArchive", (string)null);
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Tasks.TaskItem", b =>
                 {
                     b.Property<int>("Id")
@@ -1898,6 +1938,15 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.HasOne("SalesCrm.Domain.Teams.Manager", null)
                         .WithMany()
                         .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Reports.ReportArchiveEntry", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1266,6 +1266,44 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Reports.ReportArchiveEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MailedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PeriodEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "PeriodStart")
+                        .IsUnique();
+
+                    b.ToTable("ReportArchive", (string)null);
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Tasks.TaskItem", b =>
                 {
                     b.Property<int>("Id")
@@ -1836,6 +1874,15 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.HasOne("SalesCrm.Domain.Teams.Manager", null)
                         .WithMany()
                         .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Reports.ReportArchiveEntry", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
