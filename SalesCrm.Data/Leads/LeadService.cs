@@ -27,6 +27,24 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
+        var leads = Filtered(db, user, query);
+        var total = await leads.CountAsync(ct);
+        var size = Math.Clamp(query.PageSize, 1, 200);
+        var rows = await Project(db, Sorted(leads).Skip(Math.Max(0, query.Page) * size).Take(size)).ToListAsync(ct);
+        return new PagedResult<LeadRow>(rows.Select(WithResponse).ToList(), total);
+    }
+
+    /// <summary>Every lead the list shows for these filters, in its order, streamed (the Excel export).</summary>
+    public async IAsyncEnumerable<LeadRow> ExportAsync(LeadListQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await foreach (var row in Project(db, Sorted(Filtered(db, user, query))).AsAsyncEnumerable().WithCancellation(ct))
+            yield return WithResponse(row);
+    }
+
+    private IQueryable<Lead> Filtered(CrmDbContext db, CurrentUser user, LeadListQuery query)
+    {
         var leads = Visible(db, user);
         leads = query.View switch
         {
@@ -44,12 +62,10 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
             leads = leads.Where(l => l.CompanyName!.Contains(t) || l.ContactName!.Contains(t) || l.Inn!.StartsWith(t)
                                      || l.EmailNormalized!.Contains(lower) || (phone != null && l.PhoneNormalized == phone));
         }
-        var total = await leads.CountAsync(ct);
-        var size = Math.Clamp(query.PageSize, 1, 200);
-        var rows = await Project(db, leads.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Skip(Math.Max(0, query.Page) * size).Take(size))
-            .ToListAsync(ct);
-        return new PagedResult<LeadRow>(rows.Select(WithResponse).ToList(), total);
+        return leads;
     }
+
+    private static IQueryable<Lead> Sorted(IQueryable<Lead> leads) => leads.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id);
 
     public async Task<LeadDetail> DetailAsync(int leadId, CancellationToken ct = default)
     {

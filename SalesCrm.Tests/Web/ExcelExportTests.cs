@@ -72,6 +72,25 @@ public sealed class ExcelExports(CrmAppFactory app) : IClassFixture<CrmAppFactor
     }
 
     [Fact]
+    public async Task LeadAndApprovalExportsHoldWhatTheUserSees()
+    {
+        var client = await SignedInAsync("m1@demo.salescrm");
+        using var leads = await WorkbookAsync(await client.GetAsync("/export/leads.xlsx?view=all"));
+        await using var db = TestDatabase.CreateContext(app.ConnectionString);
+        var m1 = await db.Managers.Where(m => m.Email == "m1@demo.salescrm").Select(m => m.Id).SingleAsync();
+        var mine = await db.Leads.Where(l => l.AssigneeId == m1).OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
+            .Select(l => l.Id).ToListAsync();
+        Assert.Equal(mine, leads.Worksheet(1).RowsUsed().Where(r => r.RowNumber() > 3).Select(r => (int)r.Cell(1).GetDouble()));
+
+        var lead = await SignedInAsync("lead@demo.salescrm");
+        using var approvals = await WorkbookAsync(await lead.GetAsync("/export/approvals.xlsx?view=pending"));
+        var team = await db.Managers.Where(m => m.Email == "lead@demo.salescrm").Select(m => m.TeamId).SingleAsync();
+        var pending = await db.ApprovalRequests.CountAsync(a => a.State == SalesCrm.Domain.Approvals.ApprovalRequestState.Pending
+            && db.Deals.Any(d => d.Id == a.DealId && d.Owner!.TeamId == team));
+        Assert.Equal(Math.Min(200, pending), approvals.Worksheet(1).RowsUsed().Count(r => r.RowNumber() > 3));
+    }
+
+    [Fact]
     public async Task TheManagementPackWorkbookHoldsThePagesFigures()
     {
         var client = await SignedInAsync("lead@demo.salescrm");

@@ -1,7 +1,11 @@
 using System.Globalization;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Common;
+using SalesCrm.Data.Approvals;
 using SalesCrm.Data.Deals;
+using SalesCrm.Data.Leads;
+using SalesCrm.Domain.Approvals;
+using SalesCrm.Domain.Leads;
 using SalesCrm.Data.Reports;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
@@ -23,6 +27,8 @@ public static class ExportEndpoints
         var group = app.MapGroup("/export").RequireAuthorization();
         group.MapGet("/report.xlsx", ReportAsync);
         group.MapGet("/deals.xlsx", DealsAsync);
+        group.MapGet("/leads.xlsx", LeadsAsync);
+        group.MapGet("/approvals.xlsx", ApprovalsAsync);
         group.MapGet("/archive/{id:int}", ArchivedAsync);
         return app;
     }
@@ -55,15 +61,78 @@ public static class ExportEndpoints
         new("Следующий шаг", CellKind.DateTime, 17, r => r.NextStepDueAt is { } due ? TimeZoneInfo.ConvertTimeFromUtc(due, zone) : null),
     ];
 
+    public static IReadOnlyList<GridColumn<LeadRow>> LeadColumns(TimeZoneInfo zone) =>
+    [
+        new("№", CellKind.Integer, 8, r => r.Id),
+        new("Поступил", CellKind.DateTime, 17, r => TimeZoneInfo.ConvertTimeFromUtc(r.CreatedAt, zone)),
+        new("Канал", CellKind.Text, 16, r => r.Channel.Russian()),
+        new("Лид", CellKind.Text, 34, r => r.Title),
+        new("Контакт", CellKind.Text, 24, r => r.ContactName),
+        new("Телефон", CellKind.Text, 18, r => r.Phone),
+        new("E-mail", CellKind.Text, 26, r => r.Email),
+        new("Регион", CellKind.Text, 20, r => r.Region),
+        new("Продукт", CellKind.Text, 16, r => r.ProductCode),
+        new("Статус", CellKind.Text, 16, r => r.Status.Russian()),
+        new("Ответственный", CellKind.Text, 28, r => r.AssigneeName),
+        new("Правило", CellKind.Text, 40, r => r.Rule),
+        new("Первый контакт", CellKind.DateTime, 17, r => r.FirstContactAt is { } at ? TimeZoneInfo.ConvertTimeFromUtc(at, zone) : null),
+        new("Реакция, раб. мин", CellKind.Integer, 12, r => r.ResponseMinutes is { } m ? Math.Round(m, 1) : null),
+        new("Обращений", CellKind.Integer, 10, r => r.Touches),
+    ];
+
+    public static IReadOnlyList<GridColumn<ApprovalRow>> ApprovalColumns(TimeZoneInfo zone) =>
+    [
+        new("№ запроса", CellKind.Integer, 10, r => r.Id),
+        new("№ сделки", CellKind.Integer, 10, r => r.DealId),
+        new("Клиент", CellKind.Text, 34, r => r.ClientName),
+        new("Продукт", CellKind.Text, 26, r => r.ProductName),
+        new("Что", CellKind.Text, 18, r => r.Kind.Russian()),
+        new("Скидка", CellKind.Percent, 10, r => (double)r.DiscountPercent / 100),
+        new("Премия", CellKind.Money, 18, r => r.BasePremiumKopecks),
+        new("Запрошено", CellKind.Money, 18, r => r.RequestedPremiumKopecks),
+        new("Запросил", CellKind.Text, 28, r => r.RequesterName),
+        new("Создан", CellKind.DateTime, 17, r => TimeZoneInfo.ConvertTimeFromUtc(r.CreatedAt, zone)),
+        new("Решает", CellKind.Text, 20, r => r.State == Domain.Approvals.ApprovalRequestState.Pending ? r.Level.Russian() : null),
+        new("Статус", CellKind.Text, 16, r => r.State.Russian()),
+        new("Решён", CellKind.DateTime, 17, r => r.DecidedAt is { } d ? TimeZoneInfo.ConvertTimeFromUtc(d, zone) : null),
+    ];
+
+    private static async Task<IResult> LeadsAsync(HttpContext http, LeadService leads, IUserContext users, SecurityLog audit, CrmOptions options,
+        CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        var q = http.Request.Query;
+        var query = new LeadListQuery
+        {
+            View = q["view"].ToString() switch { "queue" => LeadView.Queue, "mine" => LeadView.Mine, _ => LeadView.All },
+            Status = Enum.TryParse<Domain.Leads.LeadStatus>(q["status"], out var status) ? status : null,
+            Text = q["q"].ToString() is { Length: > 0 } text ? text : null,
+        };
+        return await SendGridAsync(http, "Лиды", Caption("Лиды", user, http, options), LeadColumns(options.TimeZone), leads.ExportAsync(query, ct), "leads",
+            async rows => await audit.ExportedAsync(user.Actor, "leads", http.Request.QueryString.Value ?? "", rows, ct), ct);
+    }
+
+    private static async Task<IResult> ApprovalsAsync(HttpContext http, ApprovalService approvals, IUserContext users, SecurityLog audit, CrmOptions options,
+        CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        var view = http.Request.Query["view"].ToString() switch { "mine" => ApprovalView.ForMe, "decided" => ApprovalView.Decided, _ => ApprovalView.Pending };
+        var rows = await approvals.ListAsync(view, ct);
+        return await SendGridAsync(http, "Согласования", Caption("Согласования", user, http, options), ApprovalColumns(options.TimeZone), rows.ToAsyncEnumerable(),
+            "approvals", async count => await audit.ExportedAsync(user.Actor, "approvals", http.Request.QueryString.Value ?? "", count, ct), ct);
+    }
+
+    private static string Caption(string what, CurrentUser user, HttpContext http, CrmOptions options) =>
+        $"{what} · {user.FullName} · {TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, options.TimeZone):dd.MM.yyyy HH:mm}"
+        + (http.Request.QueryString.HasValue ? " · фильтры: " + Uri.UnescapeDataString(http.Request.QueryString.Value!.TrimStart('?')) : "");
+
     private static async Task<IResult> DealsAsync(HttpContext http, DealService deals, LookupService lookups, IUserContext users, SecurityLog audit,
         CrmOptions options, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
         var query = DealQuery(http.Request.Query);
         var stages = await lookups.StagesAsync(ct);
-        var caption = $"Сделки · {user.FullName} · {TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, options.TimeZone):dd.MM.yyyy HH:mm}"
-                      + (http.Request.QueryString.HasValue ? " · фильтры: " + Uri.UnescapeDataString(http.Request.QueryString.Value!.TrimStart('?')) : "");
-        return await SendGridAsync(http, "Сделки", caption, DealColumns(stages, options.TimeZone), deals.ExportAsync(query, ct), "deals",
+        return await SendGridAsync(http, "Сделки", Caption("Сделки", user, http, options), DealColumns(stages, options.TimeZone), deals.ExportAsync(query, ct), "deals",
             async rows => await audit.ExportedAsync(user.Actor, "deals", http.Request.QueryString.Value ?? "", rows, ct), ct);
     }
 

@@ -61,6 +61,12 @@ public sealed partial class LeadsPage : IDisposable
     /// <summary>The team lead lands on the queue when leads wait in it, otherwise on the team's leads (decided once per visit).</summary>
     private string? _defaultView;
 
+    /// <summary>The list as it is filtered now, as an .xlsx file.</summary>
+    private string ExportUrl => Navigation.GetUriWithQueryParameters("/export/leads.xlsx", new Dictionary<string, object?>
+    {
+        ["view"] = ViewKey, ["q"] = Q, ["status"] = Status,
+    });
+
     private LeadStatus? StatusFilter => Enum.TryParse<LeadStatus>(Status, out var s) ? s : null;
 
     protected override async Task OnInitializedAsync()
