@@ -16,6 +16,24 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
+        var clients = Filtered(db, user, query);
+        var total = await clients.CountAsync(ct);
+        var pageSize = Math.Clamp(query.PageSize, 1, 500);
+        var rows = await Rows(db, Sorted(clients, query).Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)).ToListAsync(ct);
+        return new PagedResult<ClientRow>(rows.Select(Finish).ToList(), total);
+    }
+
+    /// <summary>Every client the list shows for these filters, in its order, streamed (the Excel export).</summary>
+    public async IAsyncEnumerable<ClientRow> ExportAsync(ClientListQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await foreach (var row in Rows(db, Sorted(Filtered(db, user, query), query)).AsAsyncEnumerable().WithCancellation(ct))
+            yield return Finish(row);
+    }
+
+    private static IQueryable<Client> Filtered(CrmDbContext db, CurrentUser user, ClientListQuery query)
+    {
         var clients = db.Clients.AsNoTracking().VisibleTo(user, db);
         if (query.OwnerId is { } owner) clients = clients.Where(c => c.OwnerId == owner);
         if (query.Risk is { } risk) clients = clients.Where(c => c.Risk == risk);
@@ -26,25 +44,28 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
                 ? clients.Where(c => c.Inn!.StartsWith(text))
                 : clients.Where(c => c.NameLower.Contains(text));
         }
-        var total = await clients.CountAsync(ct);
-        clients = (query.Sort, query.Descending) switch
-        {
-            ("Region", false) => clients.OrderBy(c => c.Region).ThenBy(c => c.Id),
-            ("Region", true) => clients.OrderByDescending(c => c.Region).ThenBy(c => c.Id),
-            ("Industry", false) => clients.OrderBy(c => c.Industry).ThenBy(c => c.Id),
-            ("Industry", true) => clients.OrderByDescending(c => c.Industry).ThenBy(c => c.Id),
-            (_, true) => clients.OrderByDescending(c => c.NameLower).ThenBy(c => c.Id),
-            _ => clients.OrderBy(c => c.NameLower).ThenBy(c => c.Id),
-        };
-        var pageSize = Math.Clamp(query.PageSize, 1, 500);
-        var rows = await clients.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
-            .Join(db.Managers, c => c.OwnerId, m => m.Id, (c, m) => new { c, m.FullName })
-            .Select(x => new { x.c.Id, x.c.Name, x.c.Inn, x.c.Industry, x.c.Region, x.c.Segment, x.FullName, x.c.Risk, x.c.IsKeyClient })
-            .ToListAsync(ct);
-        return new PagedResult<ClientRow>(
-            rows.Select(r => new ClientRow(r.Id, r.Name, r.Inn, Inn.IsValid(r.Inn), r.Industry, r.Region, r.Segment,
-                r.FullName, r.Risk, r.IsKeyClient)).ToList(), total);
+        return clients;
     }
+
+    private static IQueryable<Client> Sorted(IQueryable<Client> clients, ClientListQuery query) => (query.Sort, query.Descending) switch
+    {
+        ("Region", false) => clients.OrderBy(c => c.Region).ThenBy(c => c.Id),
+        ("Region", true) => clients.OrderByDescending(c => c.Region).ThenBy(c => c.Id),
+        ("Industry", false) => clients.OrderBy(c => c.Industry).ThenBy(c => c.Id),
+        ("Industry", true) => clients.OrderByDescending(c => c.Industry).ThenBy(c => c.Id),
+        (_, true) => clients.OrderByDescending(c => c.NameLower).ThenBy(c => c.Id),
+        _ => clients.OrderBy(c => c.NameLower).ThenBy(c => c.Id),
+    };
+
+    private sealed record RawClientRow(int Id, string Name, string? Inn, string Industry, string Region, ClientSegment Segment, string OwnerName,
+        RiskLevel Risk, bool IsKeyClient);
+
+    private static IQueryable<RawClientRow> Rows(CrmDbContext db, IQueryable<Client> clients) =>
+        clients.Join(db.Managers, c => c.OwnerId, m => m.Id, (c, m) => new RawClientRow(c.Id, c.Name, c.Inn, c.Industry, c.Region, c.Segment,
+            m.FullName, c.Risk, c.IsKeyClient));
+
+    private static ClientRow Finish(RawClientRow r) =>
+        new(r.Id, r.Name, r.Inn, Inn.IsValid(r.Inn), r.Industry, r.Region, r.Segment, r.OwnerName, r.Risk, r.IsKeyClient);
 
     public async Task<ClientCard> GetCardAsync(int clientId, CancellationToken ct = default)
     {

@@ -82,6 +82,14 @@ public sealed class ExcelExports(CrmAppFactory app) : IClassFixture<CrmAppFactor
             .Select(l => l.Id).ToListAsync();
         Assert.Equal(mine, leads.Worksheet(1).RowsUsed().Where(r => r.RowNumber() > 3).Select(r => (int)r.Cell(1).GetDouble()));
 
+        using var clients = await WorkbookAsync(await client.GetAsync("/export/clients.xlsx?sort=Name"));
+        var clientIds = clients.Worksheet(1).RowsUsed().Where(r => r.RowNumber() > 3).Select(r => (int)r.Cell(1).GetDouble()).ToList();
+        Assert.NotEmpty(clientIds);
+        var seen = await db.Clients.Where(c => clientIds.Contains(c.Id))
+            .CountAsync(c => c.OwnerId == m1 || db.Deals.Any(d => d.ClientId == c.Id && d.OwnerId == m1));
+        Assert.Equal(clientIds.Count, seen);
+        Assert.Equal(clientIds.Count, await db.Clients.CountAsync(c => c.OwnerId == m1 || db.Deals.Any(d => d.ClientId == c.Id && d.OwnerId == m1)));
+
         var lead = await SignedInAsync("lead@demo.salescrm");
         using var approvals = await WorkbookAsync(await lead.GetAsync("/export/approvals.xlsx?view=pending"));
         var team = await db.Managers.Where(m => m.Email == "lead@demo.salescrm").Select(m => m.TeamId).SingleAsync();

@@ -2,6 +2,7 @@ using System.Globalization;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Common;
 using SalesCrm.Data.Approvals;
+using SalesCrm.Data.Clients;
 using SalesCrm.Data.Deals;
 using SalesCrm.Data.Leads;
 using SalesCrm.Domain.Approvals;
@@ -28,6 +29,7 @@ public static class ExportEndpoints
         group.MapGet("/report.xlsx", ReportAsync);
         group.MapGet("/deals.xlsx", DealsAsync);
         group.MapGet("/leads.xlsx", LeadsAsync);
+        group.MapGet("/clients.xlsx", ClientsAsync);
         group.MapGet("/approvals.xlsx", ApprovalsAsync);
         group.MapGet("/archive/{id:int}", ArchivedAsync);
         return app;
@@ -120,6 +122,37 @@ public static class ExportEndpoints
         var rows = await approvals.ListAsync(view, ct);
         return await SendGridAsync(http, "Согласования", Caption("Согласования", user, http, options), ApprovalColumns(options.TimeZone), rows.ToAsyncEnumerable(),
             "approvals", async count => await audit.ExportedAsync(user.Actor, "approvals", http.Request.QueryString.Value ?? "", count, ct), ct);
+    }
+
+    public static IReadOnlyList<GridColumn<ClientRow>> ClientColumns() =>
+    [
+        new("№", CellKind.Integer, 8, r => r.Id),
+        new("Клиент", CellKind.Text, 38, r => r.Name),
+        new("ИНН", CellKind.Text, 14, r => r.Inn),
+        new("ИНН верен", CellKind.Text, 10, r => r.InnValid ? "да" : "нет"),
+        new("Отрасль", CellKind.Text, 22, r => r.Industry),
+        new("Регион", CellKind.Text, 22, r => r.Region),
+        new("Сегмент", CellKind.Text, 12, r => r.Segment.ToString()),
+        new("Ответственный", CellKind.Text, 28, r => r.OwnerName),
+        new("Риск", CellKind.Text, 10, r => r.Risk.ToString()),
+        new("Ключевой", CellKind.Text, 10, r => r.IsKeyClient ? "да" : ""),
+    ];
+
+    private static async Task<IResult> ClientsAsync(HttpContext http, ClientService clients, IUserContext users, SecurityLog audit, CrmOptions options,
+        CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        var q = http.Request.Query;
+        var query = new ClientListQuery
+        {
+            Text = q["q"].ToString() is { Length: > 0 } text ? text : null,
+            Risk = Enum.TryParse<Domain.Clients.RiskLevel>(q["risk"], out var risk) ? risk : null,
+            OwnerId = int.TryParse(q["owner"], NumberStyles.None, CultureInfo.InvariantCulture, out var owner) ? owner : null,
+            Sort = q["sort"].ToString() is { Length: > 0 } sort ? sort : "Name",
+            Descending = q["desc"] == "1",
+        };
+        return await SendGridAsync(http, "Клиенты", Caption("Клиенты", user, http, options), ClientColumns(), clients.ExportAsync(query, ct), "clients",
+            async rows => await audit.ExportedAsync(user.Actor, "clients", http.Request.QueryString.Value ?? "", rows, ct), ct);
     }
 
     private static string Caption(string what, CurrentUser user, HttpContext http, CrmOptions options) =>
