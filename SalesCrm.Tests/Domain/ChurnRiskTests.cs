@@ -1,0 +1,58 @@
+using SalesCrm.Domain.Clients;
+
+namespace SalesCrm.Tests.Domain;
+
+public sealed class ChurnRiskPolicy
+{
+    private static ChurnInput Calm() => new(0, false, 10, 10, 0.30, 0.30, false, false);
+
+    [Fact]
+    public void ACalmClientScoresZero()
+    {
+        var s = ChurnRisk.Score(Calm());
+        Assert.Equal(0, s.Score);
+        Assert.Empty(s.Factors);
+        Assert.False(s.RedZone);
+    }
+
+    [Fact]
+    public void EachFactorCountsOnlyPastItsThreshold()
+    {
+        Assert.Equal([(ChurnFactor.Complaints, 15)], ChurnRisk.Score(Calm() with { ComplaintsLast90Days = 1 }).Factors);
+        Assert.Equal([(ChurnFactor.Complaints, 35)], ChurnRisk.Score(Calm() with { ComplaintsLast90Days = 9 }).Factors);
+        Assert.Equal([(ChurnFactor.DecisionMakerChange, 20)], ChurnRisk.Score(Calm() with { DecisionMakerChangedLast180Days = true }).Factors);
+        Assert.Empty(ChurnRisk.Score(Calm() with { ActivitiesLast90Days = 6 }).Factors);
+        Assert.Equal([(ChurnFactor.FallingActivity, 15)], ChurnRisk.Score(Calm() with { ActivitiesLast90Days = 5 }).Factors);
+        Assert.Empty(ChurnRisk.Score(Calm() with { ActivitiesLast90Days = 0, ActivitiesPrevious90Days = 3 }).Factors); // too little to judge
+        Assert.Empty(ChurnRisk.Score(Calm() with { LossRatioLastYear = 0.39 }).Factors);
+        Assert.Equal([(ChurnFactor.RisingLossRatio, 15)], ChurnRisk.Score(Calm() with { LossRatioLastYear = 0.40 }).Factors);
+        Assert.Empty(ChurnRisk.Score(Calm() with { LossRatioYearBefore = null, LossRatioLastYear = 0.9 }).Factors);
+        Assert.Equal([(ChurnFactor.CompetitorOffer, 20)], ChurnRisk.Score(Calm() with { CompetitorOfferOnRenewal = true }).Factors);
+        Assert.Equal([(ChurnFactor.OverdueRenewalTask, 10)], ChurnRisk.Score(Calm() with { RenewalTaskOverdue = true }).Factors);
+    }
+
+    [Fact]
+    public void TheRedZoneStartsAtTheThresholdAndTheScoreIsCapped()
+    {
+        var below = ChurnRisk.Score(Calm() with { DecisionMakerChangedLast180Days = true, ComplaintsLast90Days = 2 }); // 20 + 25
+        Assert.Equal(45, below.Score);
+        Assert.False(below.RedZone);
+        var at = ChurnRisk.Score(Calm() with { DecisionMakerChangedLast180Days = true, ComplaintsLast90Days = 2, RenewalTaskOverdue = true });
+        Assert.Equal(55, at.Score);
+        Assert.True(at.RedZone);
+        Assert.Equal(ChurnFactor.Complaints, at.Factors[0].Factor);
+        Assert.True(ChurnRisk.Score(Calm() with { RenewalTaskOverdue = true }, redZone: 10).RedZone);
+        var all = ChurnRisk.Score(new ChurnInput(9, true, 0, 20, 0.9, 0.1, true, true));
+        Assert.Equal(100, all.Score);
+        Assert.Equal(6, all.Factors.Count);
+    }
+
+    [Fact]
+    public void RetentionFiguresFollowTheProductDefinitions()
+    {
+        Assert.Equal(0.25, RetentionFigures.ChurnRate(ended: 8, renewed: 6));
+        Assert.Null(RetentionFigures.ChurnRate(0, 0));
+        Assert.Equal(0.4, RetentionFigures.RepeatPurchaseShare(clientsWithOne: 10, clientsWithTwoOrMore: 4));
+        Assert.Null(RetentionFigures.RepeatPurchaseShare(0, 0));
+    }
+}
