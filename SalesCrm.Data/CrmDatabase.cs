@@ -85,6 +85,8 @@ public static class CrmDatabase
         services.AddScoped<Integrations.ApiKeyService>();
         services.AddScoped<Approvals.ApprovalService>();
         services.AddScoped<Reports.ReportService>();
+        services.AddSingleton<Renewals.RenewalScheduler>();
+        services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Renewals.RenewalScheduler>());
         services.AddSingleton<Approvals.ApprovalSlaScanner>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Approvals.ApprovalSlaScanner>());
         services.AddSingleton<Integrations.ApiKeyVerifier>();

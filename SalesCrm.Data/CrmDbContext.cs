@@ -46,6 +46,7 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<ApprovalDecision> ApprovalDecisions => Set<ApprovalDecision>();
     public DbSet<ApprovalPolicy> ApprovalPolicies => Set<ApprovalPolicy>();
     public DbSet<Domain.Reports.ReportArchiveEntry> ReportArchive => Set<Domain.Reports.ReportArchiveEntry>();
+    public DbSet<Domain.Contracts.RenewalStep> RenewalSteps => Set<Domain.Contracts.RenewalStep>();
     public DbSet<Contract> Contracts => Set<Contract>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Notification> Notifications => Set<Notification>();

@@ -16,6 +16,11 @@ public sealed class CrmOptions
         TimeZone = TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var tz) ? tz : TimeZoneInfo.Utc;
         DefaultCulture = section["DefaultCulture"] ?? DefaultCulture;
         section.GetSection("Thresholds").Bind(Thresholds);
+        // Arrays are read whole: the binder would append configured values to the defaults.
+        if (section.GetSection("Renewals:OffsetsDays").Get<int[]>() is { Length: > 0 } offsets) Renewals.OffsetsDays = offsets;
+        if (section.GetSection("Renewals:HorizonsDays").Get<int[]>() is { Length: > 0 } horizons) Renewals.HorizonsDays = horizons;
+        if (section.GetValue<int?>("Renewals:RedZone") is { } red) Renewals.RedZone = red;
+        if (section.GetValue<int?>("Renewals:ScanSeconds") is { } scan) Renewals.ScanSeconds = scan;
         var rules = section.GetSection("Distribution:Rules").Get<string[]>();
         if (rules is { Length: > 0 })
             DistributionRules = rules.Select(r => Enum.TryParse<Domain.Leads.DistributionRule>(r, true, out var rule)
@@ -27,6 +32,8 @@ public sealed class CrmOptions
                 End = TimeOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture),
             };
     }
+
+    public RenewalOptions Renewals { get; init; } = new();
 
     /// <summary>The distribution engine's rules in the order they apply.</summary>
     public IReadOnlyList<Domain.Leads.DistributionRule> DistributionRules { get; init; } = Domain.Leads.LeadDistribution.DefaultOrder;
@@ -69,4 +76,19 @@ public sealed class ThresholdOptions
 
     /// <summary>"Over N minutes" in the response-time share.</summary>
     public int ResponseTargetMinutes { get; set; } = 10;
+}
+
+/// <summary>The <c>Crm:Renewals</c> section: when renewal work opens, the lists' horizons, and the red zone.</summary>
+public sealed class RenewalOptions
+{
+    /// <summary>Days before a contract's end at which renewal work is opened (the first also opens the renewal deal).</summary>
+    public int[] OffsetsDays { get; set; } = [90, 60, 30];
+
+    /// <summary>The horizons /renewals offers.</summary>
+    public int[] HorizonsDays { get; set; } = [30, 60, 90];
+
+    /// <summary>Churn score at or above which a client is in the red zone.</summary>
+    public int RedZone { get; set; } = Domain.Clients.ChurnRisk.DefaultRedZone;
+
+    public int ScanSeconds { get; set; } = 300;
 }

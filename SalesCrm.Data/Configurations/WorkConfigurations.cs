@@ -85,6 +85,15 @@ internal sealed class ReportArchiveConfiguration : IEntityTypeConfiguration<Doma
     }
 }
 
+internal sealed class RenewalStepConfiguration : IEntityTypeConfiguration<Domain.Contracts.RenewalStep>
+{
+    public void Configure(EntityTypeBuilder<Domain.Contracts.RenewalStep> b)
+    {
+        b.HasOne<Domain.Contracts.Contract>().WithMany().HasForeignKey(r => r.ContractId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(r => new { r.ContractId, r.OffsetDays }).IsUnique(); // renewal work is opened once per contract and offset
+    }
+}
+
 internal sealed class ApprovalDecisionConfiguration : IEntityTypeConfiguration<ApprovalDecision>
 {
     public void Configure(EntityTypeBuilder<ApprovalDecision> b) => b.Property(d => d.Comment).HasMaxLength(4000);

@@ -733,6 +733,31 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("Contracts");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Contracts.RenewalStep", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ContractId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("OffsetDays")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContractId", "OffsetDays")
+                        .IsUnique();
+
+                    b.ToTable("RenewalSteps");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Deals.CompetitorOffer", b =>
                 {
                     b.Property<int>("Id")
@@ -1769,6 +1794,15 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                         .WithMany()
                         .HasForeignKey("RenewalDealId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Contracts.RenewalStep", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Contracts.Contract", null)
+                        .WithMany()
+                        .HasForeignKey("ContractId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Deals.CompetitorOffer", b =>

@@ -734,6 +734,31 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("Contracts");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Contracts.RenewalStep", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ContractId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("OffsetDays")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContractId", "OffsetDays")
+                        .IsUnique();
+
+                    b.ToTable("RenewalSteps");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Deals.CompetitorOffer", b =>
                 {
                     b.Property<int>("Id")
@@ -1771,6 +1796,15 @@ namespace SalesCrm.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("RenewalDealId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Contracts.RenewalStep", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Contracts.Contract", null)
+                        .WithMany()
+                        .HasForeignKey("ContractId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Deals.CompetitorOffer", b =>

@@ -705,6 +705,29 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("Contracts");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Contracts.RenewalStep", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ContractId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OffsetDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContractId", "OffsetDays")
+                        .IsUnique();
+
+                    b.ToTable("RenewalSteps");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Deals.CompetitorOffer", b =>
                 {
                     b.Property<int>("Id")
@@ -1707,6 +1730,15 @@ namespace SalesCrm.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("RenewalDealId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Contracts.RenewalStep", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Contracts.Contract", null)
+                        .WithMany()
+                        .HasForeignKey("ContractId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Deals.CompetitorOffer", b =>
