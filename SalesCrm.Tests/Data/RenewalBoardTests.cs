@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Data.Identity;
+using SalesCrm.Data.Renewals;
+using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Contracts;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Teams;
+using SalesCrm.Tests.Support;
+
+namespace SalesCrm.Tests.Data;
+
+/// <summary>/renewals' figures: churn rate and repeat share on a hand-built team, the list and its access by role.</summary>
+public sealed class RenewalBoardFigures : IAsyncLifetime
+{
+    private ServiceHarness H { get; set; } = default!;
+
+    public async ValueTask InitializeAsync() => H = await ServiceHarness.CreateAsync(await TestDatabase.CopyAsync());
+
+    public async ValueTask DisposeAsync() => await H.DisposeAsync();
+
+    private ReportingPeriod Month(int year, int month) => ReportingPeriod.Month(year, month, H.Get<CrmOptions>().TimeZone);
+
+    [Fact]
+    public async Task ChurnRateAndRepeatShareFollowTheDefinitionsOnAHandBuiltTeam()
+    {
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        await using (var db = H.Db())
+        {
+            var team = new Team("Команда проверки");
+            db.Teams.Add(team);
+            await db.SaveChangesAsync();
+            foreach (var (email, role) in new[] { ("lead.check@demo.salescrm", StaffRole.TeamLead), ("seller.check@demo.salescrm", StaffRole.Manager) })
+            {
+                var user = new AppUser { UserName = email, Email = email };
+                db.Users.Add(user);
+                db.Managers.Add(new Manager(user.Id, email, email, role, team.Id, now.AddYears(-1)));
+            }
+            await db.SaveChangesAsync();
+            var seller = await db.Managers.SingleAsync(m => m.Email == "seller.check@demo.salescrm");
+            var product = await db.Products.FirstAsync();
+            var clients = new[] { "7707083893", "7736050003", "7702070139" }
+                .Select((inn, i) => new Client($"Проверка {i}", Inn.Parse(inn), null, "Производство", "Москва", ClientSegment.Medium, seller.Id, now)).ToList();
+            db.Clients.AddRange(clients);
+            await db.SaveChangesAsync();
+
+            Contract C(int client, int year, int month, int day) =>
+                new(clients[client].Id, product.Id, seller.Id, $"ПР-{year}{month:00}{day:00}-{client}", new DateTime(year - 1, month, day), new DateTime(year, month, day),
+                    Money.FromRubles(100_000), null);
+            var renewed = C(0, 2031, 3, 10);
+            renewed.MarkRenewed();
+            var lost = C(1, 2031, 3, 20);
+            lost.MarkLost();
+            var open = C(2, 2031, 3, 25); // ended without a renewal: counts as churned
+            var before = C(0, 2031, 2, 10);
+            before.MarkRenewed();
+            db.Contracts.AddRange(renewed, lost, open, before);
+
+            var first = await db.Stages.SingleAsync(s => s.Code == StageCode.New);
+            var won = await db.Stages.SingleAsync(s => s.Code == StageCode.Won);
+            foreach (var client in new[] { 0, 0, 1 }) // client 0 buys twice, client 1 once, client 2 never
+            {
+                var deal = new Deal(clients[client].Id, product.Id, seller.Id, Money.FromRubles(50_000), now.AddDays(30), first, seller.Id, now);
+                deal.PrepareProposal(now.AddDays(10), Money.FromRubles(50_000), now);
+                deal.MoveToStage(won, seller.Id, now);
+                db.Deals.Add(deal);
+            }
+            await db.SaveChangesAsync();
+        }
+
+        await H.User.SignInAsAsync("lead.check@demo.salescrm");
+        var board = await H.Get<RenewalService>().BoardAsync(30, Month(2031, 3));
+        Assert.Equal(3, board.Figures.Ended);
+        Assert.Equal(1, board.Figures.Renewed);
+        Assert.Equal(2.0 / 3, board.Figures.ChurnRate!.Value, 6);
+        Assert.Equal(1, board.Figures.PreviousEnded);
+        Assert.Equal(0, board.Figures.PreviousChurnRate);
+        Assert.Equal(0.5, board.Figures.RepeatShare);
+        Assert.Empty(board.Contracts); // nothing of this team ends in the next 30 days
+    }
+
+    [Fact]
+    public async Task EachRoleSeesItsOwnContracts()
+    {
+        var period = Month(2026, 11);
+        var me = await H.User.SignInAsAsync("m1@demo.salescrm");
+        var mine = await H.Get<RenewalService>().BoardAsync(90, period);
+        Assert.NotEmpty(mine.Contracts);
+        Assert.All(mine.Contracts, r => Assert.Equal(me.ManagerId, r.OwnerId));
+        Assert.False(mine.CanLead);
+
+        var lead = await H.User.SignInAsAsync("lead@demo.salescrm");
+        var team = await H.Get<RenewalService>().BoardAsync(90, period);
+        Assert.All(team.Contracts, r => Assert.Contains(r.OwnerId, lead.TeamMemberIds));
+        Assert.True(team.Contracts.Count > mine.Contracts.Count);
+        Assert.Equal(team.Contracts.OrderBy(r => r.EndDate).ThenBy(r => r.ContractId).Select(r => r.ContractId), team.Contracts.Select(r => r.ContractId));
+        Assert.All(team.RedZone, r => Assert.True(r.Churn.RedZone));
+
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        Assert.True((await H.Get<RenewalService>().BoardAsync(90, period)).Contracts.Count >= team.Contracts.Count);
+
+        await H.User.SignInAsAsync("uw@demo.salescrm");
+        await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<RenewalService>().BoardAsync(30, period));
+    }
+}
