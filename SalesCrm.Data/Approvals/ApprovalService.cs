@@ -90,7 +90,10 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
             await security.AccessDeniedAsync(user.Actor, nameof(Deal), RecordGuard.Key(dealId), "request approval", ct);
             throw new AccessDeniedException("Сделка вам недоступна.");
         }
-        if (deal.OwnerId != user.ManagerId) throw new AccessDeniedException("Запросить согласование может только ответственный за сделку.");
+        // The owner asks; a retention offer may also be started by the team lead or the head (renewal control).
+        var leadsRetention = input.Kind == ApprovalKind.RetentionBonus && user.Role is StaffRole.TeamLead or StaffRole.Head;
+        if (deal.OwnerId != user.ManagerId && !leadsRetention)
+            throw new AccessDeniedException("Запросить согласование может только ответственный за сделку.");
         if (deal.IsClosed) throw new DomainException("Сделка закрыта — согласование не нужно.");
         if (await db.ApprovalRequests.AnyAsync(a => a.DealId == dealId && a.State == ApprovalRequestState.Pending, ct))
             throw new DomainException("По сделке уже есть запрос на согласовании — дождитесь решения или отзовите его.");

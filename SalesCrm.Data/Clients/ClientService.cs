@@ -119,6 +119,18 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
         return await BuildCardAsync(db, user, clientId, ct);
     }
 
+    /// <summary>A complaint or a change of decision-maker: a churn signal that renewal control counts.</summary>
+    public async Task<ClientCard> RecordSignalAsync(int clientId, ClientSignalKind kind, string? comment, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        if (!Enum.IsDefined(kind)) throw new DomainException("Выберите, что произошло.", "Kind");
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var client = await LoadForChangeAsync(db, user, clientId, null, ct);
+        client.RecordSignal(kind, time.GetUtcNow().UtcDateTime, comment);
+        await SaveAsync(db, user, clientId, ct);
+        return await BuildCardAsync(db, user, clientId, ct);
+    }
+
     private static void Apply(Client client, ClientInput input)
     {
         client.SetContacts(input.Phone, input.Email, input.Address);

@@ -7,7 +7,9 @@ using SalesCrm.Data.Deals;
 using SalesCrm.Data.Leads;
 using SalesCrm.Domain.Approvals;
 using SalesCrm.Domain.Leads;
+using SalesCrm.Data.Renewals;
 using SalesCrm.Data.Reports;
+using SalesCrm.Domain.Clients;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Web.Services.Excel;
@@ -30,6 +32,7 @@ public static class ExportEndpoints
         group.MapGet("/deals.xlsx", DealsAsync);
         group.MapGet("/leads.xlsx", LeadsAsync);
         group.MapGet("/clients.xlsx", ClientsAsync);
+        group.MapGet("/renewals.xlsx", RenewalsAsync);
         group.MapGet("/approvals.xlsx", ApprovalsAsync);
         group.MapGet("/archive/{id:int}", ArchivedAsync);
         return app;
@@ -153,6 +156,41 @@ public static class ExportEndpoints
         };
         return await SendGridAsync(http, "Клиенты", Caption("Клиенты", user, http, options), ClientColumns(), clients.ExportAsync(query, ct), "clients",
             async rows => await audit.ExportedAsync(user.Actor, "clients", http.Request.QueryString.Value ?? "", rows, ct), ct);
+    }
+
+    public static IReadOnlyList<GridColumn<RenewalRow>> RenewalColumns() =>
+    [
+        new("№ договора", CellKind.Text, 16, r => r.Number),
+        new("Клиент", CellKind.Text, 36, r => r.ClientName),
+        new("Продукт", CellKind.Text, 26, r => r.ProductName),
+        new("Премия", CellKind.Money, 18, r => r.PremiumKopecks),
+        new("Ответственный", CellKind.Text, 28, r => r.OwnerName),
+        new("Окончание", CellKind.Date, 13, r => r.EndDate.Date),
+        new("Осталось дней", CellKind.Integer, 10, r => r.DaysLeft),
+        new("Сделка пролонгации", CellKind.Integer, 12, r => r.RenewalDealId),
+        new("Этап", CellKind.Text, 18, r => r.RenewalStage?.ToString()),
+        new("Задача", CellKind.Text, 14, r => r.TaskStatus.ToString()),
+        new("Риск оттока", CellKind.Integer, 10, r => r.Churn.Score),
+        new("Красная зона", CellKind.Text, 10, r => r.Churn.RedZone ? "да" : ""),
+        new("Факторы", CellKind.Text, 50, r => string.Join(", ", r.Churn.Factors.Select(f => $"{f.Factor.Russian()} +{f.Points}"))),
+    ];
+
+    private static async Task<IResult> RenewalsAsync(HttpContext http, RenewalService renewals, IUserContext users, SecurityLog audit, CrmOptions options,
+        CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        var days = int.TryParse(http.Request.Query["days"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : 30;
+        IReadOnlyList<RenewalRow> rows;
+        try
+        {
+            rows = await renewals.ListAsync(days, ct);
+        }
+        catch (AccessDeniedException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+        return await SendGridAsync(http, "Пролонгации", Caption("Пролонгации", user, http, options), RenewalColumns(), rows.ToAsyncEnumerable(), "renewals",
+            async count => await audit.ExportedAsync(user.Actor, "renewals", http.Request.QueryString.Value ?? "", count, ct), ct);
     }
 
     private static string Caption(string what, CurrentUser user, HttpContext http, CrmOptions options) =>
