@@ -163,6 +163,51 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         await PhaseAsync($"deals: {scale.Deals:N0}", () => CreateDealsAsync(scale, ct));
         await PhaseAsync($"leads: {scale.Leads:N0}", () => CreateLeadsAsync(scale, ct));
         await PhaseAsync("intake: queue, keys, capacities", () => CreateIntakeAsync(scale, ct));
+        await PhaseAsync("renewals: contracts ending now, churn signals", () => CreateRenewalsAsync(scale, ct));
+    }
+
+    /// <summary>
+    /// Contracts from the year before the deal history, ending from six weeks ago to five weeks ahead (so /renewals has a
+    /// 30-day list and a churn rate): the ended ones mostly renewed, some lost or lapsed; and churn signals on some of
+    /// their clients (complaints, a new decision-maker), enough to put a few into the red zone.
+    /// </summary>
+    private async Task CreateRenewalsAsync(DemoScale scale, CancellationToken ct)
+    {
+        await using var db = Open();
+        var count = Math.Clamp(scale.Clients / 20, 10, 200);
+        var clients = await db.Clients.AsNoTracking().Where(c => c.Inn != null).OrderBy(c => c.Id).Select(c => new { c.Id, c.OwnerId }).Take(count * 3).ToListAsync(ct);
+        var products = await db.Products.AsNoTracking().Select(p => p.Id).ToListAsync(ct);
+        var today = _now.Date;
+        var picked = clients.Where((_, i) => i % 3 == 0).Take(count).ToList();
+        for (var i = 0; i < picked.Count; i++)
+        {
+            var c = picked[i];
+            var end = today.AddDays(-42 + (i * 77 / Math.Max(1, picked.Count - 1)));
+            var contract = new Contract(c.Id, products[_rnd.Next(products.Count)], c.OwnerId, $"СТР-{end.Year - 1}-{900_000 + i:000000}", end.AddYears(-1).AddDays(1), end,
+                Money.FromRubles(_rnd.Next(20, 300) * 10_000), null);
+            if (end < today)
+            {
+                var roll = _rnd.NextDouble();
+                if (roll < 0.65) contract.MarkRenewed();
+                else if (roll < 0.85) contract.MarkLost();
+                else contract.Expire(_now);
+            }
+            db.Contracts.Add(contract);
+        }
+        await db.SaveChangesAsync(ct);
+
+        // Churn signals: a few clients with repeated complaints and a new decision-maker (red zone), some with one complaint.
+        var signalled = await db.Clients.Where(c => picked.Select(p => p.Id).Contains(c.Id)).OrderBy(c => c.Id).ToListAsync(ct);
+        for (var i = 0; i < signalled.Count; i += 3)
+        {
+            var client = signalled[i];
+            var severe = i % 9 == 0;
+            for (var k = 0; k < (severe ? 3 : 1); k++)
+                client.RecordSignal(ClientSignalKind.Complaint, _now.AddDays(-_rnd.Next(2, 80)),
+                    Pick(["Задержка выплаты по убытку", "Недоволен сервисом урегулирования", "Ошибка в полисе", "Не отвечают на письма"]));
+            if (severe) client.RecordSignal(ClientSignalKind.DecisionMakerChange, _now.AddDays(-_rnd.Next(5, 150)), "Новый финансовый директор");
+        }
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task PhaseAsync(string name, Func<Task> phase)
