@@ -104,4 +104,44 @@ public sealed class RenewalBoardFigures : IAsyncLifetime
         await H.User.SignInAsAsync("uw@demo.salescrm");
         await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<RenewalService>().BoardAsync(30, period));
     }
+
+    [Fact]
+    public async Task RecordedComplaintsAndADecisionMakerChangePutTheClientIntoTheRedZone()
+    {
+        var me = await H.User.SignInAsAsync("m1@demo.salescrm");
+        var period = Month(2026, 11);
+        var before = await H.Get<RenewalService>().BoardAsync(90, period);
+        var row = before.Contracts.First(r => !r.Churn.RedZone && r.Churn.Factors.All(f => f.Factor != ChurnFactor.Complaints));
+        var clients = H.Get<SalesCrm.Data.Clients.ClientService>();
+        for (var i = 0; i < 3; i++) await clients.RecordSignalAsync(row.ClientId, ClientSignalKind.Complaint, "Задержка выплаты");
+        await clients.RecordSignalAsync(row.ClientId, ClientSignalKind.DecisionMakerChange, "Новый финансовый директор");
+
+        var after = (await H.Get<RenewalService>().BoardAsync(90, period)).Contracts.Single(r => r.ContractId == row.ContractId);
+        Assert.True(after.Churn.RedZone);
+        Assert.Contains(after.Churn.Factors, f => f.Factor == ChurnFactor.Complaints && f.Points == 35);
+        Assert.Contains(after.Churn.Factors, f => f.Factor == ChurnFactor.DecisionMakerChange);
+
+        var foreign = await H.QueryAsync(db => db.Clients.Where(c => c.OwnerId != me.ManagerId && !db.Deals.Any(d => d.ClientId == c.Id && d.OwnerId == me.ManagerId))
+            .Select(c => c.Id).FirstAsync());
+        await Assert.ThrowsAsync<AccessDeniedException>(() => clients.RecordSignalAsync(foreign, ClientSignalKind.Complaint, "чужой клиент"));
+    }
+
+    [Fact]
+    public async Task TheTeamLeadStartsARetentionOfferThroughTheApprovalFlow()
+    {
+        var deal = await H.DealAtAsync("m1@demo.salescrm", StageCode.Qualification);
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        var approvals = H.Get<SalesCrm.Data.Approvals.ApprovalService>();
+        var id = await approvals.RequestAsync(deal.Id, new SalesCrm.Data.Approvals.ApprovalInput(SalesCrm.Domain.Approvals.ApprovalKind.RetentionBonus,
+            deal.PremiumKopecks, deal.PremiumKopecks * 95 / 100, "Удержать ключевого клиента при пролонгации", null));
+        var request = await H.QueryAsync(db => db.ApprovalRequests.AsNoTracking().SingleAsync(a => a.Id == id));
+        Assert.Equal(SalesCrm.Domain.Approvals.ApprovalKind.RetentionBonus, request.Kind);
+        Assert.Equal(ApprovalState.Pending, await H.QueryAsync(db => db.Deals.Where(d => d.Id == deal.Id).Select(d => d.ApprovalState).SingleAsync()));
+
+        // A discount (not a retention offer) on someone else's deal stays the owner's to ask.
+        var other = await H.DealAtAsync("m2@demo.salescrm", StageCode.Qualification);
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<SalesCrm.Data.Approvals.ApprovalService>().RequestAsync(other.Id,
+            new SalesCrm.Data.Approvals.ApprovalInput(SalesCrm.Domain.Approvals.ApprovalKind.Discount, other.PremiumKopecks, other.PremiumKopecks * 95 / 100, "Скидка", null)));
+    }
 }
