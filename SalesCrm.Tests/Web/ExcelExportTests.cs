@@ -90,6 +90,12 @@ public sealed class ExcelExports(CrmAppFactory app) : IClassFixture<CrmAppFactor
         Assert.Equal(clientIds.Count, seen);
         Assert.Equal(clientIds.Count, await db.Clients.CountAsync(c => c.OwnerId == m1 || db.Deals.Any(d => d.ClientId == c.Id && d.OwnerId == m1)));
 
+        using var renewals = await WorkbookAsync(await client.GetAsync("/export/renewals.xlsx?days=90"));
+        var today = DateTime.UtcNow.Date;
+        var ending = await db.Contracts.CountAsync(c => c.OwnerId == m1 && c.State == SalesCrm.Domain.Contracts.ContractState.Active
+            && c.EndDate >= today.AddDays(-1) && c.EndDate <= today.AddDays(90));
+        Assert.InRange(renewals.Worksheet(1).RowsUsed().Count(r => r.RowNumber() > 3), ending - 1, ending);
+
         var lead = await SignedInAsync("lead@demo.salescrm");
         using var approvals = await WorkbookAsync(await lead.GetAsync("/export/approvals.xlsx?view=pending"));
         var team = await db.Managers.Where(m => m.Email == "lead@demo.salescrm").Select(m => m.TeamId).SingleAsync();

@@ -12,6 +12,7 @@ using SalesCrm.Data.Reports;
 using SalesCrm.Domain.Clients;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
+using SalesCrm.Web.Components.Shared;
 using SalesCrm.Web.Services.Excel;
 
 namespace SalesCrm.Web.Api;
@@ -135,9 +136,9 @@ public static class ExportEndpoints
         new("ИНН верен", CellKind.Text, 10, r => r.InnValid ? "да" : "нет"),
         new("Отрасль", CellKind.Text, 22, r => r.Industry),
         new("Регион", CellKind.Text, 22, r => r.Region),
-        new("Сегмент", CellKind.Text, 12, r => r.Segment.ToString()),
+        new("Сегмент", CellKind.Text, 12, r => Texts.Segment(r.Segment)),
         new("Ответственный", CellKind.Text, 28, r => r.OwnerName),
-        new("Риск", CellKind.Text, 10, r => r.Risk.ToString()),
+        new("Риск", CellKind.Text, 10, r => Texts.Risk(r.Risk)),
         new("Ключевой", CellKind.Text, 10, r => r.IsKeyClient ? "да" : ""),
     ];
 
@@ -158,7 +159,7 @@ public static class ExportEndpoints
             async rows => await audit.ExportedAsync(user.Actor, "clients", http.Request.QueryString.Value ?? "", rows, ct), ct);
     }
 
-    public static IReadOnlyList<GridColumn<RenewalRow>> RenewalColumns() =>
+    public static IReadOnlyList<GridColumn<RenewalRow>> RenewalColumns(IReadOnlyList<StageInfo> stages) =>
     [
         new("№ договора", CellKind.Text, 16, r => r.Number),
         new("Клиент", CellKind.Text, 36, r => r.ClientName),
@@ -168,15 +169,18 @@ public static class ExportEndpoints
         new("Окончание", CellKind.Date, 13, r => r.EndDate.Date),
         new("Осталось дней", CellKind.Integer, 10, r => r.DaysLeft),
         new("Сделка пролонгации", CellKind.Integer, 12, r => r.RenewalDealId),
-        new("Этап", CellKind.Text, 18, r => r.RenewalStage?.ToString()),
-        new("Задача", CellKind.Text, 14, r => r.TaskStatus.ToString()),
+        new("Этап", CellKind.Text, 18, r => r.RenewalStage is { } st ? stages.FirstOrDefault(s => s.Code == st)?.Name : null),
+        new("Задача", CellKind.Text, 16, r => r.TaskStatus switch
+        {
+            RenewalTaskStatus.Open => "в работе", RenewalTaskStatus.Overdue => "просрочена", RenewalTaskStatus.Done => "выполнена", _ => "нет",
+        }),
         new("Риск оттока", CellKind.Integer, 10, r => r.Churn.Score),
         new("Красная зона", CellKind.Text, 10, r => r.Churn.RedZone ? "да" : ""),
         new("Факторы", CellKind.Text, 50, r => string.Join(", ", r.Churn.Factors.Select(f => $"{f.Factor.Russian()} +{f.Points}"))),
     ];
 
-    private static async Task<IResult> RenewalsAsync(HttpContext http, RenewalService renewals, IUserContext users, SecurityLog audit, CrmOptions options,
-        CancellationToken ct)
+    private static async Task<IResult> RenewalsAsync(HttpContext http, RenewalService renewals, LookupService lookups, IUserContext users, SecurityLog audit,
+        CrmOptions options, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
         var days = int.TryParse(http.Request.Query["days"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : 30;
@@ -189,7 +193,7 @@ public static class ExportEndpoints
         {
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
         }
-        return await SendGridAsync(http, "Пролонгации", Caption("Пролонгации", user, http, options), RenewalColumns(), rows.ToAsyncEnumerable(), "renewals",
+        return await SendGridAsync(http, "Пролонгации", Caption("Пролонгации", user, http, options), RenewalColumns(await lookups.StagesAsync(ct)), rows.ToAsyncEnumerable(), "renewals",
             async count => await audit.ExportedAsync(user.Actor, "renewals", http.Request.QueryString.Value ?? "", count, ct), ct);
     }
 
