@@ -91,6 +91,7 @@ public static class CrmDatabase
         services.AddSingleton<Approvals.ApprovalSlaScanner>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Approvals.ApprovalSlaScanner>());
         services.AddSingleton<Integrations.ApiKeyVerifier>();
+        services.AddScoped<Integrations.TelephonyService>();
         services.AddScoped<Notifications.NotificationService>();
         services.AddSingleton<Notifications.StuckAlertScanner>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Notifications.StuckAlertScanner>());

@@ -207,6 +207,7 @@ public static class Hosting
         app.MapAccountEndpoints();
         app.MapLeadsApi();
         app.MapExports();
+        app.MapTelephonyApi();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health");
         return app;

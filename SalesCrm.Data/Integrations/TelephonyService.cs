@@ -1,0 +1,139 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Leads;
+using SalesCrm.Domain.Activities;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Leads;
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data.Integrations;
+
+/// <summary>One event from the telephony system (PRODUCT.md, integrations).</summary>
+public sealed record TelephonyEvent(string? CallId, string? Event, string? Direction, string? From, string? To, string? Extension,
+    DateTime? StartedAt, DateTime? AnsweredAt, DateTime? EndedAt, int? DurationSeconds, string? RecordingUrl);
+
+public enum TelephonyOutcome
+{
+    /// <summary>A call in progress (started, answered): acknowledged, nothing to record yet.</summary>
+    Acknowledged,
+    /// <summary>The finished or missed call was recorded as an activity.</summary>
+    Recorded,
+    /// <summary>The same event again: nothing changed.</summary>
+    Duplicate,
+}
+
+public sealed record TelephonyResult(TelephonyOutcome Outcome, int? ActivityId, int? ClientId, int? DealId, int? LeadId, bool NewLead);
+
+/// <summary>
+/// Turns telephony events into call activities: the finished (or missed) call is matched by the normalised number of the
+/// other party to a client's contact (and the client's open deal, so it shows in that deal's timeline), to a client's
+/// own phone, or to an open lead (an answered call is the lead's first contact); an unknown inbound caller becomes a lead
+/// through the distribution engine. The manager is found by extension. A call is recorded once, by its call id.
+/// </summary>
+public sealed class TelephonyService(IProviderContextFactory contexts, LeadIntakeService intake, TimeProvider time)
+{
+    private static readonly string[] Events = ["started", "answered", "ended", "missed"];
+
+    public async Task<TelephonyResult> HandleAsync(TelephonyEvent e, CancellationToken ct = default)
+    {
+        var kind = Validate(e);
+        if (kind is "started" or "answered") return new TelephonyResult(TelephonyOutcome.Acknowledged, null, null, null, null, false);
+        var now = time.GetUtcNow().UtcDateTime;
+        var callId = e.CallId!.Trim();
+        var inbound = string.Equals(e.Direction, "inbound", StringComparison.OrdinalIgnoreCase);
+        var external = Phone.Normalize(inbound ? e.From : e.To);
+        var missed = kind == "missed" || (e.AnsweredAt is null && (e.DurationSeconds ?? 0) == 0 && inbound);
+
+        await using var db = contexts.Create();
+        db.Actor = new Actor(null, "Телефония");
+        if (await db.Activities.AnyAsync(a => a.CallId == callId, ct))
+            return new TelephonyResult(TelephonyOutcome.Duplicate, null, null, null, null, false);
+
+        var manager = string.IsNullOrWhiteSpace(e.Extension) ? null
+            : await db.Managers.AsNoTracking().Where(m => m.IsActive && m.Extension == e.Extension.Trim()).Select(m => (int?)m.Id).FirstOrDefaultAsync(ct);
+        int? clientId = null, leadId = null, dealId = null;
+        if (external is not null)
+        {
+            clientId = await db.Contacts.AsNoTracking().Where(c => c.PhoneNormalized == external).Select(c => (int?)c.ClientId).FirstOrDefaultAsync(ct);
+            if (clientId is null)
+            {
+                var tail = external.Length > 10 ? external[^10..] : external;
+                var candidates = await db.Clients.AsNoTracking().Where(c => c.Phone != null && c.Phone.Contains(tail.Substring(tail.Length - 4)))
+                    .Select(c => new { c.Id, c.Phone }).Take(200).ToListAsync(ct);
+                clientId = candidates.FirstOrDefault(c => Phone.Normalize(c.Phone) == external)?.Id;
+            }
+            if (clientId is null)
+                leadId = await db.Leads.AsNoTracking().Where(l => l.PhoneNormalized == external && (l.Status == LeadStatus.New || l.Status == LeadStatus.InWork))
+                    .OrderByDescending(l => l.CreatedAt).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
+        }
+        if (clientId is { } client)
+        {
+            var open = db.Deals.AsNoTracking().Where(d => d.ClientId == client && d.Stage != StageCode.Won && d.Stage != StageCode.Lost);
+            dealId = await open.OrderByDescending(d => manager != null && d.OwnerId == manager).ThenByDescending(d => d.LastActivityAt)
+                .Select(d => (int?)d.Id).FirstOrDefaultAsync(ct);
+        }
+
+        var newLead = false;
+        if (clientId is null && leadId is null && inbound && external is not null)
+        {
+            var created = await intake.SubmitAsync(new LeadSubmission(null, null, null, "+" + external, null, null, "phone", null, null,
+                missed ? "Пропущенный звонок с незнакомого номера" : "Звонок с незнакомого номера", null),
+                new IntakeSource(null, "Телефония", null, LeadChannel.Phone), "call:" + callId, ct);
+            leadId = created.LeadId;
+            clientId ??= created.ClientId;
+            newLead = created.IsNew;
+        }
+        if (clientId is null && leadId is null)
+            throw new DomainException("Номер собеседника не распознан: звонок не к кому привязать.", "from");
+
+        var author = manager
+                     ?? (dealId is { } d0 ? await db.Deals.Where(d => d.Id == d0).Select(d => (int?)d.OwnerId).FirstAsync(ct) : null)
+                     ?? (clientId is { } c0 ? await db.Clients.Where(c => c.Id == c0).Select(c => (int?)c.OwnerId).FirstAsync(ct) : null)
+                     ?? (leadId is { } l0 ? await db.Leads.Where(l => l.Id == l0).Select(l => l.AssigneeId).FirstAsync(ct) : null)
+                     ?? await db.Managers.Where(m => m.IsActive && m.Role == StaffRole.Head).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct);
+        var started = e.StartedAt ?? e.EndedAt ?? now;
+        var activity = Activity.FromCall(callId, inbound ? ActivityDirection.Inbound : ActivityDirection.Outbound, Utc(started) > now ? now : Utc(started),
+            Math.Max(0, e.DurationSeconds ?? 0), missed, e.RecordingUrl, author, dealId, clientId, leadId, now,
+            missed ? "Пропущенный звонок" : null);
+        db.Activities.Add(activity);
+        if (leadId is { } lid && !missed)
+        {
+            var lead = await db.Leads.SingleAsync(l => l.Id == lid, ct);
+            if (lead.FirstContactAt is null) lead.RecordContact(now);
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            if (!await AlreadyRecordedAsync(callId, ct)) throw;
+            return new TelephonyResult(TelephonyOutcome.Duplicate, null, null, null, null, false);
+        }
+        return new TelephonyResult(TelephonyOutcome.Recorded, activity.Id, clientId, dealId, leadId, newLead);
+    }
+
+    private async Task<bool> AlreadyRecordedAsync(string callId, CancellationToken ct)
+    {
+        await using var db = contexts.Create();
+        return await db.Activities.AnyAsync(a => a.CallId == callId, ct);
+    }
+
+    private static DateTime Utc(DateTime value) => value.Kind == DateTimeKind.Utc ? value : DateTime.SpecifyKind(value.ToUniversalTime(), DateTimeKind.Utc);
+
+    /// <summary>Every problem of the event at once, with the API's field names.</summary>
+    private static string Validate(TelephonyEvent e)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(e.CallId) || e.CallId.Length > 100) errors["callId"] = ["Нужен идентификатор звонка (до 100 символов)."];
+        var kind = e.Event?.Trim().ToLowerInvariant();
+        if (kind is null || !Events.Contains(kind)) errors["event"] = ["Событие: started, answered, ended или missed."];
+        if (e.Direction is null || !(e.Direction.Equals("inbound", StringComparison.OrdinalIgnoreCase) || e.Direction.Equals("outbound", StringComparison.OrdinalIgnoreCase)))
+            errors["direction"] = ["Направление: inbound или outbound."];
+        if (e.DurationSeconds is < 0 or > 86_400) errors["durationSeconds"] = ["Длительность — от 0 до 86400 секунд."];
+        if (e.RecordingUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp)))
+            errors["recordingUrl"] = ["Ссылка на запись — адрес http(s)."];
+        if (errors.Count > 0) throw new LeadValidationException(errors);
+        return kind!;
+    }
+}

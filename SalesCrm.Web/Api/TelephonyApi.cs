@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SalesCrm.Data.Integrations;
+using SalesCrm.Data.Leads;
+using SalesCrm.Domain.Common;
+
+namespace SalesCrm.Web.Api;
+
+/// <summary>
+/// <c>POST /api/telephony/events</c>: the telephony system reports calls. The body is signed with HMAC-SHA256 under the
+/// shared secret (<c>Telephony:Secret</c>) in <c>X-Signature</c> (hex, optionally "sha256=…"); a missing or wrong
+/// signature is 401 and nothing is read. Answers 202 for an accepted event, also for a repeated one.
+/// </summary>
+public static class TelephonyApi
+{
+    public const string Path = "/api/telephony/events";
+    public const string SignatureHeader = "X-Signature";
+    private const int MaxBodyBytes = 64 * 1024;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IEndpointRouteBuilder MapTelephonyApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Path, PostAsync).DisableAntiforgery();
+        return app;
+    }
+
+    /// <summary>The signature a sender must put in <see cref="SignatureHeader"/> for this body.</summary>
+    public static string Sign(string secret, ReadOnlySpan<byte> body) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
+    private static async Task<IResult> PostAsync(HttpContext http, IConfiguration config, TelephonyService telephony, CancellationToken ct)
+    {
+        var secret = config["Telephony:Secret"];
+        if (string.IsNullOrEmpty(secret))
+            return Results.Json(Problem("signature", "Приём событий телефонии не настроен (Telephony:Secret)."), statusCode: StatusCodes.Status401Unauthorized);
+        if (http.Request.ContentLength > MaxBodyBytes) return Results.Json(Problem("body", "Событие слишком большое."), statusCode: StatusCodes.Status400BadRequest);
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length > MaxBodyBytes) return Results.Json(Problem("body", "Событие слишком большое."), statusCode: StatusCodes.Status400BadRequest);
+        var body = buffer.ToArray();
+
+        var given = http.Request.Headers[SignatureHeader].ToString().Trim();
+        if (given.StartsWith("sha256=", StringComparison.OrdinalIgnoreCase)) given = given[7..];
+        var expected = Sign(secret, body);
+        if (given.Length != expected.Length
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(given.ToLowerInvariant()), Encoding.ASCII.GetBytes(expected)))
+            return Results.Json(Problem("signature", "Подпись события неверна."), statusCode: StatusCodes.Status401Unauthorized);
+
+        TelephonyEvent? e;
+        try
+        {
+            e = JsonSerializer.Deserialize<TelephonyEvent>(body, Json);
+        }
+        catch (JsonException)
+        {
+            return Results.Json(Problem("body", "Тело события — не корректный JSON."), statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (e is null) return Results.Json(Problem("body", "Пустое событие."), statusCode: StatusCodes.Status400BadRequest);
+        try
+        {
+            var result = await telephony.HandleAsync(e, ct);
+            return Results.Json(new
+            {
+                status = result.Outcome.ToString().ToLowerInvariant(), activityId = result.ActivityId, clientId = result.ClientId, dealId = result.DealId,
+                leadId = result.LeadId, newLead = result.NewLead,
+            }, statusCode: StatusCodes.Status202Accepted);
+        }
+        catch (LeadValidationException ex)
+        {
+            return Results.Json(new { errors = ex.Errors }, statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (DomainException ex)
+        {
+            return Results.Json(Problem(ex.Field ?? "body", ex.Message), statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static object Problem(string field, string message) => new { errors = new Dictionary<string, string[]> { [field] = [message] } };
+}
