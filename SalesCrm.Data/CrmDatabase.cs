@@ -92,6 +92,7 @@ public static class CrmDatabase
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Approvals.ApprovalSlaScanner>());
         services.AddSingleton<Integrations.ApiKeyVerifier>();
         services.AddScoped<Integrations.TelephonyService>();
+        services.AddScoped<Integrations.CounterpartyRiskService>();
         services.AddScoped<Notifications.NotificationService>();
         services.AddSingleton<Notifications.StuckAlertScanner>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Notifications.StuckAlertScanner>());

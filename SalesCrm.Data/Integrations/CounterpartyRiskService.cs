@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Access;
+using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data.Integrations;
+
+/// <summary>One row of a SPARK export: the INN and its three risk indices as written in the file.</summary>
+public sealed record RiskRow(int Line, string? Inn, string? DueDiligence, string? FinancialRisk, string? PaymentDiscipline);
+
+/// <summary>What an import did: clients updated, INNs that are not our clients, and rows refused with why.</summary>
+public sealed record RiskImportReport(int Rows, int Updated, IReadOnlyList<string> UnknownInns, IReadOnlyList<(int Line, string Message)> Errors)
+{
+    public bool Imported => Errors.Count == 0 && Rows > 0;
+}
+
+/// <summary>
+/// Counterparty risk from SPARK (PRODUCT.md, integrations): an export with the INN and the due-diligence, financial-risk
+/// and payment-discipline indices updates the matching clients' indices, risk level, source and date, so every
+/// "high-risk client" filter uses them. Every row is checked first; a bad row refuses the file with a report; INNs that
+/// are not clients are listed, not an error.
+/// </summary>
+public sealed class CounterpartyRiskService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, Common.SecurityLog security)
+{
+    public const string SparkSource = "СПАРК";
+
+    public async Task<RiskImportReport> ImportAsync(IReadOnlyList<RiskRow> rows, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        if (user.Role is not (StaffRole.TeamLead or StaffRole.Head or StaffRole.Admin))
+        {
+            await security.AccessDeniedAsync(user.Actor, "Client", "", "risk import", ct);
+            throw new AccessDeniedException("Импорт рисков контрагентов доступен старшему менеджеру и начальнику отдела.");
+        }
+        if (rows.Count == 0) return new RiskImportReport(0, 0, [], [(0, "В файле нет строк с данными.")]);
+
+        var errors = new List<(int, string)>();
+        var parsed = new List<(string Inn, RiskIndices Indices)>();
+        foreach (var r in rows)
+        {
+            var innError = Inn.Validate(r.Inn);
+            var dd = Index(r.DueDiligence, "индекс должной осмотрительности");
+            var fr = Index(r.FinancialRisk, "индекс финансового риска");
+            var pd = Index(r.PaymentDiscipline, "индекс платёжной дисциплины");
+            var problems = new[] { innError is null ? null : "ИНН: " + innError, dd.Error, fr.Error, pd.Error }.OfType<string>().ToList();
+            if (problems.Count > 0) errors.Add((r.Line, string.Join(" ", problems)));
+            else parsed.Add((r.Inn!.Trim(), new RiskIndices(dd.Value, fr.Value, pd.Value)));
+        }
+        if (errors.Count > 0) return new RiskImportReport(rows.Count, 0, [], errors);
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var inns = parsed.Select(p => p.Inn).Distinct().ToList();
+        var clients = await db.Clients.VisibleTo(user, db).Where(c => c.Inn != null && inns.Contains(c.Inn)).ToListAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var client in clients)
+            client.UpdateRisk(parsed.Last(p => p.Inn == client.Inn).Indices, SparkSource, now);
+        await db.SaveChangesAsync(ct);
+        var known = clients.Select(c => c.Inn!).ToHashSet();
+        return new RiskImportReport(rows.Count, clients.Count, inns.Where(i => !known.Contains(i)).ToList(), []);
+    }
+
+    private static (int Value, string? Error) Index(string? raw, string name)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return (0, $"Нет значения: {name}.");
+        var text = raw.Trim().Replace(',', '.');
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is >= 0 and <= 100
+            ? ((int)Math.Round(v), null)
+            : (0, $"{char.ToUpperInvariant(name[0])}{name[1..]} — число от 0 до 100, а не «{raw.Trim()}».");
+    }
+}
