@@ -116,3 +116,23 @@ public sealed record ProposalInput(DateTime ValidUntil, long PremiumKopecks);
 /// <summary>Open deals of the user's scope and what needs attention.</summary>
 public sealed record PipelineSummary(int OpenDeals, long OpenPremiumKopecks, long WeightedPremiumKopecks, int WithoutNextStep,
     int Stuck, int OverdueTasks);
+
+/// <summary>Why a manager asks the team lead for help on a deal.</summary>
+public enum HelpReason
+{
+    LargeTender = 1,
+    AggressiveObjections = 2,
+    VipClient = 3,
+    Other = 99,
+}
+
+public static class HelpReasons
+{
+    public static string Russian(HelpReason reason) => reason switch
+    {
+        HelpReason.LargeTender => "Крупный тендер",
+        HelpReason.AggressiveObjections => "Жёсткие возражения",
+        HelpReason.VipClient => "VIP-клиент",
+        _ => "Другое",
+    };
+}

@@ -6,6 +6,7 @@ using SalesCrm.Data.Common;
 using SalesCrm.Domain.Activities;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Notifications;
 using SalesCrm.Domain.Tasks;
 using SalesCrm.Domain.Teams;
 
@@ -222,6 +223,28 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             db.Activities.Add(activity);
             if (activity.IsContact || activity.Kind == ActivityKind.Message) deal.TouchActivity(activity.OccurredAt);
             return Task.CompletedTask;
+        }, ct);
+
+    /// <summary>
+    /// "Needs help": the deal's owner escalates to the team lead (a large tender, aggressive objections, a VIP client);
+    /// the request is a note in the deal's timeline and the team lead(s) of the owner's team are notified live.
+    /// </summary>
+    public Task<DealCard> AskForHelpAsync(int dealId, HelpReason reason, string? comment, CancellationToken ct = default) =>
+        ChangeAsync(dealId, null, "ask for help", async (db, deal, user, now) =>
+        {
+            if (!Enum.IsDefined(reason)) throw new DomainException("Выберите, с чем нужна помощь.", "Reason");
+            if (deal.IsClosed) throw new DomainException("Сделка закрыта.");
+            if (deal.OwnerId != user.ManagerId) throw new AccessDeniedException("Позвать на помощь может ответственный за сделку.");
+            var text = HelpReasons.Russian(reason) + (string.IsNullOrWhiteSpace(comment) ? "" : ": " + comment.Trim());
+            db.Activities.Add(new Activity(ActivityKind.Note, now, user.ManagerId, deal.Id, deal.ClientId, null, ActivityDirection.None, 0,
+                "Нужна помощь руководителя", text, ["нужна помощь"], now));
+            var team = await db.Managers.Where(m => m.Id == deal.OwnerId).Select(m => m.TeamId).SingleAsync(ct);
+            var leads = await db.Managers.Where(m => m.IsActive && m.Role == StaffRole.TeamLead && m.TeamId == team && m.Id != user.ManagerId)
+                .Select(m => m.Id).ToListAsync(ct);
+            if (leads.Count == 0) throw new DomainException("В команде нет старшего менеджера, которому передать запрос.");
+            foreach (var lead in leads)
+                db.Notifications.Add(new Notification(lead, NotificationKind.Escalation, $"Нужна помощь по сделке № {deal.Id}", $"{user.FullName}: {text}",
+                    $"/deals/{deal.Id}", null, now));
         }, ct);
 
     /// <summary>

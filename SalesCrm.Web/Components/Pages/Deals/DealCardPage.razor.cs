@@ -233,6 +233,11 @@ public sealed partial class DealCardPage
             Inputs.Moment(input.Date, input.Time, "DueAt", "срок"))) },
     }, Options());
 
+    private Task AskForHelpAsync() => Dialogs.ShowAsync<HelpDialog>(L["Нужна помощь руководителя"], new DialogParameters<HelpDialog>
+    {
+        { x => x.Submit, input => SaveAsync(_ => Deals.AskForHelpAsync(Id, input.Reason, input.Comment), L["Старший менеджер получил запрос"]) },
+    }, Options());
+
     private Task CompleteTaskAsync(int taskId) => SaveDirectAsync(_ => Deals.CompleteTaskAsync(Id, taskId), L["Шаг выполнен — назначьте следующий"]);
 
     private Task LogActivityAsync() => Dialogs.ShowAsync<ActivityDialog>(L["Новая активность"], new DialogParameters<ActivityDialog>
