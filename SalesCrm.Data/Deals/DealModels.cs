@@ -136,3 +136,7 @@ public static class HelpReasons
         _ => "Другое",
     };
 }
+
+/// <summary>What the "after the meeting" form saves in one go.</summary>
+public sealed record AfterMeetingInput(string? Summary, int DurationMinutes, string? Agreements, StageCode? Stage, LossReason? LossReason, string? LossComment,
+    IReadOnlyList<(string Title, DateTime DueAt)> FollowUps);

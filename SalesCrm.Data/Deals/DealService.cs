@@ -205,6 +205,29 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             return Task.CompletedTask;
         }, ct);
 
+    /// <summary>
+    /// "After the meeting" (escalation workspace): one save records the meeting, the agreements, an optional stage move
+    /// and the follow-up tasks for the owner. All of it or nothing: any refused part (a stage the deal cannot go to, a
+    /// task in the past) leaves the deal as it was.
+    /// </summary>
+    public Task<DealCard> AfterMeetingAsync(int dealId, int expectedVersion, AfterMeetingInput input, CancellationToken ct = default) =>
+        ChangeAsync(dealId, expectedVersion, "after meeting", async (db, deal, user, now) =>
+        {
+            if (string.IsNullOrWhiteSpace(input.Summary)) throw new DomainException("Опишите, чем закончилась встреча.", "Summary");
+            if (input.FollowUps.Count > 10) throw new DomainException("Не больше десяти задач за раз.", "FollowUps");
+            db.Activities.Add(new Activity(ActivityKind.Meeting, now, user.ManagerId, deal.Id, deal.ClientId, null, ActivityDirection.None,
+                Math.Clamp(input.DurationMinutes, 0, 24 * 60), "Встреча", input.Summary, ["после встречи"], now));
+            deal.TouchActivity(now);
+            if (!string.IsNullOrWhiteSpace(input.Agreements) && deal.Agreements != input.Agreements.Trim()) deal.RecordAgreements(input.Agreements, now);
+            if (input.Stage is { } target && target != deal.Stage)
+                deal.MoveToStage(await db.Stages.SingleAsync(s => s.Code == target, ct), user.ManagerId, now, input.LossReason, input.LossComment);
+            foreach (var (title, due) in input.FollowUps)
+            {
+                if (due <= now) throw new DomainException($"Срок задачи «{title}» уже прошёл.", "FollowUps");
+                db.Tasks.Add(new TaskItem(TaskKind.FollowUp, title, deal.OwnerId, user.ManagerId, due, deal.Id, deal.ClientId, "После встречи", now));
+            }
+        }, ct);
+
     /// <summary>Records a competitor's offer. Additive, so it does not need the caller's version.</summary>
     public Task<DealCard> AddCompetitorOfferAsync(int dealId, string competitor, long premiumKopecks, string? terms,
         CancellationToken ct = default) =>

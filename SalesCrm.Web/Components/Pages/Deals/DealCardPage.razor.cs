@@ -233,6 +233,19 @@ public sealed partial class DealCardPage
             Inputs.Moment(input.Date, input.Time, "DueAt", "срок"))) },
     }, Options());
 
+    private Task AfterMeetingAsync()
+    {
+        var seen = _card!.Version;
+        return Dialogs.ShowAsync<AfterMeetingDialog>(L["После встречи"], new DialogParameters<AfterMeetingDialog>
+        {
+            { x => x.Moves, _card.Moves },
+            { x => x.Agreements, _card.Agreements },
+            { x => x.Submit, input => SaveAsync(v => Deals.AfterMeetingAsync(Id, v, new AfterMeetingInput(input.Summary, input.Minutes, input.Agreements, input.Stage, null, null,
+                input.Tasks.Select(t => (t.Title, Inputs.Moment(t.Due, TimeSpan.FromHours(10), "FollowUps", "срок задачи"))).ToList())), L["Встреча, договорённости и задачи сохранены"],
+                seenVersion: seen) },
+        }, Options());
+    }
+
     private Task AskForHelpAsync() => Dialogs.ShowAsync<HelpDialog>(L["Нужна помощь руководителя"], new DialogParameters<HelpDialog>
     {
         { x => x.Submit, input => SaveAsync(_ => Deals.AskForHelpAsync(Id, input.Reason, input.Comment), L["Старший менеджер получил запрос"]) },
