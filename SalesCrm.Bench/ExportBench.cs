@@ -69,7 +69,7 @@ public static class ExportBench
         {
             var reports = packs.GetRequiredService<ReportService>();
             var zone = packs.GetRequiredService<CrmOptions>().TimeZone;
-            var period = ReportingPeriod.Week(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-7), zone);
+            var period = ReportingPeriod.Week(DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).AddDays(-7), zone);
             var watch = Stopwatch.StartNew();
             var pack = await reports.BuildAsync(null, period);
             var built = watch.Elapsed;

@@ -60,7 +60,7 @@ public static class LeadIntakeLoad
         await using var db = new SqliteCrmDbContext(options);
         await CrmDatabase.MigrateAsync(db);
         var head = await db.Managers.OrderBy(m => m.Id).Select(m => m.Id).FirstAsync();
-        db.ApiKeys.Add(new ApiKey("Нагрузочный тест", Key, head, DateTime.UtcNow));
+        db.ApiKeys.Add(new ApiKey("Нагрузочный тест", Key, head, TimeProvider.System.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync();
         await db.Database.ExecuteSqlRawAsync("UPDATE Managers SET Capacity = 1000000; UPDATE Teams SET AutoAssignLeads = 1;");
     }

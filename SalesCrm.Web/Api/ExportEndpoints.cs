@@ -104,7 +104,7 @@ public static class ExportEndpoints
     ];
 
     private static async Task<IResult> LeadsAsync(HttpContext http, LeadService leads, IUserContext users, SecurityLog audit, CrmOptions options,
-        CancellationToken ct)
+        TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
         var q = http.Request.Query;
@@ -114,18 +114,18 @@ public static class ExportEndpoints
             Status = Enum.TryParse<Domain.Leads.LeadStatus>(q["status"], out var status) ? status : null,
             Text = q["q"].ToString() is { Length: > 0 } text ? text : null,
         };
-        return await SendGridAsync(http, "Лиды", Caption("Лиды", user, http, options), LeadColumns(options.TimeZone), leads.ExportAsync(query, ct), "leads",
-            async rows => await audit.ExportedAsync(user.Actor, "leads", http.Request.QueryString.Value ?? "", rows, ct), ct);
+        return await SendGridAsync(http, "Лиды", Caption("Лиды", user, http, options, time), LeadColumns(options.TimeZone), leads.ExportAsync(query, ct), "leads",
+            async rows => await audit.ExportedAsync(user.Actor, "leads", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
     }
 
     private static async Task<IResult> ApprovalsAsync(HttpContext http, ApprovalService approvals, IUserContext users, SecurityLog audit, CrmOptions options,
-        CancellationToken ct)
+        TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
         var view = http.Request.Query["view"].ToString() switch { "mine" => ApprovalView.ForMe, "decided" => ApprovalView.Decided, _ => ApprovalView.Pending };
         var rows = await approvals.ListAsync(view, ct);
-        return await SendGridAsync(http, "Согласования", Caption("Согласования", user, http, options), ApprovalColumns(options.TimeZone), rows.ToAsyncEnumerable(),
-            "approvals", async count => await audit.ExportedAsync(user.Actor, "approvals", http.Request.QueryString.Value ?? "", count, ct), ct);
+        return await SendGridAsync(http, "Согласования", Caption("Согласования", user, http, options, time), ApprovalColumns(options.TimeZone), rows.ToAsyncEnumerable(),
+            "approvals", async count => await audit.ExportedAsync(user.Actor, "approvals", http.Request.QueryString.Value ?? "", count, ct), time, ct);
     }
 
     public static IReadOnlyList<GridColumn<ClientRow>> ClientColumns() =>
@@ -143,7 +143,7 @@ public static class ExportEndpoints
     ];
 
     private static async Task<IResult> ClientsAsync(HttpContext http, ClientService clients, IUserContext users, SecurityLog audit, CrmOptions options,
-        CancellationToken ct)
+        TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
         var q = http.Request.Query;
@@ -155,8 +155,8 @@ public static class ExportEndpoints
             Sort = q["sort"].ToString() is { Length: > 0 } sort ? sort : "Name",
             Descending = q["desc"] == "1",
         };
-        return await SendGridAsync(http, "Клиенты", Caption("Клиенты", user, http, options), ClientColumns(), clients.ExportAsync(query, ct), "clients",
-            async rows => await audit.ExportedAsync(user.Actor, "clients", http.Request.QueryString.Value ?? "", rows, ct), ct);
+        return await SendGridAsync(http, "Клиенты", Caption("Клиенты", user, http, options, time), ClientColumns(), clients.ExportAsync(query, ct), "clients",
+            async rows => await audit.ExportedAsync(user.Actor, "clients", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
     }
 
     public static IReadOnlyList<GridColumn<RenewalRow>> RenewalColumns(IReadOnlyList<StageInfo> stages) =>
@@ -180,7 +180,7 @@ public static class ExportEndpoints
     ];
 
     private static async Task<IResult> RenewalsAsync(HttpContext http, RenewalService renewals, LookupService lookups, IUserContext users, SecurityLog audit,
-        CrmOptions options, CancellationToken ct)
+        CrmOptions options, TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
         var days = int.TryParse(http.Request.Query["days"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : 30;
@@ -193,29 +193,29 @@ public static class ExportEndpoints
         {
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
         }
-        return await SendGridAsync(http, "Пролонгации", Caption("Пролонгации", user, http, options), RenewalColumns(await lookups.StagesAsync(ct)), rows.ToAsyncEnumerable(), "renewals",
-            async count => await audit.ExportedAsync(user.Actor, "renewals", http.Request.QueryString.Value ?? "", count, ct), ct);
+        return await SendGridAsync(http, "Пролонгации", Caption("Пролонгации", user, http, options, time), RenewalColumns(await lookups.StagesAsync(ct)), rows.ToAsyncEnumerable(), "renewals",
+            async count => await audit.ExportedAsync(user.Actor, "renewals", http.Request.QueryString.Value ?? "", count, ct), time, ct);
     }
 
-    private static string Caption(string what, CurrentUser user, HttpContext http, CrmOptions options) =>
-        $"{what} · {user.FullName} · {TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, options.TimeZone):dd.MM.yyyy HH:mm}"
+    private static string Caption(string what, CurrentUser user, HttpContext http, CrmOptions options, TimeProvider time) =>
+        $"{what} · {user.FullName} · {TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, options.TimeZone):dd.MM.yyyy HH:mm}"
         + (http.Request.QueryString.HasValue ? " · фильтры: " + Uri.UnescapeDataString(http.Request.QueryString.Value!.TrimStart('?')) : "");
 
     private static async Task<IResult> DealsAsync(HttpContext http, DealService deals, LookupService lookups, IUserContext users, SecurityLog audit,
-        CrmOptions options, CancellationToken ct)
+        CrmOptions options, TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
         var query = DealQuery(http.Request.Query);
         var stages = await lookups.StagesAsync(ct);
-        return await SendGridAsync(http, "Сделки", Caption("Сделки", user, http, options), DealColumns(stages, options.TimeZone), deals.ExportAsync(query, ct), "deals",
-            async rows => await audit.ExportedAsync(user.Actor, "deals", http.Request.QueryString.Value ?? "", rows, ct), ct);
+        return await SendGridAsync(http, "Сделки", Caption("Сделки", user, http, options, time), DealColumns(stages, options.TimeZone), deals.ExportAsync(query, ct), "deals",
+            async rows => await audit.ExportedAsync(user.Actor, "deals", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
     }
 
     private static async Task<IResult> ReportAsync(HttpContext http, ReportService reports, IUserContext users, SecurityLog audit, CrmOptions options,
-        CancellationToken ct)
+        TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
-        var period = Period(http.Request.Query, DateTime.UtcNow, options.TimeZone);
+        var period = Period(http.Request.Query, time.GetUtcNow().UtcDateTime, options.TimeZone);
         int? team = int.TryParse(http.Request.Query["team"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
         try
         {
@@ -263,7 +263,7 @@ public static class ExportEndpoints
     }
 
     private static async Task<IResult> SendGridAsync<T>(HttpContext http, string sheet, string caption, IReadOnlyList<GridColumn<T>> columns,
-        IAsyncEnumerable<T> rows, string fileName, Func<int, Task> audited, CancellationToken ct)
+        IAsyncEnumerable<T> rows, string fileName, Func<int, Task> audited, TimeProvider time, CancellationToken ct)
     {
         var path = Path.GetTempFileName();
         try
@@ -273,7 +273,7 @@ public static class ExportEndpoints
                 count = await XlsxWriter.WriteAsync(file, sheet, caption, columns, rows, ct);
             await audited(count);
             http.Response.ContentType = XlsxType;
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}.xlsx\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}-{DateTime.UtcNow:yyyy-MM-dd}.xlsx";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}.xlsx\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}-{time.GetUtcNow().UtcDateTime:yyyy-MM-dd}.xlsx";
             await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
                 await file.CopyToAsync(http.Response.Body, ct);
             return Results.Empty;
