@@ -85,6 +85,7 @@ public static class CrmDatabase
         services.AddScoped<Integrations.ApiKeyService>();
         services.AddScoped<Approvals.ApprovalService>();
         services.AddScoped<Reports.ReportService>();
+        services.AddScoped<Coaching.CoachingService>();
         services.AddScoped<Renewals.RenewalService>();
         services.AddSingleton<Renewals.RenewalScheduler>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Renewals.RenewalScheduler>());

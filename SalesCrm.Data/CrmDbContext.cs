@@ -24,6 +24,7 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<Manager> Managers => Set<Manager>();
     public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<CoachingNote> CoachingNotes => Set<CoachingNote>();
     public DbSet<BoardToken> BoardTokens => Set<BoardToken>();
     public DbSet<Client> Clients => Set<Client>();
     public DbSet<Contact> Contacts => Set<Contact>();

@@ -14,6 +14,9 @@ public sealed record CurrentUser(int ManagerId, string FullName, string Email, S
 
     public bool SeesEverything => Scope.SeesEverything;
 
+    /// <summary>A leader of sales (team lead, head, admin): dashboards, reports, assignment, coaching.</summary>
+    public bool LeadsSales => Role is StaffRole.TeamLead or StaffRole.Head or StaffRole.Admin;
+
     /// <summary>Owners whose records this person sees; null means everybody's (head, admin).</summary>
     public IReadOnlyList<int>? VisibleOwnerIds => Role switch
     {
@@ -41,6 +44,19 @@ public static class UserContextExtensions
     /// <summary>The current user; throws <see cref="AccessDeniedException"/> for an anonymous caller.</summary>
     public static async ValueTask<CurrentUser> RequireAsync(this IUserContext context, CancellationToken ct = default) =>
         await context.FindAsync(ct) ?? throw new AccessDeniedException("Войдите в систему.");
+
+    /// <summary>
+    /// The current user when <paramref name="allowed"/> holds for them; otherwise the attempt goes to the audit trail (as
+    /// <paramref name="area"/>/<paramref name="what"/>) and is refused with <paramref name="message"/>.
+    /// </summary>
+    public static async Task<CurrentUser> RequireRoleAsync(this IUserContext context, Common.SecurityLog security, Func<CurrentUser, bool> allowed,
+        string area, string what, string message, CancellationToken ct = default)
+    {
+        var user = await context.RequireAsync(ct);
+        if (allowed(user)) return user;
+        await security.AccessDeniedAsync(user.Actor, area, "", what, ct);
+        throw new AccessDeniedException(message);
+    }
 }
 
 /// <summary>The caller may not see or do this. The UI shows the access-denied panel; the API answers 403.</summary>

@@ -62,3 +62,14 @@ internal sealed class BoardTokenConfiguration : IEntityTypeConfiguration<BoardTo
         b.HasOne<Team>().WithMany().HasForeignKey(t => t.TeamId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class CoachingNoteConfiguration : IEntityTypeConfiguration<CoachingNote>
+{
+    public void Configure(EntityTypeBuilder<CoachingNote> b)
+    {
+        b.Property(n => n.Text).HasMaxLength(CoachingNote.MaxLength);
+        b.HasOne<Manager>().WithMany().HasForeignKey(n => n.ManagerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Manager>().WithMany().HasForeignKey(n => n.AuthorId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(n => new { n.ManagerId, n.CreatedAt });
+    }
+}

@@ -118,12 +118,7 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
         return deal;
     }
 
-    private async Task<CurrentUser> RequireDashboardUserAsync(CancellationToken ct)
-    {
-        var user = await users.RequireAsync(ct);
-        if (user.Role is StaffRole.TeamLead or StaffRole.Head or StaffRole.Admin) return user;
-        await security.AccessDeniedAsync(user.Actor, "Dashboard", "", "open", ct);
-        throw new AccessDeniedException("Дашборд команды доступен старшему менеджеру и начальнику отдела.");
-    }
+    private Task<CurrentUser> RequireDashboardUserAsync(CancellationToken ct) => users.RequireRoleAsync(security, u => u.LeadsSales, "Dashboard", "open",
+        "Дашборд команды доступен старшему менеджеру и начальнику отдела.", ct);
 
 }

@@ -392,15 +392,10 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
     private static async Task ReleaseKeysAsync(CrmDbContext db, int leadId, CancellationToken ct) =>
         db.LeadDedupKeys.RemoveRange(await db.LeadDedupKeys.Where(k => k.LeadId == leadId).ToListAsync(ct));
 
-    private static bool CanAssign(CurrentUser user) => user.Role is StaffRole.TeamLead or StaffRole.Head or StaffRole.Admin;
+    private static bool CanAssign(CurrentUser user) => user.LeadsSales;
 
-    private async Task<CurrentUser> RequireAssignerAsync(CancellationToken ct)
-    {
-        var user = await users.RequireAsync(ct);
-        if (CanAssign(user)) return user;
-        await security.AccessDeniedAsync(user.Actor, "Assignment", "", "assign", ct);
-        throw new AccessDeniedException("Назначать и передавать работу может старший менеджер или начальник отдела.");
-    }
+    private Task<CurrentUser> RequireAssignerAsync(CancellationToken ct) => users.RequireRoleAsync(security, CanAssign, "Assignment", "assign",
+        "Назначать и передавать работу может старший менеджер или начальник отдела.", ct);
 
     private static async Task EnsureAssigneeAsync(CrmDbContext db, CurrentUser user, int managerId, CancellationToken ct)
     {

@@ -45,13 +45,8 @@ public sealed class RenewalService(IDbContextFactory<CrmDbContext> factory, IUse
         return await RowsAsync(db, user.VisibleOwnerIds, today, today.AddDays(Math.Clamp(horizonDays, 1, 366)), now, ct);
     }
 
-    private async Task<CurrentUser> RequireAsync(CancellationToken ct)
-    {
-        var user = await users.RequireAsync(ct);
-        if (user.Role is StaffRole.Manager or StaffRole.TeamLead or StaffRole.Head or StaffRole.Admin) return user;
-        await security.AccessDeniedAsync(user.Actor, "Renewals", "", "open", ct);
-        throw new AccessDeniedException("Пролонгации видят менеджеры и руководители продаж.");
-    }
+    private Task<CurrentUser> RequireAsync(CancellationToken ct) => users.RequireRoleAsync(security, u => u.Role == StaffRole.Manager || u.LeadsSales,
+        "Renewals", "open", "Пролонгации видят менеджеры и руководители продаж.", ct);
 
     private async Task<List<RenewalRow>> RowsAsync(CrmDbContext db, IReadOnlyList<int>? owners, DateTime today, DateTime until, DateTime now,
         CancellationToken ct)

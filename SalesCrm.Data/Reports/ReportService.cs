@@ -65,13 +65,8 @@ public sealed class ReportService(IDbContextFactory<CrmDbContext> factory, IUser
         return (entry.FileName, entry.Content);
     }
 
-    private async Task<CurrentUser> RequireReaderAsync(CancellationToken ct)
-    {
-        var user = await users.RequireAsync(ct);
-        if (user.Role is StaffRole.TeamLead or StaffRole.Head or StaffRole.Admin) return user;
-        await security.AccessDeniedAsync(user.Actor, "Reports", "", "open", ct);
-        throw new AccessDeniedException("Отчёты для планёрки доступны старшему менеджеру и начальнику отдела.");
-    }
+    private Task<CurrentUser> RequireReaderAsync(CancellationToken ct) => users.RequireRoleAsync(security, u => u.LeadsSales, "Reports", "open",
+        "Отчёты для планёрки доступны старшему менеджеру и начальнику отдела.", ct);
 
     /// <summary>The pack for a scope already decided.</summary>
     internal async Task<ManagementPack> BuildAsync(CrmDbContext db, DashboardScope scope, ReportingPeriod period, string author, CancellationToken ct)

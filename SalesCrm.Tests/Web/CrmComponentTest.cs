@@ -48,6 +48,7 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Approvals.ApprovalService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Notifications.NotificationService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Dashboard.BoardTokenService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Coaching.CoachingService>());
         Services.AddSingleton(new SmtpOptions());
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

@@ -66,6 +66,26 @@ public sealed class HttpAccess(CrmAppFactory app) : IClassFixture<CrmAppFactory>
     }
 
     [Fact]
+    public async Task CoachingPagesAreForTheCoachAndAManagersOwnPageOnly()
+    {
+        var manager = app.NewClient();
+        await CrmAppFactory.SignInAsync(manager, "m1@demo.salescrm");
+        await using var db = TestDatabase.CreateContext(app.ConnectionString);
+        var ids = await db.Managers.Where(m => m.Email == "m1@demo.salescrm" || m.Email == "m2@demo.salescrm").OrderBy(m => m.Email)
+            .Select(m => m.Id).ToListAsync();
+        Assert.NotEqual(HttpStatusCode.OK, (await manager.GetAsync("/team")).StatusCode);
+        Assert.Contains("data-testid=\"scorecard\"", await manager.GetStringAsync($"/team/{ids[0]}"));
+        var foreign = await manager.GetStringAsync($"/team/{ids[1]}");
+        Assert.Contains("data-testid=\"access-denied\"", foreign);
+        Assert.DoesNotContain("data-testid=\"scorecard\"", foreign);
+
+        var lead = app.NewClient();
+        await CrmAppFactory.SignInAsync(lead, "lead@demo.salescrm");
+        var team = await lead.GetStringAsync("/team");
+        Assert.Contains($"data-manager-id=\"{ids[1]}\"", team);
+    }
+
+    [Fact]
     public async Task AWrongPasswordIsRefusedInRussianAndLogged()
     {
         var client = app.NewClient();

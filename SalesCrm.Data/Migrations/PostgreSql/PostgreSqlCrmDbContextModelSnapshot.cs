@@ -1479,6 +1479,37 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("BoardTokens");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Teams.CoachingNote", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AuthorId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ManagerId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorId");
+
+                    b.HasIndex("ManagerId", "CreatedAt");
+
+                    b.ToTable("CoachingNotes");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Teams.Manager", b =>
                 {
                     b.Property<int>("Id")
@@ -2008,6 +2039,21 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                         .WithMany()
                         .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Teams.CoachingNote", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Manager", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SalesCrm.Domain.Teams.Manager", null)
+                        .WithMany()
+                        .HasForeignKey("ManagerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Teams.Manager", b =>

@@ -1421,6 +1421,35 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("BoardTokens");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Teams.CoachingNote", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AuthorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ManagerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorId");
+
+                    b.HasIndex("ManagerId", "CreatedAt");
+
+                    b.ToTable("CoachingNotes");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Teams.Manager", b =>
                 {
                     b.Property<int>("Id")
@@ -1944,6 +1973,21 @@ namespace SalesCrm.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Teams.CoachingNote", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Manager", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SalesCrm.Domain.Teams.Manager", null)
+                        .WithMany()
+                        .HasForeignKey("ManagerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Teams.Manager", b =>

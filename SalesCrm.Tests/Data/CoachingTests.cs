@@ -1,0 +1,127 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Coaching;
+using SalesCrm.Data.Common;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Tasks;
+using SalesCrm.Domain.Teams;
+using SalesCrm.Tests.Support;
+
+namespace SalesCrm.Tests.Data;
+
+/// <summary>Coaching on the demo data: the figures the service shows against direct queries, and who may see whom.</summary>
+public sealed class CoachingServiceTests : IAsyncLifetime
+{
+    private ServiceHarness H { get; set; } = default!;
+
+    public async ValueTask InitializeAsync() => H = await ServiceHarness.CreateAsync(await TestDatabase.CopyAsync());
+
+    public async ValueTask DisposeAsync() => await H.DisposeAsync();
+
+    private ReportingPeriod PreviousMonth() =>
+        ReportingPeriod.Containing(PeriodKind.Month, H.Time.GetUtcNow().UtcDateTime, H.Get<CrmOptions>().TimeZone).Previous(H.Get<CrmOptions>().TimeZone);
+
+    [Fact]
+    public async Task TheTeamCardsMatchDirectQueries()
+    {
+        var me = await H.User.SignInAsAsync("lead@demo.salescrm");
+        var period = PreviousMonth();
+        var team = await H.Get<CoachingService>().TeamAsync(null, period);
+        Assert.Equal(me.TeamId, team.TeamId);
+        Assert.NotEmpty(team.Managers);
+        Assert.All(team.Managers, m => Assert.Equal(StaffRole.Manager, m.Manager.Role));
+        foreach (var card in team.Managers)
+        {
+            var id = card.Manager.Id;
+            var cohort = await H.QueryAsync(db => db.DealStageChanges.Where(h => h.To == StageCode.ProposalSent)
+                .Join(db.Deals, h => h.DealId, d => d.Id, (h, d) => new { h.DealId, h.At, d.OwnerId, d.Stage })
+                .Where(x => x.OwnerId == id).GroupBy(x => new { x.DealId, x.Stage }).Select(g => new { g.Key.Stage, First = g.Min(x => x.At) })
+                .Where(x => x.First >= period.FromUtc && x.First < period.ToUtc).ToListAsync());
+            Assert.Equal(cohort.Count, card.Current.ProposalCohort);
+            Assert.Equal(cohort.Count(c => c.Stage == StageCode.Won), card.Current.ProposalWon);
+            var won = await H.QueryAsync(db => db.Deals.Where(d => d.OwnerId == id && d.Stage == StageCode.Won && d.ClosedAt >= period.FromUtc && d.ClosedAt < period.ToUtc)
+                .SumAsync(d => d.PremiumKopecks));
+            Assert.Equal(won, card.Current.WonPremiumKopecks);
+        }
+        Assert.Contains(team.Managers, m => m.Current.ProposalWon > 0);
+    }
+
+    [Fact]
+    public async Task AManagerSeesOnlyTheirOwnPageAndATeamLeadOnlyTheirTeam()
+    {
+        var coaching = H.Get<CoachingService>();
+        var m1 = await H.User.SignInAsAsync("m1@demo.salescrm");
+        var m2 = await H.QueryAsync(db => db.Managers.Where(m => m.Email == "m2@demo.salescrm").Select(m => m.Id).SingleAsync());
+        var m5 = await H.QueryAsync(db => db.Managers.Where(m => m.Email == "m5@demo.salescrm").Select(m => m.Id).SingleAsync());
+        var own = await coaching.ManagerAsync(m1.ManagerId, PreviousMonth());
+        Assert.False(own.CanCoach);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => coaching.ManagerAsync(m2, PreviousMonth()));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => coaching.TeamAsync(null, PreviousMonth()));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => coaching.AddNoteAsync(m1.ManagerId, "Сам себе"));
+
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        Assert.True((await coaching.ManagerAsync(m2, PreviousMonth())).CanCoach);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => coaching.ManagerAsync(m5, PreviousMonth()));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => coaching.AddNoteAsync(m5, "Чужому"));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => coaching.AddDevelopmentTaskAsync(m5, "Чужому", H.Time.GetUtcNow().UtcDateTime.AddDays(3), null));
+        var otherTeam = await H.QueryAsync(db => db.Managers.Where(m => m.Id == m5).Select(m => m.TeamId!.Value).SingleAsync());
+        await Assert.ThrowsAsync<AccessDeniedException>(() => coaching.TeamAsync(otherTeam, PreviousMonth()));
+        var denied = await H.QueryAsync(db => db.AuditEntries.CountAsync(a => a.EntityType == nameof(Manager) && a.EntityId == m5.ToString()));
+        Assert.True(denied >= 3);
+
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        Assert.Equal(otherTeam, (await coaching.TeamAsync(otherTeam, PreviousMonth())).TeamId);
+        Assert.True((await coaching.ManagerAsync(m5, PreviousMonth())).CanCoach);
+    }
+
+    [Fact]
+    public async Task ARecommendationAndADevelopmentTaskReachTheManagersPage()
+    {
+        var coaching = H.Get<CoachingService>();
+        var m1 = await H.QueryAsync(db => db.Managers.Where(m => m.Email == "m1@demo.salescrm").Select(m => m.Id).SingleAsync());
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        var bad = await Assert.ThrowsAsync<DomainException>(() => coaching.AddNoteAsync(m1, "   "));
+        Assert.Equal("Text", bad.Field);
+        await Assert.ThrowsAsync<DomainException>(() => coaching.AddDevelopmentTaskAsync(m1, "", H.Time.GetUtcNow().UtcDateTime.AddDays(3), null));
+        Assert.Equal(0, await H.QueryAsync(db => db.CoachingNotes.CountAsync()));
+
+        await coaching.AddNoteAsync(m1, "Больше открытых вопросов на первой встрече");
+        var due = H.Time.GetUtcNow().UtcDateTime.AddDays(7);
+        var taskId = await coaching.AddDevelopmentTaskAsync(m1, "Провести три встречи с ЛПР", due, "Разобрать записи после каждой");
+        var task = await H.QueryAsync(db => db.Tasks.SingleAsync(t => t.Id == taskId));
+        Assert.Equal(TaskKind.Development, task.Kind);
+        Assert.Equal(m1, task.AssigneeId);
+        Assert.Equal(2, await H.QueryAsync(db => db.Notifications.CountAsync(n => n.RecipientId == m1 && n.Link == $"/team/{m1}")));
+
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        var page = await coaching.ManagerAsync(m1, PreviousMonth());
+        Assert.Equal("Больше открытых вопросов на первой встрече", Assert.Single(page.Notes).Text);
+        Assert.Equal("Провести три встречи с ЛПР", Assert.Single(page.DevelopmentTasks).Title);
+        await coaching.CompleteDevelopmentTaskAsync(taskId);
+        Assert.Equal(TaskState.Done, await H.QueryAsync(db => db.Tasks.Where(t => t.Id == taskId).Select(t => t.Status).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task ExamplesAreWonComplexDealsAndTaggedActivitiesOfTheTeam()
+    {
+        var me = await H.User.SignInAsAsync("lead@demo.salescrm");
+        var coaching = H.Get<CoachingService>();
+        var all = await coaching.ExamplesAsync(null, null, null);
+        Assert.NotEmpty(all.Deals);
+        Assert.NotEmpty(all.Activities);
+        var dealIds = all.Deals.Select(d => d.DealId).ToList();
+        var deals = await H.QueryAsync(db => db.Deals.Where(d => dealIds.Contains(d.Id)).Select(d => new { d.OwnerId, d.Stage, d.Product!.IsComplex, d.ProductId }).ToListAsync());
+        Assert.All(deals, d => Assert.True(d.Stage == StageCode.Won && d.IsComplex && me.TeamMemberIds.Contains(d.OwnerId)));
+        Assert.All(all.Activities, a => Assert.True(a.Tags.Contains(SalesCrm.Domain.Activities.ActivityTags.ObjectionHandled)
+                                                     || a.Tags.Contains(SalesCrm.Domain.Activities.ActivityTags.SuccessStory)));
+
+        var product = deals[0].ProductId;
+        var industry = all.Deals[0].Industry;
+        var filtered = await coaching.ExamplesAsync(null, product, industry);
+        Assert.NotEmpty(filtered.Deals);
+        Assert.All(filtered.Deals, d => Assert.Equal(industry, d.Industry));
+        var filteredIds = filtered.Deals.Select(d => d.DealId).ToList();
+        Assert.All(await H.QueryAsync(db => db.Deals.Where(d => filteredIds.Contains(d.Id)).Select(d => d.ProductId).ToListAsync()), p => Assert.Equal(product, p));
+    }
+}
