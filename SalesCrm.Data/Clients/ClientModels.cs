@@ -30,6 +30,10 @@ public sealed record ContractInfo(int Id, string Number, string ProductName, Dat
 
 public sealed record PremiumLossInfo(int Year, long PremiumsKopecks, long LossesKopecks, double? LossRatio);
 
+/// <summary>Risk, premiums and losses by year, and the potential of a client (see <c>ClientAnalyticsQuery</c>).</summary>
+public sealed record ClientAnalytics(RiskLevel Risk, RiskIndices? RiskIndices, string? RiskSource, DateTime? RiskUpdatedAt,
+    IReadOnlyList<PremiumLossInfo> PremiumLoss, int Branches, IReadOnlyList<string> ProductsBought, IReadOnlyList<string> ProductsNotBought);
+
 public sealed record SignalInfo(ClientSignalKind Kind, DateTime At, string? Comment);
 
 /// <summary>Everything the client card shows.</summary>
@@ -51,15 +55,11 @@ public sealed record ClientCard
     public string? Email { get; init; }
     public string? Address { get; init; }
     public int Branches { get; init; }
-    public RiskLevel Risk { get; init; }
-    public RiskIndices? RiskIndices { get; init; }
-    public string? RiskSource { get; init; }
-    public DateTime? RiskUpdatedAt { get; init; }
+    public required ClientAnalytics Analytics { get; init; }
     public required DateTime CreatedAt { get; init; }
     public required IReadOnlyList<ContactInfo> Contacts { get; init; }
     public required IReadOnlyList<ClientDealInfo> Deals { get; init; }
     public required IReadOnlyList<ContractInfo> Contracts { get; init; }
-    public required IReadOnlyList<PremiumLossInfo> PremiumLoss { get; init; }
     public required IReadOnlyList<SignalInfo> Signals { get; init; }
     public required IReadOnlyList<TimelineItem> Timeline { get; init; }
     public required bool CanEdit { get; init; }

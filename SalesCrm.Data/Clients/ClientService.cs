@@ -178,7 +178,7 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
     private async Task<ClientCard> BuildCardAsync(CrmDbContext db, CurrentUser user, int clientId, CancellationToken ct)
     {
         var client = await db.Clients.AsNoTracking()
-            .Include(c => c.Contacts).Include(c => c.Signals).Include(c => c.PremiumLossYears)
+            .Include(c => c.Contacts).Include(c => c.Signals)
             .AsSplitQuery().SingleAsync(c => c.Id == clientId, ct);
         var owner = await db.Managers.AsNoTracking().Where(m => m.Id == client.OwnerId)
             .Select(m => new NamedRef(m.Id, m.FullName)).SingleAsync(ct);
@@ -208,18 +208,13 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
             Email = client.Email,
             Address = client.Address,
             Branches = client.Branches,
-            Risk = client.Risk,
-            RiskIndices = client.RiskIndices,
-            RiskSource = client.RiskSource,
-            RiskUpdatedAt = client.RiskUpdatedAt,
+            Analytics = await ClientAnalyticsQuery.LoadAsync(db, clientId, ct),
             CreatedAt = client.CreatedAt,
             Contacts = client.Contacts.OrderByDescending(c => c.IsDecisionMaker).ThenBy(c => c.FullName)
                 .Select(c => new ContactInfo(c.Id, c.FullName, c.Position, c.Phone, c.Email, c.IsDecisionMaker, c.DecisionMakerChangedAt))
                 .ToList(),
             Deals = deals,
             Contracts = contracts,
-            PremiumLoss = client.PremiumLossYears.OrderByDescending(p => p.Year)
-                .Select(p => new PremiumLossInfo(p.Year, p.PremiumsKopecks, p.LossesKopecks, p.LossRatio)).ToList(),
             Signals = client.Signals.OrderByDescending(s => s.At).Select(s => new SignalInfo(s.Kind, s.At, s.Comment)).ToList(),
             Timeline = await Timeline.ForClientAsync(db, clientId, visibleDeals, 100, ct),
             CanEdit = user.Scope.CanWorkDeals,

@@ -76,6 +76,8 @@ public sealed record DealCard
     public required NamedRef Client { get; init; }
     public string? ClientInn { get; init; }
     public RiskLevel ClientRisk { get; init; }
+    /// <summary>The client's risk, premiums and losses by year and potential (the escalation view).</summary>
+    public required Clients.ClientAnalytics ClientAnalytics { get; init; }
     public required NamedRef Product { get; init; }
     public required NamedRef Owner { get; init; }
     public required StageCode Stage { get; init; }

@@ -357,6 +357,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             Id = deal.Id,
             Version = deal.Version,
             Client = new NamedRef(deal.ClientId, deal.Client!.Name),
+            ClientAnalytics = await Clients.ClientAnalyticsQuery.LoadAsync(db, deal.ClientId, ct),
             ClientInn = deal.Client.Inn,
             ClientRisk = deal.Client.Risk,
             Product = new NamedRef(deal.ProductId, deal.Product!.Name),
