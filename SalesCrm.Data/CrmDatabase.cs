@@ -94,6 +94,10 @@ public static class CrmDatabase
         services.AddSingleton<Integrations.ApiKeyVerifier>();
         services.AddScoped<Integrations.TelephonyService>();
         services.AddScoped<Integrations.CounterpartyRiskService>();
+        services.AddSingleton(new Integrations.RiskProviderOptions(configuration));
+        // One long-lived client with pooled connections that are recycled (DNS changes are picked up).
+        services.AddSingleton(sp => new Integrations.HttpRiskProvider(sp.GetRequiredService<Integrations.RiskProviderOptions>(),
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan }));
         services.AddScoped<Notifications.NotificationService>();
         services.AddSingleton<Notifications.StuckAlertScanner>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Notifications.StuckAlertScanner>());

@@ -21,7 +21,8 @@ public sealed record RiskImportReport(int Rows, int Updated, IReadOnlyList<strin
 /// "high-risk client" filter uses them. Every row is checked first; a bad row refuses the file with a report; INNs that
 /// are not clients are listed, not an error.
 /// </summary>
-public sealed class CounterpartyRiskService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, Common.SecurityLog security)
+public sealed class CounterpartyRiskService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, Common.SecurityLog security,
+    HttpRiskProvider provider)
 {
     public const string SparkSource = "СПАРК";
 
@@ -40,9 +41,9 @@ public sealed class CounterpartyRiskService(IDbContextFactory<CrmDbContext> fact
         foreach (var r in rows)
         {
             var innError = Inn.Validate(r.Inn);
-            var dd = Index(r.DueDiligence, "индекс должной осмотрительности");
-            var fr = Index(r.FinancialRisk, "индекс финансового риска");
-            var pd = Index(r.PaymentDiscipline, "индекс платёжной дисциплины");
+            var dd = RiskIndexValue.Parse(r.DueDiligence, "индекс должной осмотрительности");
+            var fr = RiskIndexValue.Parse(r.FinancialRisk, "индекс финансового риска");
+            var pd = RiskIndexValue.Parse(r.PaymentDiscipline, "индекс платёжной дисциплины");
             var problems = new[] { innError is null ? null : "ИНН: " + innError, dd.Error, fr.Error, pd.Error }.OfType<string>().ToList();
             if (problems.Count > 0) errors.Add((r.Line, string.Join(" ", problems)));
             else parsed.Add((r.Inn!.Trim(), new RiskIndices(dd.Value, fr.Value, pd.Value)));
@@ -60,12 +61,24 @@ public sealed class CounterpartyRiskService(IDbContextFactory<CrmDbContext> fact
         return new RiskImportReport(rows.Count, clients.Count, inns.Where(i => !known.Contains(i)).ToList(), []);
     }
 
-    private static (int Value, string? Error) Index(string? raw, string name)
+    /// <summary>The HTTP provider's name when one is configured, else null (the UI offers the refresh only then).</summary>
+    public string? ProviderSource => provider.Options.Enabled ? provider.Options.Source : null;
+
+    /// <summary>
+    /// Asks the configured HTTP provider for the client's INN and stores the indices, level, source and date. Anyone who
+    /// sees the client may check it before a deal; a provider failure writes nothing and says why.
+    /// </summary>
+    public async Task<RiskIndices> RefreshFromProviderAsync(int clientId, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(raw)) return (0, $"Нет значения: {name}.");
-        var text = raw.Trim().Replace(',', '.');
-        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is >= 0 and <= 100
-            ? ((int)Math.Round(v), null)
-            : (0, $"{char.ToUpperInvariant(name[0])}{name[1..]} — число от 0 до 100, а не «{raw.Trim()}».");
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await RecordGuard.EnsureVisibleAsync(db.Clients.VisibleTo(user, db), db.Clients, c => c.Id == clientId, security, user, nameof(Client), clientId,
+            "risk refresh", "Этот клиент закреплён за другим менеджером — у вас нет к нему доступа.", "Клиент не найден.", ct);
+        var client = await db.Clients.SingleAsync(c => c.Id == clientId, ct);
+        if (string.IsNullOrWhiteSpace(client.Inn)) throw new DomainException("У клиента не указан ИНН — запрашивать риск не по чему.");
+        var indices = await provider.FetchAsync(client.Inn, ct);
+        client.UpdateRisk(indices, provider.Options.Source, time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return indices;
     }
 }

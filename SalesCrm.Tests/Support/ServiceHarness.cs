@@ -33,8 +33,9 @@ public sealed class ServiceHarness : IAsyncDisposable
     public FakeTimeProvider Time { get; }
 
     /// <param name="publisher">Where committed events go besides <see cref="Events"/> (e.g. the live notifier).</param>
+    /// <param name="settings">Further configuration, as appsettings.json would give it.</param>
     public static async Task<ServiceHarness> CreateAsync(string connectionString, DatabaseProvider provider = DatabaseProvider.Sqlite,
-        IDomainEventPublisher? publisher = null)
+        IDomainEventPublisher? publisher = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         var events = new RecordingPublisher(publisher);
@@ -49,7 +50,7 @@ public sealed class ServiceHarness : IAsyncDisposable
             {
                 ["Database:Provider"] = provider.ToString(),
                 ["Database:ConnectionString"] = connectionString,
-            }).Build());
+            }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build());
         var root = services.BuildServiceProvider();
         user.Contexts = root.GetRequiredService<IProviderContextFactory>();
         await using (var db = user.Contexts.Create())
