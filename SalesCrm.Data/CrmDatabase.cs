@@ -86,6 +86,11 @@ public static class CrmDatabase
         services.AddScoped<Approvals.ApprovalService>();
         services.AddScoped<Reports.ReportService>();
         services.AddScoped<Coaching.CoachingService>();
+        services.AddScoped<Quality.QualityService>();
+        services.AddScoped<Quality.ClientMergeService>();
+        services.AddScoped<Quality.QualityAuditService>();
+        services.AddSingleton<Quality.QualitySnapshotScan>();
+        services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Quality.QualitySnapshotScan>());
         services.AddScoped<Renewals.RenewalService>();
         services.AddSingleton<Renewals.RenewalScheduler>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Renewals.RenewalScheduler>());

@@ -25,6 +25,8 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<Manager> Managers => Set<Manager>();
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<CoachingNote> CoachingNotes => Set<CoachingNote>();
+    public DbSet<Domain.Quality.QualitySnapshot> QualitySnapshots => Set<Domain.Quality.QualitySnapshot>();
+    public DbSet<Domain.Quality.QualityAudit> QualityAudits => Set<Domain.Quality.QualityAudit>();
     public DbSet<BoardToken> BoardTokens => Set<BoardToken>();
     public DbSet<Client> Clients => Set<Client>();
     public DbSet<Contact> Contacts => Set<Contact>();

@@ -75,6 +75,14 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
         return await BuildCardAsync(db, user, clientId, ct);
     }
 
+    /// <summary>The client a merged record now lives in (null when <paramref name="clientId"/> was not merged).</summary>
+    public async Task<int?> SurvivorOfAsync(int clientId, CancellationToken ct = default)
+    {
+        await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await Quality.ClientMergeService.SurvivorOfAsync(db, clientId, ct);
+    }
+
     /// <summary>Creates a client owned by the user. A second client with the same INN is refused with a pointer to the first.</summary>
     public async Task<int> CreateAsync(ClientInput input, CancellationToken ct = default)
     {
@@ -216,7 +224,7 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
             Deals = deals,
             Contracts = contracts,
             Signals = client.Signals.OrderByDescending(s => s.At).Select(s => new SignalInfo(s.Kind, s.At, s.Comment)).ToList(),
-            Timeline = await Timeline.ForClientAsync(db, clientId, visibleDeals, 100, ct),
+            Timeline = await Timeline.ForClientAsync(db, clientId, visibleDeals, 100, ct, await Quality.ClientMergeService.MergedIntoAsync(db, clientId, ct)),
             CanEdit = user.Scope.CanWorkDeals,
         };
     }

@@ -58,8 +58,9 @@ internal static class Timeline
         return items.OrderByDescending(i => i.At).Take(limit).ToList();
     }
 
+    /// <summary>The client's story; the change history of the clients merged into it (<paramref name="mergedIds"/>) is part of it.</summary>
     public static async Task<List<TimelineItem>> ForClientAsync(CrmDbContext db, int clientId, IQueryable<Deal> visibleDeals,
-        int limit, CancellationToken ct)
+        int limit, CancellationToken ct, IReadOnlyList<int>? mergedIds = null)
     {
         var names = await db.Managers.AsNoTracking().Select(m => new { m.Id, m.FullName }).ToDictionaryAsync(m => m.Id, m => m.FullName, ct);
         string? Name(int? id) => id is { } i && names.TryGetValue(i, out var n) ? n : null;
@@ -69,9 +70,9 @@ internal static class Timeline
             .OrderByDescending(a => a.OccurredAt).Take(limit).ToListAsync(ct);
         var stages = await db.DealStageChanges.AsNoTracking().Where(s => dealIds.Contains(s.DealId))
             .OrderByDescending(s => s.At).Take(limit).ToListAsync(ct);
-        var key = clientId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var keys = new[] { clientId }.Concat(mergedIds ?? []).Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var audit = await db.AuditEntries.AsNoTracking()
-            .Where(a => a.EntityType == "Client" && a.EntityId == key && a.Action == AuditAction.Modified)
+            .Where(a => a.EntityType == "Client" && keys.Contains(a.EntityId) && a.Action == AuditAction.Modified)
             .OrderByDescending(a => a.At).Take(limit).ToListAsync(ct);
         var assignments = await db.Assignments.AsNoTracking().Where(a => a.ClientId == clientId)
             .OrderByDescending(a => a.At).Take(limit).ToListAsync(ct);

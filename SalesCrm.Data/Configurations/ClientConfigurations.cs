@@ -24,6 +24,10 @@ internal sealed class ClientConfiguration : IEntityTypeConfiguration<Client>
         b.HasIndex(c => c.NameLower);
         b.HasIndex(c => c.OwnerId);
         b.HasIndex(c => c.Email); // a lead is matched to a client by e-mail on intake
+        // A client merged into another is kept for its history but is no longer a client anywhere: every query skips it
+        // (its contacts, deals and the rest were moved to the survivor).
+        b.HasQueryFilter(c => c.MergedIntoId == null);
+        b.HasIndex(c => c.MergedIntoId);
         b.HasOne<Manager>().WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.Restrict);
         b.OwnsOne(c => c.RiskIndices);
         b.HasMany(c => c.Contacts).WithOne().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);

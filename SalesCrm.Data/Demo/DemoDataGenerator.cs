@@ -371,7 +371,8 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
             client = new Client(name, inn, kpp, industry, region.Region, segment, owner.Id, createdAt);
         }
 
-        var domain = Translit(root).ToLowerInvariant() + ".ru";
+        // The site of this company: its own name, so that two companies sharing a word in their names do not share an e-mail.
+        var domain = Translit(name).ToLowerInvariant() + ".ru";
         client.SetContacts(RandomPhone(region.InnPrefix), _rnd.NextDouble() < 0.85 ? "info@" + domain : null,
             $"{region.Region}, {_faker.Address.StreetAddress()}");
         client.SetBranches(segment switch
@@ -382,6 +383,10 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
             _ => 0,
         });
         client.MarkKey(segment >= ClientSegment.Large && _rnd.NextDouble() < 0.5);
+        // A few clients came over from the old CRM with a hand-over it recorded without a reason (derived from the index, so the
+        // random sequence of the dataset stays the same).
+        if (index % 97 == 41 && teamSellers.Count > 1)
+            client.HandOverFromLegacy(teamSellers.First(t => t.Id != owner.Id).Id, teamSellers[0].Id, createdAt.AddDays(index % 20 + 1));
 
         if (_rnd.NextDouble() > 0.03)
         {
@@ -722,6 +727,9 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         var approved = _rnd.NextDouble() < 0.75;
         var decidedAt = requestAt.AddHours(_rnd.Next(1, 30));
         if (decideBefore is { } limit && decidedAt >= limit) decidedAt = requestAt + (limit - requestAt) / 2;
+        // In about one deal in twenty-five the old process let the proposal go out before the approval came back: the
+        // approval record is decided after the sending (the data-quality audit finds it in the history).
+        var recordedDecision = approved && decideBefore is { } sentAt && basePremium.Kopecks / 100_000 % 25 == 7 ? sentAt.AddHours(3) : decidedAt;
         deal.SetApprovalState(approved ? ApprovalState.Approved : ApprovalState.Rejected, approved ? requested : null, decidedAt);
         if (!approved) deal.SetApprovalState(ApprovalState.NotRequired, null, decidedAt);
         plan.After.Add((id, _) =>
@@ -734,11 +742,11 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
                 request.Reject(role == StaffRole.TeamLead ? teamLead : _headId, role, "Убыточность клиента выше нормы, скидку не даём", decidedAt);
                 return request;
             }
-            if (request.Level == ApprovalLevel.TeamLead) request.Approve(teamLead, StaffRole.TeamLead, null, decidedAt);
+            if (request.Level == ApprovalLevel.TeamLead) request.Approve(teamLead, StaffRole.TeamLead, null, recordedDecision);
             else
             {
-                request.Approve(_headId, StaffRole.Head, "Согласовано с учётом потенциала клиента", decidedAt);
-                if (request.IsPending) request.Approve(_underwriterId, StaffRole.Underwriter, "Риск приемлемый", decidedAt);
+                request.Approve(_headId, StaffRole.Head, "Согласовано с учётом потенциала клиента", recordedDecision);
+                if (request.IsPending) request.Approve(_underwriterId, StaffRole.Underwriter, "Риск приемлемый", recordedDecision);
             }
             return request;
         });

@@ -56,6 +56,9 @@ public sealed class Client : Entity, IVersioned
     public DateTime? RiskUpdatedAt { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public int Version { get; set; }
+    /// <summary>Set when this record was merged into another (the survivor): it is kept for history, hidden from lists.</summary>
+    public int? MergedIntoId { get; private set; }
+    public DateTime? MergedAt { get; private set; }
 
     public IReadOnlyList<Contact> Contacts => _contacts;
     public IReadOnlyList<ClientSignal> Signals => _signals;
@@ -103,6 +106,38 @@ public sealed class Client : Entity, IVersioned
     }
 
     public void MarkKey(bool isKey) => IsKeyClient = isKey;
+
+    /// <summary>
+    /// Takes over what <paramref name="duplicate"/> knows and this record does not (a valid INN, KPP, phone, e-mail,
+    /// address, risk, branches, the key-client mark) and marks the duplicate as merged into this one. Contacts, deals and
+    /// the rest are moved by the caller; nothing of the duplicate is deleted.
+    /// </summary>
+    public void Absorb(Client duplicate, DateTime now)
+    {
+        if (duplicate.Id == Id) throw new DomainException("Нельзя объединить клиента с самим собой.");
+        if (duplicate.MergedIntoId is not null) throw new DomainException("Этот клиент уже объединён с другим.");
+        if (MergedIntoId is not null) throw new DomainException("Основной клиент сам уже объединён с другим — выберите действующую карточку.");
+        if (!HasValidInn && duplicate.HasValidInn) Inn = duplicate.Inn;
+        Kpp ??= duplicate.Kpp;
+        Phone ??= duplicate.Phone;
+        Email ??= duplicate.Email;
+        Address ??= duplicate.Address;
+        if (string.IsNullOrWhiteSpace(Industry)) Industry = duplicate.Industry;
+        if (string.IsNullOrWhiteSpace(Region)) Region = duplicate.Region;
+        if (RiskIndices is null && duplicate.RiskIndices is { } risk) UpdateRisk(risk, duplicate.RiskSource ?? "", duplicate.RiskUpdatedAt ?? now);
+        Branches = Math.Max(Branches, duplicate.Branches);
+        IsKeyClient |= duplicate.IsKeyClient;
+        duplicate.MergedIntoId = Id;
+        duplicate.MergedAt = now;
+    }
+
+    /// <summary>A hand-over from the legacy system's history (no reason was recorded there).</summary>
+    public void HandOverFromLegacy(int toManagerId, int byManagerId, DateTime at)
+    {
+        if (toManagerId == OwnerId) return;
+        _assignments.Add(Leads.Assignment.FromLegacy(Leads.AssignmentSubject.Client, OwnerId, toManagerId, byManagerId, at));
+        OwnerId = toManagerId;
+    }
 
     /// <summary>Hands the client to another manager with a reason from the catalogue.</summary>
     public Leads.Assignment Reassign(int toManagerId, Leads.AssignmentReason reason, string? comment, int? byManagerId,

@@ -63,6 +63,20 @@ public sealed class Assignment
         };
     }
 
+    /// <summary>
+    /// A hand-over carried over from a legacy system as it was recorded there: no reason, no comment. Kept so that the
+    /// data-quality audit finds it ("reassignment without reason"); the CRM itself never records one.
+    /// </summary>
+    public static Assignment FromLegacy(AssignmentSubject subject, int fromManagerId, int toManagerId, int byManagerId, DateTime at) => new()
+    {
+        Subject = subject,
+        FromManagerId = fromManagerId,
+        ToManagerId = toManagerId,
+        Reason = AssignmentReason.Other,
+        ByManagerId = byManagerId,
+        At = at,
+    };
+
     public long Id { get; private set; }
     public AssignmentSubject Subject { get; private set; }
     public int? LeadId { get; private set; }

@@ -463,6 +463,12 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                         .HasMaxLength(9)
                         .HasColumnType("character varying(9)");
 
+                    b.Property<DateTime?>("MergedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("MergedIntoId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -507,6 +513,8 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.HasIndex("Email");
 
                     b.HasIndex("Inn");
+
+                    b.HasIndex("MergedIntoId");
 
                     b.HasIndex("NameLower");
 
@@ -1341,6 +1349,96 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAudit", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AuthorId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ManagerId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorId");
+
+                    b.HasIndex("ManagerId", "CreatedAt");
+
+                    b.ToTable("QualityAudits");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAuditItem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime?>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("QualityAuditId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Verdict")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("QualityAuditId");
+
+                    b.ToTable("QualityAuditItem");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualitySnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Checked")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Failing")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ManagerId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "ManagerId", "Day")
+                        .IsUnique();
+
+                    b.ToTable("QualitySnapshots");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Reports.ReportArchiveEntry", b =>
                 {
                     b.Property<int>("Id")
@@ -2005,6 +2103,45 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAudit", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Manager", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SalesCrm.Domain.Teams.Manager", null)
+                        .WithMany()
+                        .HasForeignKey("ManagerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAuditItem", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SalesCrm.Domain.Quality.QualityAudit", null)
+                        .WithMany("Items")
+                        .HasForeignKey("QualityAuditId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualitySnapshot", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Reports.ReportArchiveEntry", b =>
                 {
                     b.HasOne("SalesCrm.Domain.Teams.Team", null)
@@ -2143,6 +2280,11 @@ namespace SalesCrm.Data.Migrations.PostgreSql
             modelBuilder.Entity("SalesCrm.Domain.Leads.Lead", b =>
                 {
                     b.Navigation("Assignments");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAudit", b =>
+                {
+                    b.Navigation("Items");
                 });
 #pragma warning restore 612, 618
         }

@@ -464,6 +464,12 @@ namespace SalesCrm.Data.Migrations.SqlServer
                         .HasMaxLength(9)
                         .HasColumnType("nvarchar(9)");
 
+                    b.Property<DateTime?>("MergedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int?>("MergedIntoId")
+                        .HasColumnType("int");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -508,6 +514,8 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.HasIndex("Email");
 
                     b.HasIndex("Inn");
+
+                    b.HasIndex("MergedIntoId");
 
                     b.HasIndex("NameLower");
 
@@ -1343,6 +1351,96 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAudit", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AuthorId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("ManagerId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorId");
+
+                    b.HasIndex("ManagerId", "CreatedAt");
+
+                    b.ToTable("QualityAudits");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAuditItem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime?>("CheckedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<int>("QualityAuditId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Verdict")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("QualityAuditId");
+
+                    b.ToTable("QualityAuditItem");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualitySnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Checked")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Failing")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ManagerId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "ManagerId", "Day")
+                        .IsUnique();
+
+                    b.ToTable("QualitySnapshots");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Reports.ReportArchiveEntry", b =>
                 {
                     b.Property<int>("Id")
@@ -2007,6 +2105,45 @@ namespace SalesCrm.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAudit", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Manager", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SalesCrm.Domain.Teams.Manager", null)
+                        .WithMany()
+                        .HasForeignKey("ManagerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAuditItem", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SalesCrm.Domain.Quality.QualityAudit", null)
+                        .WithMany("Items")
+                        .HasForeignKey("QualityAuditId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualitySnapshot", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Reports.ReportArchiveEntry", b =>
                 {
                     b.HasOne("SalesCrm.Domain.Teams.Team", null)
@@ -2145,6 +2282,11 @@ namespace SalesCrm.Data.Migrations.SqlServer
             modelBuilder.Entity("SalesCrm.Domain.Leads.Lead", b =>
                 {
                     b.Navigation("Assignments");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAudit", b =>
+                {
+                    b.Navigation("Items");
                 });
 #pragma warning restore 612, 618
         }

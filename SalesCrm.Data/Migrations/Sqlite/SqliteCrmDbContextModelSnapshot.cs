@@ -445,6 +445,12 @@ namespace SalesCrm.Data.Migrations.Sqlite
                         .HasMaxLength(9)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("MergedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MergedIntoId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -489,6 +495,8 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.HasIndex("Email");
 
                     b.HasIndex("Inn");
+
+                    b.HasIndex("MergedIntoId");
 
                     b.HasIndex("NameLower");
 
@@ -1289,6 +1297,90 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAudit", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AuthorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ManagerId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorId");
+
+                    b.HasIndex("ManagerId", "CreatedAt");
+
+                    b.ToTable("QualityAudits");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAuditItem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("QualityAuditId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Verdict")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("QualityAuditId");
+
+                    b.ToTable("QualityAuditItem");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualitySnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Checked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ManagerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "ManagerId", "Day")
+                        .IsUnique();
+
+                    b.ToTable("QualitySnapshots");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Reports.ReportArchiveEntry", b =>
                 {
                     b.Property<int>("Id")
@@ -1939,6 +2031,45 @@ namespace SalesCrm.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAudit", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Manager", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SalesCrm.Domain.Teams.Manager", null)
+                        .WithMany()
+                        .HasForeignKey("ManagerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAuditItem", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SalesCrm.Domain.Quality.QualityAudit", null)
+                        .WithMany("Items")
+                        .HasForeignKey("QualityAuditId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualitySnapshot", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Reports.ReportArchiveEntry", b =>
                 {
                     b.HasOne("SalesCrm.Domain.Teams.Team", null)
@@ -2075,6 +2206,11 @@ namespace SalesCrm.Data.Migrations.Sqlite
             modelBuilder.Entity("SalesCrm.Domain.Leads.Lead", b =>
                 {
                     b.Navigation("Assignments");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Quality.QualityAudit", b =>
+                {
+                    b.Navigation("Items");
                 });
 #pragma warning restore 612, 618
         }
