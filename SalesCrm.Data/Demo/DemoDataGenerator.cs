@@ -727,9 +727,9 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         var approved = _rnd.NextDouble() < 0.75;
         var decidedAt = requestAt.AddHours(_rnd.Next(1, 30));
         if (decideBefore is { } limit && decidedAt >= limit) decidedAt = requestAt + (limit - requestAt) / 2;
-        // In about one deal in twenty-five the old process let the proposal go out before the approval came back: the
+        // In about one approved request in ten the old process let the proposal go out before the approval came back: the
         // approval record is decided after the sending (the data-quality audit finds it in the history).
-        var recordedDecision = approved && decideBefore is { } sentAt && basePremium.Kopecks / 100_000 % 25 == 7 ? sentAt.AddHours(3) : decidedAt;
+        var recordedDecision = approved && decideBefore is { } sentAt && basePremium.Kopecks / 100_000 % 10 == 7 ? sentAt.AddHours(3) : decidedAt;
         deal.SetApprovalState(approved ? ApprovalState.Approved : ApprovalState.Rejected, approved ? requested : null, decidedAt);
         if (!approved) deal.SetApprovalState(ApprovalState.NotRequired, null, decidedAt);
         plan.After.Add((id, _) =>
