@@ -10,7 +10,7 @@ namespace SalesCrm.Data.Clients;
 
 /// <summary>Clients: list, card, creation and edits, contacts. Record-level access on every call.</summary>
 public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time,
-    SecurityLog security)
+    SecurityLog security, CrmOptions options)
 {
     public async Task<PagedResult<ClientRow>> ListAsync(ClientListQuery query, CancellationToken ct = default)
     {
@@ -89,6 +89,7 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
         var user = await users.RequireAsync(ct);
         if (!user.Scope.CanWorkDeals) throw new AccessDeniedException("Создавать клиентов могут менеджеры и руководители.");
         var inn = Inn.Parse(input.Inn);
+        if (options.Quality.EnforceOnSave) Domain.Quality.SaveRules.RequireReachable(input.Phone, input.Email, false);
         await using var db = await factory.CreateDbContextAsync(ct);
         await EnsureInnFreeAsync(db, inn, null, ct);
         var now = time.GetUtcNow().UtcDateTime;
@@ -112,6 +113,8 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
         }
         client.SetName(input.Name);
         client.SetRequisites(input.Kpp, input.Industry, input.Region, input.Segment);
+        if (options.Quality.EnforceOnSave)
+            Domain.Quality.SaveRules.RequireReachable(input.Phone, input.Email, client.Contacts.Any(c => c.Phone != null || c.Email != null));
         Apply(client, input);
         await SaveAsync(db, user, clientId, ct);
         return await BuildCardAsync(db, user, clientId, ct);

@@ -16,6 +16,7 @@ public sealed class CrmOptions
         TimeZone = TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var tz) ? tz : TimeZoneInfo.Utc;
         DefaultCulture = section["DefaultCulture"] ?? DefaultCulture;
         section.GetSection("Thresholds").Bind(Thresholds);
+        section.GetSection("Quality").Bind(Quality);
         // Arrays are read whole: the binder would append configured values to the defaults.
         if (section.GetSection("Renewals:OffsetsDays").Get<int[]>() is { Length: > 0 } offsets) Renewals.OffsetsDays = offsets;
         if (section.GetSection("Renewals:HorizonsDays").Get<int[]>() is { Length: > 0 } horizons) Renewals.HorizonsDays = horizons;
@@ -47,6 +48,8 @@ public sealed class CrmOptions
     public string DefaultCulture { get; init; } = "ru-RU";
 
     public ThresholdOptions Thresholds { get; init; } = new();
+
+    public QualityOptions Quality { get; init; } = new();
 
     /// <summary>Today in the department's time zone, as calendar dates are stored: UTC midnight of that date.</summary>
     public DateTime Today(DateTime utcNow) =>
@@ -91,4 +94,14 @@ public sealed class RenewalOptions
     public int RedZone { get; set; } = Domain.Clients.ChurnRisk.DefaultRedZone;
 
     public int ScanSeconds { get; set; } = 300;
+}
+
+/// <summary>Data-quality prevention (<c>Crm:Quality</c>).</summary>
+public sealed class QualityOptions
+{
+    /// <summary>
+    /// Enforce the save rules: a client needs a phone or an e-mail; a new deal needs its next step (from the client card
+    /// and from lead qualification alike).
+    /// </summary>
+    public bool EnforceOnSave { get; set; } = true;
 }

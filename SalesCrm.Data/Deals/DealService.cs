@@ -18,7 +18,7 @@ namespace SalesCrm.Data.Deals;
 /// deal's version token so that two people never overwrite each other silently.
 /// </summary>
 public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time,
-    SecurityLog security)
+    SecurityLog security, CrmOptions options)
 {
     private const int TimelineLimit = 200;
 
@@ -136,9 +136,13 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
         return await BuildCardAsync(db, user, dealId, ct);
     }
 
-    /// <summary>Creates a deal for a client the user may see; the owner is the user unless a team lead or head picks one.</summary>
+    /// <summary>
+    /// Creates a deal for a client the user may see; the owner is the user unless a team lead or head picks one. The next
+    /// step (<paramref name="nextStepTitle"/>, <paramref name="nextStepDueAt"/>) becomes the owner's first task in the same
+    /// save; with <c>Crm:Quality:EnforceOnSave</c> a deal without one is refused.
+    /// </summary>
     public async Task<int> CreateAsync(int clientId, int productId, long premiumKopecks, DateTime expectedCloseDate,
-        int? ownerId, CancellationToken ct = default)
+        int? ownerId, string? nextStepTitle = null, DateTime? nextStepDueAt = null, CancellationToken ct = default)
     {
         var user = await users.RequireAsync(ct);
         if (!user.Scope.CanWorkDeals) throw new AccessDeniedException("Создавать сделки могут менеджеры и руководители.");
@@ -154,10 +158,26 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var first = await db.Stages.SingleAsync(s => s.Code == StageCode.New, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var deal = new Deal(clientId, productId, owner, new Money(premiumKopecks), expectedCloseDate, first, user.ManagerId, now);
+        var nextStep = NextStep(nextStepTitle, nextStepDueAt, now);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Deals.Add(deal);
         await db.SaveChangesAsync(ct);
+        if (nextStep is { } step) db.Tasks.Add(new TaskItem(TaskKind.FollowUp, step.Title, owner, user.ManagerId, step.DueAt, deal.Id, clientId, null, now));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return deal.Id;
     }
+
+    /// <summary>
+    /// The next step a new deal comes with: required when enforcement is on, otherwise taken when given. Shared by the deal
+    /// form and lead qualification.
+    /// </summary>
+    internal static (string Title, DateTime DueAt)? NextStep(CrmOptions options, string? title, DateTime? dueAt, DateTime now) =>
+        options.Quality.EnforceOnSave || !string.IsNullOrWhiteSpace(title) || dueAt is not null
+            ? Domain.Quality.SaveRules.RequireNextStep(title, dueAt, now)
+            : null;
+
+    private (string Title, DateTime DueAt)? NextStep(string? title, DateTime? dueAt, DateTime now) => NextStep(options, title, dueAt, now);
 
     /// <summary>Moves the deal under the pipeline rules (Lost needs a reason, "Proposal sent" a proposal).</summary>
     /// <remarks>

@@ -48,7 +48,8 @@ public sealed record LeadDetail(LeadRow Lead, string? Inn, string? Comment, stri
 
 /// <summary>What to qualify a lead into: the deal's product, premium and expected close; the client is matched by INN or created.</summary>
 public sealed record QualifyInput(int ProductId, long PremiumKopecks, DateTime ExpectedCloseDate, string? ClientName, string? Inn,
-    string? Industry, string? Region, Domain.Clients.ClientSegment Segment);
+    string? Industry, string? Region, Domain.Clients.ClientSegment Segment, string? NextStepTitle = null, DateTime? NextStepDueAt = null,
+    string? Phone = null, string? Email = null);
 
 /// <summary>A team's lead distribution setting: automatic on arrival, or the team lead's queue.</summary>
 public sealed record TeamDistribution(int TeamId, string Name, bool AutoAssign);

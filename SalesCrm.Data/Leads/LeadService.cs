@@ -328,15 +328,19 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         if (!lead.IsOpen) throw new DomainException("Лид уже закрыт.");
         var now = time.GetUtcNow().UtcDateTime;
         var owner = lead.AssigneeId ?? user.ManagerId;
+        var nextStep = Deals.DealService.NextStep(options, input.NextStepTitle, input.NextStepDueAt, now);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var inn = Inn.Parse(input.Inn ?? lead.Inn, "Inn");
         var client = await db.Clients.FirstOrDefaultAsync(c => c.Inn == inn.Value, ct);
         if (client is null)
         {
+            var phone = string.IsNullOrWhiteSpace(input.Phone) ? lead.Phone : input.Phone.Trim();
+            var email = string.IsNullOrWhiteSpace(input.Email) ? lead.Email : input.Email.Trim();
+            if (options.Quality.EnforceOnSave) Domain.Quality.SaveRules.RequireReachable(phone, email, false);
             client = new Client(input.ClientName ?? lead.CompanyName ?? "", inn, null, input.Industry ?? lead.Industry ?? "", input.Region ?? lead.Region ?? "",
                 input.Segment, owner, now);
-            client.SetContacts(lead.Phone, lead.Email, null);
-            if (lead.ContactName is { } contact) client.AddContact(contact, null, lead.Phone, lead.Email, true, now);
+            client.SetContacts(phone, email, null);
+            if (lead.ContactName is { } contact) client.AddContact(contact, null, phone, email, true, now);
             db.Clients.Add(client);
             await db.SaveChangesAsync(ct);
         }
@@ -345,6 +349,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var deal = new Deal(client.Id, input.ProductId, owner, new Money(input.PremiumKopecks), input.ExpectedCloseDate, first, user.ManagerId, now, lead.Id);
         db.Deals.Add(deal);
         await db.SaveChangesAsync(ct);
+        if (nextStep is { } step) db.Tasks.Add(new TaskItem(TaskKind.FollowUp, step.Title, owner, user.ManagerId, step.DueAt, deal.Id, client.Id, null, now));
         lead.Qualify(client.Id, deal.Id, now);
         await ReleaseKeysAsync(db, lead.Id, ct);
         await db.SaveChangesAsync(ct);

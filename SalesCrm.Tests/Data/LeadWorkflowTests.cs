@@ -164,7 +164,8 @@ public sealed class LeadWorkflow : IAsyncLifetime
         var leads = H.Get<LeadService>();
         var product = await H.QueryAsync(db => db.Products.Where(p => p.IsActive).Select(p => p.Id).FirstAsync());
         var dealId = await leads.QualifyAsync(created.LeadId!.Value, new QualifyInput(product, 150_000_00, H.Time.GetUtcNow().UtcDateTime.AddMonths(2),
-            null, null, "Производство", null, SalesCrm.Domain.Clients.ClientSegment.Medium));
+            null, null, "Производство", null, SalesCrm.Domain.Clients.ClientSegment.Medium, "Позвонить ЛПР", H.Time.GetUtcNow().UtcDateTime.AddDays(1),
+            "+7 495 765-43-21"));
         var deal = await H.QueryAsync(db => db.Deals.AsNoTracking().Include(d => d.Client).SingleAsync(d => d.Id == dealId));
         Assert.Equal("ООО «Квалификация»", deal.Client!.Name);
         Assert.Equal(created.AssignedTo, deal.OwnerId);
