@@ -225,7 +225,7 @@ public sealed class QualityService(IDbContextFactory<CrmDbContext> factory, IUse
         {
             var second = clientNames[p.SecondId];
             findings.Add(new QualityFinding(QualityRule.DuplicateClient, QualitySubject.Client, p.SecondId, second.Name, second.OwnerId,
-                $"{DuplicateText(p.Reason)} с «{clientNames[p.FirstId].Name}»", p.SecondId, p.FirstId));
+                DuplicateText(p.Reason, clientNames[p.FirstId].Name), p.SecondId, p.FirstId));
         }
 
         // The score: the share of checked records (the owners' clients and deals) passing every rule.
@@ -238,12 +238,12 @@ public sealed class QualityService(IDbContextFactory<CrmDbContext> factory, IUse
         return new QualityRun(findings, duplicates, perOwner);
     }
 
-    private static string DuplicateText(DuplicateReason reason) => reason switch
+    private static string DuplicateText(DuplicateReason reason, string other) => reason switch
     {
-        DuplicateReason.SameInn => "тот же ИНН, что",
-        DuplicateReason.SamePhone => "тот же телефон, что",
-        DuplicateReason.SameEmail => "тот же e-mail, что",
-        _ => "похожее название, как",
+        DuplicateReason.SameInn => $"тот же ИНН, что у «{other}»",
+        DuplicateReason.SamePhone => $"тот же телефон, что у «{other}»",
+        DuplicateReason.SameEmail => $"тот же e-mail, что у «{other}»",
+        _ => $"название похоже на «{other}»",
     };
 
     private static string ClientDetail(QualityRule rule, string? inn) => rule == QualityRule.ClientInnInvalid
