@@ -189,9 +189,7 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
     {
         var user = await RequireCoachAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var teams = await db.Teams.AsNoTracking().Where(t => user.SeesEverything || t.Id == user.TeamId).OrderBy(t => t.Name)
-            .Select(t => new { t.Id, t.Name }).ToListAsync(ct);
-        return teams.Select(t => (t.Id, t.Name)).ToList();
+        return await Dashboard.DashboardQueries.TeamsOfAsync(db, user, ct);
     }
 
     /// <summary>The industries of the clients, for the examples' filter.</summary>

@@ -142,6 +142,14 @@ public static class DashboardQueries
             .ToListAsync(ct);
 
     /// <summary>The team (or the whole department for the head) a dashboard or report covers; a team lead only their own.</summary>
+    /// <summary>The teams a leader may pick: the team lead's own, every team for the head and the admin.</summary>
+    public static async Task<IReadOnlyList<(int Id, string Name)>> TeamsOfAsync(CrmDbContext db, CurrentUser user, CancellationToken ct)
+    {
+        var teams = await db.Teams.AsNoTracking().Where(t => user.SeesEverything || t.Id == user.TeamId).OrderBy(t => t.Name)
+            .Select(t => new { t.Id, t.Name }).ToListAsync(ct);
+        return teams.Select(t => (t.Id, t.Name)).ToList();
+    }
+
     public static async Task<DashboardScope> ScopeAsync(CrmDbContext db, CurrentUser user, int? teamId, CancellationToken ct)
     {
         if (!user.SeesEverything)

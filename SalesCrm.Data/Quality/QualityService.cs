@@ -103,9 +103,7 @@ public sealed class QualityService(IDbContextFactory<CrmDbContext> factory, IUse
     {
         var user = await RequireLeadAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var teams = await db.Teams.AsNoTracking().Where(t => user.SeesEverything || t.Id == user.TeamId).OrderBy(t => t.Name)
-            .Select(t => new { t.Id, t.Name }).ToListAsync(ct);
-        return teams.Select(t => (t.Id, t.Name)).ToList();
+        return await Dashboard.DashboardQueries.TeamsOfAsync(db, user, ct);
     }
 
     /// <summary>Writes today's score of every team and its managers once (the unique index keeps it once across nodes).</summary>
