@@ -10,11 +10,7 @@ namespace SalesCrm.Tests.EndToEnd;
 [Collection(EndToEndCollection.Name)]
 public sealed class DealCardInBrowser(RunningApp app)
 {
-    private async Task<int> DealOfAsync(string email, StageCode stage)
-    {
-        await using var db = TestDatabase.CreateContext(app.ConnectionString);
-        return await db.Deals.Where(d => d.Owner!.Email == email && d.Stage == stage).OrderByDescending(d => d.Id).Select(d => d.Id).FirstAsync();
-    }
+    private Task<int> DealOfAsync(string email, StageCode stage) => app.DealAtAsync(email, stage);
 
     [Fact]
     public async Task AManagerMovesADealStageAndItIsStillThereAfterAReload()

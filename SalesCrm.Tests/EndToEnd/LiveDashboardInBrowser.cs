@@ -17,10 +17,7 @@ public sealed class LiveDashboardInBrowser(RunningApp app)
     [Fact]
     public async Task AStageMoveByAManagerReachesTheLeadsDashboardAndTheBoardWithoutReload()
     {
-        int dealId;
-        await using (var db = TestDatabase.CreateContext(app.ConnectionString))
-            dealId = await db.Deals.Where(d => d.Owner!.Email == "m1@demo.salescrm" && d.Stage == StageCode.Qualification)
-                .OrderBy(d => d.Id).Select(d => d.Id).FirstAsync();
+        var dealId = await app.DealAtAsync("m1@demo.salescrm", StageCode.Qualification);
 
         var lead = await app.SignedInPageAsync("lead@demo.salescrm");
         await RunningApp.GotoInteractiveAsync(lead, "/dashboard");

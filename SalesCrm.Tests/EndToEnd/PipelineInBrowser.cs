@@ -16,23 +16,7 @@ public sealed class PipelineInBrowser(RunningApp app)
         int.Parse((await page.Locator($"[data-testid=kanban-column][data-stage={stage}]").GetAttributeAsync("data-count"))!,
             System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<int> OpenDealOfM1Async(StageCode stage)
-    {
-        await using var db = TestDatabase.CreateContext(app.ConnectionString);
-        // The latest-entered deal of the stage is at the bottom of its column; the earliest is on top.
-        var id = await db.Deals.Where(d => d.Owner!.Email == "m1@demo.salescrm" && d.Stage == stage && d.ApprovalState != ApprovalState.Pending)
-            .OrderBy(d => d.StageEnteredAt).ThenBy(d => d.Id).Select(d => (int?)d.Id).FirstOrDefaultAsync();
-        if (id is { } found) return found;
-        // The dataset has none at that stage: m1 moves the oldest of their earlier-stage deals there, as the domain allows.
-        var deal = await db.Deals.Where(d => d.Owner!.Email == "m1@demo.salescrm" && d.Stage < stage && d.ApprovalState != ApprovalState.Pending)
-            .OrderBy(d => d.StageEnteredAt).ThenBy(d => d.Id).FirstAsync();
-        var target = await db.Stages.SingleAsync(x => x.Code == stage);
-        if (stage.RequiresProposal() && deal.Proposal is null)
-            deal.PrepareProposal(DateTime.UtcNow.Date.AddDays(20), new SalesCrm.Domain.Common.Money(deal.PremiumKopecks), DateTime.UtcNow);
-        deal.MoveToStage(target, deal.OwnerId, DateTime.UtcNow.AddDays(-30));
-        await db.SaveChangesAsync();
-        return deal.Id;
-    }
+    private Task<int> OpenDealOfM1Async(StageCode stage) => app.DealAtAsync("m1@demo.salescrm", stage);
 
     [Fact]
     public async Task AManagerDragsACardAndTheTeamLeadsBoardFollowsWithoutReload()

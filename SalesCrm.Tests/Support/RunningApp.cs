@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Domain.Deals;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -24,6 +26,27 @@ public sealed class RunningApp : IAsyncLifetime
     public string BaseUrl { get; private set; } = "";
 
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>
+    /// A deal of <paramref name="ownerEmail"/> at <paramref name="stage"/>, not waiting for an approval, the earliest to
+    /// enter it (the top of its column). The end-to-end tests share one database and each moves deals on, so when none is
+    /// left at the stage the owner's earliest deal of an earlier stage is moved there through the domain first.
+    /// </summary>
+    public async Task<int> DealAtAsync(string ownerEmail, SalesCrm.Domain.Deals.StageCode stage)
+    {
+        await using var db = TestDatabase.CreateContext(ConnectionString);
+        var found = await db.Deals.Where(d => d.Owner!.Email == ownerEmail && d.Stage == stage && d.ApprovalState != SalesCrm.Domain.Deals.ApprovalState.Pending)
+            .OrderBy(d => d.StageEnteredAt).ThenBy(d => d.Id).Select(d => (int?)d.Id).FirstOrDefaultAsync();
+        if (found is { } id) return id;
+        var deal = await db.Deals.Where(d => d.Owner!.Email == ownerEmail && d.Stage < stage && d.ApprovalState != SalesCrm.Domain.Deals.ApprovalState.Pending)
+            .OrderBy(d => d.StageEnteredAt).ThenBy(d => d.Id).FirstAsync();
+        var at = deal.StageEnteredAt.AddMinutes(1);
+        if (stage.RequiresProposal() && deal.Proposal is null)
+            deal.PrepareProposal(at.Date.AddDays(60), new SalesCrm.Domain.Common.Money(deal.PremiumKopecks), at);
+        deal.MoveToStage(await db.Stages.SingleAsync(x => x.Code == stage), deal.OwnerId, at);
+        await db.SaveChangesAsync();
+        return deal.Id;
+    }
 
     public IBrowser Browser { get; private set; } = default!;
 
