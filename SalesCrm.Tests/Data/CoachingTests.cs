@@ -111,15 +111,17 @@ public sealed class CoachingServiceTests : IAsyncLifetime
         Assert.NotEmpty(all.Deals);
         Assert.NotEmpty(all.Activities);
         var dealIds = all.Deals.Select(d => d.DealId).ToList();
-        var deals = await H.QueryAsync(db => db.Deals.Where(d => dealIds.Contains(d.Id)).Select(d => new { d.OwnerId, d.Stage, d.Product!.IsComplex, d.ProductId }).ToListAsync());
+        var deals = await H.QueryAsync(db => db.Deals.Where(d => dealIds.Contains(d.Id)).Select(d => new { d.Id, d.OwnerId, d.Stage, d.Product!.IsComplex, d.ProductId }).ToListAsync());
         Assert.All(deals, d => Assert.True(d.Stage == StageCode.Won && d.IsComplex && me.TeamMemberIds.Contains(d.OwnerId)));
         Assert.All(all.Activities, a => Assert.True(a.Tags.Contains(SalesCrm.Domain.Activities.ActivityTags.ObjectionHandled)
                                                      || a.Tags.Contains(SalesCrm.Domain.Activities.ActivityTags.SuccessStory)));
 
-        var product = deals[0].ProductId;
-        var industry = all.Deals[0].Industry;
+        // Filter by the product and industry of one example: it must come back, and only its kind.
+        var example = all.Deals[0];
+        var product = deals.Single(d => d.Id == example.DealId).ProductId;
+        var industry = example.Industry;
         var filtered = await coaching.ExamplesAsync(null, product, industry);
-        Assert.NotEmpty(filtered.Deals);
+        Assert.Contains(filtered.Deals, d => d.DealId == example.DealId);
         Assert.All(filtered.Deals, d => Assert.Equal(industry, d.Industry));
         var filteredIds = filtered.Deals.Select(d => d.DealId).ToList();
         Assert.All(await H.QueryAsync(db => db.Deals.Where(d => filteredIds.Contains(d.Id)).Select(d => d.ProductId).ToListAsync()), p => Assert.Equal(product, p));
