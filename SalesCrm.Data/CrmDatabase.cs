@@ -87,6 +87,9 @@ public static class CrmDatabase
         services.AddScoped<Reports.ReportService>();
         services.AddScoped<Coaching.CoachingService>();
         services.AddScoped<Quality.QualityService>();
+        services.AddScoped<Diagnostics.DiagnosticsService>();
+        services.AddSingleton(new Diagnostics.DiagnosticsOptions(configuration));
+        services.AddSingleton<Diagnostics.RitualLog>();
         services.AddScoped<Quality.ClientMergeService>();
         services.AddScoped<Quality.QualityAuditService>();
         services.AddSingleton<Quality.QualitySnapshotScan>();

@@ -174,3 +174,12 @@ internal sealed class QualityAuditItemConfiguration : IEntityTypeConfiguration<D
         b.HasOne<Domain.Clients.Client>().WithMany().HasForeignKey(i => i.ClientId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class RitualMarkConfiguration : IEntityTypeConfiguration<Domain.Diagnostics.RitualMark>
+{
+    public void Configure(EntityTypeBuilder<Domain.Diagnostics.RitualMark> b)
+    {
+        b.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(r => new { r.TeamId, r.Kind, r.Day }).IsUnique();
+    }
+}

@@ -15,7 +15,7 @@ namespace SalesCrm.Data.Dashboard;
 /// ("revive", "join") are checked and audited like every other change.
 /// </summary>
 public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time,
-    CrmOptions options, LookupService lookups, SecurityLog security)
+    CrmOptions options, LookupService lookups, SecurityLog security, Diagnostics.RitualLog rituals)
 {
     public const int ListSize = 50;
 
@@ -33,6 +33,7 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
         var user = await RequireDashboardUserAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var scope = await DashboardQueries.ScopeAsync(db, user, teamId, ct);
+        await MarkAsync(rituals, scope, Domain.Diagnostics.RitualKind.Dashboard, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var zone = options.TimeZone;
         var previous = period.Previous(zone);
@@ -108,6 +109,10 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
             null, $"/deals/{deal.Id}", null, now));
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>The leader looked at the team's figures (block 6 of the diagnostics counts it).</summary>
+    internal static Task MarkAsync(Diagnostics.RitualLog rituals, DashboardScope scope, Domain.Diagnostics.RitualKind kind, CancellationToken ct) =>
+        scope.TeamId is { } team ? rituals.MarkAsync(team, kind, ct) : rituals.MarkAllAsync(kind, ct);
 
     private async Task<Deal> LoadDealForActionAsync(CrmDbContext db, CurrentUser user, int dealId, string what, CancellationToken ct)
     {

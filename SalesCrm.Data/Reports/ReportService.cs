@@ -18,7 +18,7 @@ namespace SalesCrm.Data.Reports;
 /// figures on the page and in the workbook come from this one object.
 /// </summary>
 public sealed class ReportService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, CrmOptions options,
-    LookupService lookups, SecurityLog security)
+    LookupService lookups, SecurityLog security, Diagnostics.RitualLog rituals)
 {
     public const int BurningCount = 5;
     private const int BurningCandidates = 5_000;
@@ -28,6 +28,7 @@ public sealed class ReportService(IDbContextFactory<CrmDbContext> factory, IUser
         var user = await RequireReaderAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var scope = await DashboardQueries.ScopeAsync(db, user, teamId, ct);
+        await DashboardService.MarkAsync(rituals, scope, Domain.Diagnostics.RitualKind.Reports, ct);
         return await BuildAsync(db, scope, period, user.FullName, ct);
     }
 

@@ -117,7 +117,7 @@ public sealed class ExcelExports(CrmAppFactory app) : IClassFixture<CrmAppFactor
         var factory = scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<SalesCrm.Data.CrmDbContext>>();
         var lead = await new TestUser { Contexts = scope.ServiceProvider.GetRequiredService<SalesCrm.Data.IProviderContextFactory>() }.SignInAsAsync("lead@demo.salescrm");
         var reports = new ReportService(factory, new FixedUser(lead), TimeProvider.System, options, scope.ServiceProvider.GetRequiredService<LookupService>(),
-            scope.ServiceProvider.GetRequiredService<SecurityLog>());
+            scope.ServiceProvider.GetRequiredService<SecurityLog>(), scope.ServiceProvider.GetRequiredService<SalesCrm.Data.Diagnostics.RitualLog>());
         var pack = await reports.BuildAsync(null, period);
 
         var summary = book.Worksheet("Сводка");

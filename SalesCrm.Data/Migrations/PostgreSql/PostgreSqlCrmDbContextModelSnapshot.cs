@@ -1015,6 +1015,31 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("Products");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Diagnostics.RitualMark", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "Kind", "Day")
+                        .IsUnique();
+
+                    b.ToTable("RitualMarks");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Integrations.ApiKey", b =>
                 {
                     b.Property<int>("Id")
@@ -2031,6 +2056,15 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.HasOne("SalesCrm.Domain.Deals.Deal", null)
                         .WithMany("StageChanges")
                         .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Diagnostics.RitualMark", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1016,6 +1016,31 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("Products");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Diagnostics.RitualMark", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "Kind", "Day")
+                        .IsUnique();
+
+                    b.ToTable("RitualMarks");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Integrations.ApiKey", b =>
                 {
                     b.Property<int>("Id")
@@ -2033,6 +2058,15 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.HasOne("SalesCrm.Domain.Deals.Deal", null)
                         .WithMany("StageChanges")
                         .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Diagnostics.RitualMark", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -975,6 +975,29 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("Products");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Diagnostics.RitualMark", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "Kind", "Day")
+                        .IsUnique();
+
+                    b.ToTable("RitualMarks");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Integrations.ApiKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1959,6 +1982,15 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.HasOne("SalesCrm.Domain.Deals.Deal", null)
                         .WithMany("StageChanges")
                         .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Diagnostics.RitualMark", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

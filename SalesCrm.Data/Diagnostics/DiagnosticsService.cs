@@ -1,0 +1,237 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Data.Dashboard;
+using SalesCrm.Domain.Activities;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Diagnostics;
+using SalesCrm.Domain.Leads;
+using SalesCrm.Domain.Quality;
+using SalesCrm.Domain.Tasks;
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data.Diagnostics;
+
+/// <summary>The thresholds of the triggers (<c>Crm:Diagnostics:Thresholds:&lt;code&gt;</c>), over the catalogue's defaults.</summary>
+public sealed class DiagnosticsOptions
+{
+    public DiagnosticsOptions()
+    {
+    }
+
+    public DiagnosticsOptions(IConfiguration configuration)
+    {
+        foreach (var child in configuration.GetSection("Crm:Diagnostics:Thresholds").GetChildren())
+            if (double.TryParse(child.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v))
+                Overrides[child.Key] = v;
+    }
+
+    public Dictionary<string, double> Overrides { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public double Threshold(TriggerDefinition trigger) => Overrides.TryGetValue(trigger.Code, out var v) ? v : trigger.DefaultThreshold;
+}
+
+/// <summary>
+/// The sales-department diagnostics (the second seed): every trigger of the eight blocks measured on the live data of a
+/// team (team lead) or the department (head) for a month, each figure computed in SQL with PRODUCT.md's definitions and
+/// judged by <see cref="DiagnosticPolicy"/>.
+/// </summary>
+public sealed class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, CrmOptions options,
+    DiagnosticsOptions thresholds, SecurityLog security, Quality.QualityService quality, Renewals.RenewalService renewals)
+{
+    public async Task<DiagnosticsReport> ReportAsync(int? teamId, ReportingPeriod? period = null, CancellationToken ct = default)
+    {
+        var user = await users.RequireRoleAsync(security, u => u.LeadsSales, "Diagnostics", "open",
+            "Диагностику отдела продаж видят старший менеджер и начальник отдела.", ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var scope = await DashboardQueries.ScopeAsync(db, user, teamId, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var month = period ?? ReportingPeriod.Containing(PeriodKind.Month, now, options.TimeZone);
+        var values = await MeasureAsync(db, scope, month, now, ct);
+        var triggers = DiagnosticCatalogue.Triggers.Select(t =>
+        {
+            var threshold = thresholds.Threshold(t);
+            var (value, note) = values.GetValueOrDefault(t.Code);
+            return new TriggerResult(t, value, threshold, DiagnosticPolicy.Evaluate(t.Direction, value, threshold), note, Link(t.Code));
+        }).ToList();
+        var blocks = DiagnosticCatalogue.Blocks.Select(b =>
+        {
+            var own = triggers.Where(t => t.Trigger.Block == b.Number).ToList();
+            return new BlockResult(b, DiagnosticPolicy.BlockStatus(own.Select(t => t.Status)), own);
+        }).ToList();
+        return new DiagnosticsReport(scope.TeamId, scope.Name, month, now, blocks);
+    }
+
+    /// <summary>The teams the user may pick.</summary>
+    public async Task<IReadOnlyList<(int Id, string Name)>> TeamsAsync(CancellationToken ct = default)
+    {
+        var user = await users.RequireRoleAsync(security, u => u.LeadsSales, "Diagnostics", "open",
+            "Диагностику отдела продаж видят старший менеджер и начальник отдела.", ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await DashboardQueries.TeamsOfAsync(db, user, ct);
+    }
+
+    /// <summary>
+    /// Starts the work of block 2: a "data fix" task for the owner of every open deal without a next step (the quality
+    /// service's bulk action, so a task is never given twice).
+    /// </summary>
+    public Task<Quality.FixTasksResult> StartDisciplineWorkAsync(int? teamId, CancellationToken ct = default) =>
+        quality.CreateFixTasksAsync(teamId, QualityRule.DealNoNextStep, null, ct);
+
+    private static string? Link(string code) => code switch
+    {
+        "ResponseMedian" or "ContactRate" or "LostBeforeContact" or "ManualLeads" or "NoSource" or "SilentChannels" or "CrossChannelDuplicates" => "/leads",
+        "MissedCalls" or "ManualCalls" => "/deals",
+        "NoNextStep" => "/quality?rule=DealNoNextStep",
+        "IncompleteClients" or "Duplicates" or "Unreconciled" => "/quality",
+        "SaggingStage" or "SlowStages" or "StuckShare" => "/dashboard",
+        "OverdueTasks" or "OverCapacity" => "/leads?view=load",
+        "RepeatShare" or "ClientActivityDrop" or "ChurnRate" => "/renewals",
+        "NoWeeklyPack" or "DecisionsWithoutData" => "/reports",
+        "BoardUnwatched" => "/settings",
+        "NewManagers" or "ConversionDrop" => "/team",
+        _ => null,
+    };
+
+    /// <summary>Every trigger's value (null: no data) with a short note of what it counted.</summary>
+    internal async Task<Dictionary<string, (double? Value, string Note)>> MeasureAsync(CrmDbContext db, DashboardScope scope, ReportingPeriod month,
+        DateTime now, CancellationToken ct)
+    {
+        var owners = scope.OwnerIds;
+        var values = new Dictionary<string, (double?, string)>();
+        string N(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // 1. Inbound flow and speed of reaction.
+        var leads = await db.Leads.AsNoTracking()
+            .Where(l => l.CreatedAt >= month.FromUtc && l.CreatedAt < month.ToUtc
+                        && (owners == null || (l.AssigneeId != null && owners.Contains(l.AssigneeId.Value)) || (l.AssigneeId == null && l.QueueTeamId == scope.TeamId)))
+            .Select(l => new { l.Id, l.CreatedAt, l.FirstContactAt, l.Status, l.Channel, l.SourceTags, l.Touches })
+            .ToListAsync(ct);
+        var responses = leads.Where(l => l.FirstContactAt is not null)
+            .Select(l => options.WorkingHours.MinutesBetween(l.CreatedAt, l.FirstContactAt!.Value, options.TimeZone)).Order().ToList();
+        values["ResponseMedian"] = (Scorecard.Median(responses), $"лидов с контактом: {N(responses.Count)}");
+        values["ContactRate"] = (PipelineFigures.Share(responses.Count, leads.Count), $"{N(responses.Count)} из {N(leads.Count)}");
+        var lost = leads.Count(l => l.FirstContactAt is null && l.Status is LeadStatus.Disqualified or LeadStatus.Qualified);
+        values["LostBeforeContact"] = (PipelineFigures.Share(lost, leads.Count), $"{N(lost)} из {N(leads.Count)}");
+        var inbound = db.Activities.AsNoTracking().Where(a => a.Kind == ActivityKind.Call && a.Direction == ActivityDirection.Inbound
+                                                              && a.OccurredAt >= month.FromUtc && a.OccurredAt < month.ToUtc && (owners == null || owners.Contains(a.AuthorId)));
+        var inboundCount = await inbound.CountAsync(ct);
+        var missed = await inbound.CountAsync(a => a.IsMissed, ct);
+        values["MissedCalls"] = (PipelineFigures.Share(missed, inboundCount), $"{N(missed)} из {N(inboundCount)} входящих");
+
+        // 2. CRM discipline and clean data.
+        var open = db.Deals.AsNoTracking().Where(d => d.Stage != StageCode.Won && d.Stage != StageCode.Lost && (owners == null || owners.Contains(d.OwnerId)));
+        var openCount = await open.CountAsync(ct);
+        var withoutStep = await open.CountAsync(d => !db.Tasks.Any(t => t.DealId == d.Id && t.Status == TaskState.Open && t.DueAt > now), ct);
+        values["NoNextStep"] = (PipelineFigures.Share(withoutStep, openCount), $"{N(withoutStep)} из {N(openCount)} открытых");
+        var run = await quality.RunAsync(db, owners, ct);
+        var clientRules = new[] { QualityRule.ClientNoContact, QualityRule.ClientNoDecisionMaker, QualityRule.ClientNoPhoneOrEmail, QualityRule.ClientInnInvalid,
+            QualityRule.ClientRequiredFieldsEmpty };
+        var incomplete = run.Findings.Where(f => clientRules.Contains(f.Rule)).Select(f => f.RecordId).Distinct().Count();
+        var clients = await db.Clients.AsNoTracking().CountAsync(c => owners == null || owners.Contains(c.OwnerId), ct);
+        values["IncompleteClients"] = (PipelineFigures.Share(incomplete, clients), $"{N(incomplete)} из {N(clients)}");
+        values["Duplicates"] = (run.Duplicates.Count, $"пар: {N(run.Duplicates.Count)}");
+        // Reports reconcile when the managers' pipelines add up to the team's and no deal's stage contradicts its data.
+        var perOwner = await open.GroupBy(d => d.OwnerId).Select(g => g.Sum(d => d.PremiumKopecks)).ToListAsync(ct);
+        var total = await open.SumAsync(d => (long?)d.PremiumKopecks, ct) ?? 0;
+        var inconsistent = run.Findings.Count(f => f.Rule == QualityRule.DealStageInconsistent);
+        values["Unreconciled"] = (inconsistent + (perOwner.Sum() == total ? 0 : 1), $"сделок с противоречием: {N(inconsistent)}");
+
+        // 3. Stage conversion. A month still running is compared by its last complete month against the one before it: the
+        // deals that entered a stage this month have not had the time to move on yet.
+        var previous = month.Previous(options.TimeZone);
+        var (measured, baseline) = month.ToUtc > now ? (previous, previous.Previous(options.TimeZone)) : (month, previous);
+        var conversion = await DashboardQueries.ConversionAsync(db, owners, measured, ct);
+        var before = await DashboardQueries.ConversionAsync(db, owners, baseline, ct);
+        var stageNames = await db.Stages.AsNoTracking().ToDictionaryAsync(x => x.Code, x => x.Name, ct);
+        double? sag = null;
+        var sagNote = "мало данных для сравнения";
+        foreach (var (stage, current) in conversion)
+        {
+            if (!before.TryGetValue(stage, out var then) || current.Entered < 5 || then.Entered < 5) continue;
+            var drop = (double)then.Progressed / then.Entered - (double)current.Progressed / current.Entered;
+            if (sag is null || drop > sag)
+                (sag, sagNote) = (drop, $"«{stageNames.GetValueOrDefault(stage, stage.ToString())}», {measured.FirstDay:MM.yyyy} к {baseline.FirstDay:MM.yyyy}");
+        }
+        values["SaggingStage"] = (sag is null ? null : Math.Max(0, sag.Value), sagNote);
+        var stages = await db.Stages.AsNoTracking().Where(s => s.StuckAfterDays > 0).Select(s => new { s.Code, s.StuckAfterDays }).ToListAsync(ct);
+        var entered = await open.Select(d => new { d.Stage, d.StageEnteredAt }).ToListAsync(ct);
+        var slow = stages.Count(s => entered.Where(d => d.Stage == s.Code).Select(d => (now - d.StageEnteredAt).TotalDays).DefaultIfEmpty(0).Average() > s.StuckAfterDays);
+        values["SlowStages"] = (slow, $"этапов: {N(slow)}");
+        var stuck = entered.Count(d => stages.FirstOrDefault(s => s.Code == d.Stage) is { } s && PipelineFigures.IsStuck(d.Stage, d.StageEnteredAt, s.StuckAfterDays, now));
+        values["StuckShare"] = (PipelineFigures.Share(stuck, openCount), $"{N(stuck)} из {N(openCount)}");
+
+        // 4. Automation.
+        var tasks = db.Tasks.AsNoTracking().Where(t => t.Status == TaskState.Open && (owners == null || owners.Contains(t.AssigneeId)));
+        var openTasks = await tasks.CountAsync(ct);
+        var overdue = await tasks.CountAsync(t => t.DueAt < now, ct);
+        values["OverdueTasks"] = (PipelineFigures.Share(overdue, openTasks), $"{N(overdue)} из {N(openTasks)}");
+        var leadKeys = leads.Select(l => l.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var manual = leadKeys.Count == 0 ? 0 : await db.AuditEntries.AsNoTracking()
+            .CountAsync(a => a.EntityType == "Lead" && a.Action == AuditAction.Created && a.ActorId != null && leadKeys.Contains(a.EntityId), ct);
+        values["ManualLeads"] = (PipelineFigures.Share(manual, leads.Count), $"{N(manual)} из {N(leads.Count)}");
+        var sellers = await db.Managers.AsNoTracking().Where(m => m.IsActive && m.Role == StaffRole.Manager && (owners == null || owners.Contains(m.Id)))
+            .Select(m => new { m.Id, m.Capacity, m.HiredOn, Open = db.Deals.Count(d => d.OwnerId == m.Id && d.Stage != StageCode.Won && d.Stage != StageCode.Lost) })
+            .ToListAsync(ct);
+        var over = sellers.Count(s => s.Open > s.Capacity);
+        values["OverCapacity"] = (over, $"менеджеров: {N(over)}");
+
+        // 5. Repeat sales and existing clients.
+        var retention = await renewals.FiguresAsync(db, owners, month, ct);
+        values["RepeatShare"] = (retention.RepeatShare, "по выигранным сделкам");
+        values["ChurnRate"] = (retention.ChurnRate, $"{N(retention.Ended - retention.Renewed)} из {N(retention.Ended)} договоров");
+        var since = now.AddDays(-90);
+        var earlier = now.AddDays(-180);
+        var existing = db.Deals.AsNoTracking().Where(d => d.Stage == StageCode.Won && (owners == null || owners.Contains(d.OwnerId))).Select(d => d.ClientId);
+        var touchesNow = await db.Activities.AsNoTracking().CountAsync(a => a.ClientId != null && existing.Contains(a.ClientId.Value) && a.OccurredAt >= since, ct);
+        var touchesBefore = await db.Activities.AsNoTracking()
+            .CountAsync(a => a.ClientId != null && existing.Contains(a.ClientId.Value) && a.OccurredAt >= earlier && a.OccurredAt < since, ct);
+        values["ClientActivityDrop"] = (touchesBefore == 0 ? null : Math.Max(0, (double)(touchesBefore - touchesNow) / touchesBefore),
+            $"касаний: {N(touchesNow)} против {N(touchesBefore)}");
+
+        // 6. Reports and rituals: days since each was last used.
+        double? DaysSince(DateTime? at) => at is { } t ? Math.Floor((now - t).TotalDays) : null;
+        var packAt = await db.ReportArchive.AsNoTracking().Where(r => scope.TeamId == null || r.TeamId == scope.TeamId).MaxAsync(r => (DateTime?)r.CreatedAt, ct);
+        var ritualAt = await db.RitualMarks.AsNoTracking().Where(r => scope.TeamId == null || r.TeamId == scope.TeamId)
+            .GroupBy(r => r.Kind).Select(g => new { g.Key, Last = g.Max(r => r.Day) }).ToDictionaryAsync(x => x.Key, x => (DateTime?)x.Last, ct);
+        var pack = new[] { packAt, ritualAt.GetValueOrDefault(RitualKind.WeeklyPack) }.Max();
+        values["NoWeeklyPack"] = (DaysSince(pack) ?? 999, pack is null ? "отчёт ни разу не формировался" : $"последний {pack:dd.MM.yyyy}");
+        var board = await db.BoardTokens.AsNoTracking().Where(t => scope.TeamId == null || t.TeamId == scope.TeamId || t.TeamId == null)
+            .MaxAsync(t => t.LastSeenAt, ct);
+        values["BoardUnwatched"] = (DaysSince(board) ?? 999, board is null ? "табло ни разу не открывали" : $"последний раз {board:dd.MM.yyyy}");
+        var data = new[] { ritualAt.GetValueOrDefault(RitualKind.Dashboard), ritualAt.GetValueOrDefault(RitualKind.Reports) }.Max();
+        values["DecisionsWithoutData"] = (DaysSince(data) ?? 999, data is null ? "дашборд и отчёты не открывали" : $"последний раз {data:dd.MM.yyyy}");
+
+        // 7. Integrations and channels.
+        var untagged = leads.Count(l => l.SourceTags.Count == 0);
+        values["NoSource"] = (PipelineFigures.Share(untagged, leads.Count), $"{N(untagged)} из {N(leads.Count)}");
+        var recentFrom = now.AddDays(-30);
+        var channelLast = await db.Leads.AsNoTracking()
+            .Where(l => l.CreatedAt >= now.AddDays(-180) && (owners == null || (l.AssigneeId != null && owners.Contains(l.AssigneeId.Value))))
+            .GroupBy(l => l.Channel).Select(g => new { g.Key, Last = g.Max(l => l.CreatedAt) }).ToListAsync(ct);
+        var silent = channelLast.Where(c => c.Last < recentFrom).Select(c => c.Key).ToList();
+        values["SilentChannels"] = (silent.Count, silent.Count == 0 ? "все каналы дают заявки" : string.Join(", ", silent));
+        var repeats = leads.Sum(l => l.Touches);
+        values["CrossChannelDuplicates"] = (PipelineFigures.Share(repeats, leads.Count + repeats), $"повторных заявок: {N(repeats)}");
+        var calls = db.Activities.AsNoTracking().Where(a => a.Kind == ActivityKind.Call && a.OccurredAt >= month.FromUtc && a.OccurredAt < month.ToUtc
+                                                            && (owners == null || owners.Contains(a.AuthorId)));
+        var callCount = await calls.CountAsync(ct);
+        var handTyped = await calls.CountAsync(a => a.CallId == null, ct);
+        values["ManualCalls"] = (PipelineFigures.Share(handTyped, callCount), $"{N(handTyped)} из {N(callCount)}");
+
+        // 8. Training and coaching.
+        var fresh = sellers.Count(s => s.HiredOn > now.AddDays(-90));
+        values["NewManagers"] = (fresh, $"менеджеров: {N(fresh)}");
+        var ids = sellers.Select(s => s.Id).ToList();
+        var facts = await Coaching.CoachingService.FactsAsync(db, ids, previous.FromUtc, month.ToUtc, ct);
+        double Minutes(DateTime a, DateTime b) => options.WorkingHours.MinutesBetween(a, b, options.TimeZone);
+        var dropping = ids.Count(id =>
+            Scorecard.Compute(id, facts, month, now, Minutes, options.Thresholds.ResponseTargetMinutes).WinRate is { } cur
+            && Scorecard.Compute(id, facts, previous, now, Minutes, options.Thresholds.ResponseTargetMinutes).WinRate is { } was
+            && was - cur >= 0.1);
+        values["ConversionDrop"] = (dropping, $"менеджеров: {N(dropping)}");
+        return values;
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Data.Dashboard;
+using SalesCrm.Data.Diagnostics;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Diagnostics;
+using SalesCrm.Domain.Tasks;
+using SalesCrm.Tests.Support;
+
+namespace SalesCrm.Tests.Data;
+
+/// <summary>The eight blocks on the demo data: figures against direct queries, access, rituals recorded.</summary>
+public sealed class DiagnosticsOnDemoData : IAsyncLifetime
+{
+    private ServiceHarness H { get; set; } = default!;
+
+    public async ValueTask InitializeAsync() => H = await ServiceHarness.CreateAsync(await TestDatabase.CopyAsync());
+
+    public async ValueTask DisposeAsync() => await H.DisposeAsync();
+
+    private static TriggerResult Trigger(DiagnosticsReport r, string code) => r.Blocks.SelectMany(b => b.Triggers).Single(t => t.Trigger.Code == code);
+
+    [Fact]
+    public async Task EightBlocksWithFiguresThatMatchTheirDefinitions()
+    {
+        var me = await H.User.SignInAsAsync("lead@demo.salescrm");
+        var report = await H.Get<DiagnosticsService>().ReportAsync(null);
+        Assert.Equal(Enumerable.Range(1, 8), report.Blocks.Select(b => b.Block.Number));
+        Assert.All(report.Blocks, b => Assert.Equal(DiagnosticPolicy.BlockStatus(b.Triggers.Select(t => t.Status)), b.Status));
+
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        var team = me.TeamMemberIds;
+        var open = await H.QueryAsync(db => db.Deals.CountAsync(d => team.Contains(d.OwnerId) && d.Stage != StageCode.Won && d.Stage != StageCode.Lost));
+        var without = await H.QueryAsync(db => db.Deals.CountAsync(d => team.Contains(d.OwnerId) && d.Stage != StageCode.Won && d.Stage != StageCode.Lost
+            && !db.Tasks.Any(t => t.DealId == d.Id && t.Status == TaskState.Open && t.DueAt > now)));
+        var noNextStep = Trigger(report, "NoNextStep");
+        Assert.Equal((double)without / open, noNextStep.Value!.Value, 9);
+        // The demo seeds deals without a next step well above 10 %: block 2 is triggered.
+        Assert.Equal(DiagnosticStatus.Triggered, noNextStep.Status);
+        Assert.Equal(DiagnosticStatus.Triggered, report.Blocks.Single(b => b.Block.Number == 2).Status);
+
+        var openTasks = await H.QueryAsync(db => db.Tasks.Where(t => t.Status == TaskState.Open && team.Contains(t.AssigneeId)).Select(t => t.DueAt).ToListAsync());
+        Assert.Equal((double)openTasks.Count(d => d < now) / openTasks.Count, Trigger(report, "OverdueTasks").Value!.Value, 9);
+
+        var hired = await H.QueryAsync(db => db.Managers.CountAsync(m => team.Contains(m.Id) && m.IsActive && m.Role == SalesCrm.Domain.Teams.StaffRole.Manager
+            && m.HiredOn > now.AddDays(-90)));
+        Assert.Equal(hired, Trigger(report, "NewManagers").Value);
+    }
+
+    [Fact]
+    public async Task OpeningTheDashboardIsARitualTheDiagnosticsSee()
+    {
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        var before = Trigger(await H.Get<DiagnosticsService>().ReportAsync(null), "DecisionsWithoutData");
+        Assert.Equal(DiagnosticStatus.Triggered, before.Status);
+        var options = H.Get<CrmOptions>();
+        await H.Get<DashboardService>().LoadAsync(null, ReportingPeriod.Containing(PeriodKind.Month, H.Time.GetUtcNow().UtcDateTime, options.TimeZone), new AttentionFilter());
+        var after = Trigger(await H.Get<DiagnosticsService>().ReportAsync(null), "DecisionsWithoutData");
+        Assert.Equal((0.0, DiagnosticStatus.Ok), (after.Value!.Value, after.Status));
+    }
+
+    [Fact]
+    public async Task TheHeadSeesTheDepartmentATeamLeadTheTeamAndAManagerNothing()
+    {
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        Assert.Null((await H.Get<DiagnosticsService>().ReportAsync(null)).TeamId);
+        var me = await H.User.SignInAsAsync("lead@demo.salescrm");
+        Assert.Equal(me.TeamId, (await H.Get<DiagnosticsService>().ReportAsync(null)).TeamId);
+        var other = await H.QueryAsync(db => db.Teams.Where(t => t.Id != me.TeamId).Select(t => t.Id).FirstAsync());
+        await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<DiagnosticsService>().ReportAsync(other));
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<DiagnosticsService>().ReportAsync(null));
+    }
+}

@@ -1,0 +1,22 @@
+using Bunit;
+using SalesCrm.Web.Components.Pages.Diagnostics;
+
+namespace SalesCrm.Tests.Web;
+
+public sealed class DiagnosticsPageRendering : CrmComponentTest
+{
+    [Fact]
+    public async Task EightBlocksWithStatusesAndTheRemedyOfATriggeredOne()
+    {
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        var page = RenderInLayout<DiagnosticsPage>(_ => { });
+        page.WaitForElements("[data-testid=diagnostic-block]", 8);
+        var blocks = page.FindAll("[data-testid=diagnostic-block]");
+        Assert.Equal(Enumerable.Range(1, 8).Select(n => n.ToString()), blocks.Select(b => b.GetAttribute("data-block")));
+        Assert.All(blocks, b => Assert.Contains(b.GetAttribute("data-status"), new[] { "ok", "warning", "triggered", "nodata" }));
+        var discipline = page.Find("[data-testid=diagnostic-block][data-block='2']");
+        Assert.Equal("triggered", discipline.GetAttribute("data-status"));
+        Assert.Contains("нет следующего шага — нет сделки", discipline.QuerySelector("[data-testid=block-remedy]")!.TextContent);
+        Assert.NotNull(discipline.QuerySelector("[data-testid=block-start]"));
+    }
+}
