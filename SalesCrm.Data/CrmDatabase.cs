@@ -90,6 +90,8 @@ public static class CrmDatabase
         services.AddScoped<Diagnostics.DiagnosticsService>();
         services.AddSingleton(new Diagnostics.DiagnosticsOptions(configuration));
         services.AddSingleton<Diagnostics.RitualLog>();
+        services.AddSingleton<Diagnostics.DiagnosticSnapshotScan>();
+        services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Diagnostics.DiagnosticSnapshotScan>());
         services.AddScoped<Quality.ClientMergeService>();
         services.AddScoped<Quality.QualityAuditService>();
         services.AddSingleton<Quality.QualitySnapshotScan>();

@@ -28,6 +28,7 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<Domain.Quality.QualitySnapshot> QualitySnapshots => Set<Domain.Quality.QualitySnapshot>();
     public DbSet<Domain.Quality.QualityAudit> QualityAudits => Set<Domain.Quality.QualityAudit>();
     public DbSet<Domain.Diagnostics.RitualMark> RitualMarks => Set<Domain.Diagnostics.RitualMark>();
+    public DbSet<Domain.Diagnostics.DiagnosticSnapshot> DiagnosticSnapshots => Set<Domain.Diagnostics.DiagnosticSnapshot>();
     public DbSet<BoardToken> BoardTokens => Set<BoardToken>();
     public DbSet<Client> Clients => Set<Client>();
     public DbSet<Contact> Contacts => Set<Contact>();

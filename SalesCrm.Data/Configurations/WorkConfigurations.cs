@@ -183,3 +183,12 @@ internal sealed class RitualMarkConfiguration : IEntityTypeConfiguration<Domain.
         b.HasIndex(r => new { r.TeamId, r.Kind, r.Day }).IsUnique();
     }
 }
+
+internal sealed class DiagnosticSnapshotConfiguration : IEntityTypeConfiguration<Domain.Diagnostics.DiagnosticSnapshot>
+{
+    public void Configure(EntityTypeBuilder<Domain.Diagnostics.DiagnosticSnapshot> b)
+    {
+        b.Property(s => s.TriggerCode).HasMaxLength(50);
+        b.HasIndex(s => new { s.TeamId, s.Month, s.TriggerCode }).IsUnique(); // once per month, whichever node or restart takes it
+    }
+}

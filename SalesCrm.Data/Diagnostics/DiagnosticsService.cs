@@ -43,8 +43,7 @@ public sealed class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, 
 {
     public async Task<DiagnosticsReport> ReportAsync(int? teamId, ReportingPeriod? period = null, CancellationToken ct = default)
     {
-        var user = await users.RequireRoleAsync(security, u => u.LeadsSales, "Diagnostics", "open",
-            "Диагностику отдела продаж видят старший менеджер и начальник отдела.", ct);
+        var user = await RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var scope = await DashboardQueries.ScopeAsync(db, user, teamId, ct);
         var now = time.GetUtcNow().UtcDateTime;
@@ -64,11 +63,98 @@ public sealed class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, 
         return new DiagnosticsReport(scope.TeamId, scope.Name, month, now, blocks);
     }
 
+    /// <summary>
+    /// Stores the month that has just ended for every team and the department, once: a (team, month, trigger) row is
+    /// unique, so a restart or a second node that gets here too changes nothing. Returns the number of scopes written.
+    /// </summary>
+    public async Task<int> SnapshotAsync(CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var month = ReportingPeriod.Containing(PeriodKind.Month, now, options.TimeZone).Previous(options.TimeZone);
+        var key = month.FirstDateUtc;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var done = await db.DiagnosticSnapshots.AsNoTracking().Where(x => x.Month == key).Select(x => x.TeamId).Distinct().ToListAsync(ct);
+        var scopes = new List<DashboardScope>();
+        if (!done.Contains(0)) scopes.Add(new DashboardScope(null, "Все команды", null));
+        foreach (var team in await db.Teams.AsNoTracking().Where(t => !done.Contains(t.Id)).ToListAsync(ct))
+            scopes.Add(new DashboardScope(team.Id, team.Name, await db.Managers.AsNoTracking().Where(m => m.TeamId == team.Id).Select(m => m.Id).ToListAsync(ct)));
+        var written = 0;
+        foreach (var scope in scopes)
+        {
+            var values = await MeasureAsync(db, scope, month, now, ct);
+            await using var write = await factory.CreateDbContextAsync(ct);
+            foreach (var t in DiagnosticCatalogue.Triggers)
+            {
+                var threshold = thresholds.Threshold(t);
+                var value = values.GetValueOrDefault(t.Code).Value;
+                write.DiagnosticSnapshots.Add(new DiagnosticSnapshot(scope.TeamId ?? 0, key, t.Code, value, threshold,
+                    DiagnosticPolicy.Evaluate(t.Direction, value, threshold), now));
+            }
+            try
+            {
+                await write.SaveChangesAsync(ct);
+                written++;
+            }
+            catch (DbUpdateException)
+            {
+                // Another node stored this scope's month first.
+            }
+        }
+        return written;
+    }
+
+    /// <summary>The months with a stored snapshot for the user's scope (newest first).</summary>
+    public async Task<IReadOnlyList<DateOnly>> SnapshotMonthsAsync(int? teamId, CancellationToken ct = default)
+    {
+        var user = await RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var scope = await DashboardQueries.ScopeAsync(db, user, teamId, ct);
+        var team = scope.TeamId ?? 0;
+        var months = await db.DiagnosticSnapshots.AsNoTracking().Where(x => x.TeamId == team).Select(x => x.Month).Distinct().ToListAsync(ct);
+        return months.OrderDescending().Select(DateOnly.FromDateTime).ToList();
+    }
+
+    /// <summary>
+    /// "Было/стало": every trigger in month <paramref name="before"/> and month <paramref name="after"/> — the stored
+    /// snapshot of a month when there is one, otherwise measured now.
+    /// </summary>
+    public async Task<BeforeAfter> CompareAsync(int? teamId, DateOnly before, DateOnly after, CancellationToken ct = default)
+    {
+        var user = await RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var scope = await DashboardQueries.ScopeAsync(db, user, teamId, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        async Task<(Dictionary<string, (double? Value, DiagnosticStatus Status)> Values, bool Stored)> MonthAsync(DateOnly month)
+        {
+            var key = new DateTime(month.Year, month.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+            var team = scope.TeamId ?? 0;
+            var stored = await db.DiagnosticSnapshots.AsNoTracking().Where(x => x.TeamId == team && x.Month == key).ToListAsync(ct);
+            if (stored.Count > 0) return (stored.ToDictionary(x => x.TriggerCode, x => (x.Value, x.Status)), true);
+            var measured = await MeasureAsync(db, scope, ReportingPeriod.Month(month.Year, month.Month, options.TimeZone), now, ct);
+            return (DiagnosticCatalogue.Triggers.ToDictionary(t => t.Code, t =>
+            {
+                var value = measured.GetValueOrDefault(t.Code).Value;
+                return (value, DiagnosticPolicy.Evaluate(t.Direction, value, thresholds.Threshold(t)));
+            }), false);
+        }
+        var (a, aStored) = await MonthAsync(before);
+        var (b, bStored) = await MonthAsync(after);
+        var rows = DiagnosticCatalogue.Triggers.Select(t =>
+        {
+            var (va, sa) = a.GetValueOrDefault(t.Code);
+            var (vb, sb) = b.GetValueOrDefault(t.Code);
+            return new BeforeAfterRow(t, va, sa, vb, sb, thresholds.Threshold(t));
+        }).ToList();
+        return new BeforeAfter(scope.TeamId, scope.Name, before, aStored, after, bStored, rows);
+    }
+
+    private Task<CurrentUser> RequireAsync(CancellationToken ct) => users.RequireRoleAsync(security, u => u.LeadsSales, "Diagnostics", "open",
+        "Диагностику отдела продаж видят старший менеджер и начальник отдела.", ct);
+
     /// <summary>The teams the user may pick.</summary>
     public async Task<IReadOnlyList<(int Id, string Name)>> TeamsAsync(CancellationToken ct = default)
     {
-        var user = await users.RequireRoleAsync(security, u => u.LeadsSales, "Diagnostics", "open",
-            "Диагностику отдела продаж видят старший менеджер и начальник отдела.", ct);
+        var user = await RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         return await DashboardQueries.TeamsOfAsync(db, user, ct);
     }

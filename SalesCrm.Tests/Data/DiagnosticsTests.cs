@@ -73,4 +73,43 @@ public sealed class DiagnosticsOnDemoData : IAsyncLifetime
         await H.User.SignInAsAsync("m1@demo.salescrm");
         await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<DiagnosticsService>().ReportAsync(null));
     }
+
+    [Fact]
+    public async Task TheMonthThatEndedIsStoredOnceAcrossRunsRestartsAndNodes()
+    {
+        var diagnostics = H.Get<DiagnosticsService>();
+        var teams = await H.QueryAsync(db => db.Teams.CountAsync());
+        var first = await Task.WhenAll(diagnostics.SnapshotAsync(), H.Get<DiagnosticsService>().SnapshotAsync());
+        Assert.Equal(teams + 1, first.Sum());
+        Assert.Equal(0, await H.Get<DiagnosticsService>().SnapshotAsync());
+        var rows = await H.QueryAsync(db => db.DiagnosticSnapshots.ToListAsync());
+        Assert.Equal((teams + 1) * DiagnosticCatalogue.Triggers.Count, rows.Count);
+        var options = H.Get<CrmOptions>();
+        var lastMonth = ReportingPeriod.Containing(PeriodKind.Month, H.Time.GetUtcNow().UtcDateTime, options.TimeZone).Previous(options.TimeZone);
+        Assert.All(rows, r => Assert.Equal(lastMonth.FirstDateUtc, r.Month));
+
+        // A restart: another service provider on the same database finds the month stored.
+        await using (var restarted = await ServiceHarness.CreateAsync(H.User.Contexts!.Create().Database.GetConnectionString()!))
+            Assert.Equal(0, await restarted.Get<DiagnosticsService>().SnapshotAsync());
+        Assert.Equal(rows.Count, await H.QueryAsync(db => db.DiagnosticSnapshots.CountAsync()));
+    }
+
+    [Fact]
+    public async Task BeforeComesFromTheSnapshotAndAfterIsMeasuredNow()
+    {
+        await H.Get<DiagnosticsService>().SnapshotAsync();
+        var me = await H.User.SignInAsAsync("lead@demo.salescrm");
+        var today = DateOnly.FromDateTime(H.Time.GetUtcNow().UtcDateTime);
+        var thisMonth = new DateOnly(today.Year, today.Month, 1);
+        var diagnostics = H.Get<DiagnosticsService>();
+        Assert.Contains(thisMonth.AddMonths(-1), await diagnostics.SnapshotMonthsAsync(null));
+        var compare = await diagnostics.CompareAsync(null, thisMonth.AddMonths(-1), thisMonth);
+        Assert.True(compare.BeforeStored);
+        Assert.False(compare.AfterStored);
+        var stored = await H.QueryAsync(db => db.DiagnosticSnapshots.SingleAsync(s => s.TeamId == me.TeamId && s.TriggerCode == "NoNextStep"));
+        var row = compare.Rows.Single(r => r.Trigger.Code == "NoNextStep");
+        Assert.Equal(stored.Value, row.Before);
+        var live = (await diagnostics.ReportAsync(null)).Blocks.SelectMany(b => b.Triggers).Single(t => t.Trigger.Code == "NoNextStep");
+        Assert.Equal(live.Value, row.After);
+    }
 }

@@ -33,6 +33,23 @@ public sealed class ExcelExports(CrmAppFactory app) : IClassFixture<CrmAppFactor
     }
 
     [Fact]
+    public async Task TheBeforeAfterComparisonExportsEveryTriggerAndOnlyToALeader()
+    {
+        var client = await SignedInAsync("lead@demo.salescrm");
+        var now = DateTime.UtcNow;
+        var after = new DateOnly(now.Year, now.Month, 1);
+        var before = after.AddMonths(-1);
+        using var book = await WorkbookAsync(await client.GetAsync($"/export/diagnostics.xlsx?before={before:yyyy-MM}&after={after:yyyy-MM}"));
+        var sheet = book.Worksheet("Было-стало");
+        var titles = Enumerable.Range(4, SalesCrm.Domain.Diagnostics.DiagnosticCatalogue.Triggers.Count).Select(r => sheet.Cell(r, 2).GetString()).ToList();
+        Assert.Equal(SalesCrm.Domain.Diagnostics.DiagnosticCatalogue.Triggers.Select(t => t.Title), titles);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/export/diagnostics.xlsx?before=2026-13")).StatusCode);
+
+        var manager = await SignedInAsync("m1@demo.salescrm");
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync($"/export/diagnostics.xlsx?before={before:yyyy-MM}&after={after:yyyy-MM}")).StatusCode);
+    }
+
+    [Fact]
     public async Task TheDealGridExportHoldsExactlyTheFilteredRowsInTheGridsOrder()
     {
         var client = await SignedInAsync("lead@demo.salescrm");

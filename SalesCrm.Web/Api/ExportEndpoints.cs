@@ -36,6 +36,7 @@ public static class ExportEndpoints
         group.MapGet("/renewals.xlsx", RenewalsAsync);
         group.MapGet("/approvals.xlsx", ApprovalsAsync);
         group.MapGet("/archive/{id:int}", ArchivedAsync);
+        group.MapGet("/diagnostics.xlsx", DiagnosticsAsync);
         return app;
     }
 
@@ -195,6 +196,51 @@ public static class ExportEndpoints
         }
         return await SendGridAsync(http, "Пролонгации", Caption("Пролонгации", user, http, options, time), RenewalColumns(await lookups.StagesAsync(ct)), rows.ToAsyncEnumerable(), "renewals",
             async count => await audit.ExportedAsync(user.Actor, "renewals", http.Request.QueryString.Value ?? "", count, ct), time, ct);
+    }
+
+    public static IReadOnlyList<GridColumn<SalesCrm.Data.Diagnostics.BeforeAfterRow>> DiagnosticsColumns(string before, string after) =>
+    [
+        new("Блок", CellKind.Integer, 7, r => r.Trigger.Block),
+        new("Признак", CellKind.Text, 40, r => r.Trigger.Title),
+        new($"Было: {before}", CellKind.Text, 16, r => Components.Pages.Diagnostics.DiagnosticsPage.Show(r.Trigger.Unit, r.Before)),
+        new($"Стало: {after}", CellKind.Text, 16, r => Components.Pages.Diagnostics.DiagnosticsPage.Show(r.Trigger.Unit, r.After)),
+        new("Порог", CellKind.Text, 12, r => (r.Trigger.Direction == SalesCrm.Domain.Diagnostics.TriggerDirection.Above ? "> " : "< ")
+                                            + Components.Pages.Diagnostics.DiagnosticsPage.Show(r.Trigger.Unit, r.Threshold)),
+        new("Статус: было", CellKind.Text, 16, r => StatusText(r.BeforeStatus)),
+        new("Статус: стало", CellKind.Text, 16, r => StatusText(r.AfterStatus)),
+        new("Динамика", CellKind.Text, 12, r => r.Better switch { true => "лучше", false => "хуже", _ => "без изменений" }),
+        new("Как считается", CellKind.Text, 60, r => r.Trigger.Definition),
+    ];
+
+    private static string StatusText(SalesCrm.Domain.Diagnostics.DiagnosticStatus status) => status switch
+    {
+        SalesCrm.Domain.Diagnostics.DiagnosticStatus.Triggered => "сработал",
+        SalesCrm.Domain.Diagnostics.DiagnosticStatus.Warning => "близко к порогу",
+        SalesCrm.Domain.Diagnostics.DiagnosticStatus.Ok => "в норме",
+        _ => "нет данных",
+    };
+
+    private static async Task<IResult> DiagnosticsAsync(HttpContext http, SalesCrm.Data.Diagnostics.DiagnosticsService diagnostics, IUserContext users,
+        SecurityLog audit, CrmOptions options, TimeProvider time, CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        static DateOnly? Month(string? raw) =>
+            DateOnly.TryParseExact(raw + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var m) ? m : null;
+        if (Month(http.Request.Query["before"]) is not { } before || Month(http.Request.Query["after"]) is not { } after)
+            return Results.Problem("Укажите месяцы сравнения: before и after в виде ГГГГ-ММ.", statusCode: StatusCodes.Status400BadRequest);
+        int? team = int.TryParse(http.Request.Query["team"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
+        SalesCrm.Data.Diagnostics.BeforeAfter compare;
+        try
+        {
+            compare = await diagnostics.CompareAsync(team, before, after, ct);
+        }
+        catch (AccessDeniedException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+        return await SendGridAsync(http, "Было-стало", Caption($"Диагностика отдела продаж: было/стало · {compare.TeamName}", user, http, options, time),
+            DiagnosticsColumns($"{before:MM.yyyy}", $"{after:MM.yyyy}"), compare.Rows.ToAsyncEnumerable(), "diagnostics",
+            async count => await audit.ExportedAsync(user.Actor, "diagnostics", http.Request.QueryString.Value ?? "", count, ct), time, ct);
     }
 
     private static string Caption(string what, CurrentUser user, HttpContext http, CrmOptions options, TimeProvider time) =>

@@ -1015,6 +1015,45 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("Products");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Diagnostics.DiagnosticSnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("Month")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("TriggerCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "Month", "TriggerCode")
+                        .IsUnique();
+
+                    b.ToTable("DiagnosticSnapshots");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Diagnostics.RitualMark", b =>
                 {
                     b.Property<long>("Id")

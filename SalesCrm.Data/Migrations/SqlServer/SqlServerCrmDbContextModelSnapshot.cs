@@ -1016,6 +1016,45 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("Products");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Diagnostics.DiagnosticSnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("Month")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("int");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("float");
+
+                    b.Property<string>("TriggerCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("float");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "Month", "TriggerCode")
+                        .IsUnique();
+
+                    b.ToTable("DiagnosticSnapshots");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Diagnostics.RitualMark", b =>
                 {
                     b.Property<long>("Id")
