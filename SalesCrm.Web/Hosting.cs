@@ -127,7 +127,7 @@ public static class Hosting
                 .RequireAuthenticatedUser());
         services.AddHttpContextAccessor();
 
-        services.AddLocalization();
+        Resources.LocalizationSetup.AddSalesCrmLocalization(services);
         services.AddTransient<MudLocalizer, RussianMudLocalizer>();
         services.AddMudServices(options =>
         {

@@ -41,7 +41,7 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var manager = await RequireVisibleManagerAsync(db, user, managerId, "open", ct);
+        var manager = await RequireVisibleManagerAsync(db, user, managerId, "open", ct, selfAllowed: true);
         var teamId = manager.TeamId ?? throw new NotFoundException("Менеджер не состоит в команде.");
         var teamName = await db.Teams.AsNoTracking().Where(t => t.Id == teamId).Select(t => t.Name).SingleAsync(ct);
         var team = await Sellers(db, teamId).Select(m => m.Id).ToListAsync(ct);
@@ -179,7 +179,7 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
         await using var db = await factory.CreateDbContextAsync(ct);
         var task = await db.Tasks.SingleOrDefaultAsync(t => t.Id == taskId && t.Kind == TaskKind.Development, ct)
                    ?? throw new NotFoundException("Задача не найдена.");
-        await RequireVisibleManagerAsync(db, user, task.AssigneeId, "complete development task", ct);
+        await RequireVisibleManagerAsync(db, user, task.AssigneeId, "complete development task", ct, selfAllowed: true);
         task.Complete(time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
     }
@@ -259,15 +259,18 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
     private Task<CurrentUser> RequireCoachAsync(CancellationToken ct) => users.RequireRoleAsync(security, u => u.LeadsSales, "Coaching", "open",
         "Коучинг команды доступен старшему менеджеру и начальнику отдела.", ct);
 
-    /// <summary>The team lead sees the managers of their team, the head and the admin everybody, a manager only themself.</summary>
-    private async Task<Manager> RequireVisibleManagerAsync(CrmDbContext db, CurrentUser user, int managerId, string what, CancellationToken ct)
+    /// <summary>
+    /// The team lead reaches the managers of their team, the head and the admin everybody; a manager only themself, and only
+    /// where <paramref name="selfAllowed"/> (reading their page, ticking off their development task).
+    /// </summary>
+    private async Task<Manager> RequireVisibleManagerAsync(CrmDbContext db, CurrentUser user, int managerId, string what, CancellationToken ct,
+        bool selfAllowed = false)
     {
         var manager = await db.Managers.AsNoTracking().SingleOrDefaultAsync(m => m.Id == managerId, ct)
                       ?? throw new NotFoundException("Менеджер не найден.");
         var allowed = user.SeesEverything
                       || (user.Role == StaffRole.TeamLead && manager.TeamId == user.TeamId)
-                      || (what == "open" && managerId == user.ManagerId)
-                      || (what == "complete development task" && managerId == user.ManagerId);
+                      || (selfAllowed && managerId == user.ManagerId);
         if (allowed) return manager;
         await security.AccessDeniedAsync(user.Actor, nameof(Manager), managerId.ToString(System.Globalization.CultureInfo.InvariantCulture), what, ct);
         throw new AccessDeniedException(user.Role == StaffRole.Manager

@@ -219,11 +219,10 @@ public sealed class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, 
         var clients = await db.Clients.AsNoTracking().CountAsync(c => owners == null || owners.Contains(c.OwnerId), ct);
         values["IncompleteClients"] = (PipelineFigures.Share(incomplete, clients), $"{N(incomplete)} из {N(clients)}");
         values["Duplicates"] = (run.Duplicates.Count, $"пар: {N(run.Duplicates.Count)}");
-        // Reports reconcile when the managers' pipelines add up to the team's and no deal's stage contradicts its data.
-        var perOwner = await open.GroupBy(d => d.OwnerId).Select(g => g.Sum(d => d.PremiumKopecks)).ToListAsync(ct);
-        var total = await open.SumAsync(d => (long?)d.PremiumKopecks, ct) ?? 0;
+        // Reports do not reconcile when a deal's stage contradicts its data (a "proposal sent" without a proposal, a contract
+        // signed on terms not approved): the funnel then counts deals the pack cannot explain.
         var inconsistent = run.Findings.Count(f => f.Rule == QualityRule.DealStageInconsistent);
-        values["Unreconciled"] = (inconsistent + (perOwner.Sum() == total ? 0 : 1), $"сделок с противоречием: {N(inconsistent)}");
+        values["Unreconciled"] = (inconsistent, $"сделок с противоречием: {N(inconsistent)}");
 
         // 3. Stage conversion. A month still running is compared by its last complete month against the one before it: the
         // deals that entered a stage this month have not had the time to move on yet.

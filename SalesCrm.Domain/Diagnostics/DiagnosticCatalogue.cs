@@ -83,7 +83,7 @@ public static class DiagnosticCatalogue
             "клиенты без контактов, ЛПР, телефона и e-mail или с неверным ИНН ÷ все клиенты"),
         new("Duplicates", 2, "Дубли клиентов", TriggerDirection.Above, 0, TriggerUnit.Count, "пары клиентов с одним ИНН, телефоном, e-mail или похожим названием"),
         new("Unreconciled", 2, "Отчёты не сходятся", TriggerDirection.Above, 0, TriggerUnit.Count,
-            "сделки, чей этап противоречит данным, и расхождение суммы воронок менеджеров с итогом команды"),
+            "сделки, чей этап противоречит данным (КП отправлено без КП, подписание без согласования)"),
 
         new("SaggingStage", 3, "Провисающий этап", TriggerDirection.Above, 0.15, TriggerUnit.Share,
             "наибольшее падение конверсии этапа к прошлому периоду (в долях)"),

@@ -40,9 +40,10 @@ public sealed class RedisServer : IAsyncDisposable
         _process = Process.Start(info)!;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(20))
+        // Readiness, not speed: poll until the server accepts a connection (up to 200 tries), fail fast if it exited.
+        for (var attempt = 0; attempt < 200; attempt++)
         {
+            if (_process.HasExited) throw new InvalidOperationException("redis-server exited at start");
             try
             {
                 using var client = new TcpClient();

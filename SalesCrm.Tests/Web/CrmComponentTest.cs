@@ -32,7 +32,7 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         H = await ServiceHarness.CreateAsync(await TestDatabase.CopyAsync(), publisher: Live);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(options => options.PopoverOptions.CheckForPopoverProvider = false);
-        Services.AddLocalization();
+        SalesCrm.Web.Resources.LocalizationSetup.AddSalesCrmLocalization(Services);
         Services.AddSingleton<TimeProvider>(H.Time);
         Services.AddSingleton(Live);
         Services.AddSingleton<IUserContext>(H.User);
