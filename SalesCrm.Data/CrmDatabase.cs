@@ -88,6 +88,7 @@ public static class CrmDatabase
         services.AddScoped<Coaching.CoachingService>();
         services.AddScoped<Quality.QualityService>();
         services.AddScoped<Diagnostics.DiagnosticsService>();
+        services.AddScoped<Tasks.TaskService>();
         services.AddSingleton(new Diagnostics.DiagnosticsOptions(configuration));
         services.AddSingleton<Diagnostics.RitualLog>();
         services.AddSingleton<Diagnostics.DiagnosticSnapshotScan>();

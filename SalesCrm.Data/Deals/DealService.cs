@@ -63,7 +63,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
         if (query.OpenOnly || query.WithoutNextStep)
             deals = deals.Where(d => d.Stage != StageCode.Won && d.Stage != StageCode.Lost);
         if (query.WithoutNextStep)
-            deals = deals.Where(d => !db.Tasks.Any(t => t.DealId == d.Id && t.Status == TaskState.Open && t.DueAt > now));
+            deals = deals.WithoutNextStep(db.Tasks, now);
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             var text = query.Text.Trim().ToLowerInvariant();
@@ -113,7 +113,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             Premium = g.Sum(d => d.PremiumKopecks),
             Weighted = g.Sum(d => d.PremiumKopecks * d.Probability / 100),
         }).FirstOrDefaultAsync(ct);
-        var withoutNextStep = await open.CountAsync(d => !db.Tasks.Any(t => t.DealId == d.Id && t.Status == TaskState.Open && t.DueAt > now), ct);
+        var withoutNextStep = await open.WithoutNextStep(db.Tasks, now).CountAsync(ct);
         var stuck = 0;
         foreach (var stage in await db.Stages.AsNoTracking().Where(s => s.StuckAfterDays > 0).ToListAsync(ct))
         {
@@ -359,7 +359,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var stages = await db.Stages.AsNoTracking().OrderBy(s => s.Order)
             .Select(s => new StageInfo(s.Code, s.Name, s.Order, s.Probability, s.StuckAfterDays)).ToListAsync(ct);
         var stage = stages.Single(s => s.Code == deal.Stage);
-        var nextTask = await db.Tasks.AsNoTracking().Where(t => t.DealId == dealId && t.Status == TaskState.Open)
+        var nextTask = await db.Tasks.AsNoTracking().OpenSteps().Where(t => t.DealId == dealId)
             .OrderBy(t => t.DueAt).FirstOrDefaultAsync(ct);
         var participantIds = deal.Participants.Select(p => p.ManagerId).ToList();
         var participants = await db.Managers.AsNoTracking().Where(m => participantIds.Contains(m.Id))

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Common;
+using SalesCrm.Data.Deals;
 using SalesCrm.Data.Dashboard;
 using SalesCrm.Domain.Activities;
 using SalesCrm.Domain.Common;
@@ -160,11 +161,16 @@ public sealed class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, 
     }
 
     /// <summary>
-    /// Starts the work of block 2: a "data fix" task for the owner of every open deal without a next step (the quality
-    /// service's bulk action, so a task is never given twice).
+    /// Starts the work of block 2: a "data fix" task for every finding behind its triggers — deals without a next step,
+    /// incomplete client cards, duplicates, deals whose stage contradicts their data (the quality service's bulk action, so
+    /// a task is never given twice). Each task closes only once its record passes the rule, so when they are all done the
+    /// block measures clean.
     /// </summary>
-    public Task<Quality.FixTasksResult> StartDisciplineWorkAsync(int? teamId, CancellationToken ct = default) =>
-        quality.CreateFixTasksAsync(teamId, QualityRule.DealNoNextStep, null, ct);
+    public async Task<Quality.FixTasksResult> StartDisciplineWorkAsync(int? teamId, CancellationToken ct = default)
+    {
+        await RequireAsync(ct);
+        return await quality.CreateFixTasksAsync(teamId, DiagnosticCatalogue.DisciplineRules, null, ct);
+    }
 
     private static string? Link(string code) => code switch
     {
@@ -210,7 +216,7 @@ public sealed class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, 
         // 2. CRM discipline and clean data.
         var open = db.Deals.AsNoTracking().Where(d => d.Stage != StageCode.Won && d.Stage != StageCode.Lost && (owners == null || owners.Contains(d.OwnerId)));
         var openCount = await open.CountAsync(ct);
-        var withoutStep = await open.CountAsync(d => !db.Tasks.Any(t => t.DealId == d.Id && t.Status == TaskState.Open && t.DueAt > now), ct);
+        var withoutStep = await open.WithoutNextStep(db.Tasks, now).CountAsync(ct);
         values["NoNextStep"] = (PipelineFigures.Share(withoutStep, openCount), $"{N(withoutStep)} из {N(openCount)} открытых");
         var run = await quality.RunAsync(db, owners, ct);
         var clientRules = new[] { QualityRule.ClientNoContact, QualityRule.ClientNoDecisionMaker, QualityRule.ClientNoPhoneOrEmail, QualityRule.ClientInnInvalid,

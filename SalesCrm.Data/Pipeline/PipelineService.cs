@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Common;
+using SalesCrm.Data.Deals;
 using SalesCrm.Data.Dashboard;
 using SalesCrm.Domain.Approvals;
 using SalesCrm.Domain.Clients;
@@ -97,7 +98,7 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
         var expiringUntil = today.AddDays(options.Thresholds.ProposalExpiringDays);
         if (filter.Signal.HasFlag(DealSignal.Stuck)) deals = deals.Where(DashboardQueries.StuckPredicate(stages, now));
         if (filter.Signal.HasFlag(DealSignal.NoNextStep))
-            deals = deals.Where(d => !db.Tasks.Any(t => t.DealId == d.Id && t.Status == TaskState.Open && t.DueAt > now));
+            deals = deals.WithoutNextStep(db.Tasks, now);
         if (filter.Signal.HasFlag(DealSignal.ProposalExpiring))
             deals = deals.Where(d => d.Proposal != null && d.Proposal.ValidUntil >= today && d.Proposal.ValidUntil <= expiringUntil);
         if (filter.Signal.HasFlag(DealSignal.PendingApproval)) deals = deals.Where(d => d.ApprovalState == ApprovalState.Pending);
@@ -114,7 +115,7 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
                 d.Id, d.Version, d.ClientId, Client = d.Client!.Name, Product = d.Product!.Name, d.PremiumKopecks, d.Probability, d.OwnerId,
                 Owner = d.Owner!.FullName, d.Stage, d.StageEnteredAt, ValidUntil = d.Proposal != null ? d.Proposal.ValidUntil : (DateTime?)null,
                 d.ApprovalState, Risk = d.Client.Risk,
-                Next = db.Tasks.Where(t => t.DealId == d.Id && t.Status == TaskState.Open).OrderBy(t => t.DueAt)
+                Next = db.Tasks.OpenSteps().Where(t => t.DealId == d.Id).OrderBy(t => t.DueAt)
                     .Select(t => new { t.Title, t.DueAt }).FirstOrDefault(),
             })
             .ToListAsync(ct);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Common;
+using SalesCrm.Data.Deals;
 using SalesCrm.Domain.Approvals;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
@@ -63,37 +64,76 @@ public sealed class QualityService(IDbContextFactory<CrmDbContext> factory, IUse
     /// <paramref name="recordIds"/>), due in <see cref="FixDueDays"/> days; a record that already has an open fix task for
     /// that rule is skipped. Each owner gets one notification with the count.
     /// </summary>
-    public async Task<FixTasksResult> CreateFixTasksAsync(int? teamId, QualityRule rule, IReadOnlyCollection<int>? recordIds, CancellationToken ct = default)
+    public Task<FixTasksResult> CreateFixTasksAsync(int? teamId, QualityRule rule, IReadOnlyCollection<int>? recordIds, CancellationToken ct = default) =>
+        CreateFixTasksAsync(teamId, [rule], recordIds, ct);
+
+    /// <summary>
+    /// The same for several rules in one run (diagnostics block 2 starts its work this way). A duplicate is merged by a
+    /// leader, so its task goes to the one who asked for the tasks; every other finding to the record's owner.
+    /// </summary>
+    public async Task<FixTasksResult> CreateFixTasksAsync(int? teamId, IReadOnlyCollection<QualityRule> rules, IReadOnlyCollection<int>? recordIds,
+        CancellationToken ct = default)
     {
         var user = await RequireLeadAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var scope = await ScopeAsync(db, user, teamId, ct);
         var run = await RunAsync(db, scope.OwnerIds, ct);
-        var findings = run.Findings.Where(f => f.Rule == rule && (recordIds == null || recordIds.Contains(f.RecordId)))
-            .DistinctBy(f => (f.Subject, f.RecordId)).ToList();
-        if (recordIds is not null && findings.Count < recordIds.Count)
+        var findings = run.Findings.Where(f => rules.Contains(f.Rule) && (recordIds == null || recordIds.Contains(f.RecordId)))
+            .DistinctBy(f => (f.Rule, f.Subject, f.RecordId)).ToList();
+        if (recordIds is not null && findings.DistinctBy(f => f.RecordId).Count() < recordIds.Count)
             throw new DomainException("Часть выбранных записей уже исправлена или вам недоступна — обновите страницу.");
-        var entry = QualityCatalogue.Of(rule);
-        var title = FixTitle(rule);
-        var open = await db.Tasks.AsNoTracking().Where(t => t.Kind == TaskKind.DataFix && t.Status == TaskState.Open && t.Title == title)
-            .Select(t => new { t.DealId, t.ClientId }).ToListAsync(ct);
+        var open = await db.Tasks.AsNoTracking().Where(t => t.Kind == TaskKind.DataFix && t.Status == TaskState.Open && t.FixRule != null && rules.Contains(t.FixRule.Value))
+            .Select(t => new { t.FixRule, t.DealId, t.ClientId }).ToListAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         var due = now.AddDays(FixDueDays);
-        var created = 0;
+        var given = new List<(QualityRule Rule, int Assignee)>();
         foreach (var f in findings)
         {
             var dealId = f.Subject == QualitySubject.Deal ? f.RecordId : (int?)null;
             var clientId = f.Subject == QualitySubject.Client ? f.RecordId : f.ClientId;
-            if (open.Any(o => f.Subject == QualitySubject.Deal ? o.DealId == dealId : o.ClientId == clientId && o.DealId == null)) continue;
-            db.Tasks.Add(new TaskItem(TaskKind.DataFix, title, f.OwnerId, user.ManagerId, due, dealId, clientId,
-                $"{entry.Description} {f.Detail}".Trim(), now));
-            created++;
+            if (open.Any(o => o.FixRule == f.Rule && (f.Subject == QualitySubject.Deal ? o.DealId == dealId : o.ClientId == clientId && o.DealId == null))) continue;
+            var assignee = f.Rule == QualityRule.DuplicateClient ? user.ManagerId : f.OwnerId;
+            db.Tasks.Add(TaskItem.DataFix(f.Rule, FixTitle(f.Rule), assignee, user.ManagerId, due, dealId, clientId,
+                $"{QualityCatalogue.Of(f.Rule).Description} {f.Detail}".Trim(), now));
+            given.Add((f.Rule, assignee));
         }
-        foreach (var owner in findings.Where(f => f.OwnerId != user.ManagerId).GroupBy(f => f.OwnerId))
-            db.Notifications.Add(new Notification(owner.Key, NotificationKind.Task, $"Исправить данные: {entry.Title}",
+        foreach (var owner in given.Where(g => g.Assignee != user.ManagerId).GroupBy(g => g.Assignee))
+        {
+            var title = owner.Select(g => g.Rule).Distinct().Count() == 1 ? QualityCatalogue.Of(owner.First().Rule).Title : "несколько правил";
+            db.Notifications.Add(new Notification(owner.Key, NotificationKind.Task, $"Исправить данные: {title}",
                 $"{user.FullName}: записей — {owner.Count()}, срок {TimeZoneInfo.ConvertTimeFromUtc(due, options.TimeZone):dd.MM.yyyy}", "/tasks", null, now));
+        }
         await db.SaveChangesAsync(ct);
-        return new FixTasksResult(created, findings.Count - created);
+        return new FixTasksResult(given.Count, findings.Count - given.Count);
+    }
+
+    /// <summary>
+    /// Which of the open data-fix <paramref name="tasks"/> still point at a record that breaks their rule. The rules run over
+    /// the team of each record's owner (a duplicate pair may span two managers of a team), once per team.
+    /// </summary>
+    internal async Task<HashSet<int>> StillFailingAsync(CrmDbContext db, IReadOnlyCollection<TaskItem> tasks, CancellationToken ct)
+    {
+        var failing = new HashSet<int>();
+        var fixes = tasks.Where(t => t.FixRule is not null).ToList();
+        if (fixes.Count == 0) return failing;
+        var dealIds = fixes.Where(t => t.DealId is not null).Select(t => t.DealId!.Value).ToList();
+        var clientIds = fixes.Where(t => t.ClientId is not null).Select(t => t.ClientId!.Value).ToList();
+        var owners = await db.Deals.AsNoTracking().Where(d => dealIds.Contains(d.Id)).Select(d => d.OwnerId)
+            .Concat(db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id)).Select(c => c.OwnerId)).Distinct().ToListAsync(ct);
+        var teams = await db.Managers.AsNoTracking().Where(m => owners.Contains(m.Id)).Select(m => m.TeamId).Distinct().ToListAsync(ct);
+        var findings = new List<QualityFinding>();
+        foreach (var team in teams)
+        {
+            var members = team is null ? owners : await db.Managers.AsNoTracking().Where(m => m.TeamId == team).Select(m => m.Id).ToListAsync(ct);
+            findings.AddRange((await RunAsync(db, members, ct)).Findings);
+        }
+        foreach (var t in fixes)
+        {
+            var subject = QualityCatalogue.Of(t.FixRule!.Value).Subject;
+            var record = subject == QualitySubject.Deal ? t.DealId : t.ClientId;
+            if (findings.Any(f => f.Rule == t.FixRule && f.Subject == subject && f.RecordId == record)) failing.Add(t.Id);
+        }
+        return failing;
     }
 
     public static string FixTitle(QualityRule rule) => $"Исправить: {QualityCatalogue.Of(rule).Title}";
@@ -158,7 +198,7 @@ public sealed class QualityService(IDbContextFactory<CrmDbContext> factory, IUse
             {
                 d.Id, d.ClientId, ClientName = d.Client!.Name, Product = d.Product!.Name, d.OwnerId, d.Stage, HasProposal = d.Proposal != null, d.ApprovalState,
                 d.LossReason, d.LossComment, d.ExpectedCloseDate,
-                NextStep = db.Tasks.Any(t => t.DealId == d.Id && t.Status == TaskState.Open && t.DueAt > now),
+                NextStep = db.Tasks.OpenSteps().Any(t => t.DealId == d.Id && t.DueAt > now),
             }).ToListAsync(ct);
         var dealById = deals.ToDictionary(d => d.Id);
         foreach (var d in deals)

@@ -117,6 +117,17 @@ public static class DiagnosticCatalogue
             "менеджеры, чья доля выигранных упала на 10 п. п. и больше к прошлому периоду"),
     ];
 
+    /// <summary>
+    /// The data-quality rules behind block 2's triggers (no next step, incomplete client cards, duplicates, a stage that
+    /// contradicts the deal's data): the findings whose fix tasks start the block's work.
+    /// </summary>
+    public static IReadOnlyList<Quality.QualityRule> DisciplineRules { get; } =
+    [
+        Quality.QualityRule.DealNoNextStep, Quality.QualityRule.ClientNoContact, Quality.QualityRule.ClientNoDecisionMaker,
+        Quality.QualityRule.ClientNoPhoneOrEmail, Quality.QualityRule.ClientInnInvalid, Quality.QualityRule.ClientRequiredFieldsEmpty,
+        Quality.QualityRule.DuplicateClient, Quality.QualityRule.DealStageInconsistent,
+    ];
+
     public static DiagnosticBlock Block(int number) => Blocks.Single(b => b.Number == number);
 
     public static TriggerDefinition Trigger(string code) => Triggers.Single(t => t.Code == code);

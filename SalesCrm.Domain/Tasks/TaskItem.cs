@@ -3,12 +3,24 @@ using SalesCrm.Domain.Common;
 namespace SalesCrm.Domain.Tasks;
 
 /// <summary>
-/// A task (задача). An open task linked to a deal and due in the future is that deal's
-/// <b>next step</b>: "no next step — no deal".
+/// A task (задача). An open task of a client-facing kind (<see cref="NextStepKinds"/>) linked to a deal and due in the
+/// future is that deal's <b>next step</b>: "no next step — no deal". A data-fix or coaching task is work on the CRM or on
+/// the manager, not a step with the client, so it never counts.
 /// </summary>
 public sealed class TaskItem : Entity
 {
+    /// <summary>The kinds of task that move a deal with the client: follow-up, reviving a deal, renewal.</summary>
+    public static readonly TaskKind[] NextStepKinds = [TaskKind.FollowUp, TaskKind.ReviveDeal, TaskKind.Renewal];
+
     private TaskItem() { }
+
+    /// <summary>
+    /// A "data fix" task for one finding of a data-quality <paramref name="rule"/>: it can only be closed once the record
+    /// passes the rule (see <see cref="Complete(DateTime, bool)"/>).
+    /// </summary>
+    public static TaskItem DataFix(Quality.QualityRule rule, string title, int assigneeId, int authorId, DateTime dueAt, int? dealId, int? clientId,
+        string? comment, DateTime now) =>
+        new(TaskKind.DataFix, title, assigneeId, authorId, dueAt, dealId, clientId, comment, now) { FixRule = rule };
 
     public TaskItem(TaskKind kind, string title, int assigneeId, int authorId, DateTime dueAt, int? dealId,
         int? clientId, string? comment, DateTime now)
@@ -59,6 +71,9 @@ public sealed class TaskItem : Entity
     public DateTime CreatedAt { get; private set; }
     public DateTime? CompletedAt { get; private set; }
 
+    /// <summary>For a data-fix task: the rule whose finding it fixes (null for other tasks and for free-form fixes).</summary>
+    public Quality.QualityRule? FixRule { get; private set; }
+
     public bool IsOpen => Status == TaskState.Open;
 
     public bool IsOverdue(DateTime now) => IsOpen && DueAt < now;
@@ -72,9 +87,17 @@ public sealed class TaskItem : Entity
         Raise(new TaskChanged(this, now));
     }
 
-    public void Complete(DateTime now)
+    public void Complete(DateTime now) => Complete(now, stillFailing: false);
+
+    /// <summary>
+    /// Closes the task. A data-fix task whose record still breaks its rule stays open: ticking it off would hide the
+    /// problem, not fix it.
+    /// </summary>
+    public void Complete(DateTime now, bool stillFailing)
     {
         if (!IsOpen) throw new DomainException("Задача уже закрыта.");
+        if (FixRule is { } rule && stillFailing)
+            throw new DomainException($"Задачу нельзя закрыть: запись всё ещё нарушает правило «{Quality.QualityCatalogue.Of(rule).Title}». Сначала исправьте данные.");
         Status = TaskState.Done;
         CompletedAt = now;
         Raise(new TaskChanged(this, now));

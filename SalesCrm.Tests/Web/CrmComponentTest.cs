@@ -51,6 +51,7 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Coaching.CoachingService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Quality.QualityService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Diagnostics.DiagnosticsService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Tasks.TaskService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Quality.QualityAuditService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Quality.ClientMergeService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.CounterpartyRiskService>());

@@ -27,6 +27,8 @@ public sealed class HttpAccess(CrmAppFactory app) : IClassFixture<CrmAppFactory>
     [InlineData("/deals")]
     [InlineData("/deals/1")]
     [InlineData("/clients")]
+    [InlineData("/tasks")]
+    [InlineData("/diagnostics")]
     public async Task AnonymousIsSentToLogin(string path)
     {
         var response = await app.NewClient().GetAsync(path);

@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Quality;
+using SalesCrm.Domain.Tasks;
+
+namespace SalesCrm.Data.Tasks;
+
+public enum TaskView
+{
+    Open = 1,
+    Overdue = 2,
+    /// <summary>Closed in the last <see cref="TaskService.DoneDays"/> days.</summary>
+    Done = 3,
+}
+
+public sealed record TaskListQuery(TaskView View = TaskView.Open, int? AssigneeId = null, TaskKind? Kind = null);
+
+public sealed record TaskRow(int Id, TaskKind Kind, string Title, string? Comment, int AssigneeId, string AssigneeName, string AuthorName, DateTime DueAt,
+    bool IsOverdue, TaskState Status, DateTime? CompletedAt, int? DealId, string? DealTitle, int? ClientId, string? ClientName, QualityRule? FixRule);
+
+public sealed record TaskList(IReadOnlyList<TaskRow> Rows, int Open, int Overdue, int OpenFixes, IReadOnlyList<(int Id, string Name)> Assignees);
+
+public sealed record CloseFixedResult(int Closed, int StillOpen);
+
+/// <summary>
+/// The task list (/tasks): a manager's own tasks; a team lead's and their team's; the head's and admin's anybody's. Closing
+/// a data-fix task re-checks its rule on the record first (<see cref="TaskItem.Complete(DateTime, bool)"/>).
+/// </summary>
+public sealed class TaskService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, SecurityLog security,
+    Quality.QualityService quality)
+{
+    public const int DoneDays = 30;
+    public const int MaxRows = 500;
+
+    public async Task<TaskList> ListAsync(TaskListQuery query, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var visible = user.VisibleOwnerIds;
+        if (query.AssigneeId is { } asked && !user.CanSeeOwner(asked))
+        {
+            await security.AccessDeniedAsync(user.Actor, "Task", "", $"list tasks of manager {asked}", ct);
+            throw new AccessDeniedException("Можно смотреть только свои задачи и задачи своей команды.");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var mine = db.Tasks.AsNoTracking().Where(t => visible == null || visible.Contains(t.AssigneeId));
+        if (query.AssigneeId is { } assignee) mine = mine.Where(t => t.AssigneeId == assignee);
+        if (query.Kind is { } kind) mine = mine.Where(t => t.Kind == kind);
+        var open = await mine.CountAsync(t => t.Status == TaskState.Open, ct);
+        var overdue = await mine.CountAsync(t => t.Status == TaskState.Open && t.DueAt < now, ct);
+        var openFixes = await mine.CountAsync(t => t.Status == TaskState.Open && t.FixRule != null, ct);
+        var since = now.AddDays(-DoneDays);
+        var rows = query.View switch
+        {
+            TaskView.Overdue => mine.Where(t => t.Status == TaskState.Open && t.DueAt < now).OrderBy(t => t.DueAt),
+            TaskView.Done => mine.Where(t => t.Status != TaskState.Open && t.CompletedAt >= since).OrderByDescending(t => t.CompletedAt),
+            _ => mine.Where(t => t.Status == TaskState.Open).OrderBy(t => t.DueAt),
+        };
+        var list = await rows.ThenBy(t => t.Id).Take(MaxRows).Select(t => new TaskRow(t.Id, t.Kind, t.Title, t.Comment, t.AssigneeId,
+                db.Managers.Where(m => m.Id == t.AssigneeId).Select(m => m.FullName).FirstOrDefault() ?? "",
+                db.Managers.Where(m => m.Id == t.AuthorId).Select(m => m.FullName).FirstOrDefault() ?? "",
+                t.DueAt, t.Status == TaskState.Open && t.DueAt < now, t.Status, t.CompletedAt, t.DealId,
+                db.Deals.Where(d => d.Id == t.DealId).Select(d => d.Client!.Name + " · " + d.Product!.Name).FirstOrDefault(),
+                t.ClientId, db.Clients.Where(c => c.Id == t.ClientId).Select(c => c.Name).FirstOrDefault(), t.FixRule))
+            .ToListAsync(ct);
+        var people = await db.Managers.AsNoTracking().Where(m => m.IsActive && (visible == null || visible.Contains(m.Id)))
+            .OrderBy(m => m.FullName).Select(m => new { m.Id, m.FullName }).ToListAsync(ct);
+        return new TaskList(list, open, overdue, openFixes, people.Select(p => (p.Id, p.FullName)).ToList());
+    }
+
+    /// <summary>
+    /// Closes a task: the assignee, or a leader who sees the assignee. A data-fix task whose record still breaks its rule
+    /// is refused with the rule's name.
+    /// </summary>
+    public async Task CompleteAsync(int taskId, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var task = await db.Tasks.SingleOrDefaultAsync(t => t.Id == taskId, ct) ?? throw new NotFoundException("Задача не найдена.");
+        if (task.AssigneeId != user.ManagerId && !(user.LeadsSales && user.CanSeeOwner(task.AssigneeId)))
+        {
+            await security.AccessDeniedAsync(user.Actor, "Task", RecordGuard.Key(taskId), "complete", ct);
+            throw new AccessDeniedException("Закрыть задачу может её исполнитель или его руководитель.");
+        }
+        var failing = await quality.StillFailingAsync(db, [task], ct);
+        task.Complete(time.GetUtcNow().UtcDateTime, failing.Contains(task.Id));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Closes every open data-fix task the user may close whose record now passes its rule; the rest stay open.
+    /// </summary>
+    public async Task<CloseFixedResult> CloseFixedAsync(CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var closable = user.LeadsSales ? user.VisibleOwnerIds : [user.ManagerId];
+        var tasks = await db.Tasks.Where(t => t.Status == TaskState.Open && t.FixRule != null && (closable == null || closable.Contains(t.AssigneeId)))
+            .ToListAsync(ct);
+        var failing = await quality.StillFailingAsync(db, tasks, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var task in tasks.Where(t => !failing.Contains(t.Id))) task.Complete(now);
+        await db.SaveChangesAsync(ct);
+        return new CloseFixedResult(tasks.Count - failing.Count, failing.Count);
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Deals;
+using SalesCrm.Data.Diagnostics;
+using SalesCrm.Data.Quality;
+using SalesCrm.Data.Tasks;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Diagnostics;
+using SalesCrm.Domain.Quality;
+using SalesCrm.Domain.Tasks;
+using SalesCrm.Tests.Support;
+
+namespace SalesCrm.Tests.Data;
+
+/// <summary>
+/// /tasks on the demo data: who sees whose tasks, and a data-fix task that closes only once its record passes the rule.
+/// </summary>
+public sealed class TaskListTests : IAsyncLifetime
+{
+    private ServiceHarness H { get; set; } = default!;
+
+    public async ValueTask InitializeAsync() => H = await ServiceHarness.CreateAsync(await TestDatabase.CopyAsync());
+
+    public async ValueTask DisposeAsync() => await H.DisposeAsync();
+
+    [Fact]
+    public async Task AManagerSeesOwnTasksTheLeadTheTeamsAndAColleaguesListIsRefused()
+    {
+        var m1 = await H.User.SignInAsAsync("m1@demo.salescrm");
+        var tasks = H.Get<TaskService>();
+        var own = await tasks.ListAsync(new TaskListQuery());
+        Assert.NotEmpty(own.Rows);
+        Assert.All(own.Rows, r => Assert.Equal(m1.ManagerId, r.AssigneeId));
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        Assert.Equal(await H.QueryAsync(db => db.Tasks.CountAsync(t => t.AssigneeId == m1.ManagerId && t.Status == TaskState.Open)), own.Open);
+        Assert.Equal(await H.QueryAsync(db => db.Tasks.CountAsync(t => t.AssigneeId == m1.ManagerId && t.Status == TaskState.Open && t.DueAt < now)), own.Overdue);
+        var overdue = await tasks.ListAsync(new TaskListQuery(TaskView.Overdue));
+        Assert.All(overdue.Rows, r => Assert.True(r.IsOverdue));
+        Assert.Equal(own.Overdue, overdue.Rows.Count);
+
+        var m5 = await H.QueryAsync(db => db.Managers.SingleAsync(m => m.Email == "m5@demo.salescrm"));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => tasks.ListAsync(new TaskListQuery(AssigneeId: m5.Id)));
+        var someone = (await H.QueryAsync(db => db.Tasks.FirstAsync(t => t.AssigneeId == m5.Id && t.Status == TaskState.Open))).Id;
+        await Assert.ThrowsAsync<AccessDeniedException>(() => tasks.CompleteAsync(someone));
+
+        var lead = await H.User.SignInAsAsync("lead@demo.salescrm");
+        var team = await H.Get<TaskService>().ListAsync(new TaskListQuery());
+        Assert.All(team.Rows, r => Assert.Contains(r.AssigneeId, lead.VisibleOwnerIds!));
+        Assert.Contains(team.Rows, r => r.AssigneeId == m1.ManagerId);
+        Assert.DoesNotContain(team.Assignees, a => a.Id == m5.Id);
+    }
+
+    [Fact]
+    public async Task ADataFixTaskIsNotANextStepAndClosesOnlyOnceTheDealHasOne()
+    {
+        var m1 = await H.User.SignInAsAsync("m1@demo.salescrm");
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        var dealId = await H.QueryAsync(db => db.Deals.Where(d => d.OwnerId == m1.ManagerId).WithoutNextStep(db.Tasks, now)
+            .Where(d => d.Stage != SalesCrm.Domain.Deals.StageCode.Won && d.Stage != SalesCrm.Domain.Deals.StageCode.Lost).Select(d => d.Id).FirstAsync());
+
+        // Two of m1's clients with one INN: a duplicate pair for block 2.
+        await using (var db = H.Db())
+        {
+            var two = await db.Clients.Where(c => c.OwnerId == m1.ManagerId).OrderBy(c => c.Id).ToListAsync();
+            var (first, second) = (two.First(c => c.HasValidInn), two.Last(c => c.HasValidInn));
+            db.Entry(second).Property(c => c.Inn).CurrentValue = first.Inn;
+            await db.SaveChangesAsync();
+        }
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        var before = (await H.Get<DiagnosticsService>().ReportAsync(null)).Blocks[1].Triggers.Single(t => t.Trigger.Code == "NoNextStep").Value;
+        var started = await H.Get<DiagnosticsService>().StartDisciplineWorkAsync(null);
+        Assert.True(started.Created > 0);
+        var fixTask = await H.QueryAsync(db => db.Tasks.SingleAsync(t => t.DealId == dealId && t.Kind == TaskKind.DataFix && t.Status == TaskState.Open));
+        Assert.Equal(QualityRule.DealNoNextStep, fixTask.FixRule);
+        Assert.Equal(m1.ManagerId, fixTask.AssigneeId);
+        // The fix task is due in three days, but it is work on the CRM, not a step with the client: nothing changes.
+        var after = (await H.Get<DiagnosticsService>().ReportAsync(null)).Blocks[1].Triggers.Single(t => t.Trigger.Code == "NoNextStep").Value;
+        Assert.Equal(before, after);
+        // Every block-2 finding got its task; duplicates go to the lead who merges them.
+        var lead = await H.QueryAsync(db => db.Managers.SingleAsync(m => m.Email == "lead@demo.salescrm"));
+        var findings = (await H.Get<QualityService>().ReportAsync(null)).Findings.Where(f => DiagnosticCatalogue.DisciplineRules.Contains(f.Rule))
+            .DistinctBy(f => (f.Rule, f.RecordId)).ToList();
+        var given = await H.QueryAsync(db => db.Tasks.Where(t => t.FixRule != null && t.Status == TaskState.Open).ToListAsync());
+        Assert.Equal(findings.Count, given.Count);
+        foreach (var f in findings)
+        {
+            var task = Assert.Single(given, t => t.FixRule == f.Rule && (f.Subject == QualitySubject.Deal ? t.DealId == f.RecordId : t.ClientId == f.RecordId));
+            Assert.Equal(f.Rule == QualityRule.DuplicateClient ? lead.Id : f.OwnerId, task.AssigneeId);
+        }
+        Assert.Contains(given, t => t.FixRule == QualityRule.DuplicateClient);
+        Assert.Contains(given, t => t.FixRule == QualityRule.ClientNoDecisionMaker);
+        Assert.Equal(0, (await H.Get<DiagnosticsService>().StartDisciplineWorkAsync(null)).Created);
+
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        var tasks = H.Get<TaskService>();
+        var refused = await Assert.ThrowsAsync<DomainException>(() => tasks.CompleteAsync(fixTask.Id));
+        Assert.Contains("Нет следующего шага", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(TaskState.Open, (await H.QueryAsync(db => db.Tasks.SingleAsync(t => t.Id == fixTask.Id))).Status);
+
+        var closedNone = await tasks.CloseFixedAsync();
+        Assert.Equal(0, closedNone.Closed);
+        Assert.True(closedNone.StillOpen > 0);
+
+        await H.Get<DealService>().SetNextStepAsync(dealId, "Позвонить ЛПР", now.AddDays(2));
+        var closed = await tasks.CloseFixedAsync();
+        Assert.Equal(1, closed.Closed);
+        Assert.Equal(closedNone.StillOpen - 1, closed.StillOpen);
+        var done = await H.QueryAsync(db => db.Tasks.SingleAsync(t => t.Id == fixTask.Id));
+        Assert.Equal(TaskState.Done, done.Status);
+        await Assert.ThrowsAsync<DomainException>(() => tasks.CompleteAsync(fixTask.Id));
+
+        // An ordinary task closes with one click.
+        var step = await H.QueryAsync(db => db.Tasks.FirstAsync(t => t.AssigneeId == m1.ManagerId && t.Status == TaskState.Open && t.Kind == TaskKind.FollowUp));
+        await tasks.CompleteAsync(step.Id);
+        Assert.Equal(TaskState.Done, (await H.QueryAsync(db => db.Tasks.SingleAsync(t => t.Id == step.Id))).Status);
+    }
+}
