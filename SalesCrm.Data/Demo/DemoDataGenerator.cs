@@ -9,6 +9,7 @@ using SalesCrm.Domain.Clients;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Contracts;
 using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Diagnostics;
 using SalesCrm.Domain.Integrations;
 using SalesCrm.Domain.Leads;
 using SalesCrm.Domain.Tasks;
@@ -262,7 +263,9 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         m3.AddAbsence(_now.Date.AddDays(10), _now.Date.AddDays(23), AbsenceKind.Vacation);
 
         _headId = managers.Single(m => m.Manager.Role == StaffRole.Head).Manager.Id;
-        db.BoardTokens.Add(new BoardToken("ТВ в офисе команды 1", team1.Id, DemoBoardToken, _headId, _now));
+        var board = new BoardToken("ТВ в офисе команды 1", team1.Id, DemoBoardToken, _headId, _now);
+        db.BoardTokens.Add(board);
+        SeedRituals(db, board, team1.Id, team2.Id);
         _underwriterId = managers.Single(m => m.Manager.Role == StaffRole.Underwriter).Manager.Id;
         _leadOfTeam = managers.Where(m => m.Manager.Role == StaffRole.TeamLead).ToDictionary(m => m.Manager.TeamId!.Value, m => m.Manager.Id);
         _sellers = managers.Where(m => m.Manager.Role == StaffRole.Manager)
@@ -290,6 +293,25 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
 
         _products = await db.Products.Select(p => new ProductRef(p.Id, p.Code, p.IsComplex)).ToListAsync(ct);
         _stages = await db.Stages.ToDictionaryAsync(s => s.Code, ct);
+    }
+
+    /// <summary>
+    /// Management rituals (diagnostics block 6): team 1's lead has the board on the office TV, opens the dashboard every
+    /// working day and takes the weekly pack every Monday; team 2's lead stopped all of it three weeks ago and has no board.
+    /// </summary>
+    private void SeedRituals(CrmDbContext db, BoardToken board, int team1, int team2)
+    {
+        board.Seen(_now.AddMinutes(-5));
+        foreach (var (team, from, to) in new[] { (team1, 0, 42), (team2, 21, 63) })
+            for (var back = from; back < to; back++)
+            {
+                var day = _now.Date.AddDays(-back);
+                if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) continue;
+                db.RitualMarks.Add(new RitualMark(team, RitualKind.Dashboard, day));
+                if (day.DayOfWeek != DayOfWeek.Monday) continue;
+                db.RitualMarks.Add(new RitualMark(team, RitualKind.WeeklyPack, day));
+                db.RitualMarks.Add(new RitualMark(team, RitualKind.Reports, day));
+            }
     }
 
     // ---------------------------------------------------------------- clients

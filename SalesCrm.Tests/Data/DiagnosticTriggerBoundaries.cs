@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using SalesCrm.Data.Common;
 using SalesCrm.Data.Diagnostics;
 using SalesCrm.Data.Identity;
+using SalesCrm.Domain.Activities;
 using SalesCrm.Domain.Clients;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
@@ -59,14 +60,209 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
         return report.Blocks.SelectMany(b => b.Triggers).Single(t => t.Trigger.Code == code);
     }
 
-    private async Task AddLeadAsync(DateTime created, DateTime? contact)
+    private static readonly Dictionary<string, string> Tagged = new() { ["utm_source"] = "yandex" };
+
+    private async Task<Lead> AddLeadAsync(DateTime created, DateTime? contact, bool tagged = true, LeadChannel channel = LeadChannel.Website,
+        Action<Lead>? then = null)
     {
         await using var db = H.Db();
-        var lead = new Lead(LeadChannel.Website, "ООО «Лид»", null, null, "+7 495 123-45-67", null, null, "Москва", null, null, null, created);
+        var lead = new Lead(channel, "ООО «Лид»", null, null, "+7 495 123-45-67", null, null, "Москва", null, null, tagged ? Tagged : null, created);
         lead.AssignTo(_seller, AssignmentReason.Territory, null, null, "territory", created);
         if (contact is { } c) lead.RecordContact(c);
+        then?.Invoke(lead);
         db.Leads.Add(lead);
         await db.SaveChangesAsync();
+        return lead;
+    }
+
+    private async Task AddAsync(params object[] entities)
+    {
+        await using var db = H.Db();
+        db.AddRange(entities);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Measures <paramref name="code"/>: a warning exactly at the threshold, triggered after <paramref name="oneMore"/>.</summary>
+    private async Task AtThenPastAsync(string code, double atValue, Func<Task> oneMore, double pastValue)
+    {
+        var at = await MeasureAsync(code);
+        Assert.Equal(atValue, at.Value!.Value, 9);
+        Assert.Equal(DiagnosticStatus.Warning, at.Status);
+        await oneMore();
+        var past = await MeasureAsync(code);
+        Assert.Equal(pastValue, past.Value!.Value, 9);
+        Assert.Equal(DiagnosticStatus.Triggered, past.Status);
+    }
+
+    private Activity Call(int day, bool missed = false, bool fromTelephony = true, ActivityDirection direction = ActivityDirection.Inbound) => fromTelephony
+        ? Activity.FromCall(Guid.NewGuid().ToString("N"), direction, Msk(day, 11), 120, missed, null, _seller, null, _client, null, Now)
+        : new Activity(ActivityKind.Call, Msk(day, 11), _seller, null, _client, null, direction, 2, "Дозвонились", null, null, Now);
+
+    [Fact]
+    public async Task MissedCallsAtFifteenPercentIsAWarningAndMoreTriggered()
+    {
+        await AddAsync([.. Enumerable.Range(2, 20).Select(day => Call(day, missed: day <= 4))]); // 3 of 20
+        await AtThenPastAsync("MissedCalls", 0.15, () => AddAsync(Call(25, missed: true)), 4.0 / 21);
+    }
+
+    [Fact]
+    public async Task LeadsLostBeforeContactAtTenPercentIsAWarningAndMoreTriggered()
+    {
+        for (var day = 2; day <= 10; day++) await AddLeadAsync(Msk(day, 10), Msk(day, 10, 5));
+        await AddLeadAsync(Msk(11, 10), null, then: l => l.Disqualify("Не дозвонились", Msk(12, 10)));
+        await AtThenPastAsync("LostBeforeContact", 0.1, () => AddLeadAsync(Msk(13, 10), null, then: l => l.Disqualify("Не дозвонились", Msk(14, 10))), 2.0 / 11);
+    }
+
+    [Fact]
+    public async Task LeadsWithoutSourceTagsAtTenPercentIsAWarningAndMoreTriggered()
+    {
+        for (var day = 2; day <= 10; day++) await AddLeadAsync(Msk(day, 10), Msk(day, 10, 5));
+        await AddLeadAsync(Msk(11, 10), Msk(11, 10, 5), tagged: false);
+        await AtThenPastAsync("NoSource", 0.1, () => AddLeadAsync(Msk(12, 10), Msk(12, 10, 5), tagged: false), 2.0 / 11);
+    }
+
+    [Fact]
+    public async Task RepeatSubmissionsAtTenPercentAreAWarningAndMoreTriggered()
+    {
+        for (var day = 2; day <= 9; day++) await AddLeadAsync(Msk(day, 10), Msk(day, 10, 5));
+        var repeated = await AddLeadAsync(Msk(10, 10), Msk(10, 10, 5), then: l => l.Touch("Оставил заявку ещё раз", Msk(11, 10)));
+        // 9 leads and 1 repeat: 1 of 10 submissions.
+        await AtThenPastAsync("CrossChannelDuplicates", 0.1, async () =>
+        {
+            await using var db = H.Db();
+            (await db.Leads.SingleAsync(l => l.Id == repeated.Id)).Touch(null, Msk(12, 10));
+            await db.SaveChangesAsync();
+        }, 2.0 / 11);
+    }
+
+    [Fact]
+    public async Task CallsTypedByHandAtHalfAreAWarningAndMoreTriggered()
+    {
+        await AddAsync([.. Enumerable.Range(2, 10).Select(day => Call(day, fromTelephony: day > 6, direction: ActivityDirection.Outbound))]); // 5 of 10
+        await AtThenPastAsync("ManualCalls", 0.5, () => AddAsync(Call(20, fromTelephony: false, direction: ActivityDirection.Outbound)), 6.0 / 11);
+    }
+
+    [Fact]
+    public async Task OverdueTasksAtFifteenPercentIsAWarningAndMoreTriggered()
+    {
+        TaskItem Task(int daysFromNow) => TaskItem.FromHistory(TaskKind.FollowUp, "Позвонить", _seller, _seller, Now.AddDays(daysFromNow), null, _client,
+            Now.AddDays(-30), null);
+        await AddAsync([.. Enumerable.Range(0, 20).Select(i => Task(i < 3 ? -2 : 3))]); // 3 of 20 overdue
+        await AtThenPastAsync("OverdueTasks", 0.15, () => AddAsync(Task(-1)), 4.0 / 21);
+    }
+
+    [Fact]
+    public async Task StuckDealsAtFifteenPercentAreAWarningAndMoreTriggeredAndTheirStageIsSlow()
+    {
+        await using (var db = H.Db())
+        {
+            var product = await db.Products.FirstAsync();
+            var first = await db.Stages.SingleAsync(s => s.Code == StageCode.New);
+            Deal Make(int days) => new(_client, product.Id, _seller, Money.FromRubles(100_000), Now.AddDays(60), first, _seller, Now.AddDays(-days));
+            db.Deals.AddRange(Enumerable.Range(0, 20).Select(i => Make(i < 3 ? first.StuckAfterDays + 1 : 1)));
+            await db.SaveChangesAsync();
+        }
+        var slow = await MeasureAsync("SlowStages");
+        Assert.Equal((0.0, DiagnosticStatus.Ok), (slow.Value!.Value, slow.Status));
+        await AtThenPastAsync("StuckShare", 0.15, async () =>
+        {
+            await using var db = H.Db();
+            var product = await db.Products.FirstAsync();
+            var first = await db.Stages.SingleAsync(s => s.Code == StageCode.New);
+            db.Deals.Add(new Deal(_client, product.Id, _seller, Money.FromRubles(100_000), Now.AddDays(60), first, _seller, Now.AddDays(-first.StuckAfterDays * 20)));
+            await db.SaveChangesAsync();
+        }, 4.0 / 21);
+        // One very old deal pulls the stage's average time over its threshold.
+        var slower = await MeasureAsync("SlowStages");
+        Assert.Equal((1.0, DiagnosticStatus.Triggered), (slower.Value!.Value, slower.Status));
+    }
+
+    [Fact]
+    public async Task AManagerAtCapacityIsFineAndOneDealMoreIsOver()
+    {
+        await using (var db = H.Db())
+        {
+            var seller = await db.Managers.SingleAsync(m => m.Id == _seller);
+            seller.SetProfile(seller.Experience, 2, seller.Territories, seller.Industries, seller.ProductSpecializations);
+            var product = await db.Products.FirstAsync();
+            var first = await db.Stages.SingleAsync(s => s.Code == StageCode.New);
+            for (var i = 0; i < 2; i++) db.Deals.Add(new Deal(_client, product.Id, _seller, Money.FromRubles(100_000), Now.AddDays(60), first, _seller, Now.AddDays(-1)));
+            await db.SaveChangesAsync();
+        }
+        var at = await MeasureAsync("OverCapacity");
+        Assert.Equal((0.0, DiagnosticStatus.Ok), (at.Value!.Value, at.Status));
+        await using (var db = H.Db())
+        {
+            var product = await db.Products.FirstAsync();
+            db.Deals.Add(new Deal(_client, product.Id, _seller, Money.FromRubles(100_000), Now.AddDays(60), await db.Stages.SingleAsync(s => s.Code == StageCode.New),
+                _seller, Now.AddDays(-1)));
+            await db.SaveChangesAsync();
+        }
+        var over = await MeasureAsync("OverCapacity");
+        Assert.Equal((1.0, DiagnosticStatus.Triggered), (over.Value!.Value, over.Status));
+    }
+
+    [Theory]
+    [InlineData("NoWeeklyPack", RitualKind.WeeklyPack)]
+    [InlineData("DecisionsWithoutData", RitualKind.Dashboard)]
+    [InlineData("DecisionsWithoutData", RitualKind.Reports)]
+    public async Task ARitualFourteenDaysAgoIsAWarningAndFifteenTriggered(string code, RitualKind kind)
+    {
+        var team = await H.QueryAsync(db => db.Teams.Where(t => t.Name == "Команда для диагностики").Select(t => t.Id).SingleAsync());
+        var never = await MeasureAsync(code);
+        Assert.Equal(DiagnosticStatus.Triggered, never.Status);
+        await AddAsync(new RitualMark(team, kind, Now.Date.AddDays(-15)));
+        var fifteen = await MeasureAsync(code);
+        Assert.Equal((15.0, DiagnosticStatus.Triggered), (fifteen.Value!.Value, fifteen.Status));
+        await AddAsync(new RitualMark(team, kind, Now.Date.AddDays(-14)));
+        var fourteen = await MeasureAsync(code);
+        Assert.Equal((14.0, DiagnosticStatus.Warning), (fourteen.Value!.Value, fourteen.Status));
+        await AddAsync(new RitualMark(team, kind, Now.Date));
+        var today = await MeasureAsync(code);
+        Assert.Equal((0.0, DiagnosticStatus.Ok), (today.Value!.Value, today.Status));
+    }
+
+    [Fact]
+    public async Task ABoardLastSeenFifteenDaysAgoIsUnwatched()
+    {
+        var team = await H.QueryAsync(db => db.Teams.Where(t => t.Name == "Команда для диагностики").Select(t => t.Id).SingleAsync());
+        var board = new BoardToken("ТВ диагностики", team, "diag-board-token", _seller, Now.AddDays(-60));
+        board.Seen(Now.AddDays(-15).AddHours(-1));
+        await AddAsync(board);
+        var fifteen = await MeasureAsync("BoardUnwatched");
+        Assert.Equal((15.0, DiagnosticStatus.Triggered), (fifteen.Value!.Value, fifteen.Status));
+        await using (var db = H.Db())
+        {
+            (await db.BoardTokens.SingleAsync(t => t.Name == "ТВ диагностики")).Seen(Now.AddDays(-14).AddHours(-1));
+            await db.SaveChangesAsync();
+        }
+        var fourteen = await MeasureAsync("BoardUnwatched");
+        Assert.Equal((14.0, DiagnosticStatus.Warning), (fourteen.Value!.Value, fourteen.Status));
+    }
+
+    [Fact]
+    public async Task AChannelSilentForThirtyOneDaysIsCountedAndOneHeardFromYesterdayIsNot()
+    {
+        var heard = await MeasureAsync("SilentChannels");
+        Assert.Equal((0.0, DiagnosticStatus.Ok), (heard.Value!.Value, heard.Status));
+        await AddLeadAsync(Now.AddDays(-1), null, channel: LeadChannel.Website);
+        await AddLeadAsync(Now.AddDays(-29), null, channel: LeadChannel.Partner);
+        var fresh = await MeasureAsync("SilentChannels");
+        Assert.Equal((0.0, DiagnosticStatus.Ok), (fresh.Value!.Value, fresh.Status));
+        await AddLeadAsync(Now.AddDays(-31), null, channel: LeadChannel.Phone);
+        var silent = await MeasureAsync("SilentChannels");
+        Assert.Equal((1.0, DiagnosticStatus.Triggered), (silent.Value!.Value, silent.Status));
+        Assert.Contains("Phone", silent.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoDuplicatePairIsFineAndOneIsTriggered()
+    {
+        var none = await MeasureAsync("Duplicates");
+        Assert.Equal((0.0, DiagnosticStatus.Ok), (none.Value!.Value, none.Status));
+        await AddAsync(new Client("ООО «Диагностика-2»", Inn.Parse("7707083893"), null, "Производство", "Москва", ClientSegment.Medium, _seller, Now));
+        var pair = await MeasureAsync("Duplicates");
+        Assert.Equal((1.0, DiagnosticStatus.Triggered), (pair.Value!.Value, pair.Status));
     }
 
     [Fact]
