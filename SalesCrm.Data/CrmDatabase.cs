@@ -91,6 +91,7 @@ public static class CrmDatabase
         services.AddScoped<Tasks.TaskService>();
         services.AddSingleton(new Diagnostics.DiagnosticsOptions(configuration));
         services.AddSingleton<Diagnostics.RitualLog>();
+        services.AddSingleton<Common.ScanRuns>();
         services.AddSingleton<Diagnostics.DiagnosticSnapshotScan>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Diagnostics.DiagnosticSnapshotScan>());
         services.AddScoped<Quality.ClientMergeService>();

@@ -19,8 +19,16 @@ namespace SalesCrm.Data;
 /// The one database of the CRM, Identity included. Each provider has a subclass with its own
 /// migrations (<see cref="Providers"/>); application code only ever sees this type.
 /// </summary>
-public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options)
+public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options),
+    Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring, shared by every web node (a cookie issued by one is valid on the others).</summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys =>
+        Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
+
+    /// <summary>Which node ran which background scan for which period (one row per scan and period, see <see cref="Common.ScanRuns"/>).</summary>
+    public DbSet<Common.ScanRun> ScanRuns => Set<Common.ScanRun>();
+
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<Manager> Managers => Set<Manager>();
     public DbSet<Plan> Plans => Set<Plan>();

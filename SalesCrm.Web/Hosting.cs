@@ -19,6 +19,8 @@ using SalesCrm.Web.Live;
 using SalesCrm.Web.Services;
 using StackExchange.Redis;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using SalesCrm.Web.Security;
 
 namespace SalesCrm.Web;
 
@@ -67,7 +69,13 @@ public static class Hosting
             services.AddHostedService(sp => sp.GetRequiredService<RedisLiveFanOut>());
             signalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("salescrm-hub"));
         }
-        services.AddHostedService<ScanService>();
+        // Background jobs run on every node by default, each period once across nodes (ScanRuns); a web-only node can
+        // leave them to the others.
+        if (config.GetValue("BackgroundJobs:Enabled", true)) services.AddHostedService<ScanService>();
+
+        // One key ring in the database for every node: a sign-in cookie or antiforgery token issued by one node is valid
+        // on the others, and survives restarts.
+        services.AddDataProtection().SetApplicationName("SalesCrm").PersistKeysToDbContext<CrmDbContext>();
 
         // E-mail copies of notifications, when an SMTP server is configured; otherwise in-app only.
         var smtp = config.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions();
@@ -79,6 +87,7 @@ public static class Hosting
             services.AddHostedService(sp => sp.GetRequiredService<NotificationMailer>());
         }
         services.AddLeadsApi(config);
+        services.AddExportLimits(config);
         services.AddSingleton(config.GetSection("Reports:Schedule").Get<ReportScheduleOptions>() ?? new ReportScheduleOptions());
         services.AddSingleton<WeeklyPackScheduler>();
         services.AddSingleton<SalesCrm.Data.Common.IPeriodicScan>(sp => sp.GetRequiredService<WeeklyPackScheduler>());
@@ -143,7 +152,7 @@ public static class Hosting
         return builder;
     }
 
-    private static bool IsMachinePath(PathString path) => path.StartsWithSegments("/hubs") || path.StartsWithSegments("/api");
+    private static bool IsMachinePath(PathString path) => path.StartsWithSegments("/hubs") || path.StartsWithSegments("/api") || path.StartsWithSegments("/_blazor");
 
     private static Task MachineOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
@@ -197,6 +206,7 @@ public static class Hosting
         localization.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         app.UseRequestLocalization(localization);
 
+        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace SalesCrm.Tests.Support;
 
 /// <summary>The whole web app in memory (WebApplicationFactory) on its own copy of the demo database.</summary>
-public sealed partial class CrmAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public partial class CrmAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public string ConnectionString { get; set; } = "";
 
@@ -56,4 +56,13 @@ public sealed partial class CrmAppFactory : WebApplicationFactory<Program>, IAsy
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
     }
+}
+
+/// <summary>
+/// The app without its background jobs (<c>BackgroundJobs:Enabled=false</c>, as a web-only node would run): for tests that
+/// compare two reads of data the renewal or stuck scans would otherwise change in between.
+/// </summary>
+public sealed class CrmAppFactoryWithoutJobs : CrmAppFactory
+{
+    public CrmAppFactoryWithoutJobs() => Settings["BackgroundJobs:Enabled"] = "false";
 }

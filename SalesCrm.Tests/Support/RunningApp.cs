@@ -1,9 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using SalesCrm.Domain.Deals;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.Playwright;
 
 namespace SalesCrm.Tests.Support;
@@ -19,8 +15,7 @@ public sealed class RunningApp : IAsyncLifetime
         ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
 
-    private Process? _process;
-    private readonly StringBuilder _log = new();
+    private AppProcess? _app;
     private IPlaywright? _playwright;
 
     public string BaseUrl { get; private set; } = "";
@@ -55,30 +50,8 @@ public sealed class RunningApp : IAsyncLifetime
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException("Chromium is not installed. Run ./test.sh (it installs it), or: sudo apt-get install -y chromium chromium-driver");
         ConnectionString = await TestDatabase.CopyAsync();
-        var port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{port}";
-        var web = Path.Combine(Paths.RepoRoot, "SalesCrm.Web");
-        var dll = Path.Combine(web, "bin", Paths.Configuration, "net10.0", "SalesCrm.Web.dll");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = web,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(dll);
-        info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add(BaseUrl);
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        info.Environment["Database__ConnectionString"] = ConnectionString;
-        info.Environment["Demo__Enabled"] = "false";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await WaitUntilHealthyAsync();
+        _app = await AppProcess.StartAsync(new Dictionary<string, string> { ["Database__ConnectionString"] = ConnectionString });
+        BaseUrl = _app.BaseUrl;
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -114,50 +87,13 @@ public sealed class RunningApp : IAsyncLifetime
         await page.GetByTestId("app-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
     }
 
-    public string Log
-    {
-        get { lock (_log) return _log.ToString(); }
-    }
-
-    private async Task WaitUntilHealthyAsync()
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        // Readiness, not speed: ask /health until it answers (up to 360 tries), fail at once if the process exited.
-        for (var attempt = 0; attempt < 360; attempt++)
-        {
-            if (_process!.HasExited) throw new InvalidOperationException("The app exited: " + Log);
-            try
-            {
-                if ((await http.GetAsync(BaseUrl + "/health")).StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException("The app did not become healthy: " + Log);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public string Log => _app?.Log ?? "";
 
     public async ValueTask DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process?.Dispose();
+        if (_app is not null) await _app.DisposeAsync();
     }
 }
 

@@ -15,7 +15,7 @@ using SalesCrm.Web.Api;
 namespace SalesCrm.Tests.Web;
 
 /// <summary>The Excel downloads through the real app in memory: what the page shows is what the file holds.</summary>
-public sealed class ExcelExports(CrmAppFactory app) : IClassFixture<CrmAppFactory>
+public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<CrmAppFactoryWithoutJobs>
 {
     private async Task<HttpClient> SignedInAsync(string email)
     {

@@ -26,9 +26,24 @@ public static class ExportEndpoints
 {
     public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+    public const string RateLimitPolicy = "export";
+
+    /// <summary>
+    /// Exports per user and minute (<c>Export:PerMinute</c>, default 20): a workbook is the heaviest request the app
+    /// serves, and a script pulling the whole client base in a loop must not take the node down for everybody.
+    /// </summary>
+    public static IServiceCollection AddExportLimits(this IServiceCollection services, IConfiguration config)
+    {
+        var perMinute = Math.Max(1, config.GetValue("Export:PerMinute", 20));
+        services.AddRateLimiter(limiter => limiter.AddPolicy(RateLimitPolicy, http => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+            http.User.Identity?.Name is { Length: > 0 } name ? "user:" + name : "ip:" + http.Connection.RemoteIpAddress,
+            _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/export").RequireAuthorization();
+        var group = app.MapGroup("/export").RequireAuthorization().RequireRateLimiting(RateLimitPolicy);
         group.MapGet("/report.xlsx", ReportAsync);
         group.MapGet("/deals.xlsx", DealsAsync);
         group.MapGet("/leads.xlsx", LeadsAsync);

@@ -47,7 +47,10 @@ public static class LeadsApi
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
                     context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await context.HttpContext.Response.WriteAsJsonAsync(Problem("request", "Слишком много запросов с этим ключом. Повторите позже."), ct);
+                var message = context.HttpContext.Request.Path.StartsWithSegments("/export")
+                    ? "Слишком много выгрузок подряд. Повторите через минуту."
+                    : "Слишком много запросов с этим ключом. Повторите позже.";
+                await context.HttpContext.Response.WriteAsJsonAsync(Problem("request", message), ct);
             };
             // One bucket per key (or per address when there is no key): one noisy integration cannot starve the others.
             limiter.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
