@@ -13,6 +13,9 @@ public partial class CrmAppFactory : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>Redis for the cross-node fan-out and the SignalR backplane; none by default.</summary>
     public string? Redis { get; init; }
 
+    /// <summary>The hosting environment; Development unless a test checks production behaviour.</summary>
+    public string Environment { get; init; } = "Development";
+
     /// <summary>Extra configuration for one fixture (e.g. a low API rate limit).</summary>
     public Dictionary<string, string?> Settings { get; init; } = [];
 
@@ -23,7 +26,7 @@ public partial class CrmAppFactory : WebApplicationFactory<Program>, IAsyncLifet
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("Database:ConnectionString", ConnectionString);
         builder.UseSetting("Demo:Enabled", "false");
         if (Redis is not null) builder.UseSetting("Redis:ConnectionString", Redis);

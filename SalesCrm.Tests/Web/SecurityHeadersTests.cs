@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.RegularExpressions;
 using SalesCrm.Tests.Support;
 
@@ -72,5 +74,55 @@ public sealed class ExportRateLimit : IAsyncLifetime
         var head = _app.NewClient();
         await CrmAppFactory.SignInAsync(head, "head@demo.salescrm");
         Assert.Equal(HttpStatusCode.OK, (await head.GetAsync("/export/deals.xlsx")).StatusCode);
+    }
+}
+
+/// <summary>Five wrong passwords lock the account for 15 minutes; every attempt is in the audit trail.</summary>
+public sealed class LoginLockout(CrmAppFactory app) : IClassFixture<CrmAppFactory>
+{
+    [Fact]
+    public async Task FiveWrongPasswordsLockTheAccountEvenForTheRightOne()
+    {
+        var client = app.NewClient();
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await CrmAppFactory.SignInAsync(client, "m2@demo.salescrm", "Wrong-password-1");
+            Assert.NotEqual(HttpStatusCode.Redirect, wrong.StatusCode);
+        }
+        var right = await CrmAppFactory.SignInAsync(client, "m2@demo.salescrm");
+        Assert.NotEqual(HttpStatusCode.Redirect, right.StatusCode);
+        Assert.Contains("временно заблокирована", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/deals")).StatusCode);
+
+        await using var db = TestDatabase.CreateContext(app.ConnectionString);
+        var attempts = await db.AuditEntries.Where(a => a.EntityType == "User" && a.EntityId == "m2@demo.salescrm").ToListAsync();
+        Assert.Equal(6, attempts.Count(a => a.Action == SalesCrm.Domain.Common.AuditAction.SignInFailed));
+        Assert.Equal("locked out", attempts.OrderBy(a => a.Id).Last().NewValue);
+        Assert.DoesNotContain(attempts, a => a.Action == SalesCrm.Domain.Common.AuditAction.SignIn);
+    }
+}
+
+/// <summary>In production a failure shows the generic error page: no stack traces, no detailed circuit errors.</summary>
+public sealed class ProductionErrors : IAsyncLifetime
+{
+    private readonly CrmAppFactory _app = new() { Environment = "Production" };
+
+    public ValueTask InitializeAsync() => _app.InitializeAsync();
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    [Fact]
+    public async Task CircuitErrorsAreNotDetailedAndTheErrorPageSaysNothingInternal()
+    {
+        var circuit = _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>>().Value;
+        Assert.False(circuit.DetailedErrors);
+        var client = _app.NewClient();
+        var error = await client.GetAsync("/Error");
+        var html = await error.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Exception", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", html, StringComparison.Ordinal);
+        var missing = await client.GetAsync("/api/leads/not-a-route");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.True(error.Headers.Contains("Content-Security-Policy"));
     }
 }
