@@ -28,11 +28,23 @@ public sealed class RedisServer : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    private async Task StartAsync()
+    /// <summary>Stops the server (a Redis outage); <see cref="RestartAsync"/> brings it back on the same port.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public Task RestartAsync() => StartAsync(Port);
+
+    private async Task StartAsync(int port = 0)
     {
         var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
                      ?? throw new InvalidOperationException("redis-server is not installed. Run ./test.sh (it installs it), or: sudo apt-get install -y redis-server");
-        Port = FreePort();
+        Port = port == 0 ? FreePort() : port;
         var info = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                      "--save", "", "--appendonly", "no", "--protected-mode", "no" })
