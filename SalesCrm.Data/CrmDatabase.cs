@@ -38,7 +38,9 @@ public static class CrmDatabase
                 builder.UseSqlite(options.ConnectionString, o => o.CommandTimeout(120)).AddInterceptors(Providers.SqliteSynchronousNormal.Instance);
                 break;
             case DatabaseProvider.SqlServer:
-                builder.UseSqlServer(options.ConnectionString, o => o.EnableRetryOnFailure(3).CommandTimeout(120));
+                // No retrying execution strategy: the audit interceptor and several services open their own transactions,
+                // which a retrying strategy refuses; an outage is answered "try again" instead (DatabaseFault).
+                builder.UseSqlServer(options.ConnectionString, o => o.CommandTimeout(120));
                 break;
             case DatabaseProvider.PostgreSql:
                 builder.UseNpgsql(options.ConnectionString, o => o.CommandTimeout(120));

@@ -53,8 +53,7 @@ public sealed class PostgresServer : IAsyncDisposable
             var asRoot = Environment.UserName == "root";
             if (asRoot) await RunAsync("chown", "postgres:postgres", _dir);
             await PgAsync(asRoot, $"{BinDir}/initdb -D {_dir} -U postgres --auth=trust -E UTF8 --locale=C.UTF-8");
-            await PgAsync(asRoot,
-                $"{BinDir}/pg_ctl -D {_dir} -o \"-p {_port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" -l {_dir}/pg.log -w start");
+            await PgStartAsync();
             _started = true;
         }
         finally
@@ -62,6 +61,18 @@ public sealed class PostgresServer : IAsyncDisposable
             _gate.Release();
         }
     }
+
+    private Task PgStartAsync() => PgAsync(Environment.UserName == "root",
+        $"{BinDir}/pg_ctl -D {_dir} -o \"-p {_port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" -l {_dir}/pg.log -w start");
+
+    /// <summary>Stops the server (a database outage); <see cref="StartAgainAsync"/> brings it back on the same port and data.</summary>
+    public async Task StopAsync()
+    {
+        await EnsureStartedAsync();
+        await PgAsync(Environment.UserName == "root", $"{BinDir}/pg_ctl -D {_dir} -m fast -w stop");
+    }
+
+    public Task StartAgainAsync() => PgStartAsync();
 
     /// <summary>Runs a shell command as the postgres user (PostgreSQL refuses to run as root).</summary>
     private static Task PgAsync(bool asRoot, string command) =>

@@ -73,7 +73,24 @@ public static class LeadsApi
         return app;
     }
 
+    /// <summary>
+    /// A database outage is a 503 with Retry-After and a Russian message, never a 500: the lead was not accepted (the
+    /// transaction did not commit), so the sender may repeat it — with the same Idempotency-Key it can never be doubled.
+    /// </summary>
     private static async Task<IResult> PostAsync(HttpContext http, ApiKeyVerifier keys, LeadIntakeService intake, CancellationToken ct)
+    {
+        try
+        {
+            return await AcceptAsync(http, keys, intake, ct);
+        }
+        catch (Exception ex) when (SalesCrm.Data.Common.DatabaseFault.IsUnavailable(ex) && !ct.IsCancellationRequested)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return Results.Json(Problem("database", SalesCrm.Data.Common.DatabaseFault.Message), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<IResult> AcceptAsync(HttpContext http, ApiKeyVerifier keys, LeadIntakeService intake, CancellationToken ct)
     {
         var key = await keys.CheckAsync(http.Request.Headers["X-Api-Key"].ToString(), ct);
         switch (key.Status)
