@@ -410,10 +410,6 @@ public sealed class PostgreSqlDataLayer(PostgresServer server) : DataLayerContra
 {
     protected override async Task<(string, DatabaseProvider)> DatabaseAsync()
     {
-        var connection = await server.CreateDatabaseAsync();
-        await using var harness = await ServiceHarness.CreateAsync(connection, DatabaseProvider.PostgreSql);
-        await new SalesCrm.Data.Demo.DemoDataGenerator(harness.Db, TimeProvider.System)
-            .GenerateAsync(new SalesCrm.Data.Demo.DemoScale(Clients: 80, Deals: 240, ActivitiesPerDeal: 1, Leads: 10, ChunkSize: 500));
-        return (connection, DatabaseProvider.PostgreSql);
+        return (await server.CreateDemoDatabaseAsync(clients: 80, deals: 240), DatabaseProvider.PostgreSql);
     }
 }

@@ -35,6 +35,16 @@ public sealed class PostgresServer : IAsyncDisposable
         return ConnectionString(name);
     }
 
+    /// <summary>A new, migrated database with a small demo dataset (the demo users, clients, deals, leads).</summary>
+    public async Task<string> CreateDemoDatabaseAsync(int clients = 60, int deals = 160)
+    {
+        var connection = await CreateDatabaseAsync();
+        await using var harness = await ServiceHarness.CreateAsync(connection, SalesCrm.Data.DatabaseProvider.PostgreSql);
+        await new SalesCrm.Data.Demo.DemoDataGenerator(harness.Db, TimeProvider.System)
+            .GenerateAsync(new SalesCrm.Data.Demo.DemoScale(Clients: clients, Deals: deals, ActivitiesPerDeal: 1, Leads: 10, ChunkSize: 500));
+        return connection;
+    }
+
     private string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={_port};Database={database};Username=postgres;Pooling=true;Include Error Detail=true";
 

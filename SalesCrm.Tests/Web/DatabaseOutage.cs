@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using SalesCrm.Data;
 using SalesCrm.Data.Demo;
 using SalesCrm.Tests.Support;
 
@@ -19,10 +18,7 @@ public sealed class DatabaseOutage : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _connection = await _postgres.CreateDatabaseAsync();
-        await using (var harness = await ServiceHarness.CreateAsync(_connection, DatabaseProvider.PostgreSql))
-            await new DemoDataGenerator(harness.Db, TimeProvider.System)
-                .GenerateAsync(new DemoScale(Clients: 30, Deals: 60, ActivitiesPerDeal: 1, Leads: 5, ChunkSize: 500));
+        _connection = await _postgres.CreateDemoDatabaseAsync(clients: 30, deals: 60);
         _app = await AppProcess.StartAsync(new Dictionary<string, string>
         {
             ["Database__Provider"] = "PostgreSql",

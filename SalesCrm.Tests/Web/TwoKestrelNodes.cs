@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
-using SalesCrm.Data;
 using SalesCrm.Data.Demo;
 using SalesCrm.Tests.Support;
 using SalesCrm.Web.Live;
@@ -24,10 +23,7 @@ public sealed partial class TwoKestrelNodes(PostgresServer postgres, RedisServer
 
     public async ValueTask InitializeAsync()
     {
-        _connection = await postgres.CreateDatabaseAsync();
-        await using (var harness = await ServiceHarness.CreateAsync(_connection, DatabaseProvider.PostgreSql))
-            await new DemoDataGenerator(harness.Db, TimeProvider.System)
-                .GenerateAsync(new DemoScale(Clients: 60, Deals: 160, ActivitiesPerDeal: 1, Leads: 10, ChunkSize: 500));
+        _connection = await postgres.CreateDemoDatabaseAsync();
         var environment = new Dictionary<string, string>
         {
             ["Database__Provider"] = "PostgreSql",
