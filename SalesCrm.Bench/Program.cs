@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace SalesCrm.Bench;
 
 /// <summary>
-/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--intake] [--export] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
+/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--intake] [--export] [--hubload [--seconds 120]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
 /// Datasets are generated once into artifacts/bench by the app's demo generator.
 /// </summary>
 public static class Program
@@ -36,6 +36,18 @@ public static class Program
         if (rest.Remove("--intake"))
         {
             var ok = await LeadIntakeLoad.RunAsync(Sizes.Min());
+            if (rest.Count == 0) return ok ? 0 : 1;
+        }
+        if (rest.Remove("--hubload"))
+        {
+            var seconds = 120;
+            var at = rest.IndexOf("--seconds");
+            if (at >= 0 && at + 1 < rest.Count)
+            {
+                seconds = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
+                rest.RemoveRange(at, 2);
+            }
+            var ok = await HubLoad.RunAsync(Sizes.Min(), seconds: seconds);
             if (rest.Count == 0) return ok ? 0 : 1;
         }
         if (rest.Remove("--notifier"))
