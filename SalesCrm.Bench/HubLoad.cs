@@ -60,7 +60,7 @@ public static partial class HubLoad
                              new SalesCrm.Data.DatabaseOptions { ConnectionString = $"Data Source={db}" }).Options))
             {
                 var head = data.Managers.First(m => m.Email == "head@demo.salescrm").Id;
-                data.ApiKeys.Add(new SalesCrm.Domain.Integrations.ApiKey("Нагрузка", ApiKey, head, DateTime.UtcNow));
+                data.ApiKeys.Add(new SalesCrm.Domain.Integrations.ApiKey("Нагрузка", ApiKey, head, TimeProvider.System.GetUtcNow().UtcDateTime));
                 await data.SaveChangesAsync();
             }
             await Task.Delay(3000);

@@ -38,8 +38,9 @@ public sealed class TaskService(IDbContextFactory<CrmDbContext> factory, IUserCo
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var visible = user.VisibleOwnerIds;
-        if (query.AssigneeId is { } asked && !user.CanSeeOwner(asked))
+        // Whose tasks: the records' owners the user sees, and always their own (an underwriter owns no records but has tasks).
+        IReadOnlyList<int>? visible = user.VisibleOwnerIds is { } ids ? [.. ids, user.ManagerId] : null;
+        if (query.AssigneeId is { } asked && asked != user.ManagerId && !user.CanSeeOwner(asked))
         {
             await security.AccessDeniedAsync(user.Actor, "Task", "", $"list tasks of manager {asked}", ct);
             throw new AccessDeniedException("Можно смотреть только свои задачи и задачи своей команды.");

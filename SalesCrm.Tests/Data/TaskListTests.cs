@@ -51,6 +51,24 @@ public sealed class TaskListTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUnderwriterWhoOwnsNoRecordsStillSeesOwnTasks()
+    {
+        var uw = await H.QueryAsync(db => db.Managers.SingleAsync(m => m.Email == "uw@demo.salescrm"));
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        await using (var db = H.Db())
+        {
+            db.Tasks.Add(new TaskItem(TaskKind.Approval, "Оценить риск по складу", uw.Id, uw.Id, now.AddDays(1), null, null, null, now));
+            await db.SaveChangesAsync();
+        }
+        await H.User.SignInAsAsync("uw@demo.salescrm");
+        var list = await H.Get<TaskService>().ListAsync(new TaskListQuery());
+        var row = Assert.Single(list.Rows);
+        Assert.Equal("Оценить риск по складу", row.Title);
+        await H.Get<TaskService>().CompleteAsync(row.Id);
+        Assert.Empty((await H.Get<TaskService>().ListAsync(new TaskListQuery())).Rows);
+    }
+
+    [Fact]
     public async Task ADataFixTaskIsNotANextStepAndClosesOnlyOnceTheDealHasOne()
     {
         var m1 = await H.User.SignInAsAsync("m1@demo.salescrm");
