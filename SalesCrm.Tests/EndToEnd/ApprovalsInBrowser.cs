@@ -47,8 +47,12 @@ public sealed class ApprovalsInBrowser(RunningApp app)
         await Expect(m1.Locator(".mud-dialog")).ToHaveCountAsync(0);
         await Expect(m1.GetByTestId("approval-state")).ToHaveAttributeAsync("data-state", "Pending");
 
-        // The team lead's inbox shows it without a reload; the lead escalates it to the head with a comment.
-        var leadRow = lead.Locator("[data-testid=approval-row]").Filter(new() { HasText = $"№ {dealId} " });
+        // The team lead's inbox shows it without a reload; the lead escalates it to the head with a comment. The row is
+        // found by the request's id, not by its text (a filter on "№ <deal> " once matched two rows).
+        int requestId;
+        await using (var db = TestDatabase.CreateContext(app.ConnectionString))
+            requestId = await db.ApprovalRequests.Where(a => a.DealId == dealId).Select(a => a.Id).SingleAsync();
+        var leadRow = lead.Locator($"[data-testid=approval-row][data-approval-id='{requestId}']");
         await Expect(leadRow).ToHaveCountAsync(1);
         await Expect(leadRow).ToHaveAttributeAsync("data-level", nameof(ApprovalLevel.Head));
         await leadRow.ClickAsync();
@@ -60,7 +64,7 @@ public sealed class ApprovalsInBrowser(RunningApp app)
         await Expect(lead.Locator("[data-testid=approval-message][data-kind=Escalate]")).ToHaveCountAsync(1);
 
         // The head approves with one click.
-        var headRow = head.Locator("[data-testid=approval-row]").Filter(new() { HasText = $"№ {dealId} " });
+        var headRow = head.Locator($"[data-testid=approval-row][data-approval-id='{requestId}']");
         await headRow.ClickAsync();
         await Expect(head.Locator("[data-testid=approval-message][data-kind=Escalate]")).ToContainTextAsync("Поддерживаю");
         await head.GetByTestId("approve").ClickAsync();
