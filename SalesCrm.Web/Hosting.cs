@@ -147,7 +147,13 @@ public static class Hosting
 
         // Cyrillic goes out as text, not as &#x...; entities: half the page weight and readable source.
         services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // A tab whose connection drops keeps its circuit (open dialogs, typed text, the page's state) for this long, then
+        // the page comes back fresh (see README "Connection drops"). Each retained circuit holds its page's memory.
+        services.AddRazorComponents().AddInteractiveServerComponents(options =>
+        {
+            options.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(Math.Max(1, config.GetValue("Circuits:DisconnectedRetentionSeconds", 180)));
+            options.DisconnectedCircuitMaxRetained = Math.Max(1, config.GetValue("Circuits:DisconnectedMaxRetained", 100));
+        });
         services.AddHealthChecks();
         return builder;
     }

@@ -47,27 +47,31 @@ public sealed class RunningApp : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-            throw new InvalidOperationException("Chromium is not installed. Run ./test.sh (it installs it), or: sudo apt-get install -y chromium chromium-driver");
         ConnectionString = await TestDatabase.CopyAsync();
         _app = await AppProcess.StartAsync(new Dictionary<string, string> { ["Database__ConnectionString"] = ConnectionString });
         BaseUrl = _app.BaseUrl;
 
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-        });
+        Browser = await LaunchChromiumAsync(_playwright);
+    }
+
+    /// <summary>Debian's Chromium, headless, with the flags this machine needs (STACK.md).</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException("Chromium is not installed. Run ./test.sh (it installs it), or: sudo apt-get install -y chromium chromium-driver");
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
     }
 
     /// <summary>A new browser context (its own cookies), signed in as <paramref name="email"/>.</summary>
-    public async Task<IPage> SignedInPageAsync(string email, int width = 1366, int height = 768)
+    public Task<IPage> SignedInPageAsync(string email, int width = 1366, int height = 768) => SignInAsync(Browser, BaseUrl, email, width, height);
+
+    /// <summary>A new context of <paramref name="browser"/> on <paramref name="baseUrl"/>, signed in as <paramref name="email"/>.</summary>
+    public static async Task<IPage> SignInAsync(IBrowser browser, string baseUrl, string email, int width = 1366, int height = 768)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseUrl,
+            BaseURL = baseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(20_000);
