@@ -326,10 +326,8 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
     }
 
     private static void Notify(CrmDbContext db, int recipientId, string title, string? body, ApprovalRequest request, DateTime now) =>
-        db.Notifications.Add(new Notification(recipientId, NotificationKind.Approval, Cut(title, 300), body is null ? null : Cut(body, 1000),
+        db.Notifications.Add(new Notification(recipientId, NotificationKind.Approval, title, Guard.Fit(body, 1000),
             $"/approvals?id={request.Id}", null, now));
-
-    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private static async Task<DomainException> AlreadyDecidedAsync(CrmDbContext db, int requestId, CancellationToken ct)
     {

@@ -152,7 +152,7 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
         var note = new CoachingNote(managerId, user.ManagerId, text, now);
         db.CoachingNotes.Add(note);
         db.Notifications.Add(new Notification(managerId, NotificationKind.Task, $"{user.FullName}: новая рекомендация",
-            note.Text.Length > 200 ? note.Text[..200] + "…" : note.Text, $"/team/{managerId}", null, now));
+            Guard.Fit(note.Text, 200), $"/team/{managerId}", null, now));
         await db.SaveChangesAsync(ct);
         return note.Id;
     }

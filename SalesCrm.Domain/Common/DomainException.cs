@@ -32,6 +32,17 @@ public static class Guard
         return string.IsNullOrEmpty(trimmed) ? null : MaxLength(trimmed, field, label, maxLength);
     }
 
+    /// <summary>
+    /// Text the app composes around what a user typed (a notification's title, a preview): cut to fit with "…" rather than
+    /// refused, since the user's own input was already checked against its own limit.
+    /// </summary>
+    public static string? Fit(string? value, int maxLength)
+    {
+        var trimmed = value?.Trim();
+        if (string.IsNullOrEmpty(trimmed)) return null;
+        return trimmed.Length <= maxLength ? trimmed : trimmed[..(maxLength - 1)].TrimEnd() + "…";
+    }
+
     private static string? MaxLength(string? value, string field, string label, int maxLength) =>
         value is not null && value.Length > maxLength
             ? throw new DomainException($"Поле «{label}» длиннее {maxLength} символов.", field)

@@ -12,8 +12,10 @@ public sealed class Notification : Entity
     {
         RecipientId = recipientId;
         Kind = kind;
-        Title = Guard.Required(title, nameof(Title), "Заголовок", 300);
-        Body = Guard.Optional(body, nameof(Body), "Текст", 2000);
+        // Title and body are composed by the app around what someone typed (a task's title, a justification): they are
+        // cut to fit, never a reason to refuse that person's save.
+        Title = Guard.Fit(title, 300) ?? throw new DomainException("Уведомление без заголовка.", nameof(Title));
+        Body = Guard.Fit(body, 2000);
         Link = Guard.Optional(link, nameof(Link), "Ссылка", 500);
         DedupKey = Guard.Optional(dedupKey, nameof(DedupKey), "Ключ", 200);
         CreatedAt = now;
