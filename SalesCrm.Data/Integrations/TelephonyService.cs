@@ -36,9 +36,9 @@ public sealed class TelephonyService(IProviderContextFactory contexts, LeadIntak
 
     public async Task<TelephonyResult> HandleAsync(TelephonyEvent e, CancellationToken ct = default)
     {
-        var kind = Validate(e);
-        if (kind is "started" or "answered") return new TelephonyResult(TelephonyOutcome.Acknowledged, null, null, null, null, false);
         var now = time.GetUtcNow().UtcDateTime;
+        var kind = Validate(e, now);
+        if (kind is "started" or "answered") return new TelephonyResult(TelephonyOutcome.Acknowledged, null, null, null, null, false);
         var callId = e.CallId!.Trim();
         var inbound = string.Equals(e.Direction, "inbound", StringComparison.OrdinalIgnoreCase);
         var external = Phone.Normalize(inbound ? e.From : e.To);
@@ -122,7 +122,7 @@ public sealed class TelephonyService(IProviderContextFactory contexts, LeadIntak
     private static DateTime Utc(DateTime value) => value.Kind == DateTimeKind.Utc ? value : DateTime.SpecifyKind(value.ToUniversalTime(), DateTimeKind.Utc);
 
     /// <summary>Every problem of the event at once, with the API's field names.</summary>
-    private static string Validate(TelephonyEvent e)
+    private static string Validate(TelephonyEvent e, DateTime now)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(e.CallId) || e.CallId.Length > 100) errors["callId"] = ["Нужен идентификатор звонка (до 100 символов)."];
@@ -133,6 +133,16 @@ public sealed class TelephonyService(IProviderContextFactory contexts, LeadIntak
         if (e.DurationSeconds is < 0 or > 86_400) errors["durationSeconds"] = ["Длительность — от 0 до 86400 секунд."];
         if (e.RecordingUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp)))
             errors["recordingUrl"] = ["Ссылка на запись — адрес http(s)."];
+        // A PBX clock a few minutes ahead is normal (the call is then dated now); a day ahead is a broken clock or field.
+        // Checked here, before an unknown caller becomes a lead: a refused event must leave nothing behind.
+        foreach (var (field, at) in new[] { ("startedAt", e.StartedAt), ("answeredAt", e.AnsweredAt), ("endedAt", e.EndedAt) })
+        {
+            if (at is not { } t) continue;
+            if (Utc(t) > now.AddDays(1)) errors[field] = [$"Время звонка {t:yyyy-MM-dd HH:mm} — в будущем: проверьте часы АТС."];
+            else if (Utc(t) < now.AddYears(-5)) errors[field] = [$"Время звонка {t:yyyy-MM-dd HH:mm} слишком давнее: больше пяти лет назад."];
+        }
+        if (e.RecordingUrl is { Length: > 1000 }) errors["recordingUrl"] = ["Ссылка на запись длиннее 1000 символов."];
+        if (e.Extension is { Length: > 20 }) errors["extension"] = ["Добавочный номер длиннее 20 символов."];
         if (errors.Count > 0) throw new LeadValidationException(errors);
         return kind!;
     }

@@ -163,7 +163,7 @@ public sealed class LeadsApi(CrmAppFactory app) : IClassFixture<CrmAppFactory>
         Assert.Contains("JSON", (await ErrorsAsync(broken, "body"))[0]);
 
         var wrongType = await SendAsync(client, new StringContent("{\"inn\": 7707083893}", Encoding.UTF8, "application/json"));
-        Assert.Contains("строкой", (await ErrorsAsync(wrongType, "inn"))[0]);
+        Assert.Contains("ожидается строка", (await ErrorsAsync(wrongType, "inn"))[0]);
 
         var array = await SendAsync(client, new StringContent("[1,2]", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, array.StatusCode);

@@ -50,7 +50,7 @@ public static class LeadsApi
                 var message = context.HttpContext.Request.Path.StartsWithSegments("/export")
                     ? "Слишком много выгрузок подряд. Повторите через минуту."
                     : "Слишком много запросов с этим ключом. Повторите позже.";
-                await context.HttpContext.Response.WriteAsJsonAsync(Problem("request", message), ct);
+                await context.HttpContext.Response.WriteAsJsonAsync(ApiRequests.ErrorBody("request", message), ct);
             };
             // One bucket per key (or per address when there is no key): one noisy integration cannot starve the others.
             limiter.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
@@ -86,7 +86,7 @@ public static class LeadsApi
         catch (Exception ex) when (SalesCrm.Data.Common.DatabaseFault.IsUnavailable(ex) && !ct.IsCancellationRequested)
         {
             http.Response.Headers.RetryAfter = "5";
-            return Results.Json(Problem("database", SalesCrm.Data.Common.DatabaseFault.Message), statusCode: StatusCodes.Status503ServiceUnavailable);
+            return ApiRequests.Problem("database", SalesCrm.Data.Common.DatabaseFault.Message, StatusCodes.Status503ServiceUnavailable);
         }
     }
 
@@ -96,33 +96,27 @@ public static class LeadsApi
         switch (key.Status)
         {
             case ApiKeyStatus.Missing:
-                return Results.Json(Problem("apiKey", "Нужен ключ API в заголовке X-Api-Key."), statusCode: StatusCodes.Status401Unauthorized);
+                return ApiRequests.Problem("apiKey", "Нужен ключ API в заголовке X-Api-Key.", StatusCodes.Status401Unauthorized);
             case ApiKeyStatus.Unknown:
-                return Results.Json(Problem("apiKey", "Неверный ключ API."), statusCode: StatusCodes.Status401Unauthorized);
+                return ApiRequests.Problem("apiKey", "Неверный ключ API.", StatusCodes.Status401Unauthorized);
             case ApiKeyStatus.Revoked:
-                return Results.Json(Problem("apiKey", "Этот ключ API отозван. Попросите администратора CRM выдать новый."),
-                    statusCode: StatusCodes.Status403Forbidden);
+                return ApiRequests.Problem("apiKey", "Этот ключ API отозван. Попросите администратора CRM выдать новый.", StatusCodes.Status403Forbidden);
         }
 
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         if (idempotencyKey.Length > 100) return BadRequest("idempotencyKey", "Idempotency-Key — не длиннее 100 символов.");
 
-        if (http.Request.ContentLength > MaxBodyBytes) return BadRequest("body", "Заявка слишком большая: не больше 64 КБ.");
         if (!http.Request.HasJsonContentType()) return BadRequest("body", "Ожидается JSON (Content-Type: application/json).");
+        var read = await ApiRequests.ReadJsonAsync(http.Request, MaxBodyBytes, "Заявка слишком большая: не больше 64 КБ.", ct);
+        if (read.Bytes is null) return read.Refusal();
         LeadSubmission? submission;
         try
         {
-            submission = await JsonSerializer.DeserializeAsync<LeadSubmission>(http.Request.Body, Json, ct);
+            submission = JsonSerializer.Deserialize<LeadSubmission>(read.Bytes, Json);
         }
         catch (JsonException ex)
         {
-            var field = ex.Path is { Length: > 2 } path ? path.TrimStart('$', '.').Split('.', '[')[0] : "body";
-            return field switch
-            {
-                "body" or "" => BadRequest("body", "Тело запроса — не корректный JSON-объект."),
-                "tags" => BadRequest("tags", "tags — объект, все значения которого — строки, например {\"utm_source\": \"yandex\"}."),
-                _ => BadRequest(field, $"Поле «{field}» должно быть строкой."),
-            };
+            return ApiRequests.JsonError(ex, typeof(LeadSubmission), "Тело запроса — не корректный JSON-объект.");
         }
         if (submission is null) return BadRequest("body", "Пустая заявка: пришлите JSON-объект с полями лида.");
 
@@ -142,10 +136,8 @@ public static class LeadsApi
         }
     }
 
-    private static IResult BadRequest(string field, string message) =>
-        Results.Json(Problem(field, message), statusCode: StatusCodes.Status400BadRequest);
+    private static IResult BadRequest(string field, string message) => ApiRequests.Problem(field, message);
 
-    private static object Problem(string field, string message) => new { errors = new Dictionary<string, string[]> { [field] = [message] } };
 
     /// <summary>
     /// The answer: <c>id</c> of the lead (or of the known client, <c>type: "client"</c>), the manager it is assigned to

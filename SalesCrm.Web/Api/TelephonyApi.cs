@@ -34,30 +34,28 @@ public static class TelephonyApi
     {
         var secret = config["Telephony:Secret"];
         if (string.IsNullOrEmpty(secret))
-            return Results.Json(Problem("signature", "Приём событий телефонии не настроен (Telephony:Secret)."), statusCode: StatusCodes.Status401Unauthorized);
-        if (http.Request.ContentLength > MaxBodyBytes) return Results.Json(Problem("body", "Событие слишком большое."), statusCode: StatusCodes.Status400BadRequest);
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, ct);
-        if (buffer.Length > MaxBodyBytes) return Results.Json(Problem("body", "Событие слишком большое."), statusCode: StatusCodes.Status400BadRequest);
-        var body = buffer.ToArray();
+            return ApiRequests.Problem("signature", "Приём событий телефонии не настроен (Telephony:Secret).", StatusCodes.Status401Unauthorized);
+        var read = await ApiRequests.ReadJsonAsync(http.Request, MaxBodyBytes, "Событие слишком большое: не больше 64 КБ.", ct);
+        if (read.Bytes is null) return read.Refusal();
+        var body = read.Bytes;
 
         var given = http.Request.Headers[SignatureHeader].ToString().Trim();
         if (given.StartsWith("sha256=", StringComparison.OrdinalIgnoreCase)) given = given[7..];
         var expected = Sign(secret, body);
         if (given.Length != expected.Length
             || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(given.ToLowerInvariant()), Encoding.ASCII.GetBytes(expected)))
-            return Results.Json(Problem("signature", "Подпись события неверна."), statusCode: StatusCodes.Status401Unauthorized);
+            return ApiRequests.Problem("signature", "Подпись события неверна.", StatusCodes.Status401Unauthorized);
 
         TelephonyEvent? e;
         try
         {
             e = JsonSerializer.Deserialize<TelephonyEvent>(body, Json);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            return Results.Json(Problem("body", "Тело события — не корректный JSON."), statusCode: StatusCodes.Status400BadRequest);
+            return ApiRequests.JsonError(ex, typeof(TelephonyEvent), "Тело события — не корректный JSON.");
         }
-        if (e is null) return Results.Json(Problem("body", "Пустое событие."), statusCode: StatusCodes.Status400BadRequest);
+        if (e is null) return ApiRequests.Problem("body", "Пустое событие.", StatusCodes.Status400BadRequest);
         try
         {
             var result = await telephony.HandleAsync(e, ct);
@@ -73,9 +71,8 @@ public static class TelephonyApi
         }
         catch (DomainException ex)
         {
-            return Results.Json(Problem(ex.Field ?? "body", ex.Message), statusCode: StatusCodes.Status400BadRequest);
+            return ApiRequests.Problem(ex.Field ?? "body", ex.Message, StatusCodes.Status400BadRequest);
         }
     }
 
-    private static object Problem(string field, string message) => new { errors = new Dictionary<string, string[]> { [field] = [message] } };
 }

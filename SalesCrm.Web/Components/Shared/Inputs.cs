@@ -27,3 +27,14 @@ public static class Inputs
     public static DateTime Moment(DateTime? date, TimeSpan? time, string field, string label) =>
         date is { } d ? Fmt.ToUtc(d.Date + (time ?? TimeSpan.Zero)) : throw new DomainException($"Укажите {label}.", field);
 }
+
+/// <summary>
+/// Numbers from the address bar. The framework's own binding of <c>int?</c> query parameters fails the whole page on
+/// "?team=abc"; a page takes the text instead and reads it here, so a value that is not a number is simply absent and the
+/// page shows its default.
+/// </summary>
+public static class QueryValue
+{
+    public static int? Int(string? text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
+}

@@ -51,7 +51,8 @@ public sealed partial class LeadsPage : IDisposable
     [SupplyParameterFromQuery(Name = "mine")] public string? Mine { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
     [SupplyParameterFromQuery(Name = "status")] public string? Status { get; set; }
-    [SupplyParameterFromQuery(Name = "id")] public int? LeadId { get; set; }
+    [SupplyParameterFromQuery(Name = "id")] public string? LeadIdText { get; set; }
+    private int? LeadId => Shared.QueryValue.Int(LeadIdText);
 
     private bool CanAssign => _user?.Role is Domain.Teams.StaffRole.TeamLead or Domain.Teams.StaffRole.Head or Domain.Teams.StaffRole.Admin;
 

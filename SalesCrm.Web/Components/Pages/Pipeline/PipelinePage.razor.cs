@@ -43,8 +43,10 @@ public sealed partial class PipelinePage
     [Inject] private TimeProvider Time { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "team")] public string? Team { get; set; }
-    [SupplyParameterFromQuery(Name = "owner")] public int? Owner { get; set; }
-    [SupplyParameterFromQuery(Name = "product")] public int? Product { get; set; }
+    [SupplyParameterFromQuery(Name = "owner")] public string? OwnerText { get; set; }
+    private int? Owner => Shared.QueryValue.Int(OwnerText);
+    [SupplyParameterFromQuery(Name = "product")] public string? ProductText { get; set; }
+    private int? Product => Shared.QueryValue.Int(ProductText);
     [SupplyParameterFromQuery(Name = "signal")] public string? Signal { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
 
