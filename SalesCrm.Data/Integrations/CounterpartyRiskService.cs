@@ -26,6 +26,9 @@ public sealed class CounterpartyRiskService(IDbContextFactory<CrmDbContext> fact
 {
     public const string SparkSource = "СПАРК";
 
+    /// <summary>Rows per file: a SPARK export of a whole region is split by the user rather than checked for minutes.</summary>
+    public const int MaxRows = 50_000;
+
     public async Task<RiskImportReport> ImportAsync(IReadOnlyList<RiskRow> rows, CancellationToken ct = default)
     {
         var user = await users.RequireAsync(ct);
@@ -35,6 +38,7 @@ public sealed class CounterpartyRiskService(IDbContextFactory<CrmDbContext> fact
             throw new AccessDeniedException("Импорт рисков контрагентов доступен старшему менеджеру и начальнику отдела.");
         }
         if (rows.Count == 0) return new RiskImportReport(0, 0, [], [(0, "В файле нет строк с данными.")]);
+        if (rows.Count > MaxRows) return new RiskImportReport(rows.Count, 0, [], [(0, $"В файле {rows.Count} строк — за раз можно не больше {MaxRows}.")]);
 
         var errors = new List<(int, string)>();
         var parsed = new List<(string Inn, RiskIndices Indices)>();

@@ -210,6 +210,36 @@ public sealed class BadInputOnApis(CrmAppFactoryWithoutJobs app) : IClassFixture
         if (response.StatusCode == HttpStatusCode.BadRequest) Assert.Matches("[А-Яа-яЁё]", body);
     }
 
+    /// <summary>
+    /// HTML, script and spreadsheet formulas are not refused — «ООО <Ромашка>» is a real company name — they are kept as
+    /// the text they are: the page shows them escaped, and the Excel export writes them as text cells, never as markup or
+    /// as a formula that Excel would run.
+    /// </summary>
+    [Fact]
+    public async Task HtmlScriptAndFormulasInTextAreKeptAsTextOnThePageAndInExcel()
+    {
+        const string company = "<script>alert('xss')</script> ООО «Скрипт»";
+        const string contact = "=HYPERLINK(\"http://evil.example\",\"Нажми\")";
+        using var client = app.NewClient();
+        using var post = Lead(JsonSerializer.Serialize(new { company, phone = "+7 495 700-70-70", contactName = contact, comment = "<img src=x onerror=alert(1)>" }));
+        var created = await client.SendAsync(post);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt32();
+
+        await CrmAppFactory.SignInAsync(client, "head@demo.salescrm");
+        var page = await client.GetStringAsync($"/leads?id={id}");
+        Assert.Contains("&lt;script&gt;alert(", page);
+        Assert.DoesNotContain("<script>alert(", page);
+        Assert.DoesNotContain("<img src=x", page);
+
+        var xlsx = await client.GetByteArrayAsync("/export/leads.xlsx?q=" + Uri.EscapeDataString("Скрипт"));
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(xlsx));
+        var sheet = new StreamReader(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open()).ReadToEnd();
+        Assert.Contains("&lt;script&gt;alert(", sheet);
+        Assert.Contains("=HYPERLINK(", sheet); // the contact column holds the formula's text…
+        Assert.DoesNotContain("<f>", sheet);   // …and no cell is a formula
+    }
+
     /// <summary>A body that does not say how long it is, so it goes chunked and only a capped read can stop it.</summary>
     private sealed class UnknownLength : HttpContent
     {

@@ -15,8 +15,6 @@ public sealed record LeadFile(IReadOnlyList<ImportRow> Rows, IReadOnlyList<strin
 /// </summary>
 public static class LeadFileReader
 {
-    public const long MaxBytes = 10 * 1024 * 1024;
-
     private static readonly Dictionary<string, string> Columns = new(StringComparer.OrdinalIgnoreCase)
     {
         ["company"] = "company", ["компания"] = "company", ["организация"] = "company", ["наименование"] = "company", ["название"] = "company",
@@ -68,6 +66,8 @@ public static class LeadFileReader
                 values.GetValueOrDefault("product"), values.GetValueOrDefault("channel"), values.GetValueOrDefault("region"),
                 values.GetValueOrDefault("industry"), values.GetValueOrDefault("comment"), tags)));
         }
-        return new LeadFile(rows, ignored, null);
+        return rows.Count == 0
+            ? new LeadFile([], ignored, "В файле нет строк с лидами: под заголовками пусто.")
+            : new LeadFile(rows, ignored, null);
     }
 }

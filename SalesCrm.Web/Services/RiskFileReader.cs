@@ -27,7 +27,7 @@ public static class RiskFileReader
         string? At(string[] cells, int i) => i < cells.Length ? cells[i] : null;
         var rows = table.Skip(headerIndex + 1).Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c)))
             .Select(r => new RiskRow(r.Line, At(r.Cells, inn), At(r.Cells, dd), At(r.Cells, fr), At(r.Cells, pd))).ToList();
-        return new RiskFile(rows, null);
+        return rows.Count == 0 ? new RiskFile([], "В файле нет строк с данными: под заголовками пусто.") : new RiskFile(rows, null);
     }
 
     /// <summary>What a header means, however it is written.</summary>

@@ -13,6 +13,11 @@ public static class TableFileReader
 {
     public const long MaxBytes = 10 * 1024 * 1024;
 
+    /// <summary>What an .xlsx may unpack to: a 10 MB file of repeated cells can inflate to gigabytes in memory.</summary>
+    public const long MaxUnpackedBytes = 150 * 1024 * 1024;
+
+    public const string Unreadable = "Файл не читается как таблица Excel или CSV. Сохраните его заново в формате .xlsx или .csv (UTF-8).";
+
     static TableFileReader() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     /// <summary>The rows (first = headers), or why the file cannot be read.</summary>
@@ -24,21 +29,29 @@ public static class TableFileReader
             {
                 ".xlsx" => ReadXlsx(content),
                 ".csv" or ".txt" => ReadCsv(content),
-                _ => throw new InvalidDataException("Поддерживаются файлы .xlsx и .csv."),
+                _ => throw new UnreadableTableException("Поддерживаются файлы .xlsx и .csv."),
             }, null);
         }
-        catch (InvalidDataException ex)
+        catch (UnreadableTableException ex)
         {
             return ([], ex.Message);
         }
-        catch (Exception ex) when (ex is IOException or FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
         {
-            return ([], "Файл не читается как таблица Excel или CSV. Сохраните его заново в формате .xlsx или .csv (UTF-8).");
+            // Whatever a damaged or disguised file makes the zip and OpenXML readers throw, the user gets one answer.
+            return ([], Unreadable);
         }
     }
 
+    /// <summary>A reason of our own, in the user's words, why the file cannot be taken.</summary>
+    private sealed class UnreadableTableException(string message) : Exception(message);
+
     private static List<(int, string[])> ReadXlsx(Stream content)
     {
+        using (var zip = new System.IO.Compression.ZipArchive(content, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
+            if (zip.Entries.Sum(e => e.Length) > MaxUnpackedBytes)
+                throw new UnreadableTableException("Файл .xlsx после распаковки больше 150 МБ — разбейте его на части.");
+        content.Position = 0;
         using var book = new XLWorkbook(content);
         var sheet = book.Worksheets.First();
         var used = sheet.RangeUsed();
@@ -132,7 +145,7 @@ public static class TableFileReader
                     break;
             }
         }
-        if (quoted) throw new InvalidDataException($"Строка {rowLine}: не закрыта кавычка.");
+        if (quoted) throw new UnreadableTableException($"Строка {rowLine}: не закрыта кавычка.");
         if (cell.Length > 0 || cells.Count > 0)
         {
             cells.Add(cell.ToString());
