@@ -21,168 +21,120 @@ public static partial class HubLoad
 {
     public static async Task<bool> RunAsync(int deals, int clients = 200, int writers = 50, int seconds = 120)
     {
-        var root = Repo();
-        var db = Path.Combine(Path.GetTempPath(), $"salescrm-hubload-{Guid.NewGuid():N}.db");
-        File.Copy(BenchData.FileFor(deals), db);
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var url = $"http://127.0.0.1:{port}";
-        var web = Path.Combine(root, "SalesCrm.Web");
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = web, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(web, "bin", "Release", "net10.0", "SalesCrm.Web.dll"));
-        info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add(url);
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["Database__ConnectionString"] = $"Data Source={db}";
-        info.Environment["Demo__Enabled"] = "false";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["Api__LeadsPerSecond"] = "100000";
-        info.Environment["Api__LeadsBurst"] = "100000";
-        using var server = Process.Start(info)!;
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine("server: " + e.Data); };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        try
+        await using var server = await BenchServer.StartAsync(deals, new Dictionary<string, string>
         {
-            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-            for (var i = 0; i < 600 && !await HealthyAsync(http); i++) await Task.Delay(250);
-            double Rss()
-            {
-                server.Refresh();
-                return server.WorkingSet64 / 1024.0 / 1024.0;
-            }
+            ["Api__LeadsPerSecond"] = "100000", ["Api__LeadsBurst"] = "100000",
+        }, async connection =>
+        {
             // The integration's key (datasets generated before the demo key existed have none).
-            await using (var data = new SalesCrm.Data.Providers.SqliteCrmDbContext(SalesCrm.Data.CrmDatabase.Configure(
-                             new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<SalesCrm.Data.Providers.SqliteCrmDbContext>(),
-                             new SalesCrm.Data.DatabaseOptions { ConnectionString = $"Data Source={db}" }).Options))
-            {
-                var head = data.Managers.First(m => m.Email == "head@demo.salescrm").Id;
-                data.ApiKeys.Add(new SalesCrm.Domain.Integrations.ApiKey("Нагрузка", ApiKey, head, TimeProvider.System.GetUtcNow().UtcDateTime));
-                await data.SaveChangesAsync();
-            }
-            await Task.Delay(3000);
-            var idle = Rss();
+            await using var data = new SalesCrm.Data.Providers.SqliteCrmDbContext(SalesCrm.Data.CrmDatabase.Configure(
+                new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<SalesCrm.Data.Providers.SqliteCrmDbContext>(),
+                new SalesCrm.Data.DatabaseOptions { ConnectionString = connection }).Options);
+            var head = data.Managers.First(m => m.Email == "head@demo.salescrm").Id;
+            data.ApiKeys.Add(new SalesCrm.Domain.Integrations.ApiKey("Нагрузка", ApiKey, head, TimeProvider.System.GetUtcNow().UtcDateTime));
+            await data.SaveChangesAsync();
+        });
+        var url = server.Url;
+        await Task.Delay(3000);
+        var idle = server.RssMegabytes();
+        var idleHeap = server.HeapMegabytes();
 
-            var cookies = new CookieContainer();
-            using (var signIn = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(url) })
-            {
-                var page = await signIn.GetStringAsync("/login");
-                var token = WebUtility.HtmlDecode(Token().Match(page).Groups[1].Value);
-                await signIn.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-                {
-                    ["_handler"] = "login", ["__RequestVerificationToken"] = token, ["Input.Email"] = "head@demo.salescrm", ["Input.Password"] = "Demo123!",
-                }));
-            }
-
-            var sent = new ConcurrentDictionary<int, long>();
-            var answered = new ConcurrentBag<double>();
-            var received = new ConcurrentBag<(int Client, int Lead, long At)>();
-            var seen = new ConcurrentDictionary<(int, int), bool>();
-            var hubs = new List<HubConnection>();
-            for (var c = 0; c < clients; c++)
-            {
-                var client = c;
-                var hub = new HubConnectionBuilder().WithUrl(new Uri(new Uri(url), LiveHub.Path), o => o.Cookies = cookies).Build();
-                hub.On<LiveEvent>(LiveHub.EventMethod, e =>
-                {
-                    if (e.LeadId is { } lead && seen.TryAdd((client, lead), true)) received.Add((client, lead, Stopwatch.GetTimestamp()));
-                });
-                await hub.StartAsync();
-                hubs.Add(hub);
-            }
-            await Task.Delay(3000);
-            var connected = Rss();
-
-            var errors = 0;
-            var posted = 0;
-            var samples = new List<double>();
-            var stop = Stopwatch.StartNew();
-            using var sampler = new Timer(_ => { lock (samples) samples.Add(Rss()); }, null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
-            await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
-            {
-                using var api = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-                api.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
-                for (var n = 0; stop.Elapsed < TimeSpan.FromSeconds(seconds); n++)
-                {
-                    var started = Stopwatch.GetTimestamp();
-                    try
-                    {
-                        var answer = await api.PostAsJsonAsync("/api/leads", new
-                        {
-                            company = $"ООО «Нагрузка {w}-{n}»", phone = $"+7 9{w:D2} {n / 10000 % 1000:D3}-{n / 100 % 100:D2}-{n % 100:D2}", channel = "website",
-                            region = "Москва",
-                        });
-                        if (answer.StatusCode == HttpStatusCode.Created && (await answer.Content.ReadFromJsonAsync<Answer>())?.Id is { } id)
-                        {
-                            sent[id] = started;
-                            answered.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                            Interlocked.Increment(ref posted);
-                        }
-                        else if (Interlocked.Increment(ref errors) <= 3)
-                            Console.Error.WriteLine($"lead refused: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
-                    }
-                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-                    {
-                        Interlocked.Increment(ref errors);
-                    }
-                    var wait = TimeSpan.FromSeconds(1) - Stopwatch.GetElapsedTime(started);
-                    if (wait > TimeSpan.Zero) await Task.Delay(wait);
-                }
-            })));
-            await Task.Delay(5000); // the last deliveries
-            var during = samples.Count == 0 ? Rss() : samples.Max();
-
-            var latencies = received.Where(r => sent.ContainsKey(r.Lead)).Select(r => Stopwatch.GetElapsedTime(sent[r.Lead], r.At).TotalMilliseconds).Order().ToList();
-            var expected = (long)sent.Count * clients;
-            foreach (var hub in hubs) await hub.DisposeAsync();
-            await Task.Delay(10_000);
-            var after = Rss();
-
-            static double Q(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(q * sorted.Count))];
-            double P(double q) => Q(latencies, q);
-            var posts = answered.Order().ToList();
-            Console.WriteLine($"Hub load: {clients} hub clients, {writers} writers (a lead a second each), {seconds} s, 3,000-deal SQLite, loopback");
-            Console.WriteLine($"  leads accepted {posted}, HTTP errors {errors}, deliveries {latencies.Count} of {expected} (lost {expected - latencies.Count})");
-            Console.WriteLine($"  POST /api/leads answered: p50 {Q(posts, 0.5):F0} ms, p95 {Q(posts, 0.95):F0} ms");
-            Console.WriteLine($"  delivery, POST sent → event at each client: p50 {P(0.5):F0} ms, p95 {P(0.95):F0} ms, max {latencies.LastOrDefault():F0} ms");
-            Console.WriteLine("  floor (STACK.md, this machine): a raw SignalR broadcast to 500 connections p95 41–60 ms — the POST itself (intake, distribution, audit, commit) comes on top");
-            Console.WriteLine($"  server RSS: idle {idle:F0} MB, {clients} clients connected {connected:F0} MB ({(connected - idle) * 1024 / clients:F0} KB per hub connection), " +
-                              $"peak during the run {during:F0} MB, 10 s after the clients left {after:F0} MB");
-            return errors == 0 && latencies.Count == expected;
-        }
-        finally
+        var cookies = new CookieContainer();
+        using (var signIn = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(url) })
         {
-            if (!server.HasExited) server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
-            foreach (var f in new[] { db, db + "-wal", db + "-shm" }) if (File.Exists(f)) File.Delete(f);
+            var page = await signIn.GetStringAsync("/login");
+            var token = WebUtility.HtmlDecode(Token().Match(page).Groups[1].Value);
+            await signIn.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "login", ["__RequestVerificationToken"] = token, ["Input.Email"] = "head@demo.salescrm", ["Input.Password"] = "Demo123!",
+            }));
         }
+
+        var sent = new ConcurrentDictionary<int, long>();
+        var answered = new ConcurrentBag<double>();
+        var received = new ConcurrentBag<(int Client, int Lead, long At)>();
+        var seen = new ConcurrentDictionary<(int, int), bool>();
+        var hubs = new List<HubConnection>();
+        for (var c = 0; c < clients; c++)
+        {
+            var client = c;
+            var hub = new HubConnectionBuilder().WithUrl(new Uri(new Uri(url), LiveHub.Path), o => o.Cookies = cookies).Build();
+            hub.On<LiveEvent>(LiveHub.EventMethod, e =>
+            {
+                if (e.LeadId is { } lead && seen.TryAdd((client, lead), true)) received.Add((client, lead, Stopwatch.GetTimestamp()));
+            });
+            await hub.StartAsync();
+            hubs.Add(hub);
+        }
+        await Task.Delay(3000);
+        var connected = server.RssMegabytes();
+        var connectedHeap = server.HeapMegabytes();
+
+        var errors = 0;
+        var posted = 0;
+        var samples = new List<double>();
+        var stop = Stopwatch.StartNew();
+        using var sampler = new Timer(_ => { lock (samples) samples.Add(server.RssMegabytes()); }, null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            using var api = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+            api.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+            for (var n = 0; stop.Elapsed < TimeSpan.FromSeconds(seconds); n++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    var answer = await api.PostAsJsonAsync("/api/leads", new
+                    {
+                        company = $"ООО «Нагрузка {w}-{n}»", phone = $"+7 9{w:D2} {n / 10000 % 1000:D3}-{n / 100 % 100:D2}-{n % 100:D2}", channel = "website",
+                        region = "Москва",
+                    });
+                    if (answer.StatusCode == HttpStatusCode.Created && (await answer.Content.ReadFromJsonAsync<Answer>())?.Id is { } id)
+                    {
+                        sent[id] = started;
+                        answered.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        Interlocked.Increment(ref posted);
+                    }
+                    else if (Interlocked.Increment(ref errors) <= 3)
+                        Console.Error.WriteLine($"lead refused: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+                var wait = TimeSpan.FromSeconds(1) - Stopwatch.GetElapsedTime(started);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            }
+        })));
+        await Task.Delay(5000); // the last deliveries
+        var during = samples.Count == 0 ? server.RssMegabytes() : samples.Max();
+
+        var latencies = received.Where(r => sent.ContainsKey(r.Lead)).Select(r => Stopwatch.GetElapsedTime(sent[r.Lead], r.At).TotalMilliseconds).Order().ToList();
+        var expected = (long)sent.Count * clients;
+        foreach (var hub in hubs) await hub.DisposeAsync();
+        await Task.Delay(10_000);
+        var after = server.RssMegabytes();
+        var afterHeap = server.HeapMegabytes();
+
+        static double Q(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(q * sorted.Count))];
+        double P(double q) => Q(latencies, q);
+        var posts = answered.Order().ToList();
+        Console.WriteLine($"Hub load: {clients} hub clients, {writers} writers (a lead a second each), {seconds} s, 3,000-deal SQLite, loopback");
+        Console.WriteLine($"  leads accepted {posted}, HTTP errors {errors}, deliveries {latencies.Count} of {expected} (lost {expected - latencies.Count})");
+        Console.WriteLine($"  POST /api/leads answered: p50 {Q(posts, 0.5):F0} ms, p95 {Q(posts, 0.95):F0} ms");
+        Console.WriteLine($"  delivery, POST sent → event at each client: p50 {P(0.5):F0} ms, p95 {P(0.95):F0} ms, max {latencies.LastOrDefault():F0} ms");
+        Console.WriteLine("  floor (STACK.md, this machine): a raw SignalR broadcast to 500 connections p95 41–60 ms — the POST itself (intake, distribution, audit, commit) comes on top");
+        Console.WriteLine($"  server RSS: idle {idle:F0} MB, {clients} clients connected {connected:F0} MB, peak during the run {during:F0} MB, " +
+                          $"10 s after the clients left {after:F0} MB (the runtime keeps pages it grew)");
+        Console.WriteLine($"  managed heap after a full GC: idle {idleHeap:F1} MB, {clients} clients connected {connectedHeap:F1} MB " +
+                          $"({(connectedHeap - idleHeap) * 1024 / clients:F0} KB per hub connection), after {posted} leads and the clients gone {afterHeap:F1} MB " +
+                          $"(flat: {afterHeap - idleHeap:+0.0;-0.0} MB)");
+        return errors == 0 && latencies.Count == expected;
     }
 
     private const string ApiKey = "bench-hubload-key";
 
     private sealed record Answer(int? Id);
-
-    private static async Task<bool> HealthyAsync(HttpClient http)
-    {
-        try
-        {
-            return (await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static string Repo()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SalesCrm.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Run the bench from inside the repository.");
-    }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex Token();

@@ -29,28 +29,11 @@ public static class LeadIntakeLoad
 
     public static async Task<bool> RunAsync(int deals, int leads = 10_000, int clients = 50, double resent = 0.10)
     {
-        var root = Path.GetDirectoryName(BenchData.Folder.TrimEnd(Path.DirectorySeparatorChar))!;
-        var repo = Path.GetDirectoryName(root)!;
-        var file = Path.Combine(BenchData.Folder, $"intake-{Environment.ProcessId}.db");
-        File.Copy(BenchData.FileFor(deals), file, overwrite: true);
-        var connection = $"Data Source={file}";
-        await PrepareAsync(connection);
-
-        var port = FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
-        using var app = StartApp(repo, connection, baseUrl);
-        try
+        await using var server = await BenchServer.StartAsync(deals, new Dictionary<string, string>
         {
-            await WaitHealthyAsync(baseUrl, app);
-            return await BurstAsync(baseUrl, connection, leads, clients, resent);
-        }
-        finally
-        {
-            if (!app.HasExited) app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync();
-            SqliteConnection.ClearAllPools();
-            foreach (var f in new[] { file, file + "-wal", file + "-shm" }) File.Delete(f);
-        }
+            ["Api__LeadsPerSecond"] = "1000000", ["Api__LeadsBurst"] = "1000000",
+        }, PrepareAsync);
+        return await BurstAsync(server.Url, server.ConnectionString, leads, clients, resent);
     }
 
     /// <summary>An API key for the bench, room for every lead at every manager, and both teams on automatic assignment.</summary>
@@ -63,29 +46,6 @@ public static class LeadIntakeLoad
         db.ApiKeys.Add(new ApiKey("Нагрузочный тест", Key, head, TimeProvider.System.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync();
         await db.Database.ExecuteSqlRawAsync("UPDATE Managers SET Capacity = 1000000; UPDATE Teams SET AutoAssignLeads = 1;");
-    }
-
-    private static Process StartApp(string repo, string connection, string baseUrl)
-    {
-        var web = Path.Combine(repo, "SalesCrm.Web");
-        var dll = Path.Combine(web, "bin", "Release", "net10.0", "SalesCrm.Web.dll");
-        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build with -c Release first.");
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = web, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(dll);
-        info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add(baseUrl);
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["Database__ConnectionString"] = connection;
-        info.Environment["Demo__Enabled"] = "false";
-        info.Environment["Api__LeadsPerSecond"] = "1000000";
-        info.Environment["Api__LeadsBurst"] = "1000000";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && line.Contains("fail", StringComparison.Ordinal)) Console.WriteLine("app: " + line); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.WriteLine("app! " + e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     private static async Task<bool> BurstAsync(string baseUrl, string connection, int leads, int clients, double resent)
@@ -179,33 +139,5 @@ public static class LeadIntakeLoad
         var ok = lost == 0 && duplicated == 0 && unassigned == 0 && conflictingIds == 0;
         Console.WriteLine(ok ? "  correctness: OK" : "  correctness: FAILED");
         return ok;
-    }
-
-    private static async Task WaitHealthyAsync(string baseUrl, Process app)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 600; i++)
-        {
-            if (app.HasExited) throw new InvalidOperationException("The app exited on start.");
-            try
-            {
-                if ((await http.GetAsync("/health")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The app did not become healthy in 60 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

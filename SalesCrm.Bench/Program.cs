@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace SalesCrm.Bench;
 
 /// <summary>
-/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--intake] [--export] [--hubload [--seconds 120]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
+/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--intake] [--export] [--hubload [--seconds 120]] [--circuits [--pages 100] [--rounds 3]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
 /// Datasets are generated once into artifacts/bench by the app's demo generator.
 /// </summary>
 public static class Program
@@ -48,6 +48,19 @@ public static class Program
                 rest.RemoveRange(at, 2);
             }
             var ok = await HubLoad.RunAsync(Sizes.Min(), seconds: seconds);
+            if (rest.Count == 0) return ok ? 0 : 1;
+        }
+        if (rest.Remove("--circuits"))
+        {
+            int Option(string name, int fallback)
+            {
+                var at = rest.IndexOf(name);
+                if (at < 0 || at + 1 >= rest.Count) return fallback;
+                var value = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
+                rest.RemoveRange(at, 2);
+                return value;
+            }
+            var ok = await CircuitMemory.RunAsync(Sizes.Min(), Option("--pages", 100), Option("--rounds", 3));
             if (rest.Count == 0) return ok ? 0 : 1;
         }
         if (rest.Remove("--notifier"))
