@@ -90,5 +90,7 @@ public sealed class DatabaseOutage : IAsyncLifetime
         Assert.Equal(n, stored.Count);
         Assert.Equal(n, stored.Distinct().Count());
         Assert.All(accepted, i => Assert.Contains($"ООО «Перебой {i}»", stored));
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{n} posts: {accepted.Count} accepted (201), {refused.Count} refused with 503 + Retry-After during the outage, repeated with their keys; stored {stored.Count}, distinct {stored.Distinct().Count()}");
     }
 }
