@@ -21,9 +21,10 @@ public static partial class HubLoad
 {
     public static async Task<bool> RunAsync(int deals, int clients = 200, int writers = 50, int seconds = 120)
     {
+        await using var redis = await BenchRedis.StartAsync();
         await using var server = await BenchServer.StartAsync(deals, new Dictionary<string, string>
         {
-            ["Api__LeadsPerSecond"] = "100000", ["Api__LeadsBurst"] = "100000",
+            ["Api__LeadsPerSecond"] = "100000", ["Api__LeadsBurst"] = "100000", ["Redis__ConnectionString"] = redis.ConnectionString,
         }, async connection =>
         {
             // The integration's key (datasets generated before the demo key existed have none).
@@ -35,6 +36,9 @@ public static partial class HubLoad
             await data.SaveChangesAsync();
         });
         var url = server.Url;
+        await using var nodeB = await SecondNode.StartAsync(server.ConnectionString, redis.ConnectionString);
+        var leadWriters = writers / 2;
+        var movers = await DealMovers.PrepareAsync(nodeB, server.ConnectionString, writers - leadWriters);
         await Task.Delay(3000);
         var idle = server.RssMegabytes();
         var idleHeap = server.HeapMegabytes();
@@ -62,6 +66,7 @@ public static partial class HubLoad
             hub.On<LiveEvent>(LiveHub.EventMethod, e =>
             {
                 if (e.LeadId is { } lead && seen.TryAdd((client, lead), true)) received.Add((client, lead, Stopwatch.GetTimestamp()));
+                if (e.DealId is { } deal) movers.Received(client, deal);
             });
             await hub.StartAsync();
             hubs.Add(hub);
@@ -75,7 +80,8 @@ public static partial class HubLoad
         var samples = new List<double>();
         var stop = Stopwatch.StartNew();
         using var sampler = new Timer(_ => { lock (samples) samples.Add(server.RssMegabytes()); }, null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
-        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        var moving = movers.RunAsync(() => stop.Elapsed < TimeSpan.FromSeconds(seconds));
+        await Task.WhenAll(Enumerable.Range(0, leadWriters).Select(w => Task.Run(async () =>
         {
             using var api = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
             api.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
@@ -106,6 +112,7 @@ public static partial class HubLoad
                 if (wait > TimeSpan.Zero) await Task.Delay(wait);
             }
         })));
+        await moving;
         await Task.Delay(5000); // the last deliveries
         var during = samples.Count == 0 ? server.RssMegabytes() : samples.Max();
 
@@ -119,17 +126,21 @@ public static partial class HubLoad
         static double Q(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(q * sorted.Count))];
         double P(double q) => Q(latencies, q);
         var posts = answered.Order().ToList();
-        Console.WriteLine($"Hub load: {clients} hub clients, {writers} writers (a lead a second each), {seconds} s, 3,000-deal SQLite, loopback");
+        Console.WriteLine($"Hub load: {clients} hub clients, {writers} writers ({leadWriters} integrations posting a lead a second each to this node, " +
+                          $"{writers - leadWriters} managers moving a deal a second each on a second node, through Redis), {seconds} s, 3,000-deal SQLite, loopback");
         Console.WriteLine($"  leads accepted {posted}, HTTP errors {errors}, deliveries {latencies.Count} of {expected} (lost {expected - latencies.Count})");
         Console.WriteLine($"  POST /api/leads answered: p50 {Q(posts, 0.5):F0} ms, p95 {Q(posts, 0.95):F0} ms");
         Console.WriteLine($"  delivery, POST sent → event at each client: p50 {P(0.5):F0} ms, p95 {P(0.95):F0} ms, max {latencies.LastOrDefault():F0} ms");
+        var moves = movers.Report(clients);
+        Console.WriteLine($"  deal moves saved {moves.Moves}, refused {moves.Errors}, deliveries {moves.Delivered} of {moves.Expected} (lost {moves.Expected - moves.Delivered})");
+        Console.WriteLine($"  delivery, move sent on node B (save included) → event at each client of node A: p50 {moves.P50:F0} ms, p95 {moves.P95:F0} ms, max {moves.Max:F0} ms");
         Console.WriteLine("  floor (STACK.md, this machine): a raw SignalR broadcast to 500 connections p95 41–60 ms — the POST itself (intake, distribution, audit, commit) comes on top");
         Console.WriteLine($"  server RSS: idle {idle:F0} MB, {clients} clients connected {connected:F0} MB, peak during the run {during:F0} MB, " +
                           $"10 s after the clients left {after:F0} MB (the runtime keeps pages it grew)");
         Console.WriteLine($"  managed heap after a full GC: idle {idleHeap:F1} MB, {clients} clients connected {connectedHeap:F1} MB " +
                           $"({(connectedHeap - idleHeap) * 1024 / clients:F0} KB per hub connection), after {posted} leads and the clients gone {afterHeap:F1} MB " +
                           $"(flat: {afterHeap - idleHeap:+0.0;-0.0} MB)");
-        return errors == 0 && latencies.Count == expected;
+        return errors == 0 && latencies.Count == expected && moves.Errors == 0 && moves.Delivered == moves.Expected;
     }
 
     private const string ApiKey = "bench-hubload-key";
