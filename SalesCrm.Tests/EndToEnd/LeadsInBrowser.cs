@@ -75,6 +75,10 @@ public sealed class LeadsInBrowser(RunningApp app)
 
         await Expect(second.GetByTestId("notification-count")).ToHaveAttributeAsync("data-count", S(m2Before + 1));
         await Expect(second.GetByTestId("toast").First).ToContainTextAsync("Сквозной тест");
+        // The bell opens its list with the new assignment on top.
+        await second.GetByTestId("bell").ClickAsync();
+        await Expect(second.Locator(".bell-menu .bell-item").First).ToContainTextAsync("Сквозной тест");
+        await second.Keyboard.PressAsync("Escape");
         // The lead leaves m1's own list live as well.
         await Expect(first.Locator($"[data-testid=lead-row][data-lead-id='{leadId}']")).ToHaveCountAsync(0);
 

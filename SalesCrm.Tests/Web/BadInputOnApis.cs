@@ -184,6 +184,7 @@ public sealed class BadInputOnApis(CrmAppFactoryWithoutJobs app) : IClassFixture
     [InlineData("/reports?period=custom&from=9999-12-31&to=0001-01-01")]
     [InlineData("/reports?period=week&at=not-a-date&team=-7")]
     [InlineData("/pipeline?owner=abc&product=-1&team=9999")]
+    [InlineData("/pipeline?team=abc")]
     [InlineData("/team?period=q9&at=abc&team=x")]
     [InlineData("/team/abc")]
     [InlineData("/team/999999")]
@@ -206,6 +207,7 @@ public sealed class BadInputOnApis(CrmAppFactoryWithoutJobs app) : IClassFixture
         var body = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode < 500, $"{url}: {(int)response.StatusCode} {body[..Math.Min(body.Length, 500)]}");
         Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("correct format", body, StringComparison.Ordinal); // a parser's English message shown as the page's error
         Assert.DoesNotContain("<script>alert(1)", body, StringComparison.OrdinalIgnoreCase);
         if (response.StatusCode == HttpStatusCode.BadRequest) Assert.Matches("[А-Яа-яЁё]", body);
     }

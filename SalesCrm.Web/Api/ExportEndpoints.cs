@@ -60,8 +60,8 @@ public static class ExportEndpoints
     {
         Text = q["q"].ToString() is { Length: > 0 } text ? text : null,
         Stage = Enum.TryParse<StageCode>(q["stage"], out var stage) ? stage : null,
-        OwnerId = int.TryParse(q["owner"], NumberStyles.None, CultureInfo.InvariantCulture, out var owner) ? owner : null,
-        ProductId = int.TryParse(q["product"], NumberStyles.None, CultureInfo.InvariantCulture, out var product) ? product : null,
+        OwnerId = QueryValue.Int(q["owner"]),
+        ProductId = QueryValue.Int(q["product"]),
         OpenOnly = q["open"] == "1",
         WithoutNextStep = q["nostep"] == "1",
         Sort = Enum.TryParse<DealSort>(q["sort"], out var sort) ? sort : DealSort.Id,
@@ -167,7 +167,7 @@ public static class ExportEndpoints
         {
             Text = q["q"].ToString() is { Length: > 0 } text ? text : null,
             Risk = Enum.TryParse<Domain.Clients.RiskLevel>(q["risk"], out var risk) ? risk : null,
-            OwnerId = int.TryParse(q["owner"], NumberStyles.None, CultureInfo.InvariantCulture, out var owner) ? owner : null,
+            OwnerId = QueryValue.Int(q["owner"]),
             Sort = q["sort"].ToString() is { Length: > 0 } sort ? sort : "Name",
             Descending = q["desc"] == "1",
         };
@@ -199,7 +199,7 @@ public static class ExportEndpoints
         CrmOptions options, TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
-        var days = int.TryParse(http.Request.Query["days"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : 30;
+        var days = QueryValue.Int(http.Request.Query["days"]) ?? 30;
         IReadOnlyList<RenewalRow> rows;
         try
         {
@@ -243,7 +243,7 @@ public static class ExportEndpoints
             DateOnly.TryParseExact(raw + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var m) ? m : null;
         if (Month(http.Request.Query["before"]) is not { } before || Month(http.Request.Query["after"]) is not { } after)
             return Results.Problem("Укажите месяцы сравнения: before и after в виде ГГГГ-ММ.", statusCode: StatusCodes.Status400BadRequest);
-        int? team = int.TryParse(http.Request.Query["team"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
+        int? team = QueryValue.Int(http.Request.Query["team"]);
         SalesCrm.Data.Diagnostics.BeforeAfter compare;
         try
         {
@@ -277,7 +277,7 @@ public static class ExportEndpoints
     {
         var user = await users.RequireAsync(ct);
         var period = Period(http.Request.Query, time.GetUtcNow().UtcDateTime, options.TimeZone);
-        int? team = int.TryParse(http.Request.Query["team"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
+        int? team = QueryValue.Int(http.Request.Query["team"]);
         try
         {
             var pack = await reports.BuildAsync(team, period, ct);

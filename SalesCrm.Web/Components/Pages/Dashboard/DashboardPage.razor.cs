@@ -87,7 +87,7 @@ public sealed partial class DashboardPage
         try
         {
             // No team in the URL: the team lead's own team, the head's whole department.
-            int? team = Team is null or "all" ? null : int.Parse(Team, System.Globalization.CultureInfo.InvariantCulture);
+            int? team = Team is null or "all" ? null : QueryValue.Int(Team); // not a number: the default scope, as any page
             _data = await Dashboard.LoadAsync(team, Period(), Filter);
             _error = null;
         }

@@ -77,7 +77,7 @@ public sealed partial class PipelinePage
         {
             _data = await Pipeline.LoadAsync(new PipelineFilter
             {
-                TeamId = int.TryParse(Team, out var team) ? team : null,
+                TeamId = QueryValue.Int(Team),
                 OwnerId = Owner,
                 ProductId = Product,
                 Signal = SignalFilter,
