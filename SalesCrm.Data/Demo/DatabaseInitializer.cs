@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace SalesCrm.Data.Demo;
 
 /// <summary>Startup work on the database: migrations, reference data, and the demo dataset in demo mode.</summary>
-public sealed partial class DatabaseInitializer(IProviderContextFactory contexts, DatabaseOptions options, TimeProvider time,
-    ILogger<DatabaseInitializer> logger)
+public sealed partial class DatabaseInitializer(IProviderContextFactory contexts, DatabaseOptions options, Common.CrmOptions crm,
+    TimeProvider time, ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(bool demo, CancellationToken ct = default)
     {
@@ -17,7 +17,7 @@ public sealed partial class DatabaseInitializer(IProviderContextFactory contexts
         }
         var started = time.GetTimestamp();
         LogSeeding(logger);
-        await new DemoDataGenerator(contexts.Create, time).GenerateAsync(DemoScale.Demo, ct);
+        await new DemoDataGenerator(contexts.Create, time) { TimeZone = crm.TimeZone }.GenerateAsync(DemoScale.Demo, ct);
         LogSeeded(logger, time.GetElapsedTime(started).TotalSeconds);
     }
 

@@ -52,6 +52,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
     private readonly Faker _faker = new("ru") { Random = new Randomizer(seed) };
     private readonly HashSet<string> _inns = [];
     private DateTime _now;
+    private DateTime _today;
     private int _contractSeq;
     private int _callSeq;
 
@@ -71,7 +72,15 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
 
     private sealed record ClientRef(int Id, int OwnerId, int TeamId, string Region, string Industry);
 
-    private sealed record DealRef(int Id, int OwnerId, int ClientId, DateTime CreatedAt);
+    private sealed record DealRef(int Id, int OwnerId, int ClientId, DateTime CreatedAt, StageCode Stage, bool Stuck, ApprovalShape Approval,
+        DateTime? ProposalSentAt);
+
+    /// <summary>What became of a deal's discount request (none, or one of the cases the demo must show).</summary>
+    private enum ApprovalShape { None, Other, PendingTeamLead, PendingHead, ApprovedByUnderwriting, SentBeforeApproval }
+
+    /// <summary>A deal the demo must contain whatever the day: its owner, where it stands, and what it shows.</summary>
+    private sealed record DealShape(SellerInfo Owner, StageCode Stage, bool Stuck = false, ApprovalShape Approval = ApprovalShape.None,
+        DateTime? ClosedAt = null);
 
     /// <summary>The fixed demo accounts of PRODUCT.md; all share the password <see cref="DemoPassword"/>.</summary>
     public static readonly (string Email, string Name, StaffRole Role, int Team, ExperienceLevel Level, string[] Territories,
@@ -155,10 +164,18 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
     /// <summary>Receives a line per finished phase ("deals: 3,000 in 9.1 s"), for tools that show progress.</summary>
     public Action<string>? Progress { get; init; }
 
+    /// <summary>
+    /// The department's time zone (<c>Crm:TimeZone</c>): calendar dates (close dates, proposal validity, contract ends, plans,
+    /// rituals, vacations) are the department's dates, stored as UTC midnight like every calendar date of the app.
+    /// </summary>
+    public TimeZoneInfo TimeZone { get; init; } =
+        TimeZoneInfo.TryFindSystemTimeZoneById("Europe/Moscow", out var moscow) ? moscow : TimeZoneInfo.Utc;
+
     /// <summary>Generates everything into an empty database.</summary>
     public async Task GenerateAsync(DemoScale scale, CancellationToken ct = default)
     {
         _now = time.GetUtcNow().UtcDateTime;
+        _today = LocalDate(_now);
         await PhaseAsync("staff, teams, plans", () => CreateStaffAsync(ct));
         await PhaseAsync($"clients: {scale.Clients:N0}", () => CreateClientsAsync(scale, ct));
         await PhaseAsync($"deals: {scale.Deals:N0}", () => CreateDealsAsync(scale, ct));
@@ -178,7 +195,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         var count = Math.Clamp(scale.Clients / 20, 10, 200);
         var clients = await db.Clients.AsNoTracking().Where(c => c.Inn != null).OrderBy(c => c.Id).Select(c => new { c.Id, c.OwnerId }).Take(count * 3).ToListAsync(ct);
         var products = await db.Products.AsNoTracking().Select(p => p.Id).ToListAsync(ct);
-        var today = _now.Date;
+        var today = _today;
         var picked = clients.Where((_, i) => i % 3 == 0).Take(count).ToList();
         for (var i = 0; i < picked.Count; i++)
         {
@@ -191,9 +208,29 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
                 var roll = _rnd.NextDouble();
                 if (roll < 0.65) contract.MarkRenewed();
                 else if (roll < 0.85) contract.MarkLost();
-                else contract.Expire(_now);
+                else contract.Expire(_today);
             }
             db.Contracts.Add(contract);
+        }
+        await db.SaveChangesAsync(ct);
+
+        // Whatever the day, every seller has a contract to renew in each horizon of /renewals (within 30, 60 and 90 days), on a
+        // client with no complaint, so that each list holds work that is not yet in the red zone.
+        var pickedIds = picked.Select(p => p.Id).ToList();
+        var calm = await db.Clients.AsNoTracking()
+            .Where(c => c.Inn != null && !pickedIds.Contains(c.Id) && !db.ClientSignals.Any(s => s.ClientId == c.Id)
+                        && !db.Contracts.Any(k => k.ClientId == c.Id && k.State == ContractState.Active))
+            .OrderBy(c => c.Id).Select(c => new { c.Id, c.OwnerId }).ToListAsync(ct);
+        var number = 0;
+        foreach (var seller in _sellers)
+        {
+            var own = calm.Where(c => c.OwnerId == seller.Id).Take(3).ToList();
+            for (var h = 0; h < own.Count; h++)
+            {
+                var end = today.AddDays(h * 30 + _rnd.Next(5, 26));
+                db.Contracts.Add(new Contract(own[h].Id, products[_rnd.Next(products.Count)], seller.Id, $"СТР-{end.Year - 1}-{950_000 + number++:000000}",
+                    end.AddYears(-1).AddDays(1), end, Money.FromRubles(_rnd.Next(20, 300) * 10_000), null));
+            }
         }
         await db.SaveChangesAsync(ct);
 
@@ -260,7 +297,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
 
         // A vacation in the coming weeks (the distribution engine must skip m3 then).
         var m3 = managers.Single(m => m.Manager.Email == "m3@demo.salescrm").Manager;
-        m3.AddAbsence(_now.Date.AddDays(10), _now.Date.AddDays(23), AbsenceKind.Vacation);
+        m3.AddAbsence(_today.AddDays(10), _today.AddDays(23), AbsenceKind.Vacation);
 
         _headId = managers.Single(m => m.Manager.Role == StaffRole.Head).Manager.Id;
         var board = new BoardToken("ТВ в офисе команды 1", team1.Id, DemoBoardToken, _headId, _now);
@@ -284,7 +321,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
             };
             for (var offset = -12; offset <= 3; offset++)
             {
-                var month = new DateTime(_now.Year, _now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(offset);
+                var month = new DateTime(_today.Year, _today.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(offset);
                 var target = Math.Round(basePlan * (decimal)(0.85 + _rnd.NextDouble() * 0.3) / 100_000m) * 100_000m;
                 db.Plans.Add(new Plan(seller.Id, month.Year, month.Month, Money.FromRubles(target)));
             }
@@ -305,7 +342,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         foreach (var (team, from, to) in new[] { (team1, 0, 42), (team2, 21, 63) })
             for (var back = from; back < to; back++)
             {
-                var day = _now.Date.AddDays(-back);
+                var day = _today.AddDays(-back);
                 if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) continue;
                 db.RitualMarks.Add(new RitualMark(team, RitualKind.Dashboard, day));
                 if (day.DayOfWeek != DayOfWeek.Monday) continue;
@@ -446,7 +483,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
             {
                 var premiums = Math.Round((decimal)LogNormal(1_500_000, 0.9) / 1000m) * 1000m;
                 var lossRatio = Math.Min(1.6, LogNormal(0.35, 0.8));
-                client.RecordPremiumLoss(_now.Year - y, Money.FromRubles(premiums),
+                client.RecordPremiumLoss(_today.Year - y, Money.FromRubles(premiums),
                     Money.FromRubles(Math.Round(premiums * (decimal)lossRatio / 1000m) * 1000m));
             }
         }
@@ -458,6 +495,9 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
     private sealed class DealPlan
     {
         public required Deal Deal { get; init; }
+        public bool Stuck { get; init; }
+        public ApprovalShape Approval { get; set; }
+        public DateTime? ProposalSentAt { get; set; }
         public List<(DateTime At, ActivityKind Kind, ActivityDirection Direction, int Minutes, bool Missed, string? Comment, string[] Tags, int Author)> Activities { get; } = [];
         public List<Func<int, CrmDbContext, object?>> After { get; } = [];
     }
@@ -467,46 +507,92 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         var made = 0;
         while (made < scale.Deals)
         {
-            await using var db = Open();
-            var plans = new List<DealPlan>();
             var count = Math.Min(scale.ChunkSize, scale.Deals - made);
+            var plans = new List<DealPlan>();
             for (var i = 0; i < count; i++, made++) plans.Add(MakeDeal(scale));
-            db.Deals.AddRange(plans.Select(p => p.Deal));
-            await db.SaveChangesAsync(ct);
+            await SaveDealsAsync(plans, ct);
+        }
+        // A random sample can miss a case on some day; what the pages, the figures and the walkthroughs need is then added.
+        var shapes = MissingShapes();
+        for (var i = 0; i < shapes.Count; i += scale.ChunkSize)
+            await SaveDealsAsync(shapes.Skip(i).Take(scale.ChunkSize).Select(shape => MakeDeal(scale, shape)).ToList(), ct);
+    }
 
-            foreach (var plan in plans)
+    /// <summary>
+    /// The deals the demo must hold whatever the day it is generated (each one is added only when the random sample lacks it):
+    /// for every seller, two open deals in every open stage that wait for no approval, a stuck deal, and a deal won last
+    /// month from a proposal sent last month; for every team, requests waiting for the team lead and for the head, one
+    /// approved through underwriting, and one proposal sent before its approval came back.
+    /// </summary>
+    private List<DealShape> MissingShapes()
+    {
+        var shapes = new List<DealShape>();
+        var lastMonth = MonthStartUtc(-1);
+        var thisMonth = MonthStartUtc(0);
+        foreach (var seller in _sellers)
+        {
+            var own = _deals.Where(d => d.OwnerId == seller.Id).ToList();
+            foreach (var stage in StageCodes.Open)
+                for (var k = own.Count(d => d.Stage == stage && d.Approval is not (ApprovalShape.PendingTeamLead or ApprovalShape.PendingHead)); k < 2; k++)
+                    shapes.Add(new DealShape(seller, stage));
+            if (!own.Any(d => d.Stuck)) shapes.Add(new DealShape(seller, StageCode.Negotiation, Stuck: true));
+            if (!own.Any(d => d.Stage == StageCode.Won && d.ProposalSentAt >= lastMonth && d.ProposalSentAt < thisMonth))
+                shapes.Add(new DealShape(seller, StageCode.Won, ClosedAt: lastMonth.AddDays(20).AddHours(9)));
+        }
+        foreach (var team in _sellers.GroupBy(s => s.TeamId))
+        {
+            var sellers = team.ToList();
+            var deals = _deals.Where(d => sellers.Any(s => s.Id == d.OwnerId)).ToList();
+            var next = 0;
+            foreach (var (approval, stage, wanted) in new[]
+                     {
+                         (ApprovalShape.PendingTeamLead, StageCode.NeedsAnalysis, 2), (ApprovalShape.PendingHead, StageCode.NeedsAnalysis, 1),
+                         (ApprovalShape.ApprovedByUnderwriting, StageCode.Negotiation, 1), (ApprovalShape.SentBeforeApproval, StageCode.Negotiation, 1),
+                     })
+                for (var k = deals.Count(d => d.Approval == approval); k < wanted; k++)
+                    shapes.Add(new DealShape(sellers[next++ % sellers.Count], stage, Approval: approval));
+        }
+        return shapes;
+    }
+
+    private async Task SaveDealsAsync(List<DealPlan> plans, CancellationToken ct)
+    {
+        await using var db = Open();
+        db.Deals.AddRange(plans.Select(p => p.Deal));
+        await db.SaveChangesAsync(ct);
+
+        foreach (var plan in plans)
+        {
+            var deal = plan.Deal;
+            _deals.Add(new DealRef(deal.Id, deal.OwnerId, deal.ClientId, deal.CreatedAt, deal.Stage, plan.Stuck, plan.Approval, plan.ProposalSentAt));
+            foreach (var a in plan.Activities)
             {
-                var deal = plan.Deal;
-                _deals.Add(new DealRef(deal.Id, deal.OwnerId, deal.ClientId, deal.CreatedAt));
-                foreach (var a in plan.Activities)
+                Activity activity;
+                if (a.Kind == ActivityKind.Call && a.Tags.Length == 0)
                 {
-                    Activity activity;
-                    if (a.Kind == ActivityKind.Call && a.Tags.Length == 0)
-                    {
-                        var callId = $"demo-{++_callSeq:000000}";
-                        activity = Activity.FromCall(callId, a.Direction, a.At, a.Minutes * 60, a.Missed,
-                            a.Missed ? null : $"https://pbx.demo.salescrm/rec/{callId}.mp3", a.Author, deal.Id, deal.ClientId, null, a.At,
-                            a.Comment);
-                    }
-                    else
-                    {
-                        activity = new Activity(a.Kind, a.At, a.Author, deal.Id, deal.ClientId, null, a.Direction, a.Minutes,
-                            null, a.Comment, a.Tags, a.At);
-                    }
-                    db.Activities.Add(activity);
+                    var callId = $"demo-{++_callSeq:000000}";
+                    activity = Activity.FromCall(callId, a.Direction, a.At, a.Minutes * 60, a.Missed,
+                        a.Missed ? null : $"https://pbx.demo.salescrm/rec/{callId}.mp3", a.Author, deal.Id, deal.ClientId, null, a.At,
+                        a.Comment);
                 }
-                foreach (var after in plan.After)
+                else
                 {
-                    switch (after(deal.Id, db))
-                    {
-                        case TaskItem task: db.Tasks.Add(task); break;
-                        case ApprovalRequest request: db.ApprovalRequests.Add(request); break;
-                        case Contract contract: db.Contracts.Add(contract); break;
-                    }
+                    activity = new Activity(a.Kind, a.At, a.Author, deal.Id, deal.ClientId, null, a.Direction, a.Minutes,
+                        null, a.Comment, a.Tags, a.At);
+                }
+                db.Activities.Add(activity);
+            }
+            foreach (var after in plan.After)
+            {
+                switch (after(deal.Id, db))
+                {
+                    case TaskItem task: db.Tasks.Add(task); break;
+                    case ApprovalRequest request: db.ApprovalRequests.Add(request); break;
+                    case Contract contract: db.Contracts.Add(contract); break;
                 }
             }
-            await db.SaveChangesAsync(ct);
         }
+        await db.SaveChangesAsync(ct);
     }
 
     private static readonly (StageCode Stage, int MinDays, int MaxDays)[] StageDurations =
@@ -515,11 +601,11 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         (StageCode.ProposalSent, 4, 20), (StageCode.Negotiation, 5, 25), (StageCode.ContractSigning, 2, 12),
     ];
 
-    private DealPlan MakeDeal(DemoScale scale)
+    private DealPlan MakeDeal(DemoScale scale, DealShape? shape = null)
     {
-        var client = Pick(_clients);
+        var client = shape is null ? Pick(_clients) : Pick(_clients.Where(c => c.OwnerId == shape.Owner.Id).DefaultIfEmpty(_clients.First(c => c.TeamId == shape.Owner.TeamId)).ToList());
         var teamSellers = _sellers.Where(s => s.TeamId == client.TeamId).ToList();
-        var owner = _rnd.NextDouble() < 0.9 ? _sellers.First(s => s.Id == client.OwnerId) : Pick(teamSellers);
+        var owner = shape?.Owner ?? (_rnd.NextDouble() < 0.9 ? _sellers.First(s => s.Id == client.OwnerId) : Pick(teamSellers));
         var product = _rnd.NextDouble() < 0.6
             ? _products.FirstOrDefault(p => p.Code == Pick(owner.Products)) ?? Pick(_products)
             : Pick(_products);
@@ -528,15 +614,16 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
 
         // Decide where the deal ends up, then lay its stage entries out backwards from that moment.
         var roll = _rnd.NextDouble();
-        var outcome = roll < 0.25 ? StageCode.Won : roll < 0.52 ? StageCode.Lost : (StageCode?)null;
+        var outcome = shape is not null ? (shape.Stage.IsClosed() ? shape.Stage : null)
+            : roll < 0.25 ? StageCode.Won : roll < 0.52 ? StageCode.Lost : (StageCode?)null;
         StageCode current;
         DateTime lastEntry;
         var stuck = false;
         if (outcome is null)
         {
-            current = WeightedStage();
+            current = shape?.Stage ?? WeightedStage();
             var threshold = _stages[current].StuckAfterDays;
-            stuck = _rnd.NextDouble() < 0.12;
+            stuck = shape?.Stuck ?? _rnd.NextDouble() < 0.12;
             var daysIn = stuck ? threshold + 1 + _rnd.Next(0, 45) : _rnd.NextDouble() * (threshold - 0.5);
             lastEntry = _now.AddDays(-daysIn);
         }
@@ -544,7 +631,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         {
             current = outcome.Value;
             // Closed evenly over the past eleven months, so every month has a comparable number of wins.
-            lastEntry = _now.AddDays(-(1 + _rnd.NextDouble() * 334)).AddMinutes(-_rnd.Next(0, 600));
+            lastEntry = shape?.ClosedAt ?? _now.AddDays(-(1 + _rnd.NextDouble() * 334)).AddMinutes(-_rnd.Next(0, 600));
         }
         var path = new List<StageCode> { StageCode.New };
         var lastOpen = current switch
@@ -560,25 +647,29 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         for (var i = path.Count - 2; i >= 0; i--)
         {
             var d = StageDurations.First(x => x.Stage == path[i]);
-            entries[i] = entries[i + 1].AddDays(-(d.MinDays + _rnd.NextDouble() * (d.MaxDays - d.MinDays))).AddMinutes(-_rnd.Next(0, 300));
+            // A deal that must close at a given moment moves briskly, so that its proposal went out in the same month.
+            var spread = shape?.ClosedAt is null ? d.MaxDays - d.MinDays : 1;
+            entries[i] = entries[i + 1].AddDays(-(d.MinDays + _rnd.NextDouble() * spread)).AddMinutes(-_rnd.Next(0, 300));
         }
         var createdAt = entries[0];
         var end = current.IsClosed() ? lastEntry : _now;
 
         var expectedClose = current.IsClosed()
-            ? lastEntry.Date.AddDays(_rnd.Next(-10, 15))
-            : _rnd.NextDouble() < 0.05 ? _now.Date.AddDays(-_rnd.Next(1, 20)) : _now.Date.AddDays(_rnd.Next(10, 150));
-        if (expectedClose < createdAt.Date) expectedClose = createdAt.Date.AddDays(_rnd.Next(20, 60));
+            ? LocalDate(lastEntry).AddDays(_rnd.Next(-10, 15))
+            : _rnd.NextDouble() < 0.05 ? _today.AddDays(-_rnd.Next(1, 20)) : _today.AddDays(_rnd.Next(10, 150));
+        if (expectedClose < LocalDate(createdAt)) expectedClose = LocalDate(createdAt).AddDays(_rnd.Next(20, 60));
 
         var deal = new Deal(client.Id, product.Id, owner.Id, Money.FromRubles(premiumRub), expectedClose, _stages[StageCode.New],
             owner.Id, createdAt);
-        var plan = new DealPlan { Deal = deal };
+        var plan = new DealPlan { Deal = deal, Stuck = stuck };
         var teamLead = _leadOfTeam[owner.TeamId];
 
         // Approval of a discount, asked for during needs analysis.
         var needsIndex = path.IndexOf(StageCode.NeedsAnalysis);
         var approvalRoll = _rnd.NextDouble();
-        var wantsApproval = needsIndex >= 0 && approvalRoll < (current == StageCode.NeedsAnalysis ? 0.3 : 0.1);
+        var wantsApproval = shape is null
+            ? needsIndex >= 0 && approvalRoll < (current == StageCode.NeedsAnalysis ? 0.3 : 0.1)
+            : shape.Approval != ApprovalShape.None;
         DateTime? requestAt = null;
         if (wantsApproval)
         {
@@ -591,7 +682,8 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
             var at = entries[i];
             if (requestAt is { } ra && ra < at)
             {
-                PlanApproval(plan, deal, owner, teamLead, ra, path[i] != StageCode.Lost ? at : (DateTime?)null, current == StageCode.NeedsAnalysis);
+                PlanApproval(plan, deal, owner, teamLead, ra, path[i] != StageCode.Lost ? at : (DateTime?)null, current == StageCode.NeedsAnalysis,
+                    shape?.Approval ?? ApprovalShape.None);
                 requestAt = null;
             }
             if (plan.Deal.ApprovalState == ApprovalState.Pending) break;
@@ -601,9 +693,9 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
                 var prepared = at.AddHours(-_rnd.Next(2, 30));
                 if (prepared < createdAt) prepared = at;
                 var validUntil = current == StageCode.ProposalSent && _rnd.NextDouble() < 0.25
-                    ? _now.Date.AddDays(_rnd.Next(0, 3))
-                    : at.Date.AddDays(_rnd.Next(10, 35));
-                if (validUntil < prepared.Date) validUntil = prepared.Date.AddDays(14);
+                    ? _today.AddDays(_rnd.Next(0, 3))
+                    : LocalDate(at).AddDays(_rnd.Next(10, 35));
+                if (validUntil < LocalDate(prepared)) validUntil = LocalDate(prepared).AddDays(14);
                 var proposalPremium = Math.Round(deal.Premium.Rubles * (decimal)(0.95 + _rnd.NextDouble() * 0.05) / 1000m) * 1000m;
                 deal.PrepareProposal(validUntil, Money.FromRubles(proposalPremium), prepared);
             }
@@ -634,9 +726,10 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
             }
             var mover = _rnd.NextDouble() < 0.9 ? owner.Id : teamLead;
             deal.MoveToStage(_stages[stage], mover, at, reason, lossComment);
+            if (stage == StageCode.ProposalSent) plan.ProposalSentAt = at;
         }
         if (requestAt is { } late && current == StageCode.NeedsAnalysis)
-            PlanApproval(plan, deal, owner, teamLead, late, null, true);
+            PlanApproval(plan, deal, owner, teamLead, late, null, true, shape?.Approval ?? ApprovalShape.None);
 
         // Activities over the deal's life; some open deals have gone quiet for over a week.
         var quiet = !deal.IsClosed && _rnd.NextDouble() < 0.2;
@@ -716,7 +809,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         // A won deal becomes a one-year contract: these end over the next twelve months.
         if (deal.Stage == StageCode.Won)
         {
-            var start = deal.ClosedAt!.Value.Date.AddDays(_rnd.Next(1, 8));
+            var start = LocalDate(deal.ClosedAt!.Value).AddDays(_rnd.Next(1, 8));
             var number = $"СТР-{start.Year}-{++_contractSeq:000000}";
             var premium = deal.Premium;
             plan.After.Add((id, _) => new Contract(client.Id, product.Id, owner.Id, number, start, start.AddYears(1).AddDays(-1), premium, id));
@@ -726,32 +819,49 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
 
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 
-    private void PlanApproval(DealPlan plan, Deal deal, SellerInfo owner, int teamLead, DateTime requestAt, DateTime? decideBefore, bool mayStayPending)
+    private void PlanApproval(DealPlan plan, Deal deal, SellerInfo owner, int teamLead, DateTime requestAt, DateTime? decideBefore, bool mayStayPending,
+        ApprovalShape shape)
     {
-        var discounts = new[] { 5, 8, 10, 12, 15, 18, 25 };
+        var discounts = shape switch
+        {
+            ApprovalShape.PendingTeamLead => [5, 8, 10],
+            ApprovalShape.PendingHead => [12, 15, 18],
+            ApprovalShape.ApprovedByUnderwriting => [25],
+            _ => new[] { 5, 8, 10, 12, 15, 18, 25 },
+        };
         var discount = Pick(discounts);
         var basePremium = deal.Premium;
         var requested = new Money(basePremium.Kopecks - basePremium.Percent(discount).Kopecks);
         var justification = Pick(["Конкурент предложил премию ниже на 15 %", "Ключевой клиент, потенциал филиалов",
             "Хорошая история убытков за 3 года", "Кросс-продажа ДМС при согласовании скидки"]);
-        var pending = mayStayPending && (decideBefore is null || _rnd.NextDouble() < 0.5);
+        var route = AuthorityMatrix.Default.RouteFor(basePremium, requested);
+        var pending = shape is ApprovalShape.PendingTeamLead or ApprovalShape.PendingHead
+            || shape == ApprovalShape.None && mayStayPending && (decideBefore is null || _rnd.NextDouble() < 0.5);
         deal.SetApprovalState(ApprovalState.Pending, null, requestAt);
         if (pending)
         {
+            plan.Approval = route == ApprovalRoute.TeamLead ? ApprovalShape.PendingTeamLead : ApprovalShape.PendingHead;
             // Most open requests are fresh (asked within the SLA of a day); about a quarter are older and show the
             // SLA escalation at work. Derived from the premium, so the random sequence of the dataset stays the same.
             var thousands = basePremium.Kopecks / 100_000;
-            var asked = thousands % 4 == 0 ? requestAt : Max(requestAt, _now.AddMinutes(-(30 + thousands % 1300)));
+            // A request the demo must show waiting is an hour old at most, so the SLA has not moved it on by the time anyone looks.
+            var asked = shape != ApprovalShape.None ? Max(requestAt, _now.AddMinutes(-(30 + thousands % 60)))
+                : thousands % 4 == 0 ? requestAt : Max(requestAt, _now.AddMinutes(-(30 + thousands % 1300)));
             plan.After.Add((id, _) => new ApprovalRequest(id, ApprovalKind.Discount, basePremium, requested, justification,
                 null, owner.Id, AuthorityMatrix.Default, asked));
             return;
         }
-        var approved = _rnd.NextDouble() < 0.75;
+        var approved = shape is ApprovalShape.ApprovedByUnderwriting or ApprovalShape.SentBeforeApproval || _rnd.NextDouble() < 0.75;
         var decidedAt = requestAt.AddHours(_rnd.Next(1, 30));
         if (decideBefore is { } limit && decidedAt >= limit) decidedAt = requestAt + (limit - requestAt) / 2;
         // In about one approved request in ten the old process let the proposal go out before the approval came back: the
         // approval record is decided after the sending (the data-quality audit finds it in the history).
-        var recordedDecision = approved && decideBefore is { } sentAt && basePremium.Kopecks / 100_000 % 10 == 7 ? sentAt.AddHours(3) : decidedAt;
+        var sentEarly = approved && decideBefore is not null
+            && (shape == ApprovalShape.SentBeforeApproval || shape == ApprovalShape.None && basePremium.Kopecks / 100_000 % 10 == 7);
+        var recordedDecision = sentEarly ? decideBefore!.Value.AddHours(3) : decidedAt;
+        plan.Approval = sentEarly ? ApprovalShape.SentBeforeApproval
+            : approved && route == ApprovalRoute.HeadAndUnderwriter ? ApprovalShape.ApprovedByUnderwriting
+            : ApprovalShape.Other;
         deal.SetApprovalState(approved ? ApprovalState.Approved : ApprovalState.Rejected, approved ? requested : null, decidedAt);
         if (!approved) deal.SetApprovalState(ApprovalState.NotRequired, null, decidedAt);
         plan.After.Add((id, _) =>
@@ -809,7 +919,10 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
                 < 0.95 => LeadChannel.Referral,
                 _ => LeadChannel.Partner,
             };
-            var region = Regions[_rnd.Next(Regions.Length)];
+            // The first leads go one to each seller's territory, so that every inbox has leads whatever the sample.
+            var region = i < _sellers.Count && Regions.Any(r => _sellers[i].Territories.Contains(r.Region))
+                ? Regions.First(r => _sellers[i].Territories.Contains(r.Region))
+                : Regions[_rnd.Next(Regions.Length)];
             Dictionary<string, string>? tags = channel switch
             {
                 LeadChannel.Website or LeadChannel.Campaign when _rnd.NextDouble() > 0.1 => new()
@@ -840,7 +953,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
             if (_rnd.NextDouble() < 0.86)
             {
                 var minutes = LogNormal(7, 0.9);
-                if (createdAt.Hour is < 6 or >= 16) minutes += 12 * 60 * _rnd.NextDouble();
+                if (TimeZoneInfo.ConvertTimeFromUtc(createdAt, TimeZone).Hour is < 9 or >= 19) minutes += 12 * 60 * _rnd.NextDouble();
                 var contactAt = createdAt.AddMinutes(Math.Min(minutes, 3 * 24 * 60));
                 if (contactAt > _now) continue;
                 contacts.Add((lead, contactAt, assignee.Id));
@@ -970,14 +1083,22 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         return median * Math.Exp(sigma * z);
     }
 
-    /// <summary>Moves a time into Moscow working hours (09:00–19:00, i.e. 06:00–16:00 UTC) on a weekday.</summary>
+    /// <summary>Moves a time into the department's working day (09:00–19:00 local time) on a weekday, as UTC.</summary>
     private DateTime WorkingHours(DateTime at)
     {
-        var day = at.Date;
+        var local = TimeZoneInfo.ConvertTimeFromUtc(at, TimeZone);
+        var day = local.Date;
         while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) day = day.AddDays(-1);
-        var minutes = 6 * 60 + (int)(at.TimeOfDay.TotalMinutes % (10 * 60));
-        return DateTime.SpecifyKind(day.AddMinutes(minutes).AddSeconds(at.Second), DateTimeKind.Utc);
+        var minutes = 9 * 60 + (int)(local.TimeOfDay.TotalMinutes % (10 * 60));
+        return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(day.AddMinutes(minutes).AddSeconds(local.Second), DateTimeKind.Unspecified), TimeZone);
     }
+
+    /// <summary>The department's calendar date of an instant, stored as UTC midnight like every calendar date of the app.</summary>
+    private DateTime LocalDate(DateTime utc) => DateTime.SpecifyKind(TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZone).Date, DateTimeKind.Utc);
+
+    /// <summary>The instant the department's month <paramref name="offset"/> months from now begins.</summary>
+    private DateTime MonthStartUtc(int offset) =>
+        TimeZoneInfo.ConvertTimeToUtc(new DateTime(_today.Year, _today.Month, 1, 0, 0, 0, DateTimeKind.Unspecified).AddMonths(offset), TimeZone);
 
     private string NewInn(string regionPrefix, bool entrepreneur)
     {

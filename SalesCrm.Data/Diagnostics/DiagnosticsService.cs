@@ -283,17 +283,21 @@ public sealed class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, 
             $"касаний: {N(touchesNow)} против {N(touchesBefore)}");
 
         // 6. Reports and rituals: days since each was last used.
+        // A ritual is marked on the department's calendar day, so its age is counted in calendar days from the department's today
+        // (at 00:30 in Moscow yesterday's mark is one day old, not minus one); the board's last view is an instant.
+        var today = options.Today(now);
         double? DaysSince(DateTime? at) => at is { } t ? Math.Floor((now - t).TotalDays) : null;
+        double? DaysAgo(DateTime? day) => day is { } d ? (today - d).TotalDays : null;
         var packAt = await db.ReportArchive.AsNoTracking().Where(r => scope.TeamId == null || r.TeamId == scope.TeamId).MaxAsync(r => (DateTime?)r.CreatedAt, ct);
         var ritualAt = await db.RitualMarks.AsNoTracking().Where(r => scope.TeamId == null || r.TeamId == scope.TeamId)
             .GroupBy(r => r.Kind).Select(g => new { g.Key, Last = g.Max(r => r.Day) }).ToDictionaryAsync(x => x.Key, x => (DateTime?)x.Last, ct);
-        var pack = new[] { packAt, ritualAt.GetValueOrDefault(RitualKind.WeeklyPack) }.Max();
-        values["NoWeeklyPack"] = (DaysSince(pack) ?? 999, pack is null ? "отчёт ни разу не формировался" : $"последний {pack:dd.MM.yyyy}");
+        var pack = new[] { packAt is { } p ? options.Today(p) : null, ritualAt.GetValueOrDefault(RitualKind.WeeklyPack) }.Max();
+        values["NoWeeklyPack"] = (DaysAgo(pack) ?? 999, pack is null ? "отчёт ни разу не формировался" : $"последний {pack:dd.MM.yyyy}");
         var board = await db.BoardTokens.AsNoTracking().Where(t => scope.TeamId == null || t.TeamId == scope.TeamId || t.TeamId == null)
             .MaxAsync(t => t.LastSeenAt, ct);
         values["BoardUnwatched"] = (DaysSince(board) ?? 999, board is null ? "табло ни разу не открывали" : $"последний раз {board:dd.MM.yyyy}");
         var data = new[] { ritualAt.GetValueOrDefault(RitualKind.Dashboard), ritualAt.GetValueOrDefault(RitualKind.Reports) }.Max();
-        values["DecisionsWithoutData"] = (DaysSince(data) ?? 999, data is null ? "дашборд и отчёты не открывали" : $"последний раз {data:dd.MM.yyyy}");
+        values["DecisionsWithoutData"] = (DaysAgo(data) ?? 999, data is null ? "дашборд и отчёты не открывали" : $"последний раз {data:dd.MM.yyyy}");
 
         // 7. Integrations and channels.
         var untagged = leads.Count(l => l.SourceTags.Count == 0);

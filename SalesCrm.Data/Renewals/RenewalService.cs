@@ -67,7 +67,7 @@ public sealed class RenewalService(IDbContextFactory<CrmDbContext> factory, IUse
                              Offer = db.CompetitorOffers.Any(o => o.DealId == c.RenewalDealId),
                          }).Take(2_000).ToListAsync(ct);
         var clients = raw.Select(r => r.ClientId).Distinct().ToList();
-        var churn = await ChurnInputsAsync(db, clients, now, ct);
+        var churn = await ChurnInputsAsync(db, clients, now, today, ct);
         return raw.Select(r =>
         {
             var input = churn[r.ClientId] with { CompetitorOfferOnRenewal = r.Offer, RenewalTaskOverdue = r.TaskOverdue };
@@ -78,7 +78,8 @@ public sealed class RenewalService(IDbContextFactory<CrmDbContext> factory, IUse
     }
 
     /// <summary>The churn factors that come from the client (signals, touches, loss history); the renewal's own are added per row.</summary>
-    private static async Task<Dictionary<int, ChurnInput>> ChurnInputsAsync(CrmDbContext db, List<int> clients, DateTime now, CancellationToken ct)
+    private static async Task<Dictionary<int, ChurnInput>> ChurnInputsAsync(CrmDbContext db, List<int> clients, DateTime now, DateTime today,
+        CancellationToken ct)
     {
         var since90 = now.AddDays(-90);
         var since180 = now.AddDays(-180);
@@ -92,7 +93,7 @@ public sealed class RenewalService(IDbContextFactory<CrmDbContext> factory, IUse
                         && (clients.Contains(a.ClientId!.Value) || db.Deals.Any(d => d.Id == a.DealId && clients.Contains(d.ClientId))))
             .Select(a => new { Client = a.ClientId ?? db.Deals.Where(d => d.Id == a.DealId).Select(d => d.ClientId).First(), Recent = a.OccurredAt >= since90 })
             .GroupBy(a => new { a.Client, a.Recent }).Select(g => new { g.Key.Client, g.Key.Recent, Count = g.Count() }).ToListAsync(ct);
-        var year = now.Year - 1;
+        var year = today.Year - 1;   // the department's last year: at 00:30 on 1 January in Moscow, UTC is still in the year before
         var losses = await db.PremiumLossYears.AsNoTracking().Where(p => clients.Contains(p.ClientId) && (p.Year == year || p.Year == year - 1))
             .Select(p => new { p.ClientId, p.Year, p.PremiumsKopecks, p.LossesKopecks }).ToListAsync(ct);
         double? Ratio(int client, int y) => losses.FirstOrDefault(l => l.ClientId == client && l.Year == y) is { PremiumsKopecks: > 0 } l

@@ -37,7 +37,8 @@ public sealed class Contract : Entity
     public int? RenewalDealId { get; private set; }
     public ContractState State { get; private set; }
 
-    public int DaysLeft(DateTime now) => (int)Math.Floor((EndDate - now.Date).TotalDays);
+    /// <summary>Days from <paramref name="today"/> (the department's calendar date, as UTC midnight) to the contract's end.</summary>
+    public int DaysLeft(DateTime today) => (int)Math.Floor((EndDate - today.Date).TotalDays);
 
     public void AttachRenewalDeal(int dealId) => RenewalDealId = dealId;
 
@@ -53,9 +54,10 @@ public sealed class Contract : Entity
         State = ContractState.Lost;
     }
 
-    public void Expire(DateTime now)
+    /// <summary>An active contract whose end is before <paramref name="today"/> (the department's calendar date) has expired.</summary>
+    public void Expire(DateTime today)
     {
-        if (State == ContractState.Active && EndDate < now.Date) State = ContractState.Expired;
+        if (State == ContractState.Active && EndDate < today.Date) State = ContractState.Expired;
     }
 
     public void AssignOwner(int ownerId) => OwnerId = ownerId;

@@ -11,6 +11,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>Approvals through the services on the demo data: routing, the deal's rules while pending, decisions, SLA, access.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class ApprovalWorkflow : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

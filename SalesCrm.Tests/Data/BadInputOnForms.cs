@@ -26,6 +26,7 @@ namespace SalesCrm.Tests.Data;
 /// database is fingerprinted before and after. The forms' own input components cannot send a wrong type (a number field
 /// sends a number), so wrong types and encodings are catalogued at the API and the imports (BadInputOnApis, BadInputInFiles).
 /// </summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture<BadInputOnForms.World>
 {
     /// <summary>One demo database for the whole catalogue and the records the cases aim at, made once.</summary>
@@ -55,12 +56,10 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
             Product = await H.QueryAsync(db => db.Products.Where(p => p.IsActive).Select(p => p.Id).FirstAsync());
             Client = await H.QueryAsync(db => db.Clients.Where(c => c.OwnerId == M1).OrderBy(c => c.Id).Select(c => c.Id).FirstAsync());
             Deal = (await H.DealAtAsync("m1@demo.salescrm", StageCode.NeedsAnalysis)).Id;
-            SpareDeal = await H.QueryAsync(db => db.Deals.Where(d => d.OwnerId == M1 && d.Id != Deal && d.Stage == StageCode.NeedsAnalysis
-                && d.ApprovalState != ApprovalState.Pending).OrderByDescending(d => d.Id).Select(d => d.Id).FirstAsync());
+            SpareDeal = (await H.DealAtAsync("m1@demo.salescrm", StageCode.NeedsAnalysis, Deal)).Id;
 
             // A request waiting for the team lead (5 % off another deal of m1).
-            var other = await H.QueryAsync(db => db.Deals.Where(d => d.OwnerId == M1 && d.Id != Deal && d.Stage == StageCode.Qualification
-                    && d.ApprovalState != ApprovalState.Pending).OrderBy(d => d.Id).Select(d => new { d.Id, d.PremiumKopecks }).FirstAsync());
+            var other = await H.DealAtAsync("m1@demo.salescrm", StageCode.Qualification, Deal, SpareDeal);
             PendingRequest = await H.Get<ApprovalService>().RequestAsync(other.Id,
                 new ApprovalInput(ApprovalKind.Discount, other.PremiumKopecks, other.PremiumKopecks * 95 / 100, "Клиент просит 5 %", null));
 

@@ -7,6 +7,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>The escalation view's client analytics: risk, premiums and losses by year, and what the client has not bought yet.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class ClientAnalyticsInTheDealCard : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

@@ -11,6 +11,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>Coaching on the demo data: the figures the service shows against direct queries, and who may see whom.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class CoachingServiceTests : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

@@ -9,6 +9,7 @@ using SalesCrm.Web.Services;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>A SPARK export with messy headers updates the clients' risk; unknown INNs are listed; a bad row refuses the file.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class CounterpartyRiskImport : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

@@ -11,6 +11,7 @@ using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Data;
 
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class DashboardAccessAndActions : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;
@@ -105,6 +106,7 @@ public sealed class DashboardAccessAndActions : IAsyncLifetime
     }
 }
 
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class StuckDealAlerts : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;
@@ -158,6 +160,7 @@ public sealed class StuckDealAlerts : IAsyncLifetime
     }
 }
 
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class BoardLinks : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

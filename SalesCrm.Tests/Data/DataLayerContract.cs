@@ -313,7 +313,9 @@ public abstract class DataLayerContract : IAsyncLifetime
         var history = (await db.DealStageChanges.AsNoTracking().ToListAsync())
             .Where(c => ids.Contains(c.DealId)).Select(c => new StageEntry(c.DealId, c.To, c.At)).ToList();
         var now = H.Time.GetUtcNow().UtcDateTime;
-        foreach (var period in new[] { ReportingPeriod.Containing(PeriodKind.Month, now, Moscow), ReportingPeriod.Containing(PeriodKind.Quarter, now, Moscow).Previous(Moscow) })
+        // The month running now may be minutes old (nothing entered yet); the month and the quarter before always hold entries.
+        var month = ReportingPeriod.Containing(PeriodKind.Month, now, Moscow);
+        foreach (var (period, complete) in new[] { (month, false), (month.Previous(Moscow), true), (ReportingPeriod.Containing(PeriodKind.Quarter, now, Moscow).Previous(Moscow), true) })
         {
             var expected = PipelineFigures.Conversion(history, period);
             var got = await DashboardQueries.ConversionAsync(db, team1, period, TestContext.Current.CancellationToken);
@@ -322,7 +324,7 @@ public abstract class DataLayerContract : IAsyncLifetime
                 got.TryGetValue(stage, out var g);
                 Assert.Equal(expected[stage], g);
             }
-            Assert.Contains(expected.Values, v => v.Entered > 0);
+            if (complete) Assert.Contains(expected.Values, v => v.Entered > 0);
         }
     }
 
@@ -390,6 +392,7 @@ public abstract class DataLayerContract : IAsyncLifetime
 }
 
 /// <summary>The contract on SQLite, the embedded default (a temp file per test).</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class SqliteDataLayer : DataLayerContract
 {
     protected override async Task<(string, DatabaseProvider)> DatabaseAsync() => (await TestDatabase.CopyAsync(), DatabaseProvider.Sqlite);
@@ -406,6 +409,7 @@ public sealed class SqliteDataLayer : DataLayerContract
 }
 
 /// <summary>The contract on a real PostgreSQL server started for the tests, with its own demo data.</summary>
+[Trait(TestKind.Key, TestKind.Server)]
 public sealed class PostgreSqlDataLayer(PostgresServer server) : DataLayerContract
 {
     protected override async Task<(string, DatabaseProvider)> DatabaseAsync()

@@ -10,6 +10,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>"Needs help": the owner escalates a deal to the team lead, who is notified; the request is in the timeline.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class DealHelpRequest : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;
@@ -38,6 +39,7 @@ public sealed class DealHelpRequest : IAsyncLifetime
 }
 
 /// <summary>"After the meeting": the meeting, the agreements, the stage and the follow-ups in one save, all or nothing.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class AfterMeetingForm : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

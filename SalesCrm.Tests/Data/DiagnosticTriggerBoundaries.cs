@@ -18,6 +18,7 @@ namespace SalesCrm.Tests.Data;
 /// Triggers at their threshold boundaries on a hand-built team (March 2026, Moscow): exactly at the threshold is a warning,
 /// one record past it is triggered — measured through the service from the real database.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;
@@ -211,13 +212,14 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
         var team = await H.QueryAsync(db => db.Teams.Where(t => t.Name == "Команда для диагностики").Select(t => t.Id).SingleAsync());
         var never = await MeasureAsync(code);
         Assert.Equal(DiagnosticStatus.Triggered, never.Status);
-        await AddAsync(new RitualMark(team, kind, Now.Date.AddDays(-15)));
+        var day = H.Get<CrmOptions>().Today(Now);   // rituals are marked on the department's calendar day
+        await AddAsync(new RitualMark(team, kind, day.AddDays(-15)));
         var fifteen = await MeasureAsync(code);
         Assert.Equal((15.0, DiagnosticStatus.Triggered), (fifteen.Value!.Value, fifteen.Status));
-        await AddAsync(new RitualMark(team, kind, Now.Date.AddDays(-14)));
+        await AddAsync(new RitualMark(team, kind, day.AddDays(-14)));
         var fourteen = await MeasureAsync(code);
         Assert.Equal((14.0, DiagnosticStatus.Warning), (fourteen.Value!.Value, fourteen.Status));
-        await AddAsync(new RitualMark(team, kind, Now.Date));
+        await AddAsync(new RitualMark(team, kind, day));
         var today = await MeasureAsync(code);
         Assert.Equal((0.0, DiagnosticStatus.Ok), (today.Value!.Value, today.Status));
     }

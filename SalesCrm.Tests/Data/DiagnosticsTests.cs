@@ -12,6 +12,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>The eight blocks on the demo data: figures against direct queries, access, rituals recorded.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class DiagnosticsOnDemoData : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;
@@ -130,7 +131,7 @@ public sealed class DiagnosticsOnDemoData : IAsyncLifetime
     {
         await H.Get<DiagnosticsService>().SnapshotAsync();
         var me = await H.User.SignInAsAsync("lead@demo.salescrm");
-        var today = DateOnly.FromDateTime(H.Time.GetUtcNow().UtcDateTime);
+        var today = DateOnly.FromDateTime(H.Get<CrmOptions>().Today(H.Time.GetUtcNow().UtcDateTime));   // the department's month
         var thisMonth = new DateOnly(today.Year, today.Month, 1);
         var diagnostics = H.Get<DiagnosticsService>();
         Assert.Contains(thisMonth.AddMonths(-1), await diagnostics.SnapshotMonthsAsync(null));

@@ -18,6 +18,7 @@ namespace SalesCrm.Tests.Data;
 /// one: the URL template with {inn}, an API-key header, the field mapping into nested JSON, and every failure refused in
 /// Russian with nothing written.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class HttpRiskProviderRefresh : IAsyncLifetime
 {
     private WebApplication _provider = default!;

@@ -10,6 +10,7 @@ using SalesCrm.Web.Services;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>Import of leads from .xlsx/.csv: a file with one bad row is refused whole with a report; a good file goes in once.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class LeadImport : IAsyncLifetime
 {
     private static int _seq = Random.Shared.Next(1_000_000, 9_000_000);

@@ -11,6 +11,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>The team lead's work with leads: queue, assignment with a reason, hand-over before a vacation, speed-to-lead alerts, qualification.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class LeadWorkflow : IAsyncLifetime
 {
     private static int _seq = Random.Shared.Next(1_000_000, 9_000_000);

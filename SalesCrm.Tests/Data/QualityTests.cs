@@ -12,6 +12,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>/quality on the demo data: the seeded problems are found, tasks go to the owners, audits and merges keep everything.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class DataQualityTests : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

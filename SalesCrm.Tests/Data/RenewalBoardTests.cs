@@ -13,6 +13,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>/renewals' figures: churn rate and repeat share on a hand-built team, the list and its access by role.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class RenewalBoardFigures : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

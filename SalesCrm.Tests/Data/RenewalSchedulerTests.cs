@@ -9,6 +9,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>Renewal work opens by itself exactly once per contract and offset, across restarts and two nodes.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class RenewalWorkCreation : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

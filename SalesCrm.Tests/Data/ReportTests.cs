@@ -9,6 +9,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>The weekly management pack on the demo data: every figure checked against a direct query.</summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class ManagementPackFigures : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

@@ -15,6 +15,7 @@ namespace SalesCrm.Tests.Data;
 /// card and from lead qualification alike — with a Russian message on the field and nothing written; switched off by
 /// Crm:Quality:EnforceOnSave.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class SaveRulesEnforcement : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

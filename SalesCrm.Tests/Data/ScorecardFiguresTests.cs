@@ -17,6 +17,7 @@ namespace SalesCrm.Tests.Data;
 /// The coaching scorecard on a hand-built team in March 2026 (Moscow): every figure computed by hand from PRODUCT.md's
 /// definitions, then read through CoachingService from the real database.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class ScorecardFigures : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

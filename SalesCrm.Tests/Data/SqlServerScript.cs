@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using SalesCrm.Data;
 using SalesCrm.Data.Providers;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Data;
 
@@ -11,6 +12,7 @@ namespace SalesCrm.Tests.Data;
 /// No SQL Server runs on these machines, so the SQL Server migrations are checked by generating
 /// the idempotent deployment script a DBA would run, and reading it.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class SqlServerMigrationsScript
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace SalesCrm.Tests.Data;
 /// The embedded SQLite under ten writers at once (lead intake with distribution and audit, activities on deals), through
 /// the services as the app calls them: every write lands and no "database is locked" reaches anybody.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class SqliteConcurrentWriters : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

@@ -15,6 +15,7 @@ namespace SalesCrm.Tests.Data;
 /// <summary>
 /// /tasks on the demo data: who sees whose tasks, and a data-fix task that closes only once its record passes the rule.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Data)]
 public sealed class TaskListTests : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;

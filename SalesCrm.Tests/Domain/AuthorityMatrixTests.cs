@@ -1,9 +1,11 @@
 using SalesCrm.Domain.Approvals;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Teams;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Domain;
 
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class AuthorityMatrixRouting
 {
     [Theory]
@@ -38,6 +40,7 @@ public sealed class AuthorityMatrixRouting
     }
 }
 
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class ApprovalEscalation
 {
     private static ApprovalRequest Request(decimal discountPercent) =>

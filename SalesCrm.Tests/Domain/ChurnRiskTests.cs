@@ -1,7 +1,9 @@
 using SalesCrm.Domain.Clients;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Domain;
 
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class ChurnRiskPolicy
 {
     private static ChurnInput Calm() => new(0, false, 10, 10, 0.30, 0.30, false, false);

@@ -1,8 +1,10 @@
 using SalesCrm.Domain.Clients;
 using SalesCrm.Domain.Deals;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Domain;
 
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class DealRiskPolicy
 {
     private static DealRiskInput Calm() => new(DaysInStage: 3, StuckAfterDays: 14, DaysSinceActivity: 1, ProposalDaysLeft: null,

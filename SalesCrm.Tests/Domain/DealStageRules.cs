@@ -1,8 +1,10 @@
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Domain;
 
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class MoveToStageRules
 {
     [Fact]
@@ -99,6 +101,7 @@ public sealed class MoveToStageRules
         Assert.Throws<DomainException>(() => A.Deal(moveTo: StageCode.Qualification).MoveToStage(A.Stage(StageCode.Qualification), 7, A.Now));
 }
 
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class DealTermsRules
 {
     [Theory]

@@ -1,8 +1,10 @@
 using SalesCrm.Domain.Diagnostics;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Domain;
 
 /// <summary>Each trigger at its threshold boundary: past it is triggered, at it is a warning, comfortably inside is ok.</summary>
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class DiagnosticPolicyTests
 {
     [Theory]

@@ -1,7 +1,9 @@
 using SalesCrm.Domain.Common;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Domain;
 
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class InnChecksum
 {
     [Theory]

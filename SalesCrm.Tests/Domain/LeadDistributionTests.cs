@@ -1,10 +1,12 @@
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Leads;
 using SalesCrm.Domain.Teams;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Domain;
 
 /// <summary>The distribution engine as a pure policy: each rule, their order, absences, capacity, tie-breaks, explanations.</summary>
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class LeadDistributionTests
 {
     private static readonly DateTime T0 = new(2026, 11, 2, 9, 0, 0, DateTimeKind.Utc);

@@ -1,8 +1,10 @@
 using System.Globalization;
 using SalesCrm.Domain.Common;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Domain;
 
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class MoneyArithmetic
 {
     [Fact]

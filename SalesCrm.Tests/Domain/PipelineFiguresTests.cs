@@ -1,8 +1,10 @@
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Domain;
 
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class ReportingPeriods
 {
     private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
@@ -40,6 +42,7 @@ public sealed class ReportingPeriods
     }
 }
 
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class PipelineFigureDefinitions
 {
     private static readonly DateTime Now = new(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc);

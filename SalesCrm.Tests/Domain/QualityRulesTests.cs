@@ -2,10 +2,12 @@ using SalesCrm.Domain.Approvals;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Domain.Leads;
 using SalesCrm.Domain.Quality;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Domain;
 
 /// <summary>Each data-quality rule on hand-built records: it flags what it should and nothing else.</summary>
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class QualityRulesTests
 {
     private static readonly DateTime Today = new(2026, 11, 23, 0, 0, 0, DateTimeKind.Utc);
@@ -92,6 +94,7 @@ public sealed class QualityRulesTests
 }
 
 /// <summary>Duplicate clients and the name similarity behind them.</summary>
+[Trait(TestKind.Key, TestKind.Domain)]
 public sealed class ClientDuplicatesTests
 {
     [Theory]

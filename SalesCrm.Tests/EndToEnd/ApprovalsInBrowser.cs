@@ -12,6 +12,7 @@ namespace SalesCrm.Tests.EndToEnd;
 /// comment, the head approves with one click, and m1 is told at once and sees the approved premium.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestKind.Key, TestKind.Browser)]
 public sealed class ApprovalsInBrowser(RunningApp app)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace SalesCrm.Tests.EndToEnd;
 
 /// <summary>The real app in Debian's Chromium: a manager works a deal; another manager's deal stays closed to them.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestKind.Key, TestKind.Browser)]
 public sealed class DealCardInBrowser(RunningApp app)
 {
     private Task<int> DealOfAsync(string email, StageCode stage) => app.DealAtAsync(email, stage);

@@ -18,6 +18,7 @@ namespace SalesCrm.Tests.EndToEnd;
 /// call), the lead closes the fixed tasks on /tasks, and block 2 measures clean.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestKind.Key, TestKind.Browser)]
 public sealed class DiagnosticsInBrowser(RunningApp app)
 {
     private static readonly string[] Statuses = ["ok", "warning", "triggered", "nodata"];

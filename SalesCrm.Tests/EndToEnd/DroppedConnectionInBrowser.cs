@@ -14,6 +14,7 @@ namespace SalesCrm.Tests.EndToEnd;
 /// (.NET 10 resumes the evicted circuit in place; where that fails the reconnect dialog reloads the page once the server
 /// answers), the unsaved text is gone and nothing half-written reached the database. The line is cut on the wire by a proxy.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Browser)]
 public sealed class DroppedConnectionInBrowser : IAsyncLifetime
 {
     private const int RetentionSeconds = 8;

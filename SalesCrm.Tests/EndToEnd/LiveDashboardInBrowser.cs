@@ -8,6 +8,7 @@ namespace SalesCrm.Tests.EndToEnd;
 
 /// <summary>Two people, two browsers and the office TV: a stage change shows up everywhere without a reload.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestKind.Key, TestKind.Browser)]
 public sealed class LiveDashboardInBrowser(RunningApp app)
 {
     private static async Task<int> CountAsync(IPage page, StageCode stage) =>

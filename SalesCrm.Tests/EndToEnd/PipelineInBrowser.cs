@@ -8,6 +8,7 @@ namespace SalesCrm.Tests.EndToEnd;
 
 /// <summary>The pipeline board in two browsers: a manager drags a card, the team lead's board follows.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestKind.Key, TestKind.Browser)]
 public sealed class PipelineInBrowser(RunningApp app)
 {
     private static string Str(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);

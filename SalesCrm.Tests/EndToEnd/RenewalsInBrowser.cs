@@ -10,6 +10,7 @@ namespace SalesCrm.Tests.EndToEnd;
 
 /// <summary>A contract ending in 25 days shows in the 30-day list with the reason it is in the red zone.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestKind.Key, TestKind.Browser)]
 public sealed class RenewalsInBrowser(RunningApp app)
 {
     [Fact]

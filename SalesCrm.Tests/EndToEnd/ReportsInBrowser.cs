@@ -7,6 +7,7 @@ namespace SalesCrm.Tests.EndToEnd;
 
 /// <summary>The team lead downloads the weekly pack from /reports and the workbook holds what the page shows.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestKind.Key, TestKind.Browser)]
 public sealed class ReportsInBrowser(RunningApp app)
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace SalesCrm.Tests.EndToEnd;
 
 /// <summary>A signed call event for a demo client's phone appears in that deal's open timeline without a reload, with its recording.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestKind.Key, TestKind.Browser)]
 public sealed class TelephonyInBrowser(RunningApp app)
 {
     [Fact]

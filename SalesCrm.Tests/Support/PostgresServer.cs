@@ -97,7 +97,7 @@ public sealed class PostgresServer : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(RealClock.For(info))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

@@ -49,7 +49,7 @@ public sealed class RedisServer : IAsyncDisposable
         foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                      "--save", "", "--appendonly", "no", "--protected-mode", "no" })
             info.ArgumentList.Add(arg);
-        _process = Process.Start(info)!;
+        _process = Process.Start(RealClock.For(info))!;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         // Readiness, not speed: poll until the server accepts a connection (up to 200 tries), fail fast if it exited.

@@ -34,10 +34,11 @@ public sealed class ServiceHarness : IAsyncDisposable
 
     /// <param name="publisher">Where committed events go besides <see cref="Events"/> (e.g. the live notifier).</param>
     /// <param name="settings">Further configuration, as appsettings.json would give it.</param>
+    /// <param name="at">Where the harness's clock starts (it stands still until the test moves it); the real time by default.</param>
     public static async Task<ServiceHarness> CreateAsync(string connectionString, DatabaseProvider provider = DatabaseProvider.Sqlite,
-        IDomainEventPublisher? publisher = null, IReadOnlyDictionary<string, string?>? settings = null)
+        IDomainEventPublisher? publisher = null, IReadOnlyDictionary<string, string?>? settings = null, DateTimeOffset? at = null)
     {
-        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var time = new FakeTimeProvider(at ?? TimeProvider.System.GetUtcNow());
         var events = new RecordingPublisher(publisher);
         var user = new TestUser();
         var services = new ServiceCollection()
@@ -75,13 +76,13 @@ public sealed class ServiceHarness : IAsyncDisposable
     /// <summary>
     /// An open deal of <paramref name="ownerEmail"/> at <paramref name="stage"/>, not waiting for an approval.
     /// When the demo data has none, one of the owner's early-stage deals is moved there through the domain
-    /// (with a proposal where the stage needs one), as a manager would.
+    /// (with a proposal where the stage needs one), as a manager would. Deals in <paramref name="except"/> are not taken.
     /// </summary>
-    public async Task<Deal> DealAtAsync(string ownerEmail, StageCode stage)
+    public async Task<Deal> DealAtAsync(string ownerEmail, StageCode stage, params int[] except)
     {
         await using var db = Db();
         var open = db.Deals.Include(d => d.Client).Where(d => d.Owner!.Email == ownerEmail && d.ApprovalState != ApprovalState.Pending
-            && d.Stage != StageCode.Won && d.Stage != StageCode.Lost);
+            && d.Stage != StageCode.Won && d.Stage != StageCode.Lost && !except.Contains(d.Id));
         var deal = await open.Where(d => d.Stage == stage).OrderBy(d => d.Id).FirstOrDefaultAsync();
         if (deal is not null) return deal;
         deal = await open.Where(d => d.Stage < stage).OrderBy(d => d.Id).FirstAsync();

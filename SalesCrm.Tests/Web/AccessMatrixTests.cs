@@ -13,6 +13,7 @@ namespace SalesCrm.Tests.Web;
 /// holds only records the role may see (no IDOR through a query string). PRODUCT.md's roles: a manager sees their own,
 /// a team lead the team's, head and admin everything, the underwriter only deals escalated to underwriting.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class AccessMatrix(CrmAppFactoryWithoutJobs app) : IClassFixture<CrmAppFactoryWithoutJobs>
 {
     private static readonly string[] Roles = ["admin", "head", "lead", "m1", "uw"];

@@ -3,9 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SalesCrm.Domain.Approvals;
 using SalesCrm.Web.Components.Pages.Approvals;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Web;
 
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class ApprovalsPageRendering : CrmComponentTest
 {
     [Fact]

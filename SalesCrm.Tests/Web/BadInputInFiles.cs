@@ -20,6 +20,7 @@ namespace SalesCrm.Tests.Web;
 /// file is answered in the dialog in Russian — before the import (the file) or after it (row by row) — and nothing of it
 /// is written; a Windows-1251 CSV and a cell with HTML are not errors and go in as they are.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class BadInputInFiles : CrmComponentTest
 {
     public sealed record Case(string Import, string Input, string FileName, Func<byte[]> File, string Message, bool RefusedOnImport = false);

@@ -15,6 +15,7 @@ namespace SalesCrm.Tests.Web;
 /// gets query strings that are not what it expects. Each answer is a 4xx with a Russian message naming the field (or a
 /// page that falls back to its defaults), never a 500 or an exception's text — and the database fingerprint is unchanged.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class BadInputOnApis(CrmAppFactoryWithoutJobs app) : IClassFixture<CrmAppFactoryWithoutJobs>
 {
     /// <summary>An API call, what is wrong with it, the request, and the answer it must get.</summary>

@@ -1,9 +1,11 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using SalesCrm.Web.Components.Pages.Team;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Web;
 
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class CoachingPages : CrmComponentTest
 {
     [Fact]

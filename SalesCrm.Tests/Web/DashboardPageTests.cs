@@ -4,9 +4,11 @@ using SalesCrm.Data.Deals;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Web.Components.Pages.Dashboard;
 using SalesCrm.Web.Live;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Web;
 
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class DashboardPageRendering : CrmComponentTest
 {
     private static int Count(IRenderedComponent<DashboardPage> page, StageCode stage) =>

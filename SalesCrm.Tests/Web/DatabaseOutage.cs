@@ -10,6 +10,7 @@ namespace SalesCrm.Tests.Web;
 /// website keeps posting leads: every answer is a 201 or a clear 503 in Russian (never a 500), every accepted lead is
 /// in the database afterwards, and the refused ones, sent again with their Idempotency-Key, land exactly once.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Server)]
 public sealed class DatabaseOutage : IAsyncLifetime
 {
     private readonly PostgresServer _postgres = new();

@@ -5,9 +5,11 @@ using SalesCrm.Domain.Deals;
 using SalesCrm.Web.Components.Pages.Deals;
 using SalesCrm.Web.Live;
 using SalesCrm.Web.Services;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Web;
 
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class DealCardPageRendering : CrmComponentTest
 {
     private Task<Deal> DealAsync(string owner, StageCode stage) => H.DealAtAsync(owner, stage);

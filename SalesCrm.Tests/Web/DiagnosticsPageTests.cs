@@ -1,8 +1,10 @@
 using Bunit;
 using SalesCrm.Web.Components.Pages.Diagnostics;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Web;
 
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class DiagnosticsPageRendering : CrmComponentTest
 {
     [Fact]

@@ -15,6 +15,7 @@ using SalesCrm.Web.Api;
 namespace SalesCrm.Tests.Web;
 
 /// <summary>The Excel downloads through the real app in memory: what the page shows is what the file holds.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<CrmAppFactoryWithoutJobs>
 {
     private async Task<HttpClient> SignedInAsync(string email)
@@ -36,8 +37,8 @@ public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<C
     public async Task TheBeforeAfterComparisonExportsEveryTriggerAndOnlyToALeader()
     {
         var client = await SignedInAsync("lead@demo.salescrm");
-        var now = DateTime.UtcNow;
-        var after = new DateOnly(now.Year, now.Month, 1);
+        var today = app.Services.GetRequiredService<CrmOptions>().Today(DateTime.UtcNow);
+        var after = new DateOnly(today.Year, today.Month, 1);
         var before = after.AddMonths(-1);
         using var book = await WorkbookAsync(await client.GetAsync($"/export/diagnostics.xlsx?before={before:yyyy-MM}&after={after:yyyy-MM}"));
         var sheet = book.Worksheet("Было-стало");
@@ -108,7 +109,7 @@ public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<C
         Assert.Equal(clientIds.Count, await db.Clients.CountAsync(c => c.OwnerId == m1 || db.Deals.Any(d => d.ClientId == c.Id && d.OwnerId == m1)));
 
         using var renewals = await WorkbookAsync(await client.GetAsync("/export/renewals.xlsx?days=90"));
-        var today = DateTime.UtcNow.Date;
+        var today = app.Services.GetRequiredService<CrmOptions>().Today(DateTime.UtcNow);   // the department's date, as the page counts
         var ending = await db.Contracts.CountAsync(c => c.OwnerId == m1 && c.State == SalesCrm.Domain.Contracts.ContractState.Active
             && c.EndDate >= today.AddDays(-1) && c.EndDate <= today.AddDays(90));
         Assert.InRange(renewals.Worksheet(1).RowsUsed().Count(r => r.RowNumber() > 3), ending - 1, ending);
@@ -126,7 +127,7 @@ public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<C
     {
         var client = await SignedInAsync("lead@demo.salescrm");
         var options = app.Services.GetRequiredService<CrmOptions>();
-        var period = ReportingPeriod.Month(DateTime.UtcNow.Year, DateTime.UtcNow.Month, options.TimeZone);
+        var period = ReportingPeriod.Containing(PeriodKind.Month, DateTime.UtcNow, options.TimeZone);
         using var book = await WorkbookAsync(await client.GetAsync($"/export/report.xlsx?kind=month&date={period.FirstDay:yyyy-MM-dd}"));
 
         // The same pack, as the page builds it for the same user and period.

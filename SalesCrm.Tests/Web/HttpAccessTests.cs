@@ -9,6 +9,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Web;
 
 /// <summary>The real app in memory: sign-in, redirects, and access checked on the server for every page.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class HttpAccess(CrmAppFactory app) : IClassFixture<CrmAppFactory>
 {
     private async Task<int> DealOfAsync(string email)
@@ -114,6 +115,7 @@ public sealed class HttpAccess(CrmAppFactory app) : IClassFixture<CrmAppFactory>
 }
 
 /// <summary>The language switch: English through resx, per user, Russian by default whatever the browser says.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class LanguageSwitch(CrmAppFactory app) : IClassFixture<CrmAppFactory>
 {
     [Fact]

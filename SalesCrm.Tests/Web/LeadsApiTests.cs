@@ -15,6 +15,7 @@ namespace SalesCrm.Tests.Web;
 /// POST /api/leads through the real app in memory on its own demo database: keys, validation with field messages,
 /// de-duplication by INN, phone and e-mail, Idempotency-Key, distribution by the rules.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class LeadsApi(CrmAppFactory app) : IClassFixture<CrmAppFactory>
 {
     private static int _seq = Random.Shared.Next(1_000_000, 9_000_000);
@@ -220,6 +221,7 @@ public sealed class LeadsApi(CrmAppFactory app) : IClassFixture<CrmAppFactory>
 }
 
 /// <summary>The per-key rate limit answers 429 with Retry-After, and the refused requests leave nothing behind.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class LeadsApiRateLimit : IAsyncLifetime
 {
     private readonly CrmAppFactory _app = new() { Settings = { ["Api:LeadsPerSecond"] = "1", ["Api:LeadsBurst"] = "2" } };

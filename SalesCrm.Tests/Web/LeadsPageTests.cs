@@ -6,9 +6,11 @@ using SalesCrm.Domain.Deals;
 using SalesCrm.Domain.Leads;
 using SalesCrm.Web.Components.Pages.Leads;
 using SalesCrm.Web.Components.Pages.Settings;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Web;
 
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class LeadsPageRendering : CrmComponentTest
 {
     [Fact]

@@ -9,6 +9,7 @@ using SalesCrm.Web.Resources;
 namespace SalesCrm.Tests.Web;
 
 /// <summary>Russian is the default and needs no lookup; every UI text has an English translation.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed partial class Localization
 {
     [Fact]

@@ -7,6 +7,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Web;
 
 /// <summary>With SMTP configured, a person who asked for e-mail gets the notification as a letter; others only in the bell.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class NotificationMail : IAsyncLifetime
 {
     private readonly SmtpSink _smtp = new();

@@ -4,9 +4,11 @@ using SalesCrm.Data.Deals;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Web.Components.Pages.Pipeline;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Web;
 
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class PipelinePageRendering : CrmComponentTest
 {
     private static int Count(IRenderedComponent<PipelinePage> page, StageCode stage) =>

@@ -5,9 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using SalesCrm.Domain.Quality;
 using SalesCrm.Domain.Tasks;
 using SalesCrm.Web.Components.Pages.Quality;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Web;
 
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class QualityPages : CrmComponentTest
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace SalesCrm.Tests.Web;
 /// Redis goes down under two web nodes (its own redis-server, stopped and started on the same port): each node keeps
 /// saving and updating its own live pages, and the fan-out between the nodes comes back when Redis does.
 /// </summary>
+[Trait(TestKind.Key, TestKind.Server)]
 public sealed class RedisOutage : IAsyncLifetime
 {
     private readonly RedisServer _redis = new();

@@ -7,6 +7,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Web;
 
 /// <summary>Browser-side protection on the real app in memory: CSP with the import map's nonce, cross-origin circuits refused.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed partial class SecurityHeaders(CrmAppFactory app) : IClassFixture<CrmAppFactory>
 {
     [Fact]
@@ -52,6 +53,7 @@ public sealed partial class SecurityHeaders(CrmAppFactory app) : IClassFixture<C
 }
 
 /// <summary>Exports are limited per user and minute (Export:PerMinute); the refusal is explained in Russian.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class ExportRateLimit : IAsyncLifetime
 {
     private readonly CrmAppFactory _app = new() { Settings = { ["Export:PerMinute"] = "2" } };
@@ -78,6 +80,7 @@ public sealed class ExportRateLimit : IAsyncLifetime
 }
 
 /// <summary>Five wrong passwords lock the account for 15 minutes; every attempt is in the audit trail.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class LoginLockout(CrmAppFactory app) : IClassFixture<CrmAppFactory>
 {
     [Fact]
@@ -103,6 +106,7 @@ public sealed class LoginLockout(CrmAppFactory app) : IClassFixture<CrmAppFactor
 }
 
 /// <summary>In production a failure shows the generic error page: no stack traces, no detailed circuit errors.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class ProductionErrors : IAsyncLifetime
 {
     private readonly CrmAppFactory _app = new() { Environment = "Production" };

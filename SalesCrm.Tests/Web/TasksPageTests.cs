@@ -3,9 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SalesCrm.Domain.Tasks;
 using SalesCrm.Web.Components.Pages.Tasks;
+using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Web;
 
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class TasksPageRendering : CrmComponentTest
 {
     [Fact]

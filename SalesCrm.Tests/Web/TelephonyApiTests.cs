@@ -11,6 +11,7 @@ using SalesCrm.Web.Api;
 namespace SalesCrm.Tests.Web;
 
 /// <summary>POST /api/telephony/events through the app in memory: signatures, idempotency, phone matching, unknown callers.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class TelephonyEvents(CrmAppFactory app) : IClassFixture<CrmAppFactory>
 {
     private const string Secret = "demo-telephony-secret";

@@ -15,6 +15,7 @@ namespace SalesCrm.Tests.Web;
 /// the database), a change made on A reaches a live client of B (Redis), and each period of a background scan ran on one
 /// node only (the ScanRuns claims).
 /// </summary>
+[Trait(TestKind.Key, TestKind.Server)]
 public sealed partial class TwoKestrelNodes(PostgresServer postgres, RedisServer redis) : IAsyncLifetime
 {
     private AppProcess _a = default!;

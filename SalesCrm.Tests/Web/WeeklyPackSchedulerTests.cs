@@ -11,6 +11,7 @@ using SalesCrm.Web.Services;
 namespace SalesCrm.Tests.Web;
 
 /// <summary>The Monday pack: produced once per team and week, by whichever node scans first, never before its time.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
 public sealed class WeeklyPackSchedule : IAsyncLifetime
 {
     private ServiceHarness H { get; set; } = default!;
