@@ -164,6 +164,9 @@ public sealed class ReportService(IDbContextFactory<CrmDbContext> factory, IUser
                     c.ValidUntil is { } v ? (int)(v.Date - today).TotalDays : null, c.ClientRisk, (int)(today - c.ExpectedCloseDate.Date).TotalDays));
                 return new BurningDeal(c.Id, c.Client, c.Product, c.Owner, c.Stage, c.PremiumKopecks, risk.Score, risk.Reasons, days, c.ExpectedCloseDate);
             })
+            // The SQL filter is coarser than the policy (silent since an instant vs. whole days past the threshold): a
+            // candidate the policy finds no reason in is not burning.
+            .Where(b => b.Reasons.Count > 0)
             .OrderByDescending(b => b.Score).ThenByDescending(b => b.PremiumKopecks).ThenBy(b => b.DealId).Take(BurningCount).ToList();
     }
 

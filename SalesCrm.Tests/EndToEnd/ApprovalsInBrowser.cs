@@ -18,15 +18,10 @@ public sealed class ApprovalsInBrowser(RunningApp app)
     [Fact]
     public async Task M1AsksFifteenPercentTheLeadEscalatesTheHeadApprovesAndM1SeesItLive()
     {
-        int dealId;
+        var dealId = await app.DealAtAsync("m1@demo.salescrm", StageCode.NeedsAnalysis, neverAsked: true);
         long premium;
         await using (var db = TestDatabase.CreateContext(app.ConnectionString))
-        {
-            var deal = await db.Deals.Where(d => d.Owner!.Email == "m1@demo.salescrm" && d.Stage == StageCode.NeedsAnalysis
-                    && d.ApprovalState == ApprovalState.NotRequired && !db.ApprovalRequests.Any(a => a.DealId == d.Id))
-                .OrderBy(d => d.Id).Select(d => new { d.Id, d.PremiumKopecks }).FirstAsync();
-            (dealId, premium) = (deal.Id, deal.PremiumKopecks);
-        }
+            premium = await db.Deals.Where(d => d.Id == dealId).Select(d => d.PremiumKopecks).SingleAsync();
         var requestedRubles = premium * 85 / 100 / 100; // 15 % off, whole rubles
 
         var lead = await app.SignedInPageAsync("lead@demo.salescrm");

@@ -38,6 +38,15 @@ public sealed class PipelineInBrowser(RunningApp app)
 
         await Expect(lead.Locator("[data-testid=kanban-column][data-stage=Qualification]")).ToHaveAttributeAsync("data-count", Str(q - 1));
         await Expect(lead.Locator("[data-testid=kanban-column][data-stage=NeedsAnalysis]")).ToHaveAttributeAsync("data-count", Str(n + 1));
+        // The column lists the longest-waiting first and renders only what is in view: the card that just arrived is at the
+        // bottom of the team's column.
+        await lead.WaitForFunctionAsync("""
+            id => {
+                const cards = document.querySelector('[data-testid=kanban-column][data-stage=NeedsAnalysis] .kanban-cards');
+                cards.scrollTop = cards.scrollHeight;
+                return cards.querySelector(`[data-testid=kanban-card][data-deal-id='${id}']`) !== null;
+            }
+            """, dealId);
         await Expect(lead.Locator($"[data-testid=kanban-column][data-stage=NeedsAnalysis] [data-testid=kanban-card][data-deal-id='{dealId}']"))
             .ToHaveCountAsync(1);
         await Expect(lead.Locator($"[data-testid=kanban-column][data-stage=Qualification] [data-testid=kanban-card][data-deal-id='{dealId}']"))

@@ -27,13 +27,16 @@ public sealed class RunningApp : IAsyncLifetime
     /// enter it (the top of its column). The end-to-end tests share one database and each moves deals on, so when none is
     /// left at the stage the owner's earliest deal of an earlier stage is moved there through the domain first.
     /// </summary>
-    public async Task<int> DealAtAsync(string ownerEmail, SalesCrm.Domain.Deals.StageCode stage)
+    /// <param name="neverAsked">Only a deal that has never had an approval request.</param>
+    public async Task<int> DealAtAsync(string ownerEmail, SalesCrm.Domain.Deals.StageCode stage, bool neverAsked = false)
     {
         await using var db = TestDatabase.CreateContext(ConnectionString);
-        var found = await db.Deals.Where(d => d.Owner!.Email == ownerEmail && d.Stage == stage && d.ApprovalState != SalesCrm.Domain.Deals.ApprovalState.Pending)
+        var free = db.Deals.Where(d => d.Owner!.Email == ownerEmail && d.ApprovalState != SalesCrm.Domain.Deals.ApprovalState.Pending
+            && (!neverAsked || !db.ApprovalRequests.Any(a => a.DealId == d.Id)));
+        var found = await free.Where(d => d.Stage == stage)
             .OrderBy(d => d.StageEnteredAt).ThenBy(d => d.Id).Select(d => (int?)d.Id).FirstOrDefaultAsync();
         if (found is { } id) return id;
-        var deal = await db.Deals.Where(d => d.Owner!.Email == ownerEmail && d.Stage < stage && d.ApprovalState != SalesCrm.Domain.Deals.ApprovalState.Pending)
+        var deal = await free.Where(d => d.Stage < stage)
             .OrderBy(d => d.StageEnteredAt).ThenBy(d => d.Id).FirstAsync();
         var at = deal.StageEnteredAt.AddMinutes(1);
         if (stage.RequiresProposal() && deal.Proposal is null)
@@ -55,9 +58,12 @@ public sealed class RunningApp : IAsyncLifetime
         Browser = await LaunchChromiumAsync(_playwright);
     }
 
-    /// <summary>Debian's Chromium, headless, with the flags this machine needs (STACK.md).</summary>
+    /// <summary>Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no background networking on a closed network).</summary>
     public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
     {
+        // An expectation waits for its condition; Playwright's 5 s default is a bet on an idle machine, and the suite must pass
+        // with both cores busy. A met condition returns at once, so a generous bound costs nothing when things are fine.
+        Assertions.SetDefaultExpectTimeout(30_000);
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException("Chromium is not installed. Run ./test.sh (it installs it), or: sudo apt-get install -y chromium chromium-driver");
         return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
@@ -74,7 +80,7 @@ public sealed class RunningApp : IAsyncLifetime
             BaseURL = baseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/login");
         await page.GetByTestId("login-email").FillAsync(email);

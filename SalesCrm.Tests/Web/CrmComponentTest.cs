@@ -19,6 +19,10 @@ namespace SalesCrm.Tests.Web;
 /// </summary>
 public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
 {
+    // A wait is for a condition, and the suite must pass with both cores busy: bUnit's 1-second default is a bet on an idle
+    // machine. A condition that holds returns at once, so the bound costs nothing when things are fine.
+    static CrmComponentTest() => DefaultWaitTimeout = TimeSpan.FromSeconds(30);
+
     protected ServiceHarness H { get; private set; } = default!;
 
     protected LiveNotifier Live { get; private set; } = default!;

@@ -79,11 +79,11 @@ public sealed class RedisOutage : IAsyncLifetime
     [Fact]
     public async Task EachNodeKeepsWorkingWithoutRedisAndTheFanOutRecoversWhenItReturns()
     {
-        Assert.True(await HeardOnAsync(_b, 5), "before the outage a change on A should reach B");
+        Assert.True(await HeardOnAsync(_b, 30), "before the outage a change on A should reach B");
 
         await _redis.StopAsync();
         // Saving on A still works and A's own live pages still hear of it.
-        Assert.True(await HeardOnAsync(_a, 2), "without Redis, node A's own subscribers must still be told");
+        Assert.True(await HeardOnAsync(_a, 10), "without Redis, node A's own subscribers must still be told");
         // B cannot hear of it now (there is no channel), and nothing fails for the user on A.
         Assert.False(await HeardOnAsync(_b, 2));
 
