@@ -72,8 +72,8 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
 
     private sealed record ClientRef(int Id, int OwnerId, int TeamId, string Region, string Industry);
 
-    private sealed record DealRef(int Id, int OwnerId, int ClientId, DateTime CreatedAt, StageCode Stage, bool Stuck, ApprovalShape Approval,
-        DateTime? ProposalSentAt);
+    private sealed record DealRef(int Id, int OwnerId, int ClientId, DateTime CreatedAt, StageCode Stage, bool Stuck, bool Pending,
+        ApprovalShape Approval, DateTime? ProposalSentAt);
 
     /// <summary>What became of a deal's discount request (none, or one of the cases the demo must show).</summary>
     private enum ApprovalShape { None, Other, PendingTeamLead, PendingHead, ApprovedByUnderwriting, SentBeforeApproval }
@@ -533,7 +533,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         {
             var own = _deals.Where(d => d.OwnerId == seller.Id).ToList();
             foreach (var stage in StageCodes.Open)
-                for (var k = own.Count(d => d.Stage == stage && d.Approval is not (ApprovalShape.PendingTeamLead or ApprovalShape.PendingHead)); k < 2; k++)
+                for (var k = own.Count(d => d.Stage == stage && !d.Pending); k < 2; k++)
                     shapes.Add(new DealShape(seller, stage));
             if (!own.Any(d => d.Stuck)) shapes.Add(new DealShape(seller, StageCode.Negotiation, Stuck: true));
             if (!own.Any(d => d.Stage == StageCode.Won && d.ProposalSentAt >= lastMonth && d.ProposalSentAt < thisMonth))
@@ -564,7 +564,8 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         foreach (var plan in plans)
         {
             var deal = plan.Deal;
-            _deals.Add(new DealRef(deal.Id, deal.OwnerId, deal.ClientId, deal.CreatedAt, deal.Stage, plan.Stuck, plan.Approval, plan.ProposalSentAt));
+            _deals.Add(new DealRef(deal.Id, deal.OwnerId, deal.ClientId, deal.CreatedAt, deal.Stage, plan.Stuck,
+                deal.ApprovalState == ApprovalState.Pending, plan.Approval, plan.ProposalSentAt));
             foreach (var a in plan.Activities)
             {
                 Activity activity;
@@ -840,13 +841,16 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         deal.SetApprovalState(ApprovalState.Pending, null, requestAt);
         if (pending)
         {
-            plan.Approval = route == ApprovalRoute.TeamLead ? ApprovalShape.PendingTeamLead : ApprovalShape.PendingHead;
             // Most open requests are fresh (asked within the SLA of a day); about a quarter are older and show the
             // SLA escalation at work. Derived from the premium, so the random sequence of the dataset stays the same.
             var thousands = basePremium.Kopecks / 100_000;
             // A request the demo must show waiting is an hour old at most, so the SLA has not moved it on by the time anyone looks.
             var asked = shape != ApprovalShape.None ? Max(requestAt, _now.AddMinutes(-(30 + thousands % 60)))
                 : thousands % 4 == 0 ? requestAt : Max(requestAt, _now.AddMinutes(-(30 + thousands % 1300)));
+            // Only a request asked in the last two hours counts as one waiting for the team lead: an older one may be past the
+            // SLA by the time the demo is looked at, and the SLA scan moves it on to the head.
+            plan.Approval = route != ApprovalRoute.TeamLead ? ApprovalShape.PendingHead
+                : asked >= _now.AddHours(-2) ? ApprovalShape.PendingTeamLead : ApprovalShape.Other;
             plan.After.Add((id, _) => new ApprovalRequest(id, ApprovalKind.Discount, basePremium, requested, justification,
                 null, owner.Id, AuthorityMatrix.Default, asked));
             return;

@@ -45,6 +45,8 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Common.LookupService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Dashboard.DashboardService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Common.CrmOptions>());
+        // As the app does at startup (UseSalesCrm): pages show and read dates in the department's zone, whatever test ran first.
+        Fmt.TimeZone = H.Get<SalesCrm.Data.Common.CrmOptions>().TimeZone;
         Services.AddSingleton(H.Get<SalesCrm.Data.Pipeline.PipelineService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Leads.LeadService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Leads.LeadImportService>());
