@@ -23,7 +23,7 @@ public sealed class SmtpSink : IAsyncDisposable
     public ConcurrentQueue<(string[] To, string Data)> Letters { get; } = new();
 
     /// <summary>Waits (up to <paramref name="seconds"/>) for a letter to <paramref name="to"/>; null if none came.</summary>
-    public async Task<string?> WaitForAsync(string to, int seconds = 20)
+    public async Task<string?> WaitForAsync(string to, int seconds = 60)
     {
         for (var i = 0; i < seconds * 10; i++)
         {
