@@ -53,7 +53,7 @@ public sealed class BenchServer : IAsyncDisposable
         info.ArgumentList.Add(url);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Database__ConnectionString"] = $"Data Source={database}";
-        info.Environment["Demo__Enabled"] = "false";
+        info.Environment["Demo__Enabled"] = "true";   // a demo dataset outside Development is asked for explicitly (nothing is generated: it has users)
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info)!;

@@ -29,7 +29,7 @@ public sealed class SecondNode : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Database:ConnectionString"] = connectionString, ["Database:MigrateOnStart"] = "false", ["Demo:Enabled"] = "false",
+            ["Database:ConnectionString"] = connectionString, ["Database:MigrateOnStart"] = "false", ["Demo:Enabled"] = "true",
             ["Redis:ConnectionString"] = redis, ["BackgroundJobs:Enabled"] = "false", ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
         });

@@ -106,6 +106,8 @@ public static class CrmDatabase
         services.AddSingleton<Approvals.ApprovalSlaScanner>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Approvals.ApprovalSlaScanner>());
         services.AddSingleton<Integrations.ApiKeyVerifier>();
+        services.AddSingleton<Integrations.IntegrationSecretVerifier>();
+        services.AddScoped<Integrations.IntegrationSecretService>();
         services.AddScoped<Integrations.TelephonyService>();
         services.AddScoped<Integrations.CounterpartyRiskService>();
         services.AddSingleton(new Integrations.RiskProviderOptions(configuration));

@@ -25,7 +25,7 @@ using SalesCrm.Web.Security;
 namespace SalesCrm.Web;
 
 /// <summary>The web app's registrations and pipeline, in one place.</summary>
-public static class Hosting
+public static partial class Hosting
 {
     public static readonly CultureInfo[] SupportedCultures = [new("ru-RU"), new("en-US")];
 
@@ -118,6 +118,8 @@ public static class Hosting
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<CrmDbContext>()
             .AddSignInManager()
+            .AddClaimsPrincipalFactory<AppClaimsFactory>()
+            .AddErrorDescriber<RussianIdentityErrors>()
             .AddDefaultTokenProviders();
         services.ConfigureApplicationCookie(options =>
         {
@@ -180,13 +182,26 @@ public static class Hosting
         config["Database:ConnectionString"] = connection.ToString();
     }
 
-    /// <summary>Migrates the database, ensures reference data and, in demo mode, the demo dataset.</summary>
+    /// <summary>
+    /// Migrates the database, ensures reference data and, in demo mode, the demo dataset; then refuses to go on
+    /// (<see cref="StartupRefusedException"/>) when a start outside Development would expose the demo or a shipped secret,
+    /// and creates the first administrator from <c>Bootstrap:*</c> on an empty installation.
+    /// </summary>
     public static async Task InitializeDatabaseAsync(this WebApplication app)
     {
         var demo = app.Configuration.GetValue<bool>("Demo:Enabled");
         await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(demo);
+        var problems = await ProductionReadiness.ProblemsAsync(app.Configuration, app.Environment,
+            app.Services.GetRequiredService<IProviderContextFactory>(), demo);
+        if (problems.Count > 0) throw new StartupRefusedException(problems);
+        if (demo && !app.Environment.IsDevelopment())
+            LogDemoOutsideDevelopment(app.Logger, app.Environment.EnvironmentName);
         await BootstrapAdmin.EnsureAsync(app.Services, app.Configuration);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Demo:Enabled is on in {Environment}: the demo accounts share a public password. Use this only for a demonstration server.")]
+    private static partial void LogDemoOutsideDevelopment(ILogger logger, string environment);
 
     public static WebApplication UseSalesCrm(this WebApplication app)
     {
@@ -214,6 +229,7 @@ public static class Hosting
 
         app.UseSecurityHeaders();
         app.UseAuthentication();
+        app.UsePasswordChangeGate();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseRateLimiter();

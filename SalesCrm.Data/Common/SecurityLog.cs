@@ -22,6 +22,13 @@ public sealed partial class SecurityLog(IDbContextFactory<CrmDbContext> factory,
             detail, managerId, email, time.GetUtcNow().UtcDateTime), ct);
     }
 
+    /// <summary>Something happened to the sign-in of <paramref name="email"/> (<paramref name="what"/>), done by <paramref name="by"/>.</summary>
+    public async Task AccountAsync(string email, string what, Actor by, CancellationToken ct = default)
+    {
+        LogAccount(logger, email, what, by.Name);
+        await WriteAsync(new AuditEntry("User", email, AuditAction.Account, null, null, what, by.ManagerId, by.Name, time.GetUtcNow().UtcDateTime), ct);
+    }
+
     /// <summary>An export left the system: who, what, with which filters, how many rows.</summary>
     public Task ExportedAsync(Actor actor, string what, string filters, int rows, CancellationToken ct = default) =>
         WriteAsync(new AuditEntry("Export", what, AuditAction.Accessed, "rows", null,
@@ -40,6 +47,9 @@ public sealed partial class SecurityLog(IDbContextFactory<CrmDbContext> factory,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Signed in: {Email}")]
     private static partial void LogSignIn(ILogger logger, string email);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {Email}: {What} (by {By})")]
+    private static partial void LogAccount(ILogger logger, string email, string what, string by);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in failed: {Email} ({Detail})")]
     private static partial void LogSignInFailed(ILogger logger, string email, string detail);

@@ -40,11 +40,14 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
 {
     public const string DemoPassword = "Demo123!";
 
-    /// <summary>The inbound-leads API key of the demo (PRODUCT.md): <c>X-Api-Key: demo-api-key</c>.</summary>
+    /// <summary>The inbound-leads API key of the demo: <c>X-Api-Key: demo-api-key</c>.</summary>
     public const string DemoApiKey = "demo-api-key";
 
-    /// <summary>The office TV link of the demo (PRODUCT.md): /board?token=demo-board-token shows team 1.</summary>
+    /// <summary>The office TV link of the demo: /board?token=demo-board-token shows team 1.</summary>
     public const string DemoBoardToken = "demo-board-token";
+
+    /// <summary>The demo's telephony secret: call events signed with it are accepted (<c>X-Signature</c>, HMAC-SHA256).</summary>
+    public const string DemoTelephonySecret = "demo-telephony-secret";
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -1002,6 +1005,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
     {
         await using var db = Open();
         db.ApiKeys.Add(new ApiKey("Сайт и формы (демо)", DemoApiKey, _headId, _now.AddMonths(-6)));
+        db.IntegrationSecrets.Add(new IntegrationSecret(IntegrationKind.Telephony, DemoTelephonySecret, _headId, _now.AddMonths(-6)));
 
         var taken = new HashSet<string>();
         foreach (var (id, inn, phone, email) in (await db.Leads.AsNoTracking()

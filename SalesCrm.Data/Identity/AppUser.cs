@@ -9,4 +9,10 @@ public sealed class AppUser : IdentityUser
 
     /// <summary>UI language chosen by the user: "ru-RU" (default) or "en-US".</summary>
     public string? PreferredCulture { get; set; }
+
+    /// <summary>
+    /// The password was set by someone else (a one-time password from the administrator or the create-admin command):
+    /// the user must choose their own before doing anything else.
+    /// </summary>
+    public bool MustChangePassword { get; set; }
 }

@@ -166,6 +166,7 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
             var oldValue = before is null ? null : Format(before.Property(meta.Name).OriginalValue);
             var newValue = Format(property.CurrentValue);
             if (oldValue == newValue) continue;
+            if (IsSensitive(meta)) (oldValue, newValue) = (Mask(oldValue), Mask(newValue));
             db.AuditEntries.Add(new AuditEntry(type, id, AuditAction.Modified, prefix + meta.Name, oldValue, newValue,
                 db.Actor.ManagerId, db.Actor.Name, now));
         }
@@ -200,12 +201,17 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         return key is null ? "" : string.Join(",", key.Properties.Select(p => Format(entry.Property(p.Name).CurrentValue)));
     }
 
-    /// <summary>A short, readable summary of a created or deleted record: its scalar values.</summary>
+    /// <summary>A short, readable summary of a created or deleted record: its scalar values (a sensitive one masked).</summary>
     private static string Describe(EntityEntry entry) =>
         string.Join("; ", entry.Properties
             .Where(p => !p.Metadata.IsPrimaryKey() && !p.Metadata.IsShadowProperty() && p.CurrentValue is not null
                         && !SkippedFields.Contains(p.Metadata.Name))
-            .Select(p => $"{p.Metadata.Name}={Format(p.CurrentValue)}"));
+            .Select(p => $"{p.Metadata.Name}={(IsSensitive(p.Metadata) ? Mask(Format(p.CurrentValue)) : Format(p.CurrentValue))}"));
+
+    private static bool IsSensitive(Microsoft.EntityFrameworkCore.Metadata.IProperty property) =>
+        property.PropertyInfo?.IsDefined(typeof(SensitiveAttribute), inherit: true) == true;
+
+    private static string? Mask(string? value) => value is null ? null : "•••";
 
     private static string? Format(object? value) => value switch
     {

@@ -48,4 +48,6 @@ public enum AuditAction
     AccessDenied = 5,
     SignIn = 6,
     SignInFailed = 7,
+    /// <summary>Something happened to an account's sign-in: signed out, password changed or reset, sessions ended, unlocked.</summary>
+    Account = 8,
 }

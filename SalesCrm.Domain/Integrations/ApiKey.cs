@@ -23,6 +23,7 @@ public sealed class ApiKey : Entity
     }
 
     public string Name { get; private set; } = "";
+    [Sensitive]
     public string KeyHash { get; private set; } = "";
     public string Prefix { get; private set; } = "";
     public int CreatedById { get; private set; }

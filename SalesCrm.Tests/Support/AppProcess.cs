@@ -33,6 +33,43 @@ public sealed class AppProcess : IAsyncDisposable
     public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
+        var app = new AppProcess(Process.Start(StartInfo(environment, "--urls", baseUrl))!, baseUrl);
+        app._process.OutputDataReceived += (_, e) => { lock (app._log) app._log.AppendLine(e.Data); };
+        app._process.ErrorDataReceived += (_, e) => { lock (app._log) app._log.AppendLine(e.Data); };
+        app._process.BeginOutputReadLine();
+        app._process.BeginErrorReadLine();
+        await app.WaitUntilHealthyAsync();
+        return app;
+    }
+
+    /// <summary>
+    /// Runs the app with <paramref name="arguments"/> until it exits by itself (a refused start, a one-time command); returns
+    /// its exit code and everything it printed. A run still going after two minutes is stopped and reported as such.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(environment, arguments))!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The app did not exit by itself: " + output);
+        }
+        process.WaitForExit(); // drains the redirected output
+        lock (output) return (process.ExitCode, output.ToString());
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
         var web = Path.Combine(Paths.RepoRoot, "SalesCrm.Web");
         var info = new ProcessStartInfo("dotnet")
         {
@@ -42,19 +79,12 @@ public sealed class AppProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(web, "bin", Paths.Configuration, "net10.0", "SalesCrm.Web.dll"));
-        info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add(baseUrl);
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["Demo__Enabled"] = "false";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment) info.Environment[key] = value;
-        var app = new AppProcess(Process.Start(info)!, baseUrl);
-        app._process.OutputDataReceived += (_, e) => { lock (app._log) app._log.AppendLine(e.Data); };
-        app._process.ErrorDataReceived += (_, e) => { lock (app._log) app._log.AppendLine(e.Data); };
-        app._process.BeginOutputReadLine();
-        app._process.BeginErrorReadLine();
-        await app.WaitUntilHealthyAsync();
-        return app;
+        return info;
     }
 
     private async Task WaitUntilHealthyAsync()

@@ -7,6 +7,7 @@ using SalesCrm.Data.Access;
 using SalesCrm.Data.Interceptors;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Teams;
 
 namespace SalesCrm.Tests.Support;
 
@@ -92,6 +93,18 @@ public sealed class ServiceHarness : IAsyncDisposable
         await db.SaveChangesAsync();
         Events.Clear();
         return deal;
+    }
+
+    /// <summary>A person with a sign-in account and a CRM profile (for tests on an empty database); returns the profile's id.</summary>
+    public async Task<int> AddStaffAsync(string email, StaffRole role, int? teamId = null)
+    {
+        await using var db = Db();
+        var user = new SalesCrm.Data.Identity.AppUser { UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant() };
+        db.Users.Add(user);
+        var manager = new Manager(user.Id, email, email, role, teamId, Time.GetUtcNow().UtcDateTime.AddYears(-1));
+        db.Managers.Add(manager);
+        await db.SaveChangesAsync();
+        return manager.Id;
     }
 
     public ValueTask DisposeAsync() => _root.DisposeAsync();

@@ -109,7 +109,8 @@ public sealed class LoginLockout(CrmAppFactory app) : IClassFixture<CrmAppFactor
 [Trait(TestKind.Key, TestKind.Web)]
 public sealed class ProductionErrors : IAsyncLifetime
 {
-    private readonly CrmAppFactory _app = new() { Environment = "Production" };
+    // The demo dataset outside Development is a demonstration server, asked for explicitly.
+    private readonly CrmAppFactory _app = new() { Environment = "Production", Settings = { ["Demo:Enabled"] = "true" } };
 
     public ValueTask InitializeAsync() => _app.InitializeAsync();
 

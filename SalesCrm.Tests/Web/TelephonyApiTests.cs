@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Domain.Leads;
@@ -43,6 +44,23 @@ public sealed class TelephonyEvents(CrmAppFactory app) : IClassFixture<CrmAppFac
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(body, signature: "sha256=00")).StatusCode);
         await using var db = TestDatabase.CreateContext(app.ConnectionString);
         Assert.False(await db.Leads.AnyAsync(l => l.PhoneNormalized == "79990000001"));
+    }
+
+    [Fact]
+    public async Task AfterARotationTheNewSecretAndForADayTheOldOneAreAccepted()
+    {
+        var fresh = SalesCrm.Domain.Integrations.IntegrationSecret.NewSecret();
+        await using (var db = TestDatabase.CreateContext(app.ConnectionString))
+        {
+            var stored = await db.IntegrationSecrets.SingleAsync(x => x.Kind == SalesCrm.Domain.Integrations.IntegrationKind.Telephony);
+            stored.Rotate(fresh, null, DateTime.UtcNow);
+            await db.SaveChangesAsync();
+        }
+        app.Services.GetRequiredService<SalesCrm.Data.Integrations.IntegrationSecretVerifier>().Forget();
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(Call("rot-" + Guid.NewGuid(), "started", "inbound", "+7 999 000-00-02", "+7 495 000-00-00"), secret: fresh)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(Call("rot-" + Guid.NewGuid(), "started", "inbound", "+7 999 000-00-02", "+7 495 000-00-00"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await SendAsync(Call("rot-" + Guid.NewGuid(), "started", "inbound", "+7 999 000-00-02", "+7 495 000-00-00"), secret: "an-unrelated-secret-value")).StatusCode);
     }
 
     [Fact]

@@ -4,12 +4,13 @@ using System.Text.Json;
 using SalesCrm.Data.Integrations;
 using SalesCrm.Data.Leads;
 using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Integrations;
 
 namespace SalesCrm.Web.Api;
 
 /// <summary>
 /// <c>POST /api/telephony/events</c>: the telephony system reports calls. The body is signed with HMAC-SHA256 under the
-/// shared secret (<c>Telephony:Secret</c>) in <c>X-Signature</c> (hex, optionally "sha256=…"); a missing or wrong
+/// shared secret (generated in the administration; or <c>Telephony:Secret</c>) in <c>X-Signature</c> (hex, optionally "sha256=…"); a missing or wrong
 /// signature is 401 and nothing is read. Answers 202 for an accepted event, also for a repeated one.
 /// </summary>
 public static class TelephonyApi
@@ -30,20 +31,25 @@ public static class TelephonyApi
     public static string Sign(string secret, ReadOnlySpan<byte> body) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    private static async Task<IResult> PostAsync(HttpContext http, IConfiguration config, TelephonyService telephony, CancellationToken ct)
+    private static async Task<IResult> PostAsync(HttpContext http, IConfiguration config, IntegrationSecretVerifier verifier, TelephonyService telephony,
+        CancellationToken ct)
     {
-        var secret = config["Telephony:Secret"];
-        if (string.IsNullOrEmpty(secret))
-            return ApiRequests.Problem("signature", "Приём событий телефонии не настроен (Telephony:Secret).", StatusCodes.Status401Unauthorized);
+        // The secret generated in the settings (and, during a rotation, the previous one); Telephony:Secret, when set, is
+        // accepted too, for installations that keep their secrets in the environment.
+        var secrets = (await verifier.ValidAsync(IntegrationKind.Telephony, ct)).ToList();
+        if (config["Telephony:Secret"] is { Length: > 0 } configured) secrets.Add(configured);
+        if (secrets.Count == 0)
+            return ApiRequests.Problem("signature",
+                "Приём событий телефонии не настроен: администратор создаёт секрет в «Администрирование → Интеграции».", StatusCodes.Status401Unauthorized);
         var read = await ApiRequests.ReadJsonAsync(http.Request, MaxBodyBytes, "Событие слишком большое: не больше 64 КБ.", ct);
         if (read.Bytes is null) return read.Refusal();
         var body = read.Bytes;
 
         var given = http.Request.Headers[SignatureHeader].ToString().Trim();
         if (given.StartsWith("sha256=", StringComparison.OrdinalIgnoreCase)) given = given[7..];
-        var expected = Sign(secret, body);
-        if (given.Length != expected.Length
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(given.ToLowerInvariant()), Encoding.ASCII.GetBytes(expected)))
+        var givenBytes = Encoding.ASCII.GetBytes(given.ToLowerInvariant());
+        if (!secrets.Any(secret => Encoding.ASCII.GetBytes(Sign(secret, body)) is var expected
+                                   && givenBytes.Length == expected.Length && CryptographicOperations.FixedTimeEquals(givenBytes, expected)))
             return ApiRequests.Problem("signature", "Подпись события неверна.", StatusCodes.Status401Unauthorized);
 
         TelephonyEvent? e;

@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
+using SalesCrm.Domain.Integrations;
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data.Integrations;
+
+/// <summary>What the settings page shows of a secret: never the secret, only whether there is one and its last characters.</summary>
+public sealed record IntegrationSecretInfo(IntegrationKind Kind, bool Configured, string? Hint, DateTime? CreatedAt, DateTime? PreviousValidUntil);
+
+/// <summary>
+/// The secrets connected systems sign with. The admin or the head generates one (it is shown once) and rotates it (the
+/// previous one stays valid for <see cref="IntegrationSecret.Grace"/>); every change is audited without the value.
+/// </summary>
+public sealed class IntegrationSecretService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, SecurityLog security,
+    IntegrationSecretVerifier verifier)
+{
+    public async Task<IntegrationSecretInfo> InfoAsync(IntegrationKind kind, CancellationToken ct = default)
+    {
+        await RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var s = await db.IntegrationSecrets.AsNoTracking().SingleOrDefaultAsync(x => x.Kind == kind, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        return s is null
+            ? new IntegrationSecretInfo(kind, false, null, null, null)
+            : new IntegrationSecretInfo(kind, true, s.Hint, s.CreatedAt, s.PreviousValidUntil > now ? s.PreviousValidUntil : null);
+    }
+
+    /// <summary>Generates the first secret or rotates the current one; returns the new secret, the only time it is shown.</summary>
+    public async Task<string> GenerateAsync(IntegrationKind kind, CancellationToken ct = default)
+    {
+        var user = await RequireAsync(ct);
+        var secret = IntegrationSecret.NewSecret();
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var current = await db.IntegrationSecrets.SingleOrDefaultAsync(x => x.Kind == kind, ct);
+        if (current is null) db.IntegrationSecrets.Add(new IntegrationSecret(kind, secret, user.ManagerId, now));
+        else current.Rotate(secret, user.ManagerId, now);
+        await db.SaveChangesAsync(ct);
+        verifier.Forget();
+        return secret;
+    }
+
+    private async Task<CurrentUser> RequireAsync(CancellationToken ct) =>
+        await users.RequireRoleAsync(security, u => u.Role is StaffRole.Admin or StaffRole.Head, "IntegrationSecret", "manage",
+            "Секретами интеграций управляют администратор и начальник отдела.", ct);
+}
+
+/// <summary>
+/// The secrets a request of a connected system may be signed with now. Kept for a few seconds, so a burst of calls does not
+/// query the database for each; a rotation on this node takes effect at once, on the others within <see cref="CacheFor"/>.
+/// </summary>
+public sealed class IntegrationSecretVerifier(IProviderContextFactory contexts, TimeProvider time)
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IntegrationKind, (IReadOnlyList<string> Secrets, DateTime At)> _cache = new();
+
+    public async Task<IReadOnlyList<string>> ValidAsync(IntegrationKind kind, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (_cache.TryGetValue(kind, out var cached) && now - cached.At < CacheFor) return cached.Secrets;
+        await using var db = contexts.Create();
+        var secret = await db.IntegrationSecrets.AsNoTracking().SingleOrDefaultAsync(x => x.Kind == kind, ct);
+        var valid = secret?.ValidAt(now) ?? [];
+        _cache[kind] = (valid, now);
+        return valid;
+    }
+
+    public void Forget() => _cache.Clear();
+}

@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using SalesCrm.Domain.Common;
+
+namespace SalesCrm.Domain.Integrations;
+
+/// <summary>
+/// A shared secret a connected system signs its requests with (the PBX's HMAC, later the messenger's webhook token).
+/// The secret itself is kept, because verifying a signature needs it; it is shown to a person once, when generated, and
+/// afterwards only by its last characters. Rotating keeps the previous secret valid for a grace period, so the other
+/// system can be switched over without losing events.
+/// </summary>
+public sealed class IntegrationSecret : Entity
+{
+    /// <summary>How long the previous secret is still accepted after a rotation.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromHours(24);
+
+    private IntegrationSecret() { }
+
+    public IntegrationSecret(IntegrationKind kind, string secret, int? createdById, DateTime now)
+    {
+        Kind = kind;
+        Set(secret, createdById, now);
+    }
+
+    public IntegrationKind Kind { get; private set; }
+    [Sensitive]
+    public string Secret { get; private set; } = "";
+    /// <summary>The last four characters, to tell which secret the other system has.</summary>
+    public string Hint { get; private set; } = "";
+    [Sensitive]
+    public string? PreviousSecret { get; private set; }
+    public DateTime? PreviousValidUntil { get; private set; }
+    public int? CreatedById { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+
+    /// <summary>Replaces the secret; the old one stays valid for <see cref="Grace"/>.</summary>
+    public void Rotate(string secret, int? byId, DateTime now)
+    {
+        PreviousSecret = Secret;
+        PreviousValidUntil = now + Grace;
+        Set(secret, byId, now);
+    }
+
+    /// <summary>The secrets a request may be signed with at <paramref name="now"/>: the current one, and the previous during its grace.</summary>
+    public IReadOnlyList<string> ValidAt(DateTime now) =>
+        PreviousSecret is { } previous && PreviousValidUntil > now ? [Secret, previous] : [Secret];
+
+    private void Set(string secret, int? byId, DateTime now)
+    {
+        if (string.IsNullOrWhiteSpace(secret) || secret.Length < 16)
+            throw new DomainException("Секрет должен быть не короче 16 символов.", nameof(Secret));
+        Secret = secret.Trim();
+        Hint = "…" + Secret[^4..];
+        CreatedById = byId;
+        CreatedAt = now;
+    }
+
+    /// <summary>A new random secret: 32 bytes, hex.</summary>
+    public static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+}
+
+/// <summary>Which connected system a secret belongs to.</summary>
+public enum IntegrationKind
+{
+    /// <summary>The PBX signing call events (<c>POST /api/telephony/events</c>, HMAC-SHA256).</summary>
+    Telephony = 1,
+}
