@@ -48,6 +48,7 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<LeadDedupKey> LeadDedupKeys => Set<LeadDedupKey>();
     public DbSet<Domain.Integrations.ApiKey> ApiKeys => Set<Domain.Integrations.ApiKey>();
     public DbSet<Domain.Integrations.IntegrationSecret> IntegrationSecrets => Set<Domain.Integrations.IntegrationSecret>();
+    public DbSet<Identity.SignInFailures> SignInFailures => Set<Identity.SignInFailures>();
     public DbSet<Product> Products => Set<Product>();
     public DbSet<PipelineStage> Stages => Set<PipelineStage>();
     public DbSet<Deal> Deals => Set<Deal>();

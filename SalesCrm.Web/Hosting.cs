@@ -99,6 +99,13 @@ public static partial class Hosting
         // Identity in the same database. Its EF store needs a scoped context; only Identity uses it.
         services.AddScoped<CrmDbContext>(sp => sp.GetRequiredService<IProviderContextFactory>().Create());
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SessionAuthenticationStateProvider>();
+        services.AddScoped<SessionTerminator>();
+        services.AddSingleton<SignInGuard>();
+        // A sign-in cookie is checked against the account's security stamp this often: a session ended elsewhere (sign-out,
+        // password change or reset, deactivation) stops opening pages and exports within these seconds on every node.
+        services.Configure<SecurityStampValidatorOptions>(options =>
+            options.ValidationInterval = TimeSpan.FromSeconds(Math.Max(0, config.GetValue("Auth:RevalidateSeconds", 10))));
         services.AddAuthentication(options =>
             {
                 options.DefaultScheme = IdentityConstants.ApplicationScheme;

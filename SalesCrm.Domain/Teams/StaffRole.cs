@@ -35,3 +35,6 @@ public static class StaffRoleNames
         _ => role.ToString(),
     };
 }
+
+/// <summary>Every session of a sign-in account ended (signed out, password changed or reset, deactivated): its pages close.</summary>
+public sealed record SessionsEnded(string UserId, DateTime OccurredAt) : Common.IDomainEvent;

@@ -79,32 +79,6 @@ public sealed class ExportRateLimit : IAsyncLifetime
     }
 }
 
-/// <summary>Five wrong passwords lock the account for 15 minutes; every attempt is in the audit trail.</summary>
-[Trait(TestKind.Key, TestKind.Web)]
-public sealed class LoginLockout(CrmAppFactory app) : IClassFixture<CrmAppFactory>
-{
-    [Fact]
-    public async Task FiveWrongPasswordsLockTheAccountEvenForTheRightOne()
-    {
-        var client = app.NewClient();
-        for (var i = 0; i < 5; i++)
-        {
-            var wrong = await CrmAppFactory.SignInAsync(client, "m2@demo.salescrm", "Wrong-password-1");
-            Assert.NotEqual(HttpStatusCode.Redirect, wrong.StatusCode);
-        }
-        var right = await CrmAppFactory.SignInAsync(client, "m2@demo.salescrm");
-        Assert.NotEqual(HttpStatusCode.Redirect, right.StatusCode);
-        Assert.Contains("временно заблокирована", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/deals")).StatusCode);
-
-        await using var db = TestDatabase.CreateContext(app.ConnectionString);
-        var attempts = await db.AuditEntries.Where(a => a.EntityType == "User" && a.EntityId == "m2@demo.salescrm").ToListAsync();
-        Assert.Equal(6, attempts.Count(a => a.Action == SalesCrm.Domain.Common.AuditAction.SignInFailed));
-        Assert.Equal("locked out", attempts.OrderBy(a => a.Id).Last().NewValue);
-        Assert.DoesNotContain(attempts, a => a.Action == SalesCrm.Domain.Common.AuditAction.SignIn);
-    }
-}
-
 /// <summary>In production a failure shows the generic error page: no stack traces, no detailed circuit errors.</summary>
 [Trait(TestKind.Key, TestKind.Web)]
 public sealed class ProductionErrors : IAsyncLifetime

@@ -44,6 +44,9 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
 
     public static string User(int managerId) => $"user:{managerId}";
 
+    /// <summary>The sessions of one sign-in account (its open pages and hub connections listen here).</summary>
+    public static string Sessions(string userId) => $"sessions:{userId}";
+
     /// <summary>Calls <paramref name="handler"/> for every event published under <paramref name="topic"/> until disposed.</summary>
     public IDisposable Subscribe(string topic, Func<LiveEvent, Task> handler)
     {
@@ -140,6 +143,9 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
                 var request = e is ApprovalRequested r ? r.Request : ((ApprovalDecided)e).Request;
                 yield return ("approvals", new LiveEvent(e.GetType().Name, DealId: request.DealId, ApprovalId: request.Id));
                 yield return (Deal(request.DealId), new LiveEvent(e.GetType().Name, DealId: request.DealId, ApprovalId: request.Id));
+                break;
+            case Domain.Teams.SessionsEnded ended:
+                yield return (Sessions(ended.UserId), new LiveEvent(nameof(Domain.Teams.SessionsEnded)));
                 break;
             case NotificationCreated n:
                 yield return (User(n.Notification.RecipientId), new LiveEvent(nameof(NotificationCreated), RecipientId: n.Notification.RecipientId,

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using SalesCrm.Data.Identity;
+using SalesCrm.Web.Security;
 
 namespace SalesCrm.Web.Services;
 
@@ -10,8 +11,11 @@ public static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/logout", async (SignInManager<AppUser> signIn) =>
+        // Signing out ends the account's sessions everywhere: a copy of the cookie taken before opens nothing afterwards.
+        app.MapPost("/logout", async (HttpContext http, SignInManager<AppUser> signIn, UserManager<AppUser> users, SessionTerminator sessions) =>
         {
+            if (await users.GetUserAsync(http.User) is { } user)
+                await sessions.EndAllAsync(user, "выход", new SalesCrm.Data.Actor(null, user.Email ?? user.Id));
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/login");
         });

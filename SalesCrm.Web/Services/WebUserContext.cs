@@ -10,10 +10,29 @@ namespace SalesCrm.Web.Services;
 /// The signed-in user of this circuit or request, with their CRM profile (loaded once per scope).
 /// In a circuit the authentication state comes from Blazor; in a plain HTTP request from the HttpContext.
 /// </summary>
-public sealed class WebUserContext(AuthenticationStateProvider authentication, IHttpContextAccessor http,
-    IProviderContextFactory contexts) : IUserContext
+public sealed class WebUserContext : IUserContext, IDisposable
 {
+    private readonly AuthenticationStateProvider authentication;
+    private readonly IHttpContextAccessor http;
+    private readonly IProviderContextFactory contexts;
     private bool _loaded;
+
+    public WebUserContext(AuthenticationStateProvider authentication, IHttpContextAccessor http, IProviderContextFactory contexts)
+    {
+        this.authentication = authentication;
+        this.http = http;
+        this.contexts = contexts;
+        // A session that ends (sign-out elsewhere, deactivation) turns the circuit anonymous: forget who was signed in.
+        authentication.AuthenticationStateChanged += Forget;
+    }
+
+    private void Forget(Task<AuthenticationState> state)
+    {
+        _loaded = false;
+        Cached = null;
+    }
+
+    public void Dispose() => authentication.AuthenticationStateChanged -= Forget;
 
     public CurrentUser? Cached { get; private set; }
 
