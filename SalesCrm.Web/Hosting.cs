@@ -51,6 +51,7 @@ public static partial class Hosting
         AnchorSqlitePath(builder);
 
         services.AddSingleton(TimeProvider.System);
+        services.AddProxySettings(config);
         services.AddSalesCrmData(config);
 
         // Live updates: the in-process notifier receives committed domain events (singleton) and hands this
@@ -128,8 +129,11 @@ public static partial class Hosting
             .AddClaimsPrincipalFactory<AppClaimsFactory>()
             .AddErrorDescriber<RussianIdentityErrors>()
             .AddDefaultTokenProviders();
+        // Cookies are Secure whenever the request is HTTPS — directly, or through a configured proxy (ProxySettings).
+        services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.ConfigureApplicationCookie(options =>
         {
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.LoginPath = "/login";
             options.LogoutPath = "/logout";
             options.AccessDeniedPath = "/login";
@@ -214,6 +218,9 @@ public static partial class Hosting
     {
         var settings = app.Services.GetRequiredService<SalesCrm.Data.Common.CrmOptions>();
         Fmt.TimeZone = settings.TimeZone;
+
+        // First: the scheme and the client's address as the configured proxy saw them (nothing is believed without one).
+        app.UseForwardedHeaders();
 
         if (!app.Environment.IsDevelopment())
         {

@@ -16,7 +16,7 @@ public sealed partial class ProductionStart(PostgresServer postgres)
 {
     private const string StrongPassword = "Ku7-vbn!Qx2";
 
-    private static Dictionary<string, string> Production(string connection, params (string Key, string Value)[] settings)
+    private static Dictionary<string, string> Production(string connection, params IEnumerable<(string Key, string Value)> settings)
     {
         var environment = new Dictionary<string, string>
         {
@@ -146,6 +146,45 @@ public sealed partial class ProductionStart(PostgresServer postgres)
         using var other = NewClient(app.BaseUrl);
         Assert.Equal(HttpStatusCode.OK, (await SignInAsync(other, "it@insurer.ru", password)).StatusCode);
         Assert.Equal("/", Where(await SignInAsync(other, "it@insurer.ru", StrongPassword)));
+    }
+
+    [Fact]
+    public async Task BehindAConfiguredProxyCookiesAreSecureAndHstsIsSentButNobodyElseIsBelieved()
+    {
+        var connection = await postgres.CreateDatabaseAsync();
+        var settings = new[] { ("Demo:Enabled", "false"), ("Bootstrap:AdminEmail", "admin@insurer.ru"), ("Bootstrap:AdminPassword", StrongPassword),
+            ("AllowedHosts", "crm.insurer.test;127.0.0.1") };
+        await using (var behindProxy = await AppProcess.StartAsync(Production(connection, [.. settings, ("Proxy:KnownProxies", "127.0.0.1")])))
+        {
+            var login = await ViaProxyAsync(behindProxy.BaseUrl, "/login");
+            Assert.True(login.Headers.Contains("Strict-Transport-Security"));
+            Assert.All(login.Headers.GetValues("Set-Cookie"), c => Assert.Contains("secure", c, StringComparison.OrdinalIgnoreCase));
+            // A page that needs signing in sends the browser to the sign-in over HTTPS, on the host it asked for.
+            var page = await ViaProxyAsync(behindProxy.BaseUrl, "/deals");
+            Assert.Equal("https://crm.insurer.test/login", page.Headers.Location!.GetLeftPart(UriPartial.Path));
+        }
+        // The same headers from an address that is not a configured proxy are not believed.
+        await using var direct = await AppProcess.StartAsync(Production(connection, [.. settings, ("Proxy:KnownProxies", "10.9.9.9")]));
+        var spoofed = await ViaProxyAsync(direct.BaseUrl, "/login");
+        Assert.False(spoofed.Headers.Contains("Strict-Transport-Security"));
+        Assert.All(spoofed.Headers.GetValues("Set-Cookie"), c => Assert.DoesNotContain("secure", c, StringComparison.OrdinalIgnoreCase));
+        Assert.StartsWith("http://crm.insurer.test/login", (await ViaProxyAsync(direct.BaseUrl, "/deals")).Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+        // A host name nobody configured is refused rather than copied into links.
+        using var evil = new HttpRequestMessage(HttpMethod.Get, direct.BaseUrl + "/login");
+        evil.Headers.Host = "evil.example";
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(evil)).StatusCode);
+    }
+
+    /// <summary>A request as nginx passes it on after terminating TLS for crm.insurer.test.</summary>
+    private static async Task<HttpResponseMessage> ViaProxyAsync(string baseUrl, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, baseUrl + path);
+        request.Headers.Host = "crm.insurer.test";
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+        return await http.SendAsync(request);
     }
 
     private static HttpClient NewClient(string baseUrl) =>

@@ -29,8 +29,8 @@ public static class ProductionReadiness
     public static async Task<IReadOnlyList<string>> ProblemsAsync(IConfiguration config, IHostEnvironment environment, IProviderContextFactory contexts,
         bool demo, CancellationToken ct = default)
     {
-        if (environment.IsDevelopment() || demo) return [];
-        var problems = new List<string>();
+        var problems = ProxySettings.Problems(config).ToList();
+        if (environment.IsDevelopment() || demo) return problems;
         foreach (var key in new[] { "Telephony:Secret", "Bootstrap:AdminPassword", "Smtp:Password" })
             if (config[key] is { Length: > 0 } value && ShippedSecrets.Contains(value.Trim(), StringComparer.Ordinal))
                 problems.Add($"{key} — значение из репозитория, его знает любой. Задайте своё" +
