@@ -108,6 +108,8 @@ public static class CrmDatabase
         services.AddSingleton<Integrations.ApiKeyVerifier>();
         services.AddSingleton<Integrations.IntegrationSecretVerifier>();
         services.AddScoped<Integrations.IntegrationSecretService>();
+        services.AddScoped<Admin.UserAdminService>();
+        services.AddScoped<Admin.TeamAdminService>();
         services.AddScoped<Integrations.TelephonyService>();
         services.AddScoped<Integrations.CounterpartyRiskService>();
         services.AddSingleton(new Integrations.RiskProviderOptions(configuration));

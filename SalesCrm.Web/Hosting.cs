@@ -97,8 +97,7 @@ public static partial class Hosting
         services.AddScoped<WebUserContext>();
         services.AddScoped<IUserContext>(sp => sp.GetRequiredService<WebUserContext>());
 
-        // Identity in the same database. Its EF store needs a scoped context; only Identity uses it.
-        services.AddScoped<CrmDbContext>(sp => sp.GetRequiredService<IProviderContextFactory>().Create());
+        // Identity in the same database (SalesCrm.Data/Identity/IdentitySetup.cs), with the sign-in and its cookies.
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, SessionAuthenticationStateProvider>();
         services.AddScoped<SessionTerminator>();
@@ -114,21 +113,9 @@ public static partial class Hosting
             })
             .AddIdentityCookies();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, BoardTokenAuthentication>(BoardTokenAuthentication.SchemeName, null);
-        services.AddIdentityCore<AppUser>(options =>
-            {
-                options.SignIn.RequireConfirmedAccount = false;
-                options.User.RequireUniqueEmail = true;
-                options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                options.Password.RequiredLength = 8;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<CrmDbContext>()
+        services.AddSalesCrmIdentity()
             .AddSignInManager()
-            .AddClaimsPrincipalFactory<AppClaimsFactory>()
-            .AddErrorDescriber<RussianIdentityErrors>()
-            .AddDefaultTokenProviders();
+            .AddClaimsPrincipalFactory<AppClaimsFactory>();
         // Cookies are Secure whenever the request is HTTPS — directly, or through a configured proxy (ProxySettings).
         services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.ConfigureApplicationCookie(options =>

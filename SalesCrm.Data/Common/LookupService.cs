@@ -11,6 +11,8 @@ public sealed record ProductInfo(int Id, string Code, string Name, bool IsComple
 
 public sealed record ManagerInfo(int Id, string FullName, StaffRole Role, int? TeamId, string? TeamName);
 
+public sealed record TeamInfo(int Id, string Name);
+
 /// <summary>Reference lists for filters and forms: stages, products, the managers the user may pick.</summary>
 public sealed class LookupService(IDbContextFactory<CrmDbContext> factory, IUserContext users)
 {
@@ -38,6 +40,13 @@ public sealed class LookupService(IDbContextFactory<CrmDbContext> factory, IUser
         return await query.OrderBy(m => m.FullName)
             .Select(m => new ManagerInfo(m.Id, m.FullName, m.Role, m.TeamId, m.Team != null ? m.Team.Name : null))
             .ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<TeamInfo>> TeamsAsync(CancellationToken ct = default)
+    {
+        await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new TeamInfo(t.Id, t.Name)).ToListAsync(ct);
     }
 
     /// <summary>The regions the sellers cover (for suggestions when a lead is typed in).</summary>

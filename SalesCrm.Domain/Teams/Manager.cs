@@ -54,6 +54,8 @@ public sealed class Manager : Entity
 
     public void MoveToTeam(int? teamId) => TeamId = teamId;
 
+    public void ChangeEmail(string email) => Email = Guard.Required(email, nameof(Email), "E-mail", 256);
+
     public void ChangeRole(StaffRole role) => Role = role;
 
     public void SetContacts(string? phone, string? extension)

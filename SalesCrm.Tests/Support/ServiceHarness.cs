@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +54,9 @@ public sealed class ServiceHarness : IAsyncDisposable
                 ["Database:Provider"] = provider.ToString(),
                 ["Database:ConnectionString"] = connectionString,
             }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build());
+        // Sign-in accounts as the app keeps them (the administration creates and changes them), with an ephemeral key ring.
+        services.AddDataProtection();
+        SalesCrm.Data.Identity.IdentitySetup.AddSalesCrmIdentity(services);
         var root = services.BuildServiceProvider();
         user.Contexts = root.GetRequiredService<IProviderContextFactory>();
         await using (var db = user.Contexts.Create())

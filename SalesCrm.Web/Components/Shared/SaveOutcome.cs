@@ -9,6 +9,27 @@ public sealed record SaveOutcome(bool Saved, bool Cancelled, string? Field, stri
 
     public static SaveOutcome Fail(string? field, string error) => new(false, false, field, error);
 
+    /// <summary>
+    /// Runs a save and says how it went: a domain refusal on its field, an access refusal or a vanished record as a general
+    /// error, each message in the user's language (<paramref name="translate"/>).
+    /// </summary>
+    public static async Task<SaveOutcome> AttemptAsync(Func<Task> save, Func<string, string> translate)
+    {
+        try
+        {
+            await save();
+            return Success;
+        }
+        catch (SalesCrm.Domain.Common.DomainException ex)
+        {
+            return Fail(ex.Field, translate(ex.Message));
+        }
+        catch (Exception ex) when (ex is SalesCrm.Data.Access.AccessDeniedException or SalesCrm.Data.Access.NotFoundException)
+        {
+            return Fail(null, translate(ex.Message));
+        }
+    }
+
     /// <summary>The error when it concerns <paramref name="field"/> (case-insensitive), else null.</summary>
     public string? For(string field) =>
         Error is not null && string.Equals(Field, field, StringComparison.OrdinalIgnoreCase) ? Error : null;

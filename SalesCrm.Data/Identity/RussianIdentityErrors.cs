@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 
-namespace SalesCrm.Web.Security;
+namespace SalesCrm.Data.Identity;
 
 /// <summary>Identity's messages (password rules, taken e-mails) in the product's language; the English UI translates them.</summary>
 public sealed class RussianIdentityErrors : IdentityErrorDescriber
