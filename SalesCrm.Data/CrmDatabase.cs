@@ -110,6 +110,8 @@ public static class CrmDatabase
         services.AddScoped<Integrations.IntegrationSecretService>();
         services.AddScoped<Admin.UserAdminService>();
         services.AddScoped<Admin.TeamAdminService>();
+        services.AddScoped<Admin.PipelineAdminService>();
+        services.AddScoped<Admin.PlanService>();
         services.AddScoped<Integrations.TelephonyService>();
         services.AddScoped<Integrations.CounterpartyRiskService>();
         services.AddSingleton(new Integrations.RiskProviderOptions(configuration));

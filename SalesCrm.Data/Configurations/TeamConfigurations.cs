@@ -73,3 +73,8 @@ internal sealed class CoachingNoteConfiguration : IEntityTypeConfiguration<Coach
         b.HasIndex(n => new { n.ManagerId, n.CreatedAt });
     }
 }
+
+internal sealed class DelegationPolicyConfiguration : IEntityTypeConfiguration<DelegationPolicy>
+{
+    public void Configure(EntityTypeBuilder<DelegationPolicy> b) => b.Property(p => p.Id).ValueGeneratedNever();
+}

@@ -27,3 +27,6 @@ public interface IDomainEvent
 {
     DateTime OccurredAt { get; }
 }
+
+/// <summary>A department-wide setting changed (stages, products, plans, the calendar): open pages that show figures re-read.</summary>
+public sealed record SettingsChanged(string Area, DateTime OccurredAt) : IDomainEvent;

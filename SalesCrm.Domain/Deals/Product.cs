@@ -25,4 +25,6 @@ public sealed class Product : Entity
     public void SetComplex(bool value) => IsComplex = value;
 
     public void Retire() => IsActive = false;
+
+    public void Restore() => IsActive = true;
 }

@@ -94,6 +94,7 @@ public sealed class Manager : Entity
     public Absence AddAbsence(DateTime from, DateTime to, AbsenceKind kind)
     {
         if (to.Date < from.Date) throw new DomainException("Дата окончания раньше даты начала.", "To");
+        if ((to.Date - from.Date).TotalDays > 366) throw new DomainException("Отсутствие длиннее года — проверьте даты.", "To");
         if (_absences.Any(a => a.From <= to.Date && from.Date <= a.To))
             throw new DomainException("Отсутствие пересекается с уже запланированным.", "From");
         var absence = new Absence(from.Date, to.Date, kind);

@@ -17,6 +17,9 @@ public sealed class Plan : Entity
         ChangeTarget(target);
     }
 
+    /// <summary>10 billion rubles a month: more is a typing error, not a plan.</summary>
+    public const long MaxKopecks = 10_000_000_000_00;
+
     public int ManagerId { get; private set; }
     public int Year { get; private set; }
     public int Month { get; private set; }
@@ -26,6 +29,7 @@ public sealed class Plan : Entity
     public void ChangeTarget(Money target)
     {
         if (target.Kopecks < 0) throw new DomainException("План не может быть отрицательным.", nameof(Target));
+        if (target.Kopecks > MaxKopecks) throw new DomainException("План больше 10 млрд ₽ — проверьте сумму.", nameof(Target));
         TargetKopecks = target.Kopecks;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Admin;
 using SalesCrm.Data.Approvals;
 using SalesCrm.Data.Clients;
 using SalesCrm.Data.Coaching;
@@ -14,6 +15,7 @@ using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Domain.Leads;
 using SalesCrm.Domain.Quality;
+using SalesCrm.Domain.Teams;
 using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Data;
@@ -44,6 +46,7 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
         public int PendingRequest { get; private set; }
         public int Audit { get; private set; }
         public int AuditItem { get; private set; }
+        public int Team { get; private set; }
 
         public DateTime Now => H.Time.GetUtcNow().UtcDateTime;
 
@@ -53,6 +56,7 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
             var m1 = await H.User.SignInAsAsync("m1@demo.salescrm");
             M1 = m1.ManagerId;
             M2 = await H.QueryAsync(db => db.Managers.Where(m => m.Email == "m2@demo.salescrm").Select(m => m.Id).SingleAsync());
+            Team = await H.QueryAsync(db => db.Managers.Where(m => m.Id == M1).Select(m => m.TeamId!.Value).SingleAsync());
             Product = await H.QueryAsync(db => db.Products.Where(p => p.IsActive).Select(p => p.Id).FirstAsync());
             Client = await H.QueryAsync(db => db.Clients.Where(c => c.OwnerId == M1).OrderBy(c => c.Id).Select(c => c.Id).FirstAsync());
             Deal = (await H.DealAtAsync("m1@demo.salescrm", StageCode.NeedsAnalysis)).Id;
@@ -92,7 +96,7 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
     /// <summary>A form, what was typed into it, who typed it, the call the form makes, and what the message must say.</summary>
     public sealed record Case(string Form, string Input, string User, Func<World, Task> Submit, string Message);
 
-    private const string M1 = "m1@demo.salescrm", Lead = "lead@demo.salescrm", Head = "head@demo.salescrm";
+    private const string M1 = "m1@demo.salescrm", Lead = "lead@demo.salescrm", Head = "head@demo.salescrm", Admin = "admin@demo.salescrm";
     private static readonly string Long4001 = new('я', 4001);
     private static readonly DateTime Year9999 = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
 
@@ -103,6 +107,12 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
     private static ActivityInput Activity(World w, ActivityKind kind = ActivityKind.Call, DateTime? at = null, int minutes = 10, string? outcome = null,
         string? comment = "Созвонились") =>
         new(kind, at ?? w.Now.AddHours(-1), ActivityDirection.Outbound, minutes, outcome, comment, null);
+
+    private static UserInput Person(World w, string name = "Петров Пётр", string email = "petrov@demo.salescrm", StaffRole role = StaffRole.Manager,
+        int? team = -1, string? phone = null) => new(name, email, role, team == -1 ? w.Team : team, phone, null);
+
+    private static ProfileInput Profile(int capacity = 20, string[]? products = null) =>
+        new(ExperienceLevel.Middle, capacity, ["Москва"], ["IT"], products ?? []);
 
     private static LeadSubmission NewLead(string? company = "ООО «Новый лид»", string? inn = null, string? phone = "+7 495 000-11-22", string? email = null,
         string? comment = null, string? channel = null, string? contact = "Анна") =>
@@ -248,6 +258,40 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
         new("Ссылка на экран", "пустое название", Head, w => w.H.Get<BoardTokenService>().CreateAsync(" ", null), "«Название экрана»"),
         new("Ссылка на экран", "название 101 символ", Head, w => w.H.Get<BoardTokenService>().CreateAsync(new string('э', 101), null), "длиннее 100"),
         new("Ссылка на экран", "команда, которой нет", Head, w => w.H.Get<BoardTokenService>().CreateAsync("Экран в переговорной", 9999), "Команда не найдена"),
+        // Administration (UserDialog, ProfileDialog, AbsenceDialog, TextPromptDialog for teams; the stage, product and plan sections)
+        new("Сотрудник", "пустое ФИО", Admin, w => w.H.Get<UserAdminService>().CreateAsync(Person(w, name: " "), FirstPassword.OneTime), "«ФИО»"),
+        new("Сотрудник", "ФИО 201 символ", Admin, w => w.H.Get<UserAdminService>().CreateAsync(Person(w, name: new string('П', 201)), FirstPassword.Link), "длиннее 200"),
+        new("Сотрудник", "пустой e-mail", Admin, w => w.H.Get<UserAdminService>().CreateAsync(Person(w, email: ""), FirstPassword.OneTime), "e-mail"),
+        new("Сотрудник", "e-mail без @", Admin, w => w.H.Get<UserAdminService>().CreateAsync(Person(w, email: "petrov.demo.salescrm"), FirstPassword.OneTime), "e-mail"),
+        new("Сотрудник", "e-mail, который уже есть", Admin, w => w.H.Get<UserAdminService>().CreateAsync(Person(w, email: "M2@demo.salescrm"), FirstPassword.OneTime), "уже есть"),
+        new("Сотрудник", "менеджер без команды", Admin, w => w.H.Get<UserAdminService>().CreateAsync(Person(w, team: null), FirstPassword.OneTime), "нужна команда"),
+        new("Сотрудник", "команда, которой нет", Admin, w => w.H.Get<UserAdminService>().CreateAsync(Person(w, team: 9999), FirstPassword.OneTime), "Команда не найдена"),
+        new("Сотрудник", "роль не из списка", Admin, w => w.H.Get<UserAdminService>().CreateAsync(Person(w, role: (StaffRole)42), FirstPassword.OneTime), "Роль"),
+        new("Сотрудник", "телефон из букв", Admin, w => w.H.Get<UserAdminService>().CreateAsync(Person(w, phone: "позвоните мне"), FirstPassword.OneTime), "телефон"),
+        new("Сотрудник", "администратор снимает с себя роль", Admin, async w => await w.H.Get<UserAdminService>().UpdateAsync(
+            await w.H.QueryAsync(db => db.Managers.Where(m => m.Email == Admin).Select(m => m.Id).SingleAsync()),
+            Person(w, name: "Администратор", email: Admin, role: StaffRole.Head, team: null)), "Свою роль"),
+        new("Профиль распределения", "ёмкость 0", Admin, w => w.H.Get<UserAdminService>().SetProfileAsync(w.M2, Profile(capacity: 0)), "от 1 до 1000"),
+        new("Профиль распределения", "ёмкость 5000", Admin, w => w.H.Get<UserAdminService>().SetProfileAsync(w.M2, Profile(capacity: 5000)), "от 1 до 1000"),
+        new("Профиль распределения", "продукт не из справочника", Admin, w => w.H.Get<UserAdminService>().SetProfileAsync(w.M2, Profile(products: ["yacht"])), "не из справочника"),
+        new("Отсутствие", "окончание раньше начала", Admin, w => w.H.Get<UserAdminService>().AddAbsenceAsync(w.M2, w.Now.AddDays(10), w.Now.AddDays(3), AbsenceKind.Vacation), "раньше даты начала"),
+        new("Отсутствие", "до 9999 года", Admin, w => w.H.Get<UserAdminService>().AddAbsenceAsync(w.M2, w.Now.AddDays(10), Year9999, AbsenceKind.Vacation), "длиннее года"),
+        new("Отсутствие", "вид не из списка", Admin, w => w.H.Get<UserAdminService>().AddAbsenceAsync(w.M2, w.Now.AddDays(10), w.Now.AddDays(12), (AbsenceKind)42), "не из списка"),
+        new("Команда", "пустое название", Admin, w => w.H.Get<TeamAdminService>().CreateAsync("   "), "«Название команды»"),
+        new("Команда", "название 101 символ", Admin, w => w.H.Get<TeamAdminService>().CreateAsync(new string('к', 101)), "длиннее 100"),
+        new("Команда", "название другой команды", Admin, async w => await w.H.Get<TeamAdminService>().CreateAsync(
+            await w.H.QueryAsync(db => db.Teams.Where(t => t.Id == w.Team).Select(t => t.Name).SingleAsync())), "уже есть"),
+        new("Этап воронки", "пустое название", Head, w => w.H.Get<PipelineAdminService>().ConfigureStageAsync(StageCode.ProposalSent, "", 50, 10), "«Название этапа»"),
+        new("Этап воронки", "вероятность 150 %", Head, w => w.H.Get<PipelineAdminService>().ConfigureStageAsync(StageCode.ProposalSent, "КП", 150, 10), "от 0 до 100"),
+        new("Этап воронки", "порог застревания 0 дней", Head, w => w.H.Get<PipelineAdminService>().ConfigureStageAsync(StageCode.ProposalSent, "КП", 50, 0), "от 1 до 365"),
+        new("Продукт", "код кириллицей", Admin, w => w.H.Get<PipelineAdminService>().CreateProductAsync("яхты", "Яхты", false), "латинские"),
+        new("Продукт", "пустое название", Admin, w => w.H.Get<PipelineAdminService>().CreateProductAsync("yachts", " ", false), "Название"),
+        new("План", "отрицательный", Head, w => w.H.Get<PlanService>().SetAsync([new PlanCell(w.M1, w.Now.Year + 1, 1, -1)]), "отрицательным"),
+        new("План", "50 млрд ₽", Head, w => w.H.Get<PlanService>().SetAsync([new PlanCell(w.M1, w.Now.Year + 1, 1, 50_000_000_000_00)]), "10 млрд"),
+        new("План", "13-й месяц в пачке с верной ячейкой", Head, w => w.H.Get<PlanService>().SetAsync(
+            [new PlanCell(w.M1, w.Now.Year + 1, 2, 100_000_00), new PlanCell(w.M1, w.Now.Year + 1, 13, 100_000_00)]), "от 1 до 12"),
+        new("План", "начальнику отдела", Head, async w => await w.H.Get<PlanService>().SetAsync(
+            [new PlanCell(await w.H.QueryAsync(db => db.Managers.Where(m => m.Email == Head).Select(m => m.Id).SingleAsync()), w.Now.Year + 1, 1, 100_000_00)]), "менеджерам"),
     ];
 
     /// <summary>Not bad input after all: a text the user typed is valid, and what the app adds around it must not refuse it.</summary>
@@ -296,6 +340,7 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
         ["NewLeadDialog"] = "Новый лид", ["LeadContactDialog"] = "Контакт с лидом", ["QualifyDialog"] = "Квалификация лида",
         ["DisqualifyDialog"] = "Дисквалификация лида", ["AssignDialog"] = "Назначение лида", ["RedistributeDialog"] = "Передача дел на время отпуска",
         ["ReviveDialog"] = "Реанимировать сделку", ["DevelopmentTaskDialog"] = "Задача на развитие", ["AuditCommentDialog"] = "Выборочная проверка",
+        ["UserDialog"] = "Сотрудник", ["ProfileDialog"] = "Профиль распределения", ["AbsenceDialog"] = "Отсутствие", ["TextPromptDialog"] = "Команда",
         // Files: BadInputInFiles. The conflict dialog only shows the current values.
         ["ImportDialog"] = Files, ["RiskImportDialog"] = Files, ["ConflictDialog"] = Files,
     };

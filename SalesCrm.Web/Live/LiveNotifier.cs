@@ -144,6 +144,10 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
                 yield return ("approvals", new LiveEvent(e.GetType().Name, DealId: request.DealId, ApprovalId: request.Id));
                 yield return (Deal(request.DealId), new LiveEvent(e.GetType().Name, DealId: request.DealId, ApprovalId: request.Id));
                 break;
+            case SettingsChanged settings:
+                // Thresholds, names, plans or the calendar: every page that shows figures reads them again.
+                yield return (AllDeals, new LiveEvent(nameof(SettingsChanged) + ":" + settings.Area));
+                break;
             case Domain.Teams.SessionsEnded ended:
                 yield return (Sessions(ended.UserId), new LiveEvent(nameof(Domain.Teams.SessionsEnded)));
                 break;

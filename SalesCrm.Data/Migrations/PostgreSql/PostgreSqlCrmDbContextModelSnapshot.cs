@@ -1793,6 +1793,25 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("CoachingNotes");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Teams.DelegationPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("TeamLeadsEditPlans")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DelegationPolicies");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Teams.Manager", b =>
                 {
                     b.Property<int>("Id")

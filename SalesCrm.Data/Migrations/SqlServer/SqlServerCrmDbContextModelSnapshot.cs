@@ -1795,6 +1795,25 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("CoachingNotes");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Teams.DelegationPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("TeamLeadsEditPlans")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DelegationPolicies");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Teams.Manager", b =>
                 {
                     b.Property<int>("Id")

@@ -1717,6 +1717,25 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("CoachingNotes");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Teams.DelegationPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TeamLeadsEditPlans")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DelegationPolicies");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Teams.Manager", b =>
                 {
                     b.Property<int>("Id")

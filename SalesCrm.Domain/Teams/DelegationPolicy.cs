@@ -1,0 +1,26 @@
+namespace SalesCrm.Domain.Teams;
+
+/// <summary>
+/// What the head of department lets team leads do on their own (one row): edit their team's monthly plans. Without it,
+/// plans are set by the head or the administrator.
+/// </summary>
+public sealed class DelegationPolicy
+{
+    public const int SingletonId = 1;
+
+    private DelegationPolicy() { }
+
+    public static DelegationPolicy Default(DateTime now) => new() { Id = SingletonId, UpdatedAt = now };
+
+    public int Id { get; private set; }
+    public bool TeamLeadsEditPlans { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+    public int? UpdatedById { get; private set; }
+
+    public void Change(bool teamLeadsEditPlans, int byId, DateTime now)
+    {
+        TeamLeadsEditPlans = teamLeadsEditPlans;
+        UpdatedById = byId;
+        UpdatedAt = now;
+    }
+}
