@@ -112,6 +112,8 @@ public static class CrmDatabase
         services.AddScoped<Admin.TeamAdminService>();
         services.AddScoped<Admin.PipelineAdminService>();
         services.AddScoped<Admin.PlanService>();
+        services.AddSingleton<Calendar.WorkingCalendarSource>();
+        services.AddScoped<Calendar.CalendarAdminService>();
         services.AddScoped<Integrations.TelephonyService>();
         services.AddScoped<Integrations.CounterpartyRiskService>();
         services.AddSingleton(new Integrations.RiskProviderOptions(configuration));

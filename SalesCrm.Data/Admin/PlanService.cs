@@ -135,20 +135,11 @@ public sealed class PlanService(IDbContextFactory<CrmDbContext> factory, IUserCo
     }
 
     /// <summary>The head (or the administrator) lets team leads set their own team's plans, or takes it back.</summary>
-    public async Task SetDelegationAsync(bool teamLeadsEditPlans, CancellationToken ct = default)
-    {
-        var user = await users.RequireRoleAsync(security, u => u.Role is StaffRole.Head or StaffRole.Admin, "DelegationPolicy", "change",
-            "Это решает начальник отдела.", ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var policy = await db.DelegationPolicies.SingleOrDefaultAsync(p => p.Id == DelegationPolicy.SingletonId, ct);
-        if (policy is null) db.DelegationPolicies.Add(policy = DelegationPolicy.Default(time.GetUtcNow().UtcDateTime));
-        policy.Change(teamLeadsEditPlans, user.ManagerId, time.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(ct);
-    }
+    public Task SetDelegationAsync(bool teamLeadsEditPlans, CancellationToken ct = default) =>
+        Delegation.ChangeAsync(factory, users, security, time, p => (teamLeadsEditPlans, p.TeamLeadsEditHours), ct);
 
     private static bool CanEdit(CurrentUser user, DelegationPolicy policy) =>
         user.Role is StaffRole.Head or StaffRole.Admin || user.Role == StaffRole.TeamLead && policy.TeamLeadsEditPlans;
 
-    private static async Task<DelegationPolicy> PolicyAsync(CrmDbContext db, CancellationToken ct) =>
-        await db.DelegationPolicies.AsNoTracking().SingleOrDefaultAsync(p => p.Id == DelegationPolicy.SingletonId, ct) ?? DelegationPolicy.Default(DateTime.UnixEpoch);
+    private static Task<DelegationPolicy> PolicyAsync(CrmDbContext db, CancellationToken ct) => Delegation.PolicyAsync(db, ct);
 }

@@ -17,7 +17,7 @@ namespace SalesCrm.Data.Coaching;
 /// who may see whom: the team lead their team, the head and the admin everybody, a manager only their own page.
 /// </summary>
 public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, CrmOptions options,
-    SecurityLog security)
+    SecurityLog security, Calendar.WorkingCalendarSource calendars)
 {
     public const int TrendMonths = 6;
     private const int ListLimit = 50;
@@ -31,7 +31,8 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
         var previous = period.Previous(options.TimeZone);
         var now = time.GetUtcNow().UtcDateTime;
         var facts = await FactsAsync(db, sellers.Select(s => s.Id).ToList(), previous.FromUtc, period.ToUtc, ct);
-        var cards = sellers.Select(s => new ManagerScore(s, Compute(s.Id, facts, period, now), Compute(s.Id, facts, previous, now))).ToList();
+        var calendar = await calendars.CurrentAsync(ct);
+        var cards = sellers.Select(s => new ManagerScore(s, Compute(calendar, team.Id, s.Id, facts, period, now), Compute(calendar, team.Id, s.Id, facts, previous, now))).ToList();
         return new TeamCoaching(team.Id, team.Name, period, previous, cards, Scorecard.Average(cards.Select(c => c.Current).ToList()),
             Scorecard.Average(cards.Select(c => c.Previous).ToList()));
     }
@@ -56,7 +57,8 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
         var from = new[] { previous.FromUtc, trendMonths[0].FromUtc }.Min();
         var facts = await FactsAsync(db, ids, from, period.ToUtc, ct);
 
-        var teamCurrent = team.Select(id => Compute(id, facts, period, now)).ToList();
+        var calendar = await calendars.CurrentAsync(ct);
+        var teamCurrent = team.Select(id => Compute(calendar, teamId, id, facts, period, now)).ToList();
         var names = await db.Managers.AsNoTracking().ToDictionaryAsync(m => m.Id, m => m.FullName, ct);
         var recordings = await db.Activities.AsNoTracking()
             .Where(a => a.AuthorId == managerId && a.Kind == ActivityKind.Call && a.RecordingUrl != null && !a.IsMissed
@@ -85,10 +87,11 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
             TeamName = teamName,
             Period = period,
             PreviousPeriod = previous,
-            Current = Compute(managerId, facts, period, now),
-            Previous = Compute(managerId, facts, previous, now),
+            Current = Compute(calendar, teamId, managerId, facts, period, now),
+            Previous = Compute(calendar, teamId, managerId, facts, previous, now),
             TeamAverage = Scorecard.Average(teamCurrent),
-            Trend = trendMonths.Select(m => new TrendPoint(m, Compute(managerId, facts, m, now), Scorecard.Average(team.Select(id => Compute(id, facts, m, now)).ToList()))).ToList(),
+            Trend = trendMonths.Select(m => new TrendPoint(m, Compute(calendar, teamId, managerId, facts, m, now),
+                Scorecard.Average(team.Select(id => Compute(calendar, teamId, id, facts, m, now)).ToList()))).ToList(),
             Recordings = recordings,
             DevelopmentTasks = development.Select(d => d with { AuthorName = names.GetValueOrDefault(d.AuthorId, "?") }).ToList(),
             Notes = notes.Select(n => n with { AuthorName = names.GetValueOrDefault(n.AuthorId, "?") }).ToList(),
@@ -200,8 +203,9 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
         return await db.Clients.AsNoTracking().Where(c => c.Industry != "").Select(c => c.Industry).Distinct().OrderBy(i => i).ToListAsync(ct);
     }
 
-    private ScorecardFigures Compute(int managerId, ScorecardFacts facts, ReportingPeriod period, DateTime now) =>
-        Scorecard.Compute(managerId, facts, period, now, (from, to) => options.WorkingHours.MinutesBetween(from, to, options.TimeZone),
+    private ScorecardFigures Compute(Domain.Calendar.WorkingCalendar calendar, int? teamId, int managerId, ScorecardFacts facts, ReportingPeriod period,
+        DateTime now) =>
+        Scorecard.Compute(managerId, facts, period, now, (from, to) => calendar.MinutesBetween(from, to, teamId),
             options.Thresholds.ResponseTargetMinutes);
 
     /// <summary>Every fact the scorecards of <paramref name="ids"/> need between two moments, each in one query.</summary>

@@ -27,7 +27,7 @@ public sealed class CrmOptions
             DistributionRules = rules.Select(r => Enum.TryParse<Domain.Leads.DistributionRule>(r, true, out var rule)
                 ? rule : throw new InvalidOperationException($"Crm:Distribution:Rules: unknown rule '{r}'")).ToList();
         if (section["WorkingHours:Start"] is { } start && section["WorkingHours:End"] is { } end)
-            WorkingHours = Domain.Common.WorkingHours.Default with
+            WorkingHours = Domain.Calendar.WorkingHours.Default with
             {
                 Start = TimeOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture),
                 End = TimeOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture),
@@ -40,7 +40,7 @@ public sealed class CrmOptions
     public IReadOnlyList<Domain.Leads.DistributionRule> DistributionRules { get; init; } = Domain.Leads.LeadDistribution.DefaultOrder;
 
     /// <summary>Working hours in <see cref="TimeZone"/>: the speed-to-lead clock counts only these.</summary>
-    public Domain.Common.WorkingHours WorkingHours { get; init; } = Domain.Common.WorkingHours.Default;
+    public Domain.Calendar.WorkingHours WorkingHours { get; init; } = Domain.Calendar.WorkingHours.Default;
 
     /// <summary>Periods, working hours and displayed times are in this zone.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;

@@ -78,3 +78,13 @@ internal sealed class DelegationPolicyConfiguration : IEntityTypeConfiguration<D
 {
     public void Configure(EntityTypeBuilder<DelegationPolicy> b) => b.Property(p => p.Id).ValueGeneratedNever();
 }
+
+internal sealed class CalendarDayConfiguration : IEntityTypeConfiguration<Domain.Calendar.CalendarDay>
+{
+    public void Configure(EntityTypeBuilder<Domain.Calendar.CalendarDay> b)
+    {
+        b.HasIndex(d => d.Date).IsUnique();
+        b.Property(d => d.Name).HasMaxLength(100);
+        b.Ignore(d => d.Day);
+    }
+}

@@ -56,6 +56,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
     private readonly HashSet<string> _inns = [];
     private DateTime _now;
     private DateTime _today;
+    private Domain.Calendar.WorkingCalendar _calendar = default!;
     private int _contractSeq;
     private int _callSeq;
 
@@ -179,6 +180,8 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
     {
         _now = time.GetUtcNow().UtcDateTime;
         _today = LocalDate(_now);
+        _calendar = new Domain.Calendar.WorkingCalendar(TimeZone, Domain.Calendar.WorkingHours.Default, new Dictionary<int, Domain.Calendar.WorkingHours>(),
+            Calendar.WorkingCalendarSource.Exceptions(_today.Year, []));
         await PhaseAsync("staff, teams, plans", () => CreateStaffAsync(ct));
         await PhaseAsync($"clients: {scale.Clients:N0}", () => CreateClientsAsync(scale, ct));
         await PhaseAsync($"deals: {scale.Deals:N0}", () => CreateDealsAsync(scale, ct));
@@ -1091,12 +1094,12 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         return median * Math.Exp(sigma * z);
     }
 
-    /// <summary>Moves a time into the department's working day (09:00–19:00 local time) on a weekday, as UTC.</summary>
+    /// <summary>Moves a time into the department's working day (09:00–19:00 local time) on a working day of the production calendar, as UTC.</summary>
     private DateTime WorkingHours(DateTime at)
     {
         var local = TimeZoneInfo.ConvertTimeFromUtc(at, TimeZone);
         var day = local.Date;
-        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) day = day.AddDays(-1);
+        while (!_calendar.IsWorkingDay(DateOnly.FromDateTime(day))) day = day.AddDays(-1);
         var minutes = 9 * 60 + (int)(local.TimeOfDay.TotalMinutes % (10 * 60));
         return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(day.AddMinutes(minutes).AddSeconds(local.Second), DateTimeKind.Unspecified), TimeZone);
     }

@@ -40,7 +40,8 @@ public sealed class DiagnosticsOptions
 /// judged by <see cref="DiagnosticPolicy"/>.
 /// </summary>
 public sealed class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, CrmOptions options,
-    DiagnosticsOptions thresholds, SecurityLog security, Quality.QualityService quality, Renewals.RenewalService renewals)
+    DiagnosticsOptions thresholds, SecurityLog security, Quality.QualityService quality, Renewals.RenewalService renewals,
+    Calendar.WorkingCalendarSource calendars)
 {
     public async Task<DiagnosticsReport> ReportAsync(int? teamId, ReportingPeriod? period = null, CancellationToken ct = default)
     {
@@ -196,13 +197,14 @@ public sealed class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, 
         string N(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         // 1. Inbound flow and speed of reaction.
+        var calendar = await calendars.CurrentAsync(ct);
         var leads = await db.Leads.AsNoTracking()
             .Where(l => l.CreatedAt >= month.FromUtc && l.CreatedAt < month.ToUtc
                         && (owners == null || (l.AssigneeId != null && owners.Contains(l.AssigneeId.Value)) || (l.AssigneeId == null && l.QueueTeamId == scope.TeamId)))
             .Select(l => new { l.Id, l.CreatedAt, l.FirstContactAt, l.Status, l.Channel, l.SourceTags, l.Touches })
             .ToListAsync(ct);
         var responses = leads.Where(l => l.FirstContactAt is not null)
-            .Select(l => options.WorkingHours.MinutesBetween(l.CreatedAt, l.FirstContactAt!.Value, options.TimeZone)).Order().ToList();
+            .Select(l => calendar.MinutesBetween(l.CreatedAt, l.FirstContactAt!.Value, scope.TeamId)).Order().ToList();
         values["ResponseMedian"] = (Scorecard.Median(responses), $"лидов с контактом: {N(responses.Count)}");
         values["ContactRate"] = (PipelineFigures.Share(responses.Count, leads.Count), $"{N(responses.Count)} из {N(leads.Count)}");
         var lost = leads.Count(l => l.FirstContactAt is null && l.Status is LeadStatus.Disqualified or LeadStatus.Qualified);
@@ -321,7 +323,7 @@ public sealed class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, 
         values["NewManagers"] = (fresh, $"менеджеров: {N(fresh)}");
         var ids = sellers.Select(s => s.Id).ToList();
         var facts = await Coaching.CoachingService.FactsAsync(db, ids, previous.FromUtc, month.ToUtc, ct);
-        double Minutes(DateTime a, DateTime b) => options.WorkingHours.MinutesBetween(a, b, options.TimeZone);
+        double Minutes(DateTime a, DateTime b) => calendar.MinutesBetween(a, b, scope.TeamId);
         var dropping = ids.Count(id =>
             Scorecard.Compute(id, facts, month, now, Minutes, options.Thresholds.ResponseTargetMinutes).WinRate is { } cur
             && Scorecard.Compute(id, facts, previous, now, Minutes, options.Thresholds.ResponseTargetMinutes).WinRate is { } was

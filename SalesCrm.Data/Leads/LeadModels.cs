@@ -25,7 +25,7 @@ public sealed record LeadListQuery
 
 public sealed record LeadRow(int Id, DateTime CreatedAt, LeadChannel Channel, string Title, string? ContactName, string? Phone, string? Email,
     string? Region, string? ProductCode, LeadStatus Status, int? AssigneeId, string? AssigneeName, DateTime? FirstContactAt, int Touches,
-    string? Rule, int? QueueTeamId, double? ResponseMinutes);
+    string? Rule, int? QueueTeamId, double? ResponseMinutes, int? TeamId = null);
 
 /// <summary>Speed to lead for a period (PRODUCT.md): response measured in working minutes.</summary>
 public sealed record SpeedToLead(int Leads, int Contacted, double? MedianResponseMinutes, double? OverTargetShare, double? ContactRate,

@@ -19,7 +19,7 @@ namespace SalesCrm.Data.Leads;
 /// team lead the team's and its queue; the head everything.
 /// </summary>
 public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, CrmOptions options,
-    LeadIntakeService intake, DistributionSnapshot distribution, SecurityLog security)
+    LeadIntakeService intake, DistributionSnapshot distribution, SecurityLog security, Calendar.WorkingCalendarSource calendars)
 {
     // ---------------------------------------------------------------- reading
 
@@ -31,7 +31,8 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var total = await leads.CountAsync(ct);
         var size = Math.Clamp(query.PageSize, 1, 200);
         var rows = await Project(db, Sorted(leads).Skip(Math.Max(0, query.Page) * size).Take(size)).ToListAsync(ct);
-        return new PagedResult<LeadRow>(rows.Select(WithResponse).ToList(), total);
+        var calendar = await calendars.CurrentAsync(ct);
+        return new PagedResult<LeadRow>(rows.Select(r => WithResponse(calendar, r)).ToList(), total);
     }
 
     /// <summary>Every lead the list shows for these filters, in its order, streamed (the Excel export).</summary>
@@ -39,8 +40,9 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
+        var calendar = await calendars.CurrentAsync(ct);
         await foreach (var row in Project(db, Sorted(Filtered(db, user, query))).AsAsyncEnumerable().WithCancellation(ct))
-            yield return WithResponse(row);
+            yield return WithResponse(calendar, row);
     }
 
     private IQueryable<Lead> Filtered(CrmDbContext db, CurrentUser user, LeadListQuery query)
@@ -72,7 +74,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         await EnsureVisibleAsync(db, user, leadId, "open", ct);
-        var row = WithResponse(await Project(db, db.Leads.AsNoTracking().Where(l => l.Id == leadId)).SingleAsync(ct));
+        var row = WithResponse(await calendars.CurrentAsync(ct), await Project(db, db.Leads.AsNoTracking().Where(l => l.Id == leadId)).SingleAsync(ct));
         var lead = await db.Leads.AsNoTracking().SingleAsync(l => l.Id == leadId, ct);
         var names = await db.Managers.AsNoTracking().ToDictionaryAsync(m => m.Id, m => m.FullName, ct);
         var assignments = await db.Assignments.AsNoTracking().Where(a => a.LeadId == leadId).OrderByDescending(a => a.At).ToListAsync(ct);
@@ -90,10 +92,13 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var rows = await Visible(db, user).Where(l => l.CreatedAt >= period.FromUtc && l.CreatedAt < period.ToUtc)
-            .Select(l => new { l.CreatedAt, l.FirstContactAt, l.Status }).ToListAsync(ct);
+            .Select(l => new { l.CreatedAt, l.FirstContactAt, l.Status,
+                Team = l.AssigneeId == null ? l.QueueTeamId : db.Managers.Where(m => m.Id == l.AssigneeId).Select(m => m.TeamId).FirstOrDefault() })
+            .ToListAsync(ct);
         var target = options.Thresholds.ResponseTargetMinutes;
+        var calendar = await calendars.CurrentAsync(ct);
         var responses = rows.Where(r => r.FirstContactAt is not null)
-            .Select(r => options.WorkingHours.MinutesBetween(r.CreatedAt, r.FirstContactAt!.Value, options.TimeZone)).Order().ToList();
+            .Select(r => calendar.MinutesBetween(r.CreatedAt, r.FirstContactAt!.Value, r.Team)).Order().ToList();
         double? median = responses.Count == 0 ? null
             : responses.Count % 2 == 1 ? responses[responses.Count / 2] : (responses[responses.Count / 2 - 1] + responses[responses.Count / 2]) / 2;
         var lost = rows.Count(r => r.FirstContactAt is null && r.Status is LeadStatus.Disqualified or LeadStatus.Qualified);
@@ -435,9 +440,9 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         leads.Select(l => new LeadRow(l.Id, l.CreatedAt, l.Channel, l.CompanyName ?? l.ContactName ?? l.Phone ?? l.Email ?? "", l.ContactName, l.Phone,
             l.Email, l.Region, l.ProductCode, l.Status, l.AssigneeId, db.Managers.Where(m => m.Id == l.AssigneeId).Select(m => m.FullName).FirstOrDefault(),
             l.FirstContactAt, l.Touches, db.Assignments.Where(a => a.LeadId == l.Id).OrderByDescending(a => a.At).Select(a => a.Rule ?? a.Comment).FirstOrDefault(),
-            l.QueueTeamId, null));
+            l.QueueTeamId, null, l.AssigneeId == null ? l.QueueTeamId : db.Managers.Where(m => m.Id == l.AssigneeId).Select(m => m.TeamId).FirstOrDefault()));
 
-    private LeadRow WithResponse(LeadRow row) => row.FirstContactAt is { } c
-        ? row with { ResponseMinutes = Math.Round(options.WorkingHours.MinutesBetween(row.CreatedAt, c, options.TimeZone), 1) }
+    private static LeadRow WithResponse(Domain.Calendar.WorkingCalendar calendar, LeadRow row) => row.FirstContactAt is { } c
+        ? row with { ResponseMinutes = Math.Round(calendar.MinutesBetween(row.CreatedAt, c, row.TeamId), 1) }
         : row;
 }

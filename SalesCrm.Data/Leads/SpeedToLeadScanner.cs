@@ -9,9 +9,10 @@ namespace SalesCrm.Data.Leads;
 
 /// <summary>
 /// Speed to lead: a lead nobody has contacted yet alerts its assignee after N working minutes and the team lead
-/// after M (Crm:Thresholds). Only inside working hours; each alert once per lead (unique key per recipient).
+/// after M (Crm:Thresholds), counted by the team's working calendar (holidays excluded). Only while someone works; each alert once per lead (unique key per recipient).
 /// </summary>
-public sealed class SpeedToLeadScanner(IProviderContextFactory contexts, TimeProvider time, CrmOptions options) : IPeriodicScan
+public sealed class SpeedToLeadScanner(IProviderContextFactory contexts, TimeProvider time, CrmOptions options,
+    Calendar.WorkingCalendarSource calendars) : IPeriodicScan
 {
     public string Name => "speed to lead";
 
@@ -20,7 +21,8 @@ public sealed class SpeedToLeadScanner(IProviderContextFactory contexts, TimePro
     public async Task<int> ScanAsync(CancellationToken ct = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        if (!options.WorkingHours.IsOpen(now, options.TimeZone)) return 0;
+        var calendar = await calendars.CurrentAsync(ct);
+        if (!calendar.AnyoneOpen(now)) return 0;
         await using var db = contexts.Create();
         var since = now.AddDays(-7);
         var waiting = await db.Leads.AsNoTracking()
@@ -36,7 +38,7 @@ public sealed class SpeedToLeadScanner(IProviderContextFactory contexts, TimePro
         var created = 0;
         foreach (var w in waiting)
         {
-            var minutes = options.WorkingHours.MinutesBetween(w.CreatedAt, now, options.TimeZone);
+            var minutes = calendar.MinutesBetween(w.CreatedAt, now, w.Team);
             if (w.AssigneeId is { } assignee && minutes >= options.Thresholds.LeadAlertAssigneeMinutes && sent.Add(Key("stl-assignee", w.Id)))
             {
                 db.Notifications.Add(new Notification(assignee, NotificationKind.SpeedToLead, $"Лид ждёт контакта {Math.Floor(minutes)} мин: {w.Title}",

@@ -501,6 +501,38 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("ApprovalRequests");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Calendar.CalendarDay", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ChangedById")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("Date")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsWorking")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Date")
+                        .IsUnique();
+
+                    b.ToTable("CalendarDays");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Clients.Client", b =>
                 {
                     b.Property<int>("Id")
@@ -1798,6 +1830,9 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.Property<int>("Id")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("TeamLeadsEditHours")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("TeamLeadsEditPlans")
                         .HasColumnType("boolean");
 
@@ -1935,6 +1970,15 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<int?>("WorkDaysMask")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("WorkEndMinute")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("WorkStartMinute")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 

@@ -502,6 +502,38 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("ApprovalRequests");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Calendar.CalendarDay", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("ChangedById")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("Date")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool>("IsWorking")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Date")
+                        .IsUnique();
+
+                    b.ToTable("CalendarDays");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Clients.Client", b =>
                 {
                     b.Property<int>("Id")
@@ -1800,6 +1832,9 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.Property<int>("Id")
                         .HasColumnType("int");
 
+                    b.Property<bool>("TeamLeadsEditHours")
+                        .HasColumnType("bit");
+
                     b.Property<bool>("TeamLeadsEditPlans")
                         .HasColumnType("bit");
 
@@ -1937,6 +1972,15 @@ namespace SalesCrm.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
+
+                    b.Property<int?>("WorkDaysMask")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("WorkEndMinute")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("WorkStartMinute")
+                        .HasColumnType("int");
 
                     b.HasKey("Id");
 

@@ -481,6 +481,36 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("ApprovalRequests");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Calendar.CalendarDay", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChangedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsWorking")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Date")
+                        .IsUnique();
+
+                    b.ToTable("CalendarDays");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Clients.Client", b =>
                 {
                     b.Property<int>("Id")
@@ -1722,6 +1752,9 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("TeamLeadsEditHours")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("TeamLeadsEditPlans")
                         .HasColumnType("INTEGER");
 
@@ -1853,6 +1886,15 @@ namespace SalesCrm.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("WorkDaysMask")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("WorkEndMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("WorkStartMinute")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

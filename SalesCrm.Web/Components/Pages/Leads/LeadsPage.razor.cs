@@ -34,11 +34,13 @@ public sealed partial class LeadsPage : IDisposable
     private string? _denied;
     private string _lastQuery = "";
     private DateTime _now;
+    private SalesCrm.Domain.Calendar.WorkingCalendar? _calendar;
     private LiveRefresh? _live;
 
     [Inject] private LeadService Leads { get; set; } = default!;
     [Inject] private LeadImportService Import { get; set; } = default!;
     [Inject] private LookupService Lookups { get; set; } = default!;
+    [Inject] private SalesCrm.Data.Calendar.WorkingCalendarSource Calendars { get; set; } = default!;
     [Inject] private IUserContext Users { get; set; } = default!;
     [Inject] private LiveNotifier Live { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -140,6 +142,7 @@ public sealed partial class LeadsPage : IDisposable
             PageSize = state.PageSize,
         }, ct);
         _now = Time.GetUtcNow().UtcDateTime;
+        _calendar = await Calendars.CurrentAsync(ct);
         _selected.IntersectWith(result.Items.Where(IsOpen).Select(r => r.Id));
         return new GridData<LeadRow> { Items = result.Items, TotalItems = result.Total };
     }
@@ -274,7 +277,7 @@ public sealed partial class LeadsPage : IDisposable
 
     private bool IsOpen(LeadRow row) => row.Status is LeadStatus.New or LeadStatus.InWork;
 
-    private double Waiting(LeadRow row) => Options.WorkingHours.MinutesBetween(row.CreatedAt, _now, Options.TimeZone);
+    private double Waiting(LeadRow row) => _calendar?.MinutesBetween(row.CreatedAt, _now, row.TeamId) ?? 0;
 
     private string ProductName(string? code) => code is null ? "—" : _products.FirstOrDefault(p => p.Code == code)?.Name ?? code;
 
@@ -282,7 +285,7 @@ public sealed partial class LeadsPage : IDisposable
     {
         < 60 => $"{minutes.ToString("0.#", CultureInfo.CurrentCulture)} {L["мин"]}",
         < 60 * 24 => $"{(minutes / 60).ToString("0.#", CultureInfo.CurrentCulture)} {L["ч"]}",
-        _ => $"{(minutes / Math.Max(60, (Options.WorkingHours.End - Options.WorkingHours.Start).TotalMinutes)).ToString("0.#", CultureInfo.CurrentCulture)} {L["раб. дн."]}",
+        _ => $"{(minutes / Math.Max(60, _calendar?.DayMinutes() ?? 600)).ToString("0.#", CultureInfo.CurrentCulture)} {L["раб. дн."]}",
     };
 
     private static string Share(double? share) => share is { } s ? Fmt.Percent((int)Math.Round(s * 100)) : "—";
