@@ -114,6 +114,7 @@ public static class CrmDatabase
         services.AddScoped<Admin.PlanService>();
         services.AddSingleton<Calendar.WorkingCalendarSource>();
         services.AddScoped<Calendar.CalendarAdminService>();
+        services.AddScoped<Catalogues.CatalogueService>();
         services.AddScoped<Integrations.TelephonyService>();
         services.AddScoped<Integrations.CounterpartyRiskService>();
         services.AddSingleton(new Integrations.RiskProviderOptions(configuration));

@@ -88,3 +88,13 @@ internal sealed class CalendarDayConfiguration : IEntityTypeConfiguration<Domain
         b.Ignore(d => d.Day);
     }
 }
+
+internal sealed class CatalogueEntryConfiguration : IEntityTypeConfiguration<Domain.Catalogues.CatalogueEntry>
+{
+    public void Configure(EntityTypeBuilder<Domain.Catalogues.CatalogueEntry> b)
+    {
+        b.Property(e => e.Name).HasMaxLength(100);
+        b.HasIndex(e => new { e.Kind, e.Code });
+        b.HasIndex(e => new { e.Kind, e.Name }).IsUnique();
+    }
+}

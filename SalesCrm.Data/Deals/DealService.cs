@@ -189,6 +189,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
         ChangeAsync(dealId, expectedVersion, "move", async (db, deal, user, now) =>
         {
             var stage = await db.Stages.SingleAsync(s => s.Code == target, ct);
+            if (target == StageCode.Lost && reason is { } r) await Catalogues.CatalogueService.EnsureOfferedAsync(db, Domain.Catalogues.CatalogueKind.LossReason, (int)r, "LossReason", ct);
             if (proposal is not null) deal.PrepareProposal(proposal.ValidUntil, new Money(proposal.PremiumKopecks), now);
             deal.MoveToStage(stage, user.ManagerId, now, reason, lossComment);
         }, ct);
@@ -239,6 +240,8 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
                 Math.Clamp(input.DurationMinutes, 0, 24 * 60), "Встреча", input.Summary, ["после встречи"], now));
             deal.TouchActivity(now);
             if (!string.IsNullOrWhiteSpace(input.Agreements) && deal.Agreements != input.Agreements.Trim()) deal.RecordAgreements(input.Agreements, now);
+            if (input.Stage == StageCode.Lost && input.LossReason is { } r)
+                await Catalogues.CatalogueService.EnsureOfferedAsync(db, Domain.Catalogues.CatalogueKind.LossReason, (int)r, "LossReason", ct);
             if (input.Stage is { } target && target != deal.Stage)
                 deal.MoveToStage(await db.Stages.SingleAsync(s => s.Code == target, ct), user.ManagerId, now, input.LossReason, input.LossComment);
             foreach (var (title, due) in input.FollowUps)
@@ -251,11 +254,9 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
     /// <summary>Records a competitor's offer. Additive, so it does not need the caller's version.</summary>
     public Task<DealCard> AddCompetitorOfferAsync(int dealId, string competitor, long premiumKopecks, string? terms,
         CancellationToken ct = default) =>
-        ChangeAsync(dealId, null, "edit", (_, deal, user, now) =>
-        {
-            deal.AddCompetitorOffer(competitor, new Money(premiumKopecks), terms, user.ManagerId, now);
-            return Task.CompletedTask;
-        }, ct);
+        ChangeAsync(dealId, null, "edit", async (db, deal, user, now) =>
+            deal.AddCompetitorOffer(await Catalogues.CatalogueService.CanonicalCompetitorAsync(db, competitor, ct), new Money(premiumKopecks), terms,
+                user.ManagerId, now), ct);
 
     /// <summary>Logs a call, meeting, e-mail, message or note on the deal (and its client).</summary>
     public Task<DealCard> LogActivityAsync(int dealId, ActivityInput input, CancellationToken ct = default) =>

@@ -184,6 +184,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
     {
         var user = await RequireAssignerAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
+        await Catalogues.CatalogueService.EnsureOfferedAsync(db, Domain.Catalogues.CatalogueKind.AssignmentReason, (int)reason, "Reason", ct);
         var leads = await Visible(db, user).AsTracking().Where(l => leadIds.Contains(l.Id)).ToListAsync(ct);
         if (leads.Count != leadIds.Count) throw new AccessDeniedException("Часть лидов вам недоступна.");
         if (toManagerId is { } target) await EnsureAssigneeAsync(db, user, target, ct);
@@ -216,6 +217,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
     {
         var user = await RequireAssignerAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
+        await Catalogues.CatalogueService.EnsureOfferedAsync(db, Domain.Catalogues.CatalogueKind.AssignmentReason, (int)reason, "Reason", ct);
         await EnsureAssigneeAsync(db, user, toManagerId, ct);
         var deals = await db.Deals.VisibleTo(user, db).Where(d => dealIds.Contains(d.Id)).ToListAsync(ct);
         if (deals.Count != dealIds.Count) throw new AccessDeniedException("Часть сделок вам недоступна.");
@@ -237,6 +239,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
     {
         var user = await RequireAssignerAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
+        await Catalogues.CatalogueService.EnsureOfferedAsync(db, Domain.Catalogues.CatalogueKind.AssignmentReason, (int)reason, "Reason", ct);
         await EnsureAssigneeAsync(db, user, toManagerId, ct);
         var clients = await db.Clients.VisibleTo(user, db).Where(c => clientIds.Contains(c.Id)).ToListAsync(ct);
         if (clients.Count != clientIds.Count) throw new AccessDeniedException("Часть клиентов вам недоступна.");
@@ -260,6 +263,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
     {
         var user = await RequireAssignerAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
+        await Catalogues.CatalogueService.EnsureOfferedAsync(db, Domain.Catalogues.CatalogueKind.AssignmentReason, (int)reason, "Reason", ct);
         var manager = await db.Managers.AsNoTracking().SingleOrDefaultAsync(m => m.Id == managerId, ct) ?? throw new NotFoundException("Менеджер не найден.");
         if (!user.CanSeeOwner(managerId)) throw new AccessDeniedException("Это менеджер другой команды.");
         var now = time.GetUtcNow().UtcDateTime;

@@ -61,6 +61,8 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Quality.QualityAuditService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Quality.ClientMergeService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.CounterpartyRiskService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Calendar.WorkingCalendarSource>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Catalogues.CatalogueService>());
         Services.AddSingleton(new SmtpOptions());
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

@@ -533,6 +533,38 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("CalendarDays");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Catalogues.CatalogueEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("Code")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "Code");
+
+                    b.HasIndex("Kind", "Name")
+                        .IsUnique();
+
+                    b.ToTable("CatalogueEntries");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Clients.Client", b =>
                 {
                     b.Property<int>("Id")

@@ -534,6 +534,38 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("CalendarDays");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Catalogues.CatalogueEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("Code")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "Code");
+
+                    b.HasIndex("Kind", "Name")
+                        .IsUnique();
+
+                    b.ToTable("CatalogueEntries");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Clients.Client", b =>
                 {
                     b.Property<int>("Id")

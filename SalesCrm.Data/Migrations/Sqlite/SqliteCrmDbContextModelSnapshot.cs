@@ -511,6 +511,36 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("CalendarDays");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Catalogues.CatalogueEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Code")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "Code");
+
+                    b.HasIndex("Kind", "Name")
+                        .IsUnique();
+
+                    b.ToTable("CatalogueEntries");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Clients.Client", b =>
                 {
                     b.Property<int>("Id")

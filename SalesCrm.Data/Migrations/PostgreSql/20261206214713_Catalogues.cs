@@ -1,0 +1,49 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace SalesCrm.Data.Migrations.PostgreSql
+{
+    /// <inheritdoc />
+    public partial class Catalogues : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "CatalogueEntries",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Code = table.Column<int>(type: "integer", nullable: true),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CatalogueEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CatalogueEntries_Kind_Code",
+                table: "CatalogueEntries",
+                columns: new[] { "Kind", "Code" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CatalogueEntries_Kind_Name",
+                table: "CatalogueEntries",
+                columns: new[] { "Kind", "Name" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "CatalogueEntries");
+        }
+    }
+}
