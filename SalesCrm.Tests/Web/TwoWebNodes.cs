@@ -23,8 +23,9 @@ public sealed class TwoWebNodes(RedisServer redis) : IAsyncLifetime
     {
         var connection = await TestDatabase.CopyAsync();
         var redisConnection = await redis.ConnectionStringAsync();
-        _a = new CrmAppFactory { ConnectionString = connection, Redis = redisConnection };
-        _b = new CrmAppFactory { ConnectionString = connection, Redis = redisConnection };
+        // Every request checks the account's security stamp, as a node does every Auth:RevalidateSeconds.
+        _a = new CrmAppFactory { ConnectionString = connection, Redis = redisConnection, Settings = { ["Auth:RevalidateSeconds"] = "0" } };
+        _b = new CrmAppFactory { ConnectionString = connection, Redis = redisConnection, Settings = { ["Auth:RevalidateSeconds"] = "0" } };
         _ = _a.Services;
         _ = _b.Services;
     }
@@ -114,5 +115,72 @@ public sealed class TwoWebNodes(RedisServer redis) : IAsyncLifetime
     {
         await using var hub = Hub(_a, "");
         await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync(TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>Waits until node B's open pages of <paramref name="email"/> are told their sessions ended.</summary>
+    private TaskCompletionSource<bool> SessionsEndedOnB(string userId)
+    {
+        var ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _subscriptions.Add(_b.Services.GetRequiredService<LiveNotifier>().Subscribe(LiveNotifier.Sessions(userId), _ =>
+        {
+            ended.TrySetResult(true);
+            return Task.CompletedTask;
+        }));
+        return ended;
+    }
+
+    private readonly List<IDisposable> _subscriptions = [];
+
+    private async Task<string> UserIdAsync(string email)
+    {
+        await using var db = _a.Services.GetRequiredService<IProviderContextFactory>().Create();
+        return await db.Managers.Where(m => m.Email == email).Select(m => m.UserId).SingleAsync();
+    }
+
+    [Fact]
+    public async Task SigningOutOnNodeAEndsTheSessionOnNodeB()
+    {
+        var onB = _b.NewClient();
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await CrmAppFactory.SignInAsync(onB, "m1@demo.salescrm")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await onB.GetAsync("/export/deals.xlsx")).StatusCode);
+        var ended = SessionsEndedOnB(await UserIdAsync("m1@demo.salescrm"));
+
+        var onA = _a.NewClient();
+        await CrmAppFactory.SignInAsync(onA, "m1@demo.salescrm");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await onA.PostAsync("/logout", null)).StatusCode);
+
+        Assert.True(await ended.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)); // B's open pages close now
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, (await onB.GetAsync("/export/deals.xlsx")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await onB.GetAsync("/")).StatusCode);
+        _subscriptions.ForEach(s => s.Dispose());
+    }
+
+    [Fact]
+    public async Task DeactivatingOnNodeAEndsTheSessionOnNodeB()
+    {
+        var onB = _b.NewClient();
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await CrmAppFactory.SignInAsync(onB, "m2@demo.salescrm")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await onB.GetAsync("/")).StatusCode);
+        var ended = SessionsEndedOnB(await UserIdAsync("m2@demo.salescrm"));
+
+        // The administrator deactivates m2 on node A, through the same service the administration page calls.
+        using (var scope = _a.Services.CreateScope())
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<SalesCrm.Data.Identity.AppUser>>();
+            var admin = await accounts.FindByEmailAsync("admin@demo.salescrm");
+            var principal = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.IUserClaimsPrincipalFactory<SalesCrm.Data.Identity.AppUser>>()
+                .CreateAsync(admin!);
+            ((Microsoft.AspNetCore.Components.Authorization.IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider
+                .GetRequiredService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>())
+                .SetAuthenticationState(Task.FromResult(new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(principal)));
+            await using var db = _a.Services.GetRequiredService<IProviderContextFactory>().Create();
+            var m2 = await db.Managers.Where(m => m.Email == "m2@demo.salescrm").Select(m => m.Id).SingleAsync();
+            await scope.ServiceProvider.GetRequiredService<SalesCrm.Data.Admin.UserAdminService>().DeactivateAsync(m2);
+        }
+
+        Assert.True(await ended.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await onB.GetAsync("/")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await CrmAppFactory.SignInAsync(_b.NewClient(), "m2@demo.salescrm")).StatusCode); // refused: the form again
+        _subscriptions.ForEach(s => s.Dispose());
     }
 }
