@@ -18,7 +18,8 @@ namespace SalesCrm.Data.Approvals;
 /// in step (premium frozen while pending, the approved premium applied) in the same transaction, and a decision made
 /// on a stale request is refused: of two approvers at the same moment exactly one decides.
 /// </summary>
-public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, SecurityLog security)
+public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, SecurityLog security,
+    Calendar.WorkingCalendarSource calendars)
 {
     // ---------------------------------------------------------------- reading
 
@@ -40,7 +41,8 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
         var ordered = view == ApprovalView.Decided ? visible.OrderByDescending(a => a.DecidedAt) : visible.OrderBy(a => a.LevelSince);
         var rows = await Rows(db, ordered.Take(200)).ToListAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
-        return rows.Select(r => Finish(r, user, policy, now)).ToList();
+        var calendar = await calendars.CurrentAsync(ct);
+        return rows.Select(r => Finish(r, user, policy, calendar, now)).ToList();
     }
 
     /// <summary>How many requests wait for this person's decision (the menu badge).</summary>
@@ -53,7 +55,8 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
         await EnsureVisibleAsync(db, user, requestId, "open", ct);
         var request = await db.ApprovalRequests.AsNoTracking().Include(a => a.Decisions).SingleAsync(a => a.Id == requestId, ct);
         var policy = await PolicyAsync(db, ct);
-        var row = Finish(await Rows(db, db.ApprovalRequests.Where(a => a.Id == requestId)).SingleAsync(ct), user, policy, time.GetUtcNow().UtcDateTime);
+        var row = Finish(await Rows(db, db.ApprovalRequests.Where(a => a.Id == requestId)).SingleAsync(ct), user, policy, await calendars.CurrentAsync(ct),
+            time.GetUtcNow().UtcDateTime);
         var deal = await db.Deals.AsNoTracking().Include(d => d.CompetitorOffers).SingleAsync(d => d.Id == request.DealId, ct);
         var names = await NamesAsync(db, request.Decisions.Select(d => d.DeciderId).OfType<int>(), ct);
         return new ApprovalDetail(row, request.Version, request.Justification, request.Route, request.CompetitorOfferId,
@@ -74,7 +77,8 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
         var policy = await PolicyAsync(db, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var rows = await Rows(db, db.ApprovalRequests.Where(a => a.DealId == dealId).OrderByDescending(a => a.CreatedAt)).ToListAsync(ct);
-        return rows.Select(r => Finish(r, user, policy, now)).ToList();
+        var calendar = await calendars.CurrentAsync(ct);
+        return rows.Select(r => Finish(r, user, policy, calendar, now)).ToList();
     }
 
     // ---------------------------------------------------------------- asking
@@ -258,7 +262,7 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
 
     private sealed record RawRow(int Id, int DealId, string ClientName, string ProductName, ApprovalKind Kind, long Base, long Requested,
         int RequesterId, string RequesterName, DateTime CreatedAt, ApprovalLevel Level, ApprovalRequestState State, DateTime LevelSince,
-        DateTime? DecidedAt);
+        DateTime? DecidedAt, int? RequesterTeamId);
 
     private static IQueryable<RawRow> Rows(CrmDbContext db, IQueryable<ApprovalRequest> requests) =>
         from a in requests
@@ -267,9 +271,9 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
         join p in db.Products on d.ProductId equals p.Id
         join m in db.Managers on a.RequesterId equals m.Id
         select new RawRow(a.Id, a.DealId, c.Name, p.Name, a.Kind, a.BasePremiumKopecks, a.RequestedPremiumKopecks, a.RequesterId, m.FullName,
-            a.CreatedAt, a.Level, a.State, a.LevelSince, a.DecidedAt);
+            a.CreatedAt, a.Level, a.State, a.LevelSince, a.DecidedAt, m.TeamId);
 
-    private static ApprovalRow Finish(RawRow r, CurrentUser user, ApprovalPolicy policy, DateTime now)
+    private static ApprovalRow Finish(RawRow r, CurrentUser user, ApprovalPolicy policy, Domain.Calendar.WorkingCalendar calendar, DateTime now)
     {
         var pending = r.State == ApprovalRequestState.Pending;
         var canDecide = pending && r.Level switch
@@ -281,7 +285,8 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
         };
         return new ApprovalRow(r.Id, r.DealId, r.ClientName, r.ProductName, r.Kind, r.Base, r.Requested,
             AuthorityMatrix.DiscountPercent(new Money(r.Base), new Money(r.Requested)), r.RequesterId, r.RequesterName, r.CreatedAt, r.Level,
-            r.State, r.LevelSince, r.DecidedAt, canDecide, pending && now - r.LevelSince >= policy.Sla);
+            r.State, r.LevelSince, r.DecidedAt, canDecide,
+            pending && now - r.LevelSince >= policy.Sla && calendar.MinutesBetween(r.LevelSince, now, r.RequesterTeamId) >= policy.Sla.TotalMinutes);
     }
 
     private static async Task<ClientEvidence> EvidenceAsync(CrmDbContext db, int clientId, CancellationToken ct)

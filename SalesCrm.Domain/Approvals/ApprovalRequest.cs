@@ -144,10 +144,12 @@ public sealed class ApprovalRequest : Entity, IVersioned
     /// <summary>
     /// No decision within the SLA: one level up, by itself — from the team lead to the head. The head is the top of the
     /// sales line (underwriting judges risk, not a late discount), so a request waiting there stays and shows as overdue.
+    /// <paramref name="waited"/> is the time the request has had at its level in the team's working hours (the app counts
+    /// it by the working calendar); without it, the clock time since the level began.
     /// </summary>
-    public bool EscalateOverdue(TimeSpan sla, DateTime now)
+    public bool EscalateOverdue(TimeSpan sla, DateTime now, TimeSpan? waited = null)
     {
-        if (!IsPending || now - LevelSince < sla || Level != ApprovalLevel.TeamLead) return false;
+        if (!IsPending || (waited ?? now - LevelSince) < sla || Level != ApprovalLevel.TeamLead) return false;
         _decisions.Add(new ApprovalDecision(null, null, DecisionKind.Escalate, "Эскалация по истечении срока", now));
         MoveTo(ApprovalLevel.Head, now);
         Raise(new ApprovalDecided(this, DecisionKind.Escalate, null, now));

@@ -143,13 +143,24 @@ public sealed class ApprovalWorkflow : IAsyncLifetime
     [Fact]
     public async Task AfterTheSlaTheScannerEscalatesToTheHeadOnceAndTellsEveryone()
     {
+        // Three working days in a row (by the production calendar) from 10:00 in Moscow: the 24-hour SLA counts the rest of
+        // the first working day, the whole second one and runs out during the third.
+        var calendar = await H.Get<SalesCrm.Data.Calendar.WorkingCalendarSource>().CurrentAsync();
+        var hours = calendar.Hours(null);
+        var day = H.Time.GetUtcNow().UtcDateTime.Date.AddDays(1);
+        while (!Enumerable.Range(0, 3).All(i => calendar.IsWorkingDay(DateOnly.FromDateTime(day.AddDays(i))))) day = day.AddDays(1);
+        var due = hours.Start.ToTimeSpan() + TimeSpan.FromHours(24) - (hours.End.ToTimeSpan() - TimeSpan.FromHours(10)) - (hours.End - hours.Start);
+        H.Time.SetUtcNow(day.AddHours(10 - 3));
         var (_, id) = await RequestAsync(5);
         var scanner = H.Get<ApprovalSlaScanner>();
-        H.Time.Advance(TimeSpan.FromHours(23));
+        H.Time.Advance(TimeSpan.FromHours(25)); // a day on the clock, a few working hours: not late
         await scanner.ScanAsync();
         Assert.Equal(ApprovalLevel.TeamLead, (await LoadAsync(id)).Level);
+        H.Time.SetUtcNow(day.AddDays(2).Add(due).AddHours(-3).AddMinutes(-1)); // a minute before it runs out, on the third day
+        await scanner.ScanAsync(); // the demo's older requests may escalate; this one may not
+        Assert.Equal(ApprovalLevel.TeamLead, (await LoadAsync(id)).Level);
 
-        H.Time.Advance(TimeSpan.FromHours(2));
+        H.Time.Advance(TimeSpan.FromMinutes(2));
         await scanner.ScanAsync();
         await scanner.ScanAsync();
         var request = await LoadAsync(id);
