@@ -16,8 +16,8 @@ public enum ApprovalView
     Decided = 3,
 }
 
-/// <summary>What a manager asks for: the premium now, the premium asked, why, and the competitor offer it answers.</summary>
-public sealed record ApprovalInput(ApprovalKind Kind, long BasePremiumKopecks, long RequestedPremiumKopecks, string? Justification,
+/// <summary>What a manager asks for: the premium asked (against the deal's premium now), why, and the competitor offer it answers.</summary>
+public sealed record ApprovalInput(ApprovalKind Kind, long RequestedPremiumKopecks, string? Justification,
     int? CompetitorOfferId);
 
 public sealed record ApprovalRow(int Id, int DealId, string ClientName, string ProductName, ApprovalKind Kind, long BasePremiumKopecks,

@@ -29,12 +29,10 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
         await using var db = await factory.CreateDbContextAsync(ct);
         var policy = await PolicyAsync(db, ct);
         var visible = Visible(db, user);
+        var levels = ApprovalAuthority.LevelsOf(user.Role).ToList();
         visible = view switch
         {
-            ApprovalView.ForMe => visible.Where(a => a.State == ApprovalRequestState.Pending && (
-                (a.Level == ApprovalLevel.TeamLead && (user.Role == StaffRole.TeamLead || user.Role == StaffRole.Head)) ||
-                (a.Level == ApprovalLevel.Head && user.Role == StaffRole.Head) ||
-                (a.Level == ApprovalLevel.Underwriting && user.Role == StaffRole.Underwriter))),
+            ApprovalView.ForMe => visible.Where(a => a.State == ApprovalRequestState.Pending && levels.Contains(a.Level) && a.RequesterId != user.ManagerId),
             ApprovalView.Pending => visible.Where(a => a.State == ApprovalRequestState.Pending),
             _ => visible.Where(a => a.State != ApprovalRequestState.Pending),
         };
@@ -64,7 +62,7 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
                 .Select(o => new CompetitorOfferInfo(o.Id, o.Competitor, o.PremiumKopecks, o.Terms, o.RecordedAt)).ToList(),
             request.Decisions.OrderBy(d => d.At).ThenBy(d => d.Id)
                 .Select(d => new ApprovalMessage(d.At, d.DeciderId is { } id ? names.GetValueOrDefault(id) : null, d.Role, d.Kind, d.Comment)).ToList(),
-            request.EscalationTargets(user.Role), await EvidenceAsync(db, deal.ClientId, ct), await Timeline.ForDealAsync(db, deal.Id, 40, ct),
+            request.EscalationTargets(user.ManagerId, user.Role), await EvidenceAsync(db, deal.ClientId, ct), await Timeline.ForDealAsync(db, deal.Id, 40, ct),
             CanComment: true, CanCancel: request.IsPending && request.RequesterId == user.ManagerId);
     }
 
@@ -103,13 +101,13 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
             throw new DomainException("По сделке уже есть запрос на согласовании — дождитесь решения или отзовите его.");
         if (input.CompetitorOfferId is { } offer && deal.CompetitorOffers.All(o => o.Id != offer))
             throw new DomainException("Это предложение конкурента не из этой сделки.", nameof(ApprovalInput.CompetitorOfferId));
-        if (input.BasePremiumKopecks <= 0) throw new DomainException("Базовая премия должна быть больше нуля.", "BasePremium");
         if (input.RequestedPremiumKopecks <= 0) throw new DomainException("Запрошенная премия должна быть больше нуля.", "RequestedPremium");
 
         var now = time.GetUtcNow().UtcDateTime;
         var policy = await PolicyAsync(db, ct);
-        var request = new ApprovalRequest(dealId, input.Kind, new Money(input.BasePremiumKopecks), new Money(input.RequestedPremiumKopecks),
-            input.Justification ?? "", input.CompetitorOfferId, user.ManagerId, policy.Matrix, now);
+        // The base is the deal's premium as the system knows it, never a number the requester types.
+        var request = new ApprovalRequest(dealId, input.Kind, deal.Premium, new Money(input.RequestedPremiumKopecks),
+            input.Justification ?? "", input.CompetitorOfferId, user.ManagerId, policy.Matrix, now, user.Role);
         deal.SetApprovalState(ApprovalState.Pending, null, now);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ApprovalRequests.Add(request);
@@ -128,15 +126,15 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
     // ---------------------------------------------------------------- deciding
 
     public Task ApproveAsync(int requestId, int version, string? comment, CancellationToken ct = default) =>
-        DecideAsync(requestId, version, "approve", (request, user) => request.CanDecide(user.Role),
+        DecideAsync(requestId, version, "approve", (request, user) => request.CanDecide(user.ManagerId, user.Role),
             (request, user, now) => request.Approve(user.ManagerId, user.Role, comment, now), ct);
 
     public Task RejectAsync(int requestId, int version, string comment, CancellationToken ct = default) =>
-        DecideAsync(requestId, version, "reject", (request, user) => request.CanDecide(user.Role),
+        DecideAsync(requestId, version, "reject", (request, user) => request.CanDecide(user.ManagerId, user.Role),
             (request, user, now) => request.Reject(user.ManagerId, user.Role, comment, now), ct);
 
     public Task EscalateAsync(int requestId, int version, ApprovalLevel to, string comment, CancellationToken ct = default) =>
-        DecideAsync(requestId, version, "escalate", (request, user) => request.EscalationTargets(user.Role).Contains(to),
+        DecideAsync(requestId, version, "escalate", (request, user) => request.EscalationTargets(user.ManagerId, user.Role).Contains(to),
             (request, user, now) => request.Escalate(user.ManagerId, user.Role, to, comment, now), ct);
 
     /// <summary>A message on the thread; everyone who sees the request may write, the requester and the approvers are told.</summary>
@@ -276,13 +274,7 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
     private static ApprovalRow Finish(RawRow r, CurrentUser user, ApprovalPolicy policy, Domain.Calendar.WorkingCalendar calendar, DateTime now)
     {
         var pending = r.State == ApprovalRequestState.Pending;
-        var canDecide = pending && r.Level switch
-        {
-            ApprovalLevel.TeamLead => user.Role is StaffRole.TeamLead or StaffRole.Head,
-            ApprovalLevel.Head => user.Role is StaffRole.Head,
-            ApprovalLevel.Underwriting => user.Role is StaffRole.Underwriter,
-            _ => false,
-        };
+        var canDecide = pending && ApprovalAuthority.MayDecide(user.ManagerId, user.Role, r.Level, r.RequesterId);
         return new ApprovalRow(r.Id, r.DealId, r.ClientName, r.ProductName, r.Kind, r.Base, r.Requested,
             AuthorityMatrix.DiscountPercent(new Money(r.Base), new Money(r.Requested)), r.RequesterId, r.RequesterName, r.CreatedAt, r.Level,
             r.State, r.LevelSince, r.DecidedAt, canDecide,

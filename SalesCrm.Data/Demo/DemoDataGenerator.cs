@@ -703,7 +703,9 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
                     ? _today.AddDays(_rnd.Next(0, 3))
                     : LocalDate(at).AddDays(_rnd.Next(10, 35));
                 if (validUntil < LocalDate(prepared)) validUntil = LocalDate(prepared).AddDays(14);
-                var proposalPremium = Math.Round(deal.Premium.Rubles * (decimal)(0.95 + _rnd.NextDouble() * 0.05) / 1000m) * 1000m;
+                // The proposal offers the deal's premium (rounded up to a thousand): a lower one is a discount and needs an approval.
+                _ = _rnd.NextDouble(); // the sample's random stream stays as it was
+                var proposalPremium = Math.Ceiling(deal.Premium.Rubles / 1000m) * 1000m;
                 deal.PrepareProposal(validUntil, Money.FromRubles(proposalPremium), prepared);
             }
             if (stage == StageCode.Negotiation && _rnd.NextDouble() < 0.35)
@@ -858,7 +860,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
             plan.Approval = route != ApprovalRoute.TeamLead ? ApprovalShape.PendingHead
                 : asked >= _now.AddHours(-2) ? ApprovalShape.PendingTeamLead : ApprovalShape.Other;
             plan.After.Add((id, _) => new ApprovalRequest(id, ApprovalKind.Discount, basePremium, requested, justification,
-                null, owner.Id, AuthorityMatrix.Default, asked));
+                null, owner.Id, AuthorityMatrix.Default, asked, owner.Role));
             return;
         }
         var approved = shape is ApprovalShape.ApprovedByUnderwriting or ApprovalShape.SentBeforeApproval || _rnd.NextDouble() < 0.75;
@@ -877,7 +879,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         plan.After.Add((id, _) =>
         {
             var request = new ApprovalRequest(id, ApprovalKind.Discount, basePremium, requested, justification, null, owner.Id,
-                AuthorityMatrix.Default, requestAt);
+                AuthorityMatrix.Default, requestAt, owner.Role);
             if (!approved)
             {
                 var role = request.Level == ApprovalLevel.TeamLead ? StaffRole.TeamLead : StaffRole.Head;

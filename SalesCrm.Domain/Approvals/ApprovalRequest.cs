@@ -14,7 +14,7 @@ public sealed class ApprovalRequest : Entity, IVersioned
     private ApprovalRequest() { }
 
     public ApprovalRequest(int dealId, ApprovalKind kind, Money basePremium, Money requestedPremium,
-        string justification, int? competitorOfferId, int requesterId, AuthorityMatrix matrix, DateTime now)
+        string justification, int? competitorOfferId, int requesterId, AuthorityMatrix matrix, DateTime now, StaffRole requesterRole = StaffRole.Manager)
     {
         if (!Enum.IsDefined(kind)) throw new DomainException("Выберите тип запроса.", nameof(Kind));
         if (!basePremium.IsPositive) throw new DomainException("Базовая премия должна быть больше нуля.", nameof(BasePremium));
@@ -31,8 +31,10 @@ public sealed class ApprovalRequest : Entity, IVersioned
         Justification = Guard.Required(justification, nameof(Justification), "Обоснование", 4000);
         CompetitorOfferId = competitorOfferId;
         RequesterId = requesterId;
+        RequesterRole = Enum.IsDefined(requesterRole) ? requesterRole : throw new DomainException("Роль не из списка.", nameof(RequesterRole));
         Route = matrix.RouteFor(basePremium, requestedPremium);
-        Level = Route == ApprovalRoute.TeamLead ? ApprovalLevel.TeamLead : ApprovalLevel.Head;
+        Level = ApprovalAuthority.StartLevel(Route, requesterRole);
+        InvolvesUnderwriting = Level == ApprovalLevel.Underwriting;
         State = ApprovalRequestState.Pending;
         CreatedAt = now;
         LevelSince = now;
@@ -49,6 +51,8 @@ public sealed class ApprovalRequest : Entity, IVersioned
     public string Justification { get; private set; } = "";
     public int? CompetitorOfferId { get; private set; }
     public int RequesterId { get; private set; }
+    /// <summary>The requester's role when asking: their own level is skipped (<see cref="ApprovalAuthority.StartLevel"/>).</summary>
+    public StaffRole RequesterRole { get; private set; } = StaffRole.Manager;
     public ApprovalRoute Route { get; private set; }
     /// <summary>Where it waits now.</summary>
     public ApprovalLevel Level { get; private set; }
@@ -66,19 +70,13 @@ public sealed class ApprovalRequest : Entity, IVersioned
     public bool IsPending => State == ApprovalRequestState.Pending;
 
     /// <summary>May a person of this role decide the request where it waits now?</summary>
-    public bool CanDecide(StaffRole role) => IsPending && Level switch
-    {
-        ApprovalLevel.TeamLead => role is StaffRole.TeamLead or StaffRole.Head,
-        ApprovalLevel.Head => role is StaffRole.Head,
-        ApprovalLevel.Underwriting => role is StaffRole.Underwriter,
-        _ => false,
-    };
+    public bool CanDecide(int personId, StaffRole role) => IsPending && ApprovalAuthority.MayDecide(personId, role, Level, RequesterId);
 
     public void Approve(int deciderId, StaffRole role, string? comment, DateTime now)
     {
-        EnsureCanDecide(role);
+        EnsureCanDecide(deciderId, role);
         _decisions.Add(new ApprovalDecision(deciderId, role, DecisionKind.Approve, comment, now));
-        var headApproved = _decisions.Any(d => d.Kind == DecisionKind.Approve && d.Role == StaffRole.Head);
+        var headApproved = ApprovalAuthority.SalesLineApproved(RequesterRole, _decisions);
         var underwriterApproved = _decisions.Any(d => d.Kind == DecisionKind.Approve && d.Role == StaffRole.Underwriter);
         var needsUnderwriter = Route == ApprovalRoute.HeadAndUnderwriter;
         if (needsUnderwriter && !underwriterApproved)
@@ -99,7 +97,7 @@ public sealed class ApprovalRequest : Entity, IVersioned
 
     public void Reject(int deciderId, StaffRole role, string comment, DateTime now)
     {
-        EnsureCanDecide(role);
+        EnsureCanDecide(deciderId, role);
         if (string.IsNullOrWhiteSpace(comment))
             throw new DomainException("При отказе напишите комментарий с обоснованием.", nameof(ApprovalDecision.Comment));
         _decisions.Add(new ApprovalDecision(deciderId, role, DecisionKind.Reject, comment, now));
@@ -116,8 +114,8 @@ public sealed class ApprovalRequest : Entity, IVersioned
     public void Escalate(int deciderId, StaffRole role, ApprovalLevel to, string comment, DateTime now)
     {
         if (!IsPending) throw new DomainException("Запрос уже решён — обновите страницу.");
-        var endorsement = role == StaffRole.TeamLead && Level == ApprovalLevel.Head && to == ApprovalLevel.Head;
-        if (!endorsement) EnsureCanDecide(role);
+        var endorsement = role == StaffRole.TeamLead && Level == ApprovalLevel.Head && to == ApprovalLevel.Head && deciderId != RequesterId;
+        if (!endorsement) EnsureCanDecide(deciderId, role);
         if (!endorsement && to <= Level && !(to == ApprovalLevel.Underwriting && Level != ApprovalLevel.Underwriting))
             throw new DomainException("Эскалировать можно только на уровень выше.", nameof(Level));
         if (string.IsNullOrWhiteSpace(comment))
@@ -128,11 +126,11 @@ public sealed class ApprovalRequest : Entity, IVersioned
     }
 
     /// <summary>The levels this role may escalate the request to now.</summary>
-    public IReadOnlyList<ApprovalLevel> EscalationTargets(StaffRole role)
+    public IReadOnlyList<ApprovalLevel> EscalationTargets(int personId, StaffRole role)
     {
-        if (!IsPending) return [];
+        if (!IsPending || personId == RequesterId) return [];
         if (role == StaffRole.TeamLead && Level == ApprovalLevel.Head) return [ApprovalLevel.Head];
-        if (!CanDecide(role)) return [];
+        if (!CanDecide(personId, role)) return [];
         return Level switch
         {
             ApprovalLevel.TeamLead => [ApprovalLevel.Head, ApprovalLevel.Underwriting],
@@ -170,6 +168,7 @@ public sealed class ApprovalRequest : Entity, IVersioned
     {
         if (!IsPending) throw new DomainException("Запрос уже решён.");
         if (byId != RequesterId) throw new DomainException("Отозвать запрос может только его автор.");
+        _decisions.Add(new ApprovalDecision(byId, RequesterRole, DecisionKind.Cancel, "Запрос отозван автором", now));
         State = ApprovalRequestState.Cancelled;
         DecidedAt = now;
         Raise(new ApprovalDecided(this, DecisionKind.Cancel, byId, now));
@@ -182,10 +181,11 @@ public sealed class ApprovalRequest : Entity, IVersioned
         if (level == ApprovalLevel.Underwriting) InvolvesUnderwriting = true;
     }
 
-    private void EnsureCanDecide(StaffRole role)
+    private void EnsureCanDecide(int personId, StaffRole role)
     {
         if (!IsPending) throw new DomainException("Запрос уже решён — обновите страницу.");
-        if (!CanDecide(role)) throw new DomainException("Этот запрос вне ваших полномочий.");
+        if (personId == RequesterId) throw new DomainException("Свой запрос решает следующий уровень.");
+        if (!CanDecide(personId, role)) throw new DomainException("Этот запрос вне ваших полномочий.");
     }
 }
 

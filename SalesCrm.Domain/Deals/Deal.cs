@@ -120,17 +120,24 @@ public sealed class Deal : Entity, IVersioned
         Raise(new DealStageChanged(this, from, target.Code, now));
     }
 
-    /// <summary>Premium and expected close date. The premium is frozen while a discount is being approved.</summary>
+    /// <summary>
+    /// Premium and expected close date. The premium is frozen while a discount is being approved, and is never lowered here:
+    /// a lower premium is a discount, which only an approved request applies (the authority matrix decides who approves).
+    /// </summary>
     public void UpdateTerms(Money premium, DateTime expectedCloseDate, DateTime now)
     {
         EnsureOpen();
+        CheckPremium(premium);
+        var close = expectedCloseDate.Date != ExpectedCloseDate.Date ? CheckCloseDate(expectedCloseDate, now) : ExpectedCloseDate;
         if (premium.Kopecks != PremiumKopecks)
         {
             if (ApprovalState == ApprovalState.Pending)
                 throw new DomainException("Премию нельзя менять, пока запрос на согласование не решён.", nameof(Premium));
-            PremiumKopecks = CheckPremium(premium).Kopecks;
+            if (premium.Kopecks < PremiumKopecks)
+                throw new DomainException("Снизить премию можно только через согласование скидки — запросите её в карточке сделки.", nameof(Premium));
+            PremiumKopecks = premium.Kopecks;
         }
-        if (expectedCloseDate.Date != ExpectedCloseDate.Date) ExpectedCloseDate = CheckCloseDate(expectedCloseDate, now);
+        ExpectedCloseDate = close;
         Raise(new DealUpdated(this, now));
     }
 
@@ -152,6 +159,8 @@ public sealed class Deal : Entity, IVersioned
         CheckPremium(premium, "ProposalPremium");
         if (ApprovalState == ApprovalState.Pending && premium.Kopecks != Proposal?.PremiumKopecks)
             throw new DomainException("Премию КП нельзя менять, пока запрос на согласование не решён.", "ProposalPremium");
+        if (premium.Kopecks < PremiumKopecks)
+            throw new DomainException("Премия КП ниже премии сделки — это скидка: запросите согласование в карточке сделки.", "ProposalPremium");
         Proposal = new Proposal(Stage.RequiresProposal() ? Proposal?.SentAt ?? now : null, validUntil.Date, premium.Kopecks);
         Raise(new DealUpdated(this, now));
     }

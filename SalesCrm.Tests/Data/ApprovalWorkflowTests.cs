@@ -28,7 +28,7 @@ public sealed class ApprovalWorkflow : IAsyncLifetime
         var deal = await H.DealAtAsync("m1@demo.salescrm", StageCode.NeedsAnalysis);
         await H.User.SignInAsAsync("m1@demo.salescrm");
         var requested = deal.PremiumKopecks - (long)Math.Round(deal.PremiumKopecks * percent / 100m);
-        var id = await H.Get<ApprovalService>().RequestAsync(deal.Id, new ApprovalInput(ApprovalKind.Discount, deal.PremiumKopecks, requested,
+        var id = await H.Get<ApprovalService>().RequestAsync(deal.Id, new ApprovalInput(ApprovalKind.Discount, requested,
             "Конкурент предложил дешевле", null));
         return (deal, id);
     }
@@ -53,13 +53,13 @@ public sealed class ApprovalWorkflow : IAsyncLifetime
 
         // A second request while one is pending, a request on someone else's deal, nonsense numbers: refused.
         var approvals = H.Get<ApprovalService>();
-        await Assert.ThrowsAsync<DomainException>(() => approvals.RequestAsync(deal.Id, new ApprovalInput(ApprovalKind.Discount, 100_00, 90_00, "Ещё", null)));
+        await Assert.ThrowsAsync<DomainException>(() => approvals.RequestAsync(deal.Id, new ApprovalInput(ApprovalKind.Discount, 90_00, "Ещё", null)));
         var other = await H.DealAtAsync("m2@demo.salescrm", StageCode.NeedsAnalysis);
-        await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.RequestAsync(other.Id, new ApprovalInput(ApprovalKind.Discount, 100_00, 90_00, "Чужая", null)));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.RequestAsync(other.Id, new ApprovalInput(ApprovalKind.Discount, 90_00, "Чужая", null)));
         var fresh = await H.DealAtAsync("m1@demo.salescrm", StageCode.Qualification);
         await H.User.SignInAsAsync("m1@demo.salescrm");
-        await Assert.ThrowsAsync<DomainException>(() => approvals.RequestAsync(fresh.Id, new ApprovalInput(ApprovalKind.Discount, 100_00, 120_00, "Больше базы", null)));
-        await Assert.ThrowsAsync<DomainException>(() => approvals.RequestAsync(fresh.Id, new ApprovalInput(ApprovalKind.Discount, 100_00, 90_00, " ", null)));
+        await Assert.ThrowsAsync<DomainException>(() => approvals.RequestAsync(fresh.Id, new ApprovalInput(ApprovalKind.Discount, fresh.PremiumKopecks + 100, "Больше базы", null)));
+        await Assert.ThrowsAsync<DomainException>(() => approvals.RequestAsync(fresh.Id, new ApprovalInput(ApprovalKind.Discount, 90_00, " ", null)));
     }
 
     [Fact]
@@ -107,7 +107,8 @@ public sealed class ApprovalWorkflow : IAsyncLifetime
         Assert.Equal(ApprovalState.Rejected, await H.QueryAsync(db => db.Deals.Where(d => d.Id == deal.Id).Select(d => d.ApprovalState).SingleAsync()));
         await H.User.SignInAsAsync("m1@demo.salescrm");
         var card = await H.Get<DealService>().GetCardAsync(deal.Id);
-        await H.Get<DealService>().UpdateTermsAsync(deal.Id, card.Version, card.PremiumKopecks - 100, card.ExpectedCloseDate);
+        // The premium is free again: raised without anyone (lowering it is another request).
+        await H.Get<DealService>().UpdateTermsAsync(deal.Id, card.Version, card.PremiumKopecks + 100, card.ExpectedCloseDate);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
             // A request waiting for the team lead (5 % off another deal of m1).
             var other = await H.DealAtAsync("m1@demo.salescrm", StageCode.Qualification, Deal, SpareDeal);
             PendingRequest = await H.Get<ApprovalService>().RequestAsync(other.Id,
-                new ApprovalInput(ApprovalKind.Discount, other.PremiumKopecks, other.PremiumKopecks * 95 / 100, "Клиент просит 5 %", null));
+                new ApprovalInput(ApprovalKind.Discount, other.PremiumKopecks * 95 / 100, "Клиент просит 5 %", null));
 
             var intake = await H.Get<LeadIntakeService>().SubmitAsync(
                 new LeadSubmission("ООО «Каталог»", null, "Пётр", "+7 495 765-43-21", null, null, null, "Москва", null, null, null),
@@ -197,13 +197,14 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
         new("Следующий шаг", "название 301 символ", M1, w => w.H.Get<DealService>().SetNextStepAsync(w.Deal, new string('з', 301), w.Now.AddDays(1)), "длиннее 300"),
 
         // Approvals (ApprovalRequestDialog, the decision panel, the thread, the authority matrix in settings)
-        new("Запрос скидки", "запрошенная премия больше базовой", M1, w => w.H.Get<ApprovalService>().RequestAsync(w.Deal, new ApprovalInput(ApprovalKind.Discount, 100_000_00, 120_000_00, "Клиент просит", null)), "больше базовой"),
-        new("Запрос скидки", "отрицательная запрошенная премия", M1, w => w.H.Get<ApprovalService>().RequestAsync(w.Deal, new ApprovalInput(ApprovalKind.Discount, 100_000_00, -5, "Клиент просит", null)), "больше нуля"),
-        new("Запрос скидки", "без обоснования", M1, w => w.H.Get<ApprovalService>().RequestAsync(w.Deal, new ApprovalInput(ApprovalKind.Discount, 100_000_00, 90_000_00, " ", null)), "«Обоснование»"),
-        new("Запрос скидки", "обоснование 4001 символ", M1, w => w.H.Get<ApprovalService>().RequestAsync(w.Deal, new ApprovalInput(ApprovalKind.Discount, 100_000_00, 90_000_00, Long4001, null)), "длиннее 4000"),
-        new("Запрос скидки", "вид вне списка", M1, w => w.H.Get<ApprovalService>().RequestAsync(w.Deal, new ApprovalInput((ApprovalKind)9, 100_000_00, 90_000_00, "Клиент просит", null)), "тип запроса"),
+        new("Запрос скидки", "запрошенная премия больше премии сделки", M1, async w => await w.H.Get<ApprovalService>().RequestAsync(w.Deal, new ApprovalInput(ApprovalKind.Discount,
+            await w.H.QueryAsync(db => db.Deals.Where(d => d.Id == w.Deal).Select(d => d.PremiumKopecks).SingleAsync()) + 1_000_00, "Клиент просит", null)), "больше базовой"),
+        new("Запрос скидки", "отрицательная запрошенная премия", M1, w => w.H.Get<ApprovalService>().RequestAsync(w.Deal, new ApprovalInput(ApprovalKind.Discount, -5, "Клиент просит", null)), "больше нуля"),
+        new("Запрос скидки", "без обоснования", M1, w => w.H.Get<ApprovalService>().RequestAsync(w.Deal, new ApprovalInput(ApprovalKind.Discount, 90_000_00, " ", null)), "«Обоснование»"),
+        new("Запрос скидки", "обоснование 4001 символ", M1, w => w.H.Get<ApprovalService>().RequestAsync(w.Deal, new ApprovalInput(ApprovalKind.Discount, 90_000_00, Long4001, null)), "длиннее 4000"),
+        new("Запрос скидки", "вид вне списка", M1, w => w.H.Get<ApprovalService>().RequestAsync(w.Deal, new ApprovalInput((ApprovalKind)9, 90_000_00, "Клиент просит", null)), "тип запроса"),
         new("Запрос скидки", "обоснование 2500 символов (длиннее уведомления)", M1, w => w.H.Get<ApprovalService>().RequestAsync(w.SpareDeal,
-            new ApprovalInput(ApprovalKind.Discount, 100_000_00, 90_000_00, new string('о', 2500), null)), Accepted),
+            new ApprovalInput(ApprovalKind.Discount, 90_000_00, new string('о', 2500), null)), Accepted),
         new("Решение по скидке", "отказ без комментария", Lead, async w => await w.H.Get<ApprovalService>().RejectAsync(w.PendingRequest, await w.RequestVersionAsync(), " "), "комментарий"),
         new("Решение по скидке", "эскалация без комментария", Lead, async w => await w.H.Get<ApprovalService>().EscalateAsync(w.PendingRequest, await w.RequestVersionAsync(), ApprovalLevel.Head, ""), "зачем нужна эскалация"),
         new("Решение по скидке", "комментарий 4001 символ", Lead, async w => await w.H.Get<ApprovalService>().ApproveAsync(w.PendingRequest, await w.RequestVersionAsync(), Long4001), "длиннее 4000"),

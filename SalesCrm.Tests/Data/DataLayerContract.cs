@@ -222,7 +222,7 @@ public abstract class DataLayerContract : IAsyncLifetime
         var deal = await OpenDealOfAsync("m1@demo.salescrm", StageCode.NeedsAnalysis);
         await H.User.SignInAsAsync("m1@demo.salescrm");
         var id = await H.Get<SalesCrm.Data.Approvals.ApprovalService>().RequestAsync(deal.Id, new SalesCrm.Data.Approvals.ApprovalInput(SalesCrm.Domain.Approvals.ApprovalKind.Discount,
-            deal.PremiumKopecks, deal.PremiumKopecks - deal.PremiumKopecks / 20, "Тендер, конкурент дешевле", null));
+            deal.PremiumKopecks - deal.PremiumKopecks / 20, "Тендер, конкурент дешевле", null));
         await H.User.SignInAsAsync("head@demo.salescrm");
         var version = (await H.Get<SalesCrm.Data.Approvals.ApprovalService>().DetailAsync(id)).Version;
         var first = H.Get<SalesCrm.Data.Approvals.ApprovalService>();

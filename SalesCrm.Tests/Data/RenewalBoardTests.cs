@@ -134,7 +134,7 @@ public sealed class RenewalBoardFigures : IAsyncLifetime
         await H.User.SignInAsAsync("lead@demo.salescrm");
         var approvals = H.Get<SalesCrm.Data.Approvals.ApprovalService>();
         var id = await approvals.RequestAsync(deal.Id, new SalesCrm.Data.Approvals.ApprovalInput(SalesCrm.Domain.Approvals.ApprovalKind.RetentionBonus,
-            deal.PremiumKopecks, deal.PremiumKopecks * 95 / 100, "Удержать ключевого клиента при пролонгации", null));
+            deal.PremiumKopecks * 95 / 100, "Удержать ключевого клиента при пролонгации", null));
         var request = await H.QueryAsync(db => db.ApprovalRequests.AsNoTracking().SingleAsync(a => a.Id == id));
         Assert.Equal(SalesCrm.Domain.Approvals.ApprovalKind.RetentionBonus, request.Kind);
         Assert.Equal(ApprovalState.Pending, await H.QueryAsync(db => db.Deals.Where(d => d.Id == deal.Id).Select(d => d.ApprovalState).SingleAsync()));
@@ -143,6 +143,6 @@ public sealed class RenewalBoardFigures : IAsyncLifetime
         var other = await H.DealAtAsync("m2@demo.salescrm", StageCode.Qualification);
         await H.User.SignInAsAsync("lead@demo.salescrm");
         await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<SalesCrm.Data.Approvals.ApprovalService>().RequestAsync(other.Id,
-            new SalesCrm.Data.Approvals.ApprovalInput(SalesCrm.Domain.Approvals.ApprovalKind.Discount, other.PremiumKopecks, other.PremiumKopecks * 95 / 100, "Скидка", null)));
+            new SalesCrm.Data.Approvals.ApprovalInput(SalesCrm.Domain.Approvals.ApprovalKind.Discount, other.PremiumKopecks * 95 / 100, "Скидка", null)));
     }
 }

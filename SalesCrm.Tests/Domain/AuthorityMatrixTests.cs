@@ -21,7 +21,7 @@ public sealed class AuthorityMatrixRouting
     {
         var request = new ApprovalRequest(1, ApprovalKind.Discount, Money.FromRubles(1_000_000), Money.FromRubles(700_000), "Тендер",
             null, 5, AuthorityMatrix.Default, A.Now);
-        Assert.False(request.CanDecide(StaffRole.TeamLead));
+        Assert.False(request.CanDecide(2, StaffRole.TeamLead));
         request.Approve(2, StaffRole.Head, null, A.Now);
         Assert.True(request.IsPending);
         Assert.Equal(ApprovalLevel.Underwriting, request.Level);
@@ -68,22 +68,22 @@ public sealed class ApprovalEscalation
         Assert.Equal(DecisionKind.Escalate, request.Decisions.Single().Kind);
         Assert.Null(request.Decisions.Single().DeciderId);
         Assert.False(request.EscalateOverdue(sla, A.Now.AddHours(100))); // the head is the top of the sales line
-        Assert.False(request.CanDecide(StaffRole.TeamLead));
-        Assert.True(request.CanDecide(StaffRole.Head));
+        Assert.False(request.CanDecide(2, StaffRole.TeamLead));
+        Assert.True(request.CanDecide(2, StaffRole.Head));
     }
 
     [Fact]
     public void EscalationNeedsACommentAndGoesUpOnly()
     {
         var request = Request(5);
-        Assert.Equal([ApprovalLevel.Head, ApprovalLevel.Underwriting], request.EscalationTargets(StaffRole.TeamLead));
-        Assert.Empty(request.EscalationTargets(StaffRole.Manager));
+        Assert.Equal([ApprovalLevel.Head, ApprovalLevel.Underwriting], request.EscalationTargets(2, StaffRole.TeamLead));
+        Assert.Empty(request.EscalationTargets(2, StaffRole.Manager));
         Assert.Throws<DomainException>(() => request.Escalate(2, StaffRole.TeamLead, ApprovalLevel.Head, " ", A.Now));
         Assert.Throws<DomainException>(() => request.Escalate(2, StaffRole.Manager, ApprovalLevel.Head, "Прошу", A.Now));
         request.Escalate(2, StaffRole.TeamLead, ApprovalLevel.Underwriting, "Проверьте риск", A.Now);
         Assert.Equal(ApprovalLevel.Underwriting, request.Level);
         Assert.True(request.InvolvesUnderwriting);
-        Assert.True(request.CanDecide(StaffRole.Underwriter));
+        Assert.True(request.CanDecide(3, StaffRole.Underwriter));
         request.Approve(3, StaffRole.Underwriter, null, A.Now);
         Assert.Equal(ApprovalRequestState.Approved, request.State); // route "team lead": underwriting's yes is enough
     }
@@ -92,7 +92,7 @@ public sealed class ApprovalEscalation
     public void ATeamLeadEscalatesAHeadLevelRequestAsTheirPositionWithoutMovingIt()
     {
         var request = Request(15);
-        Assert.Equal([ApprovalLevel.Head], request.EscalationTargets(StaffRole.TeamLead));
+        Assert.Equal([ApprovalLevel.Head], request.EscalationTargets(2, StaffRole.TeamLead));
         request.Escalate(2, StaffRole.TeamLead, ApprovalLevel.Head, "Поддерживаю: клиент с филиалами", A.Now);
         Assert.Equal(ApprovalLevel.Head, request.Level);
         Assert.True(request.IsPending);

@@ -50,7 +50,7 @@ public sealed class MoveToStageRules
     public void ProposalSentStampsTheSendingTime()
     {
         var deal = A.Deal(moveTo: StageCode.NeedsAnalysis);
-        deal.PrepareProposal(A.Now.AddDays(14), Money.FromRubles(950_000), A.Now.AddHours(-1));
+        deal.PrepareProposal(A.Now.AddDays(14), Money.FromRubles(1_000_000), A.Now.AddHours(-1));
         Assert.Null(deal.Proposal!.SentAt);
         deal.MoveToStage(A.Stage(StageCode.ProposalSent), 7, A.Now);
         Assert.Equal(A.Now, deal.Proposal!.SentAt);
@@ -60,7 +60,7 @@ public sealed class MoveToStageRules
     public void RefusesProposalSentWhileADiscountAwaitsApproval()
     {
         var deal = A.Deal(moveTo: StageCode.NeedsAnalysis);
-        deal.PrepareProposal(A.Now.AddDays(14), Money.FromRubles(900_000), A.Now);
+        deal.PrepareProposal(A.Now.AddDays(14), Money.FromRubles(1_000_000), A.Now);
         deal.SetApprovalState(ApprovalState.Pending, null, A.Now);
         var ex = Assert.Throws<DomainException>(() => deal.MoveToStage(A.Stage(StageCode.ProposalSent), 7, A.Now));
         Assert.Contains("согласования", ex.Message);

@@ -480,6 +480,9 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.Property<int>("RequesterId")
                         .HasColumnType("integer");
 
+                    b.Property<int>("RequesterRole")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Route")
                         .HasColumnType("integer");
 

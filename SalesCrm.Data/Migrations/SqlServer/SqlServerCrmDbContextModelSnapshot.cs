@@ -481,6 +481,9 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.Property<int>("RequesterId")
                         .HasColumnType("int");
 
+                    b.Property<int>("RequesterRole")
+                        .HasColumnType("int");
+
                     b.Property<int>("Route")
                         .HasColumnType("int");
 

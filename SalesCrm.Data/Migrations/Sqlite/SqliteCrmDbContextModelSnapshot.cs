@@ -460,6 +460,9 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.Property<int>("RequesterId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("RequesterRole")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Route")
                         .HasColumnType("INTEGER");
 
