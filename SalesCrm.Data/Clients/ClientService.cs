@@ -91,7 +91,7 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
         var inn = Inn.Parse(input.Inn);
         if (options.Quality.EnforceOnSave) Domain.Quality.SaveRules.RequireReachable(input.Phone, input.Email, false);
         await using var db = await factory.CreateDbContextAsync(ct);
-        await EnsureInnFreeAsync(db, inn, null, ct);
+        await EnsureInnFreeAsync(db, user, inn, null, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var client = new Client(input.Name, inn, input.Kpp, input.Industry, input.Region, input.Segment, user.ManagerId, now);
         Apply(client, input);
@@ -108,7 +108,7 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
         var inn = Inn.Parse(input.Inn);
         if (inn.Value != client.Inn)
         {
-            await EnsureInnFreeAsync(db, inn, clientId, ct);
+            await EnsureInnFreeAsync(db, user, inn, clientId, ct);
             client.ChangeInn(inn);
         }
         client.SetName(input.Name);
@@ -149,12 +149,15 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
         client.MarkKey(input.IsKeyClient);
     }
 
-    private static async Task EnsureInnFreeAsync(CrmDbContext db, Inn inn, int? exceptId, CancellationToken ct)
+    /// <summary>A second client with the same INN is refused: named when the user may see the first, otherwise only said to be served.</summary>
+    private static async Task EnsureInnFreeAsync(CrmDbContext db, CurrentUser user, Inn inn, int? exceptId, CancellationToken ct)
     {
         var other = await db.Clients.AsNoTracking().Where(c => c.Inn == inn.Value && c.Id != exceptId)
             .Select(c => new { c.Id, c.Name }).FirstOrDefaultAsync(ct);
-        if (other is not null)
+        if (other is null) return;
+        if (await db.Clients.VisibleTo(user, db).AnyAsync(c => c.Id == other.Id, ct))
             throw new DomainException($"Клиент с ИНН {inn.Value} уже есть: «{other.Name}» (№ {other.Id}).", "Inn");
+        throw new DomainException("Клиент с этим ИНН уже обслуживается в компании другим менеджером — обратитесь к старшему менеджеру.", "Inn");
     }
 
     private async Task<Client> LoadForChangeAsync(CrmDbContext db, CurrentUser user, int clientId, int? expectedVersion,

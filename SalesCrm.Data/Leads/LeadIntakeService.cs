@@ -226,8 +226,9 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
         if (client is not null)
         {
             var channel = lead.Channel.Russian();
-            db.Activities.Add(new Activity(ActivityKind.Note, now, client.OwnerId, null, client.Id, null, ActivityDirection.Inbound, 0,
-                "Повторное обращение", $"Новая заявка ({channel}){(lead.Comment is null ? "" : ": " + lead.Comment)}", null, now));
+            // Written by whoever sent it (a person entering a lead, or the owner for a form or an integration), said so in the text.
+            db.Activities.Add(new Activity(ActivityKind.Note, now, source.ActorManagerId ?? client.OwnerId, null, client.Id, null, ActivityDirection.Inbound, 0,
+                "Повторное обращение", $"Новая заявка ({channel}, {source.ActorName}){(lead.Comment is null ? "" : ": " + lead.Comment)}", null, now));
             var who = string.Join(", ", new[] { lead.ContactName, lead.Phone, lead.Email, lead.Comment }.Where(x => !string.IsNullOrWhiteSpace(x)));
             db.Notifications.Add(new Notification(client.OwnerId, NotificationKind.Assignment, $"Повторное обращение клиента: {client.Name}",
                 who.Length == 0 ? channel : $"{channel}: {who}", $"/clients/{client.Id}", null, now));

@@ -53,3 +53,12 @@ public sealed record QualifyInput(int ProductId, long PremiumKopecks, DateTime E
 
 /// <summary>A team's lead distribution setting: automatic on arrival, or the team lead's queue.</summary>
 public sealed record TeamDistribution(int TeamId, string Name, bool AutoAssign);
+
+/// <summary>
+/// The lead named a client that someone else serves: it was handed to that client's owner, who was told. The message says
+/// only that; nothing of the client is shown to the person who qualified it.
+/// </summary>
+public static class LeadHandedOver
+{
+    public const string Message = "Этот клиент уже обслуживается в компании — лид передан ответственному менеджеру, он получил уведомление.";
+}

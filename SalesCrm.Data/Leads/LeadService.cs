@@ -241,7 +241,9 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         await using var db = await factory.CreateDbContextAsync(ct);
         await Catalogues.CatalogueService.EnsureOfferedAsync(db, Domain.Catalogues.CatalogueKind.AssignmentReason, (int)reason, "Reason", ct);
         await EnsureAssigneeAsync(db, user, toManagerId, ct);
-        var clients = await db.Clients.VisibleTo(user, db).Where(c => clientIds.Contains(c.Id)).ToListAsync(ct);
+        // Only clients owned within the user's reach move: a client merely seen through one of the team's deals stays its owner's.
+        var reach = user.VisibleOwnerIds;
+        var clients = await db.Clients.VisibleTo(user, db).Where(c => clientIds.Contains(c.Id) && (reach == null || reach.Contains(c.OwnerId))).ToListAsync(ct);
         if (clients.Count != clientIds.Count) throw new AccessDeniedException("Часть клиентов вам недоступна.");
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var client in clients.Where(c => c.OwnerId != toManagerId))
@@ -341,6 +343,14 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var inn = Inn.Parse(input.Inn ?? lead.Inn, "Inn");
         var client = await db.Clients.FirstOrDefaultAsync(c => c.Inn == inn.Value, ct);
+        if (client is not null && !await db.Clients.VisibleTo(user, db).AnyAsync(c => c.Id == client.Id, ct))
+        {
+            // A client someone else serves: nothing of it is shown or attached here; the lead goes to its owner (or, when the
+            // owner is away for good, to the owner's team lead), who is told. The user learns only that it is served.
+            await tx.RollbackAsync(ct);
+            await HandToServingOwnerAsync(db, lead, client, user, now, ct);
+            throw new DomainException(LeadHandedOver.Message, "Inn");
+        }
         if (client is null)
         {
             var phone = string.IsNullOrWhiteSpace(input.Phone) ? lead.Phone : input.Phone.Trim();
@@ -364,6 +374,20 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return deal.Id;
+    }
+
+    private static async Task HandToServingOwnerAsync(CrmDbContext db, Lead lead, Client client, CurrentUser user, DateTime now, CancellationToken ct)
+    {
+        var owner = await db.Managers.AsNoTracking().Where(m => m.Id == client.OwnerId).Select(m => new { m.Id, m.IsActive, m.TeamId }).SingleAsync(ct);
+        var to = owner.IsActive ? owner.Id
+            : await db.Managers.AsNoTracking().Where(m => m.IsActive && m.Role == StaffRole.TeamLead && m.TeamId == owner.TeamId)
+                .OrderBy(m => m.Id).Select(m => (int?)m.Id).FirstOrDefaultAsync(ct)
+              ?? await db.Managers.AsNoTracking().Where(m => m.IsActive && m.Role == StaffRole.Head).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct);
+        if (lead.AssigneeId != to)
+            lead.AssignTo(to, AssignmentReason.Other, "ИНН действующего клиента: лид передан ответственному", user.ManagerId, null, now);
+        db.Notifications.Add(new Notification(to, NotificationKind.Assignment, $"Лид по вашему клиенту «{client.Name}»",
+            $"{user.FullName} квалифицировал лид с ИНН вашего клиента — лид передан вам", $"/leads?id={lead.Id}", null, now));
+        await db.SaveChangesAsync(ct);
     }
 
     public async Task DisqualifyAsync(int leadId, string reason, CancellationToken ct = default)
