@@ -63,6 +63,7 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
     {
         b.Property(r => r.Key).HasMaxLength(200);
+        b.Property(r => r.Fingerprint).HasMaxLength(64);
         b.HasIndex(r => new { r.ApiKeyId, r.Key }).IsUnique();
         b.HasOne<SalesCrm.Domain.Integrations.ApiKey>().WithMany().HasForeignKey(r => r.ApiKeyId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne(r => r.Lead).WithMany().HasForeignKey(r => r.LeadId).OnDelete(DeleteBehavior.Cascade);

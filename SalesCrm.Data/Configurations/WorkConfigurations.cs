@@ -28,7 +28,7 @@ internal sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
         b.HasIndex(a => new { a.ClientId, a.OccurredAt });
         b.HasIndex(a => new { a.LeadId, a.OccurredAt });
         b.HasIndex(a => new { a.AuthorId, a.OccurredAt });
-        b.HasIndex(a => a.CallId);
+        b.HasIndex(a => a.CallId).IsUnique(); // one call is one activity, however often the PBX delivers it
     }
 }
 

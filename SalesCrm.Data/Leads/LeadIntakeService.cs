@@ -30,6 +30,10 @@ public sealed record IntakeResult(IntakeOutcome Outcome, int? LeadId, int? Clien
 }
 
 /// <summary>Bad input: messages per field (the API's field names), in Russian.</summary>
+/// <summary>An Idempotency-Key the integration already used for a different submission (the API answers 422).</summary>
+public sealed class IdempotencyConflictException() : Exception(
+    "Этот Idempotency-Key уже использован для другой заявки. Для новой заявки пришлите новый ключ; повтор той же заявки — с тем же телом.");
+
 public sealed class LeadValidationException : Exception
 {
     public LeadValidationException(IReadOnlyDictionary<string, string[]> errors) : base(string.Join(" ", errors.SelectMany(e => e.Value))) =>
@@ -131,7 +135,7 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
                     {
                         accepted.Add((item, await IntakeAsync(db, item.Submission, item.Source, item.IdempotencyKey, CancellationToken.None)));
                     }
-                    catch (LeadValidationException ex)
+                    catch (Exception ex) when (ex is LeadValidationException or IdempotencyConflictException)
                     {
                         item.Done.TrySetException(ex);
                     }
@@ -191,15 +195,18 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
         CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        var fingerprint = Fingerprint(submission);
         if (idempotencyKey is not null && source.ApiKeyId is { } apiKey)
         {
             var key = idempotencyKey.Trim();
             var seen = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.ApiKeyId == apiKey && r.Key == key, ct);
+            if (seen?.Fingerprint is { } first && first != fingerprint) throw new IdempotencyConflictException();
             if (seen is not null)
                 return new PendingIntake(seen.LeadId is not null ? IntakeOutcome.ExistingLead : IntakeOutcome.ExistingClient, null, seen.LeadId,
                     seen.ClientId, seen.AssignedTo);
             // The same key earlier in this batch, not saved yet.
             var pending = db.ChangeTracker.Entries<IdempotencyRecord>().Select(e => e.Entity).FirstOrDefault(r => r.ApiKeyId == apiKey && r.Key == key);
+            if (pending?.Fingerprint is { } earlier && earlier != fingerprint) throw new IdempotencyConflictException();
             if (pending is not null)
                 return new PendingIntake(pending.Lead is not null ? IntakeOutcome.ExistingLead : IntakeOutcome.ExistingClient, pending.Lead,
                     pending.LeadId, pending.ClientId, pending.Lead?.AssigneeId ?? pending.AssignedTo);
@@ -217,7 +224,7 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
         {
             var known = pendingLead ?? await db.Leads.SingleAsync(l => l.Id == existingLeadId, ct);
             known.Touch(submission.Comment, now);
-            Remember(db, source, idempotencyKey, known, null, known.AssigneeId, now);
+            Remember(db, source, idempotencyKey, known, null, known.AssigneeId, now, fingerprint);
             return new PendingIntake(IntakeOutcome.ExistingLead, known, existingLeadId, null, known.AssigneeId);
         }
 
@@ -232,7 +239,7 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
             var who = string.Join(", ", new[] { lead.ContactName, lead.Phone, lead.Email, lead.Comment }.Where(x => !string.IsNullOrWhiteSpace(x)));
             db.Notifications.Add(new Notification(client.OwnerId, NotificationKind.Assignment, $"Повторное обращение клиента: {client.Name}",
                 who.Length == 0 ? channel : $"{channel}: {who}", $"/clients/{client.Id}", null, now));
-            Remember(db, source, idempotencyKey, null, client.Id, client.OwnerId, now);
+            Remember(db, source, idempotencyKey, null, client.Id, client.OwnerId, now, fingerprint);
             return new PendingIntake(IntakeOutcome.ExistingClient, null, null, client.Id, client.OwnerId);
         }
 
@@ -257,16 +264,20 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
                 db.Notifications.Add(new Notification(teamLead, NotificationKind.Assignment, title + " — в очереди",
                     decision is null ? "Все менеджеры в отпуске или загружены полностью" : "Команда распределяет лиды вручную", "/leads", null, now));
         }
-        Remember(db, source, idempotencyKey, lead, null, lead.AssigneeId, now);
+        Remember(db, source, idempotencyKey, lead, null, lead.AssigneeId, now, fingerprint);
         return new PendingIntake(IntakeOutcome.Created, lead, null, null, lead.AssigneeId);
     }
 
     private static void Remember(CrmDbContext db, IntakeSource source, string? idempotencyKey, Lead? lead, int? clientId, int? assignedTo,
-        DateTime now)
+        DateTime now, string fingerprint)
     {
         if (idempotencyKey is not null && source.ApiKeyId is { } apiKey)
-            db.IdempotencyRecords.Add(new IdempotencyRecord(apiKey, idempotencyKey, lead, clientId, assignedTo, now));
+            db.IdempotencyRecords.Add(new IdempotencyRecord(apiKey, idempotencyKey, lead, clientId, assignedTo, now, fingerprint));
     }
+
+    /// <summary>What identifies a submission's content: SHA-256 over its fields as sent.</summary>
+    public static string Fingerprint(LeadSubmission s) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(s))));
 
     private static IntakeResult Final(PendingIntake p) => new(p.Outcome, p.Lead?.Id ?? p.LeadId, p.ClientId, p.Lead?.AssigneeId ?? p.AssignedTo);
 

@@ -10,8 +10,9 @@ public sealed class IdempotencyRecord
 {
     private IdempotencyRecord() { }
 
-    public IdempotencyRecord(int apiKeyId, string key, Lead? lead, int? clientId, int? assignedTo, DateTime now)
+    public IdempotencyRecord(int apiKeyId, string key, Lead? lead, int? clientId, int? assignedTo, DateTime now, string? fingerprint = null)
     {
+        Fingerprint = fingerprint;
         var k = key.Trim();
         if (k.Length is 0 or > 200) throw new DomainException("Idempotency-Key — от 1 до 200 символов.", "Idempotency-Key");
         ApiKeyId = apiKeyId;
@@ -31,6 +32,8 @@ public sealed class IdempotencyRecord
     public int? ClientId { get; private set; }
     public int? AssignedTo { get; private set; }
     public DateTime CreatedAt { get; private set; }
+    /// <summary>SHA-256 of the submission the key first came with: the same key with another body is refused, not answered as a repeat.</summary>
+    public string? Fingerprint { get; private set; }
 }
 
 /// <summary>

@@ -134,6 +134,10 @@ public static class LeadsApi
         {
             return Results.Json(new { errors = ex.Errors }, statusCode: StatusCodes.Status400BadRequest);
         }
+        catch (IdempotencyConflictException ex)
+        {
+            return ApiRequests.Problem("idempotencyKey", ex.Message, StatusCodes.Status422UnprocessableEntity);
+        }
     }
 
     private static IResult BadRequest(string field, string message) => ApiRequests.Problem(field, message);

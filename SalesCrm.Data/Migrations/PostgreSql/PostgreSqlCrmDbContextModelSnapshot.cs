@@ -362,7 +362,8 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CallId");
+                    b.HasIndex("CallId")
+                        .IsUnique();
 
                     b.HasIndex("AuthorId", "OccurredAt");
 
@@ -1384,6 +1385,10 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Key")
                         .IsRequired()

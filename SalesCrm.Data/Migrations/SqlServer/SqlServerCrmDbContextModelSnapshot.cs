@@ -363,7 +363,9 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CallId");
+                    b.HasIndex("CallId")
+                        .IsUnique()
+                        .HasFilter("[CallId] IS NOT NULL");
 
                     b.HasIndex("AuthorId", "OccurredAt");
 
@@ -1385,6 +1387,10 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<string>("Key")
                         .IsRequired()

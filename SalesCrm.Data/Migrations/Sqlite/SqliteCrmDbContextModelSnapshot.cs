@@ -346,7 +346,8 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CallId");
+                    b.HasIndex("CallId")
+                        .IsUnique();
 
                     b.HasIndex("AuthorId", "OccurredAt");
 
@@ -1323,6 +1324,10 @@ namespace SalesCrm.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Key")
