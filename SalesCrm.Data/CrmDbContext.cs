@@ -63,6 +63,7 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<DelegationPolicy> DelegationPolicies => Set<DelegationPolicy>();
     public DbSet<Domain.Calendar.CalendarDay> CalendarDays => Set<Domain.Calendar.CalendarDay>();
     public DbSet<Domain.Catalogues.CatalogueEntry> CatalogueEntries => Set<Domain.Catalogues.CatalogueEntry>();
+    public DbSet<SharedExample> SharedExamples => Set<SharedExample>();
     public DbSet<Domain.Reports.ReportArchiveEntry> ReportArchive => Set<Domain.Reports.ReportArchiveEntry>();
     public DbSet<Domain.Contracts.RenewalStep> RenewalSteps => Set<Domain.Contracts.RenewalStep>();
     public DbSet<Contract> Contracts => Set<Contract>();

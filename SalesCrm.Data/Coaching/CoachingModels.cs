@@ -27,12 +27,13 @@ public sealed record CoachingNoteInfo(int Id, string Text, DateTime CreatedAt, i
 }
 
 public sealed record WonExample(int DealId, int ClientId, string ClientName, string Industry, string ProductName, long PremiumKopecks,
-    DateTime ClosedAt, string OwnerName, string? NegotiationStrategy, string? Agreements);
+    DateTime ClosedAt, string OwnerName, string? NegotiationStrategy, string? Agreements, bool Shared = false, bool Opens = true);
 
 public sealed record ActivityExample(int Id, ActivityKind Kind, DateTime At, string AuthorName, string? Comment, IReadOnlyList<string> Tags,
-    int? DealId, int? ClientId, string? ClientName, string? RecordingUrl);
+    int? DealId, int? ClientId, string? ClientName, string? RecordingUrl, bool Shared = false, bool Opens = true);
 
-public sealed record CoachingExamples(IReadOnlyList<WonExample> Deals, IReadOnlyList<ActivityExample> Activities);
+/// <summary>The examples, and whether the reader may show or hide them for the team (a manager sees only the shared ones).</summary>
+public sealed record CoachingExamples(IReadOnlyList<WonExample> Deals, IReadOnlyList<ActivityExample> Activities, bool CanShare = false, int? TeamId = null);
 
 public sealed record ManagerCoaching
 {

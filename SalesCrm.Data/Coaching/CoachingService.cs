@@ -115,16 +115,23 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
         else
             throw new AccessDeniedException("Примеры доступны участникам команды.");
         industry = string.IsNullOrWhiteSpace(industry) ? null : industry.Trim();
+        // A manager sees their own examples and what the team lead shared with the team; nothing else of colleagues' work.
+        var managerOnly = user.Role == StaffRole.Manager;
+        var me = user.ManagerId;
+        var shareTeam = user.SeesEverything ? teamId : user.TeamId;
+        var sharedDeals = db.SharedExamples.Where(e => e.DealId != null && (shareTeam == null || e.TeamId == shareTeam)).Select(e => e.DealId!.Value);
+        var sharedActivities = db.SharedExamples.Where(e => e.ActivityId != null && (shareTeam == null || e.TeamId == shareTeam)).Select(e => e.ActivityId!.Value);
 
         var deals = await (from d in db.Deals.AsNoTracking()
                            join p in db.Products on d.ProductId equals p.Id
                            join c in db.Clients on d.ClientId equals c.Id
                            join m in db.Managers on d.OwnerId equals m.Id
                            where d.Stage == StageCode.Won && p.IsComplex && (owners == null || owners.Contains(d.OwnerId))
+                                 && (!managerOnly || d.OwnerId == me || sharedDeals.Contains(d.Id))
                                  && (productId == null || d.ProductId == productId) && (industry == null || c.Industry == industry)
                            orderby d.ClosedAt descending
                            select new WonExample(d.Id, c.Id, c.Name, c.Industry, p.Name, d.PremiumKopecks, d.ClosedAt!.Value, m.FullName,
-                               d.NegotiationStrategy, d.Agreements))
+                               d.NegotiationStrategy, d.Agreements, sharedDeals.Contains(d.Id), !managerOnly || d.OwnerId == me))
             .Take(ListLimit).ToListAsync(ct);
 
         var objection = ActivityTags.ObjectionHandled;
@@ -136,13 +143,34 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
                                 from c in cs.DefaultIfEmpty()
                                 join m in db.Managers on a.AuthorId equals m.Id
                                 where (a.Tags.Contains(objection) || a.Tags.Contains(success)) && (owners == null || owners.Contains(a.AuthorId))
+                                      && (!managerOnly || a.AuthorId == me || sharedActivities.Contains(a.Id))
                                       && (productId == null || (d != null && d.ProductId == productId))
                                       && (industry == null || (c != null && c.Industry == industry))
                                 orderby a.OccurredAt descending
                                 select new ActivityExample(a.Id, a.Kind, a.OccurredAt, m.FullName, a.Comment, a.Tags, a.DealId, a.ClientId,
-                                    c != null ? c.Name : null, a.RecordingUrl))
+                                    c != null ? c.Name : null, a.RecordingUrl, sharedActivities.Contains(a.Id), !managerOnly || a.AuthorId == me))
             .Take(ListLimit).ToListAsync(ct);
-        return new CoachingExamples(deals, activities);
+        return new CoachingExamples(deals, activities, user.LeadsSales && shareTeam is not null, shareTeam);
+    }
+
+    /// <summary>
+    /// The team lead (or the head, for a team) shows an example to the team's managers, or takes it back. Only the team's own
+    /// won deals and tagged activities can be shared.
+    /// </summary>
+    public async Task ShareExampleAsync(int teamId, int? dealId, int? activityId, bool shared, CancellationToken ct = default)
+    {
+        var user = await users.RequireRoleAsync(security, u => u.LeadsSales, "SharedExample", "share", "Делиться примерами может руководитель продаж.", ct);
+        if (!user.SeesEverything && user.TeamId != teamId) throw new AccessDeniedException("Это другая команда.");
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var team = await Sellers(db, teamId).Select(m => m.Id).ToListAsync(ct);
+        var ours = dealId is { } d
+            ? await db.Deals.AnyAsync(x => x.Id == d && x.Stage == StageCode.Won && team.Contains(x.OwnerId), ct)
+            : activityId is { } a && await db.Activities.AnyAsync(x => x.Id == a && team.Contains(x.AuthorId), ct);
+        if (!ours) throw new AccessDeniedException("Это не пример этой команды.");
+        var existing = await db.SharedExamples.SingleOrDefaultAsync(e => e.TeamId == teamId && e.DealId == dealId && e.ActivityId == activityId, ct);
+        if (shared && existing is null) db.SharedExamples.Add(new SharedExample(teamId, dealId, activityId, user.ManagerId, time.GetUtcNow().UtcDateTime));
+        else if (!shared && existing is not null) db.SharedExamples.Remove(existing);
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>The team lead writes a recommendation; the manager is told.</summary>

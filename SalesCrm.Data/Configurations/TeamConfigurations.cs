@@ -98,3 +98,16 @@ internal sealed class CatalogueEntryConfiguration : IEntityTypeConfiguration<Dom
         b.HasIndex(e => new { e.Kind, e.Name }).IsUnique();
     }
 }
+
+internal sealed class SharedExampleConfiguration : IEntityTypeConfiguration<SharedExample>
+{
+    public void Configure(EntityTypeBuilder<SharedExample> b)
+    {
+        b.HasIndex(e => new { e.TeamId, e.DealId }).IsUnique();
+        b.HasIndex(e => new { e.TeamId, e.ActivityId }).IsUnique();
+        b.HasOne<Team>().WithMany().HasForeignKey(e => e.TeamId).OnDelete(DeleteBehavior.Cascade);
+        // No action in the database (SQL Server refuses a second cascade path from deals); the context removes them with the record.
+        b.HasOne<Domain.Deals.Deal>().WithMany().HasForeignKey(e => e.DealId).OnDelete(DeleteBehavior.ClientCascade);
+        b.HasOne<Domain.Activities.Activity>().WithMany().HasForeignKey(e => e.ActivityId).OnDelete(DeleteBehavior.ClientCascade);
+    }
+}

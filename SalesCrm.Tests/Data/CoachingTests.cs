@@ -127,4 +127,41 @@ public sealed class CoachingServiceTests : IAsyncLifetime
         var filteredIds = filtered.Deals.Select(d => d.DealId).ToList();
         Assert.All(await H.QueryAsync(db => db.Deals.Where(d => filteredIds.Contains(d.Id)).Select(d => d.ProductId).ToListAsync()), p => Assert.Equal(product, p));
     }
+
+    [Fact]
+    public async Task AManagerSeesColleaguesWorkOnlyWhereTheTeamLeadSharedIt()
+    {
+        var m1 = await H.User.SignInAsAsync("m1@demo.salescrm");
+        var coaching = H.Get<CoachingService>();
+        var mine = await coaching.ExamplesAsync(null, null, null);
+        var dealOwners = await H.QueryAsync(db => db.Deals.Where(d => mine.Deals.Select(x => x.DealId).Contains(d.Id)).Select(d => d.OwnerId).ToListAsync());
+        Assert.All(dealOwners, o => Assert.Equal(m1.ManagerId, o));
+        var activityAuthors = await H.QueryAsync(db => db.Activities.Where(a => mine.Activities.Select(x => x.Id).Contains(a.Id)).Select(a => a.AuthorId).ToListAsync());
+        Assert.All(activityAuthors, a => Assert.Equal(m1.ManagerId, a));
+        Assert.False(mine.CanShare);
+        await Assert.ThrowsAsync<SalesCrm.Data.Access.AccessDeniedException>(() => coaching.ShareExampleAsync(m1.TeamId!.Value, mine.Deals.FirstOrDefault()?.DealId ?? 1, null, true));
+
+        // The team lead shows one colleague's won deal and one tagged activity to the team.
+        var lead = await H.User.SignInAsAsync("lead@demo.salescrm");
+        var team = await coaching.ExamplesAsync(null, null, null);
+        Assert.True(team.CanShare);
+        var deal = team.Deals.First(d => d.OwnerName != m1.FullName);
+        var activity = team.Activities.First(a => a.AuthorName != m1.FullName);
+        await coaching.ShareExampleAsync(lead.TeamId!.Value, deal.DealId, null, true);
+        await coaching.ShareExampleAsync(lead.TeamId!.Value, null, activity.Id, true);
+        var otherTeam = await H.QueryAsync(db => db.Teams.Where(t => t.Id != lead.TeamId).Select(t => t.Id).FirstAsync());
+        await Assert.ThrowsAsync<SalesCrm.Data.Access.AccessDeniedException>(() => coaching.ShareExampleAsync(otherTeam, deal.DealId, null, true));
+
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        var shared = await coaching.ExamplesAsync(null, null, null);
+        var seenDeal = Assert.Single(shared.Deals, d => d.DealId == deal.DealId);
+        Assert.False(seenDeal.Opens); // shown, but the colleague's deal card stays closed
+        Assert.Contains(shared.Activities, a => a.Id == activity.Id && !a.Opens);
+        Assert.Equal(mine.Deals.Count + 1, shared.Deals.Count);
+
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        await coaching.ShareExampleAsync(lead.TeamId!.Value, deal.DealId, null, false);
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        Assert.DoesNotContain((await coaching.ExamplesAsync(null, null, null)).Deals, d => d.DealId == deal.DealId);
+    }
 }

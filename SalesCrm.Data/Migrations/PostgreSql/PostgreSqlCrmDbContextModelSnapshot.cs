@@ -1995,6 +1995,44 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("Plans");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Teams.SharedExample", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("ActivityId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("DealId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("SharedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SharedById")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("DealId");
+
+                    b.HasIndex("TeamId", "ActivityId")
+                        .IsUnique();
+
+                    b.HasIndex("TeamId", "DealId")
+                        .IsUnique();
+
+                    b.ToTable("SharedExamples");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Teams.Team", b =>
                 {
                     b.Property<int>("Id")
@@ -2544,6 +2582,25 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                         .WithMany()
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Teams.SharedExample", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Activities.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.ClientCascade);
+
+                    b.HasOne("SalesCrm.Domain.Deals.Deal", null)
+                        .WithMany()
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.ClientCascade);
+
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

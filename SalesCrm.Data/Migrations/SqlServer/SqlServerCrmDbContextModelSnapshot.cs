@@ -1998,6 +1998,46 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("Plans");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Teams.SharedExample", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("ActivityId")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("DealId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("SharedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("SharedById")
+                        .HasColumnType("int");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("DealId");
+
+                    b.HasIndex("TeamId", "ActivityId")
+                        .IsUnique()
+                        .HasFilter("[ActivityId] IS NOT NULL");
+
+                    b.HasIndex("TeamId", "DealId")
+                        .IsUnique()
+                        .HasFilter("[DealId] IS NOT NULL");
+
+                    b.ToTable("SharedExamples");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Teams.Team", b =>
                 {
                     b.Property<int>("Id")
@@ -2547,6 +2587,25 @@ namespace SalesCrm.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Teams.SharedExample", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Activities.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.ClientCascade);
+
+                    b.HasOne("SalesCrm.Domain.Deals.Deal", null)
+                        .WithMany()
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.ClientCascade);
+
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

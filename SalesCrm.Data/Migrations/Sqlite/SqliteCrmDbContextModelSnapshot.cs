@@ -1911,6 +1911,42 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("Plans");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Teams.SharedExample", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ActivityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DealId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SharedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SharedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("DealId");
+
+                    b.HasIndex("TeamId", "ActivityId")
+                        .IsUnique();
+
+                    b.HasIndex("TeamId", "DealId")
+                        .IsUnique();
+
+                    b.ToTable("SharedExamples");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Teams.Team", b =>
                 {
                     b.Property<int>("Id")
@@ -2456,6 +2492,25 @@ namespace SalesCrm.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Teams.SharedExample", b =>
+                {
+                    b.HasOne("SalesCrm.Domain.Activities.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.ClientCascade);
+
+                    b.HasOne("SalesCrm.Domain.Deals.Deal", null)
+                        .WithMany()
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.ClientCascade);
+
+                    b.HasOne("SalesCrm.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
