@@ -43,10 +43,22 @@ public static class Guard
         return trimmed.Length <= maxLength ? trimmed : trimmed[..(maxLength - 1)].TrimEnd() + "…";
     }
 
-    private static string? MaxLength(string? value, string field, string label, int maxLength) =>
-        value is not null && value.Length > maxLength
-            ? throw new DomainException($"Поле «{label}» длиннее {maxLength} символов.", field)
-            : value;
+    private static string? MaxLength(string? value, string field, string label, int maxLength)
+    {
+        if (value is not null && value.Length > maxLength) throw new DomainException($"Поле «{label}» длиннее {maxLength} символов.", field);
+        if (value is not null && value.Any(Hidden))
+            throw new DomainException($"В поле «{label}» есть невидимые или управляющие символы — удалите их (часто они приходят при копировании).", field);
+        return value;
+    }
+
+    /// <summary>
+    /// Characters a person cannot see and a database or a screen may treat otherwise: control characters (NUL, escape…; line
+    /// breaks and tabs are text), bidirectional overrides and isolates that reorder what is shown, zero-width characters.
+    /// </summary>
+    public static bool Hidden(char c) =>
+        (char.IsControl(c) && c is not ('\n' or '\r' or '\t'))
+        || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069'
+        || c is '\u200B' or '\u200C' or '\u200D' or '\u200E' or '\u200F' or '\u2060' or '\uFEFF';
 
     public static DateTime Utc(DateTime value, string field) =>
         value.Kind == DateTimeKind.Local

@@ -121,6 +121,9 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
     public static readonly IReadOnlyList<Case> Cases =
     [
         // Client card (ClientDialog → ClientService.CreateAsync / UpdateAsync)
+        new("Карточка клиента", "NUL в наименовании", M1, w => w.H.Get<ClientService>().CreateAsync(ValidClient(name: "ООО «Ро\0машка»")), "невидимые или управляющие"),
+        new("Карточка клиента", "разворот текста (U+202E) в наименовании", M1, w => w.H.Get<ClientService>().CreateAsync(ValidClient(name: "ООО «\u202Eакшамор»")), "невидимые или управляющие"),
+        new("Карточка клиента", "пробел нулевой ширины в наименовании", M1, w => w.H.Get<ClientService>().CreateAsync(ValidClient(name: "ООО «Ром\u200Bашка»")), "невидимые или управляющие"),
         new("Карточка клиента", "пустое наименование", M1, w => w.H.Get<ClientService>().CreateAsync(ValidClient(name: "  ")), "Заполните поле «Наименование»"),
         new("Карточка клиента", "наименование 301 символ", M1, w => w.H.Get<ClientService>().CreateAsync(ValidClient(name: new string('Ж', 301))), "«Наименование» длиннее 300"),
         new("Карточка клиента", "ИНН с неверной контрольной суммой", M1, w => w.H.Get<ClientService>().CreateAsync(ValidClient(inn: "7707083894")), "ИНН"),

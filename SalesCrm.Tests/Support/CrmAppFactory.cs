@@ -51,6 +51,17 @@ public partial class CrmAppFactory : WebApplicationFactory<Program>, IAsyncLifet
         }));
     }
 
+    /// <summary>Posts a form the way a page of the app does: the antiforgery token from <paramref name="page"/>, then the fields.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, Dictionary<string, string>? fields = null, string page = "/")
+    {
+        var html = await client.GetStringAsync(page);
+        var form = new Dictionary<string, string>(fields ?? []) { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(TokenPattern().Match(html).Groups[1].Value) };
+        return await client.PostAsync(url, new FormUrlEncodedContent(form));
+    }
+
+    /// <summary>Signs out through the app bar's form (antiforgery token included).</summary>
+    public static Task<HttpResponseMessage> SignOutAsync(HttpClient client) => PostFormAsync(client, "/logout");
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 

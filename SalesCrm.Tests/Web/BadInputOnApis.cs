@@ -62,6 +62,8 @@ public sealed class BadInputOnApis(CrmAppFactoryWithoutJobs app) : IClassFixture
     public static readonly IReadOnlyList<Case> Cases =
     [
         new("POST /api/leads", "пустое тело", () => Lead(""), HttpStatusCode.BadRequest, "body", "не корректный JSON"),
+        new("POST /api/leads", "NUL в компании", () => Lead("""{"company":"ООО \u0000 Ромашка","phone":"+7 495 321-54-76"}"""), HttpStatusCode.BadRequest, "company", "невидимые или управляющие"),
+        new("POST /api/leads", "разворот текста в имени", () => Lead("""{"contactName":"\u202Eнав\u0418","phone":"+7 495 321-54-76"}"""), HttpStatusCode.BadRequest, "contactName", "невидимые или управляющие"),
         new("POST /api/leads", "null", () => Lead("null"), HttpStatusCode.BadRequest, "body", "Пустая заявка"),
         new("POST /api/leads", "пустой объект", () => Lead("{}"), HttpStatusCode.BadRequest, "phone", "телефон, e-mail или ИНН"),
         new("POST /api/leads", "форма вместо JSON", () => Lead("company=Ромашка&phone=123", "application/x-www-form-urlencoded"), HttpStatusCode.BadRequest, "body", "Ожидается JSON"),

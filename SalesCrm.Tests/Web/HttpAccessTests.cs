@@ -121,7 +121,7 @@ public sealed class LanguageSwitch(CrmAppFactory app) : IClassFixture<CrmAppFact
     {
         var client = app.NewClient();
         await CrmAppFactory.SignInAsync(client, "m3@demo.salescrm");
-        var switched = await client.GetAsync("/culture?culture=en-US&redirect=%2Fdeals");
+        var switched = await CrmAppFactory.PostFormAsync(client, "/culture", new() { ["culture"] = "en-US", ["redirect"] = "/deals" });
         Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
         Assert.Equal("/deals", switched.Headers.Location!.OriginalString);
         var html = await client.GetStringAsync("/deals");
@@ -139,6 +139,6 @@ public sealed class LanguageSwitch(CrmAppFactory app) : IClassFixture<CrmAppFact
     {
         var client = app.NewClient();
         await CrmAppFactory.SignInAsync(client, "m4@demo.salescrm");
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/culture?culture=xx-XX")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await CrmAppFactory.PostFormAsync(client, "/culture", new() { ["culture"] = "xx-XX" })).StatusCode);
     }
 }

@@ -68,7 +68,7 @@ public sealed partial class SignInAnswers : IAsyncLifetime
         // m2 signed in from their own browser before.
         var own = Browser();
         Assert.Equal(HttpStatusCode.Redirect, (await CrmAppFactory.SignInAsync(own, "m2@demo.salescrm")).StatusCode);
-        await own.PostAsync("/logout", null);
+        await CrmAppFactory.SignOutAsync(own);
 
         // Somebody else guesses m2's password from another browser, patiently enough that every guess counts (a minute apart).
         var attacker = Browser();
@@ -83,7 +83,7 @@ public sealed partial class SignInAnswers : IAsyncLifetime
 
         // m2 on the browser they signed in from is not slowed at all ...
         Assert.Equal(HttpStatusCode.Redirect, (await CrmAppFactory.SignInAsync(own, "m2@demo.salescrm")).StatusCode);
-        await own.PostAsync("/logout", null);
+        await CrmAppFactory.SignOutAsync(own);
         // ... and on a new browser waits a minute at most, however long the guessing went on.
         _time.Advance(SignInGuard.MaxWait + TimeSpan.FromSeconds(1));
         Assert.Equal(HttpStatusCode.Redirect, (await CrmAppFactory.SignInAsync(Browser(), "m2@demo.salescrm")).StatusCode);
@@ -134,7 +134,7 @@ public sealed class SignOutEverywhere : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await thief.GetAsync($"/deals/{deal}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await thief.GetAsync("/export/deals.xlsx")).StatusCode);
 
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync("/logout", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await CrmAppFactory.SignOutAsync(browser)).StatusCode);
 
         var page = await thief.GetAsync($"/deals/{deal}");
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);

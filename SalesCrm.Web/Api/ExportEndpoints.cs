@@ -44,6 +44,13 @@ public static class ExportEndpoints
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/export").RequireAuthorization().RequireRateLimiting(RateLimitPolicy);
+        // A workbook of the department's data is never kept by a browser or a proxy cache.
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            context.HttpContext.Response.Headers.Pragma = "no-cache";
+            return await next(context);
+        });
         group.MapGet("/report.xlsx", ReportAsync);
         group.MapGet("/deals.xlsx", DealsAsync);
         group.MapGet("/leads.xlsx", LeadsAsync);
