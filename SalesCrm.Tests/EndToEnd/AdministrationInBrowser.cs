@@ -25,8 +25,11 @@ public sealed class AdministrationInBrowser(RunningApp app)
         await Input(dialog.Page, "user-name").FillAsync("Новикова Ирина Сергеевна");
         await Input(dialog.Page, "user-email").FillAsync(email);
         await admin.GetByTestId("user-team").ClickAsync();
-        await admin.GetByRole(AriaRole.Option).First.ClickAsync();
+        await admin.Locator(".mud-popover-open").GetByRole(AriaRole.Option).First.ClickAsync();
+        await Expect(admin.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+        await Expect(Input(admin, "user-email")).ToHaveValueAsync(email);
         await dialog.GetByTestId("dialog-save").ClickAsync();
+        await Expect(admin.Locator(".mud-dialog")).ToHaveCountAsync(0);
         await Expect(admin.GetByTestId("user-credentials")).ToBeVisibleAsync();
         var password = (await admin.GetByTestId("user-one-time-password").InnerTextAsync()).Trim();
         await Expect(admin.Locator("[data-testid=user-row]", new() { HasText = email })).ToBeVisibleAsync();
@@ -58,8 +61,9 @@ public sealed class AdministrationInBrowser(RunningApp app)
         await RunningApp.GotoInteractiveAsync(head, "/admin?section=calendar");
         await Expect(head.GetByTestId("calendar-day").First).ToBeVisibleAsync();
         // Next year's 1 January: a holiday by the production calendar; made working, then brought back.
+        var year = int.Parse(await head.GetByTestId("calendar-year").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) + 1;
         await head.GetByLabel("Следующий год").ClickAsync();
-        var year = int.Parse(await head.GetByTestId("calendar-year").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(head.GetByTestId("calendar-year")).ToHaveTextAsync(year.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var first = head.Locator($"[data-testid=calendar-day][data-date='{year}-01-01']");
         await Expect(first).ToHaveAttributeAsync("data-working", "0");
         await first.GetByTestId("calendar-toggle").ClickAsync();

@@ -144,12 +144,15 @@ public sealed class LeadsApi(CrmAppFactory app) : IClassFixture<CrmAppFactory>
         var key = Guid.NewGuid().ToString();
         var first = await PostAsync(client, new { company = "ООО «Повтор»", inn, phone }, idempotencyKey: key);
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        var (otherInn, otherPhone, _) = Fresh();
-        // A retry with the same key is the same request, even if the body was re-serialised differently.
-        var again = await PostAsync(client, new { company = "ООО «Повтор»", inn = otherInn, phone = otherPhone }, idempotencyKey: key);
+        // A retry with the same key and the same lead is the same request, however the JSON was laid out.
+        var again = await PostAsync(client, new { phone, inn, company = "ООО «Повтор»" }, idempotencyKey: key);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal((await JsonAsync(first)).GetProperty("id").GetInt32(), (await JsonAsync(again)).GetProperty("id").GetInt32());
         Assert.Equal(1, await LeadsWithInnAsync(inn));
+        // The same key with another lead is refused, not answered with the first one (nothing lost silently).
+        var (otherInn, otherPhone, _) = Fresh();
+        var other = await PostAsync(client, new { company = "ООО «Повтор»", inn = otherInn, phone = otherPhone }, idempotencyKey: key);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
         Assert.Equal(0, await LeadsWithInnAsync(otherInn));
 
         var tooLong = await PostAsync(client, new { phone = Fresh().Phone }, idempotencyKey: new string('k', 101));
