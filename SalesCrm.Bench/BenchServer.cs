@@ -9,7 +9,7 @@ namespace SalesCrm.Bench;
 /// The real app as its own process on 127.0.0.1 for a load scenario: Release build, Production settings, on a private copy
 /// of a benchmark dataset, waited for until /health answers; killed and its copy deleted on dispose. Scenarios that need
 /// the browser (Blazor's own scripts and styles) run the published app, since a build output run as Production serves
-/// its static files empty (STACK.md).
+/// its static files empty (measured on this kind of machine).
 /// </summary>
 public sealed class BenchServer : IAsyncDisposable
 {

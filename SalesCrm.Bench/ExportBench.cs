@@ -14,7 +14,7 @@ using SalesCrm.Web.Services.Excel;
 namespace SalesCrm.Bench;
 
 /// <summary>
-/// Load scenarios for issue 7: the deal grid exported to .xlsx exactly as /export/deals.xlsx does it (the head, all
+/// Load scenarios for the export: the deal grid exported to .xlsx exactly as /export/deals.xlsx does it (the head, all
 /// deals, sorted by premium) — wall time and the process's peak memory above its baseline, sampled every 5 ms; and the
 /// weekly management pack (ReportService + the ClosedXML workbook) for the whole department.
 /// </summary>

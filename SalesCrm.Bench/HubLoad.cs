@@ -134,7 +134,7 @@ public static partial class HubLoad
         var moves = movers.Report(clients);
         Console.WriteLine($"  deal moves saved {moves.Moves}, refused {moves.Errors}, deliveries {moves.Delivered} of {moves.Expected} (lost {moves.Expected - moves.Delivered})");
         Console.WriteLine($"  delivery, move sent on node B (save included) → event at each client of node A: p50 {moves.P50:F0} ms, p95 {moves.P95:F0} ms, max {moves.Max:F0} ms");
-        Console.WriteLine("  floor (STACK.md, this machine): a raw SignalR broadcast to 500 connections p95 41–60 ms — the POST itself (intake, distribution, audit, commit) comes on top");
+        Console.WriteLine("  floor (measured on this kind of machine): a raw SignalR broadcast to 500 connections p95 41–60 ms — the POST itself (intake, distribution, audit, commit) comes on top");
         Console.WriteLine($"  server RSS: idle {idle:F0} MB, {clients} clients connected {connected:F0} MB, peak during the run {during:F0} MB, " +
                           $"10 s after the clients left {after:F0} MB (the runtime keeps pages it grew)");
         Console.WriteLine($"  managed heap after a full GC: idle {idleHeap:F1} MB, {clients} clients connected {connectedHeap:F1} MB " +

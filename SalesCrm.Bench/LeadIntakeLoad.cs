@@ -15,7 +15,7 @@ using SalesCrm.Domain.Integrations;
 namespace SalesCrm.Bench;
 
 /// <summary>
-/// Load scenario for lead intake (issue 5): the real web app is started as its own process on 127.0.0.1 on a copy
+/// Load scenario for lead intake: the real web app is started as its own process on 127.0.0.1 on a copy
 /// of the benchmark database; 50 concurrent clients post a burst of 10,000 new leads to POST /api/leads, 10 % of
 /// them sent a second time with the same Idempotency-Key (shuffled in, so some retries race their original), after
 /// 2,000 warm-up leads.

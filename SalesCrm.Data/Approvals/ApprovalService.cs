@@ -13,7 +13,7 @@ using SalesCrm.Domain.Teams;
 namespace SalesCrm.Data.Approvals;
 
 /// <summary>
-/// Discount, special-terms and retention-bonus approvals (PRODUCT.md, use case 3): the request from the deal, routing
+/// Discount, special-terms and retention-bonus approvals (the discount use case of docs/features.md): the request from the deal, routing
 /// by the authority matrix, the inbox, one-click decisions, escalation and the thread. Every decision keeps the deal
 /// in step (premium frozen while pending, the approved premium applied) in the same transaction, and a decision made
 /// on a stale request is refused: of two approvers at the same moment exactly one decides.

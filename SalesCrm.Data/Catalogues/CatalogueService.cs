@@ -97,11 +97,15 @@ public sealed class CatalogueService(IDbContextFactory<CrmDbContext> factory, IU
         var old = entry.Name;
         entry.Change(name, active);
         await EnsureUniqueAsync(db, entry.Name, id, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await SaveAsync(db, ct);
-        if (old != entry.Name)
-            await db.Set<CompetitorOffer>().Where(o => o.Competitor == old).ExecuteUpdateAsync(s => s.SetProperty(o => o.Competitor, entry.Name), ct);
-        await tx.CommitAsync(ct);
+        // The entry and the offers written under the old name change together; open pages hear of it after the commit.
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            if (old != entry.Name)
+                await db.Set<CompetitorOffer>().Where(o => o.Competitor == old).ExecuteUpdateAsync(s => s.SetProperty(o => o.Competitor, entry.Name), ct);
+            await tx.CommitAsync(ct);
+        }
+        await events.PublishAsync([new SettingsChanged("catalogues", time.GetUtcNow().UtcDateTime)], ct);
     }
 
     /// <summary>The catalogue's spelling of a competitor typed into an offer ("ингосстрах" → "Ингосстрах"), or the text as typed.</summary>

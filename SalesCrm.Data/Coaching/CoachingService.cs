@@ -11,7 +11,7 @@ using SalesCrm.Domain.Teams;
 namespace SalesCrm.Data.Coaching;
 
 /// <summary>
-/// Coaching (PRODUCT.md, use case 4): the scorecard of every manager of a team against the team average and their own
+/// Coaching (docs/features.md): the scorecard of every manager of a team against the team average and their own
 /// previous period, the trend, call recordings, examples to learn from, development tasks and the team lead's
 /// recommendations. The figures are <see cref="Scorecard"/>'s; this service fetches the facts once per window and checks
 /// who may see whom: the team lead their team, the head and the admin everybody, a manager only their own page.

@@ -86,7 +86,7 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
     private sealed record DealShape(SellerInfo Owner, StageCode Stage, bool Stuck = false, ApprovalShape Approval = ApprovalShape.None,
         DateTime? ClosedAt = null);
 
-    /// <summary>The fixed demo accounts of PRODUCT.md; all share the password <see cref="DemoPassword"/>.</summary>
+    /// <summary>The fixed demo accounts (README, demo logins); all share the password <see cref="DemoPassword"/>.</summary>
     public static readonly (string Email, string Name, StaffRole Role, int Team, ExperienceLevel Level, string[] Territories,
         string[] Industries, string[] Products, int HiredMonthsAgo)[] Staff =
     [

@@ -36,7 +36,7 @@ public sealed class DiagnosticsOptions
 
 /// <summary>
 /// The sales-department diagnostics (the second seed): every trigger of the eight blocks measured on the live data of a
-/// team (team lead) or the department (head) for a month, each figure computed in SQL with PRODUCT.md's definitions and
+/// team (team lead) or the department (head) for a month, each figure computed in SQL with the product's definitions and
 /// judged by <see cref="DiagnosticPolicy"/>.
 /// </summary>
 public sealed class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, CrmOptions options,

@@ -16,7 +16,7 @@ public sealed record RiskImportReport(int Rows, int Updated, IReadOnlyList<strin
 }
 
 /// <summary>
-/// Counterparty risk from SPARK (PRODUCT.md, integrations): an export with the INN and the due-diligence, financial-risk
+/// Counterparty risk from SPARK (docs/features.md): an export with the INN and the due-diligence, financial-risk
 /// and payment-discipline indices updates the matching clients' indices, risk level, source and date, so every
 /// "high-risk client" filter uses them. Every row is checked first; a bad row refuses the file with a report; INNs that
 /// are not clients are listed, not an error.

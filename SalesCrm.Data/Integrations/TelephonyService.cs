@@ -8,7 +8,7 @@ using SalesCrm.Domain.Teams;
 
 namespace SalesCrm.Data.Integrations;
 
-/// <summary>One event from the telephony system (PRODUCT.md, integrations).</summary>
+/// <summary>One event from the telephony system (docs/features.md).</summary>
 public sealed record TelephonyEvent(string? CallId, string? Event, string? Direction, string? From, string? To, string? Extension,
     DateTime? StartedAt, DateTime? AnsweredAt, DateTime? EndedAt, int? DurationSeconds, string? RecordingUrl);
 

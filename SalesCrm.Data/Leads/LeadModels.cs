@@ -27,11 +27,11 @@ public sealed record LeadRow(int Id, DateTime CreatedAt, LeadChannel Channel, st
     string? Region, string? ProductCode, LeadStatus Status, int? AssigneeId, string? AssigneeName, DateTime? FirstContactAt, int Touches,
     string? Rule, int? QueueTeamId, double? ResponseMinutes, int? TeamId = null);
 
-/// <summary>Speed to lead for a period (PRODUCT.md): response measured in working minutes.</summary>
+/// <summary>Speed to lead for a period (docs/features.md): response measured in working minutes.</summary>
 public sealed record SpeedToLead(int Leads, int Contacted, double? MedianResponseMinutes, double? OverTargetShare, double? ContactRate,
     double? LostBeforeContactShare, int TargetMinutes);
 
-/// <summary>One manager's load (PRODUCT.md "manager load").</summary>
+/// <summary>One manager's load (docs/features.md "manager load").</summary>
 public sealed record WorkloadRow(int ManagerId, string Name, int? TeamId, IReadOnlyDictionary<StageCode, int> OpenByStage, int OpenDeals,
     long OpenPremiumKopecks, long PlanKopecks, long WonKopecks, int Capacity, int OpenLeads, int NewLeadsThisWeek, int OverdueTasks,
     DateTime? AbsentUntil)

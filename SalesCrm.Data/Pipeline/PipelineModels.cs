@@ -3,7 +3,7 @@ using SalesCrm.Domain.Deals;
 
 namespace SalesCrm.Data.Pipeline;
 
-/// <summary>The signals a card carries (PRODUCT.md); a filter picks deals that have one.</summary>
+/// <summary>The signals a card carries (docs/features.md); a filter picks deals that have one.</summary>
 [Flags]
 public enum DealSignal
 {

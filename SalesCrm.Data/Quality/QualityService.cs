@@ -14,7 +14,7 @@ using SalesCrm.Domain.Teams;
 namespace SalesCrm.Data.Quality;
 
 /// <summary>
-/// Data quality (PRODUCT.md, use case 8): runs the rule catalogue of <see cref="QualityRules"/> over the records of a
+/// Data quality (docs/features.md): runs the rule catalogue of <see cref="QualityRules"/> over the records of a
 /// team (team lead: own; head and admin: any or all), scores each manager and the team, keeps the daily trend, turns
 /// findings into "data fix" tasks for the owners, and runs sampling audits. The rules decide; this class fetches the
 /// facts and checks who may see and do what.

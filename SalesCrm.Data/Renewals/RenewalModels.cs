@@ -18,7 +18,7 @@ public sealed record RenewalRow(int ContractId, string Number, int ClientId, str
 /// <summary>Renewal work per manager: tasks done, open, overdue, and contracts ending within 30 days without a touch in two weeks.</summary>
 public sealed record RenewalActivityRow(int ManagerId, string Name, int Done, int Open, int Overdue, int Silent);
 
-/// <summary>Churn rate and repeat-purchase share of a period and of the one before (PRODUCT.md definitions).</summary>
+/// <summary>Churn rate and repeat-purchase share of a period and of the one before (docs/features.md).</summary>
 public sealed record RetentionFiguresRow(int Ended, int Renewed, double? ChurnRate, int PreviousEnded, int PreviousRenewed, double? PreviousChurnRate,
     double? RepeatShare, double? PreviousRepeatShare);
 

@@ -12,7 +12,7 @@ using SalesCrm.Domain.Teams;
 namespace SalesCrm.Data.Renewals;
 
 /// <summary>
-/// Renewal control (PRODUCT.md, use case 7): contracts ending within the horizon with their renewal deal and task, the
+/// Renewal control (docs/features.md): contracts ending within the horizon with their renewal deal and task, the
 /// clients' churn risk with every factor, the red zone, renewal work per manager, churn rate and repeat-purchase share.
 /// A manager sees their own contracts, a team lead the team's, the head everything.
 /// </summary>

@@ -12,7 +12,7 @@ using SalesCrm.Domain.Teams;
 namespace SalesCrm.Data.Reports;
 
 /// <summary>
-/// The weekly management pack (PRODUCT.md, use case 6) for a team (team lead: their own; head: any or all) and a week
+/// The weekly management pack (docs/features.md) for a team (team lead: their own; head: any or all) and a week
 /// or month against the one before: plan attainment, funnel dynamics, the five deals most likely to fail and why,
 /// loss reasons by product and industry, the weighted forecast, and what the team needs. Aggregates run in SQL; the
 /// figures on the page and in the workbook come from this one object.

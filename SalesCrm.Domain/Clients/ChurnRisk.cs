@@ -27,7 +27,7 @@ public sealed record ChurnInput(int ComplaintsLast90Days, bool DecisionMakerChan
 public sealed record ChurnScore(int Score, IReadOnlyList<(ChurnFactor Factor, int Points)> Factors, bool RedZone);
 
 /// <summary>
-/// Churn risk of a corporate client (PRODUCT.md, renewal control): complaints, a new decision-maker, touches falling
+/// Churn risk of a corporate client (docs/features.md, renewal control): complaints, a new decision-maker, touches falling
 /// by half or more, a loss ratio rising by ten points or more, a competitor offer on the renewal, an overdue renewal
 /// task. Each factor has fixed points (complaints grow with their number, capped); the score is their sum, capped at
 /// 100; at or above the threshold (default 50) the client is in the red zone.
@@ -61,7 +61,7 @@ public static class ChurnRisk
     };
 }
 
-/// <summary>The department's retention figures (PRODUCT.md definitions).</summary>
+/// <summary>The department's retention figures (docs/features.md).</summary>
 public static class RetentionFigures
 {
     /// <summary>Contracts ending in the period that were not renewed ÷ contracts ending in the period; null when none ended.</summary>

@@ -3,7 +3,7 @@ using SalesCrm.Domain.Common;
 namespace SalesCrm.Domain.Deals;
 
 /// <summary>
-/// The exact definitions of the pipeline figures (PRODUCT.md), as pure functions over plain data.
+/// The exact definitions of the pipeline figures (docs/features.md), as pure functions over plain data.
 /// The data layer computes the same figures in SQL; tests hold the two to each other.
 /// </summary>
 public static class PipelineFigures

@@ -2,7 +2,7 @@ using SalesCrm.Domain.Common;
 
 namespace SalesCrm.Domain.Leads;
 
-/// <summary>Catalogue of reasons for an assignment (PRODUCT.md); <see cref="Other"/> needs a comment.</summary>
+/// <summary>Catalogue of reasons for an assignment (docs/features.md); <see cref="Other"/> needs a comment.</summary>
 public enum AssignmentReason
 {
     NewClient = 1,

@@ -5,7 +5,7 @@ using SalesCrm.Domain.Deals;
 namespace SalesCrm.Domain.Teams;
 
 /// <summary>
-/// The coaching scorecard of one manager for one period (PRODUCT.md, use case 4 and "Figures: exact definitions"),
+/// The coaching scorecard of one manager for one period (docs/features.md, use case 4 and "Figures: exact definitions"),
 /// as a pure function over plain facts. The data layer only fetches the facts; every figure is decided here.
 /// </summary>
 public static class Scorecard

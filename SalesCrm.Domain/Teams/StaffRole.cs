@@ -1,6 +1,6 @@
 namespace SalesCrm.Domain.Teams;
 
-/// <summary>The Identity roles of PRODUCT.md. The names are the role names stored by Identity.</summary>
+/// <summary>The Identity roles of docs/features.md. The names are the role names stored by Identity.</summary>
 public enum StaffRole
 {
     Manager = 1,

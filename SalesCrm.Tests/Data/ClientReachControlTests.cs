@@ -10,7 +10,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>
-/// Another team's client reached through its INN (issue 20): a known INN never reveals the client, never attaches anything
+/// Another team's client reached through its INN: a known INN never reveals the client, never attaches anything
 /// to it and never moves it; the lead goes to the client's owner, who is told, and the user learns only that it is served.
 /// </summary>
 [Trait(TestKind.Key, TestKind.Data)]

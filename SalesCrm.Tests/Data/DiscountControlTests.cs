@@ -10,7 +10,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>
-/// Discount authority against a user who wants around it (issue 20): the base is the deal's premium, never a typed number;
+/// Discount authority against a user who wants around it: the base is the deal's premium, never a typed number;
 /// a premium is lowered only through an approved request; nobody decides their own request. Every refusal writes nothing.
 /// </summary>
 [Trait(TestKind.Key, TestKind.Data)]

@@ -14,7 +14,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Data;
 
 /// <summary>
-/// The coaching scorecard on a hand-built team in March 2026 (Moscow): every figure computed by hand from PRODUCT.md's
+/// The coaching scorecard on a hand-built team in March 2026 (Moscow): every figure computed by hand from docs/features.md's
 /// definitions, then read through CoachingService from the real database.
 /// </summary>
 [Trait(TestKind.Key, TestKind.Data)]

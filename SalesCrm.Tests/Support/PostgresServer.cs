@@ -8,7 +8,7 @@ using Npgsql;
 namespace SalesCrm.Tests.Support;
 
 /// <summary>
-/// A real, throw-away PostgreSQL server on 127.0.0.1 for this test run (initdb + pg_ctl, as STACK.md
+/// A real, throw-away PostgreSQL server on 127.0.0.1 for this test run (initdb + pg_ctl, as docs/testing.md
 /// describes). Started on first use, stopped and deleted at the end of the run.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable

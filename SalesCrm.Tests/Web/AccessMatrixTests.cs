@@ -10,7 +10,7 @@ namespace SalesCrm.Tests.Web;
 /// <summary>
 /// The access matrix, generated: every page and export × every role × own / foreign / underwriting record, each with
 /// its expected allow or deny, against the real app in memory (prerendered pages, real sign-in). An allowed list export
-/// holds only records the role may see (no IDOR through a query string). PRODUCT.md's roles: a manager sees their own,
+/// holds only records the role may see (no IDOR through a query string). docs/features.md's roles: a manager sees their own,
 /// a team lead the team's, head and admin everything, the underwriter only deals escalated to underwriting.
 /// </summary>
 [Trait(TestKind.Key, TestKind.Web)]

@@ -10,7 +10,7 @@ using SalesCrm.Tests.Support;
 namespace SalesCrm.Tests.Web;
 
 /// <summary>
-/// Redelivery never duplicates and never loses (issue 20): one call is one activity under any number of concurrent
+/// Redelivery never duplicates and never loses: one call is one activity under any number of concurrent
 /// deliveries, enforced by the database; an Idempotency-Key reused with another body is refused with 422, not answered
 /// as a repeat of the first lead.
 /// </summary>

@@ -5,7 +5,7 @@ namespace SalesCrm.Tests.Web;
 
 /// <summary>
 /// State changes only by a form post with the antiforgery token; crafted return addresses are ignored, never a 500;
-/// exported workbooks are never cached (issue 20).
+/// exported workbooks are never cached.
 /// </summary>
 [Trait(TestKind.Key, TestKind.Web)]
 public sealed class StateChangeControls(CrmAppFactoryWithoutJobs app) : IClassFixture<CrmAppFactoryWithoutJobs>

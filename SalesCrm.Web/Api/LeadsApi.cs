@@ -20,7 +20,7 @@ public sealed class ApiOptions
 
 /// <summary>
 /// <c>POST /api/leads</c>: the inbound door for website forms, e-mail parsers, messengers, campaigns and partners
-/// (PRODUCT.md). The key in <c>X-Api-Key</c>; an optional <c>Idempotency-Key</c> makes a retry safe; a duplicate
+/// (docs/features.md). The key in <c>X-Api-Key</c>; an optional <c>Idempotency-Key</c> makes a retry safe; a duplicate
 /// of a known lead or client is returned, not created again. Answers in Russian with the API's field names.
 /// </summary>
 public static class LeadsApi
