@@ -217,13 +217,15 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             return Task.CompletedTask;
         }, ct);
 
-    public Task<DealCard> SetNegotiationNotesAsync(int dealId, int expectedVersion, string? strategy, string? agreements,
-        CancellationToken ct = default) =>
-        ChangeAsync(dealId, expectedVersion, "edit", (_, deal, _, now) =>
+    /// <summary>
+    /// Saves the negotiation notes typed over the texts the user saw. Not tied to the card's version: a colleague's
+    /// change of the premium or of the other text does not stop it; a colleague's change of the same text does, with
+    /// the current card (both texts are then shown to the user) and nothing written.
+    /// </summary>
+    public Task<DealCard> SetNegotiationNotesAsync(int dealId, TextEdit strategy, TextEdit agreements, CancellationToken ct = default) =>
+        ChangeAsync(dealId, null, "edit", async (db, deal, user, now) =>
         {
-            if (deal.NegotiationStrategy != strategy?.Trim()) deal.SetNegotiationStrategy(strategy, now);
-            if (deal.Agreements != agreements?.Trim()) deal.RecordAgreements(agreements, now);
-            return Task.CompletedTask;
+            if (!deal.TryEditNotes(strategy, agreements, now)) throw await ConflictAsync(db, user, dealId, ct);
         }, ct);
 
     /// <summary>

@@ -198,6 +198,21 @@ public sealed class Deal : Entity, IVersioned
         Raise(new DealUpdated(this, now));
     }
 
+    /// <summary>
+    /// The negotiation notes typed on the card: each text the user changed goes in unless a colleague changed that
+    /// same text meanwhile (see <see cref="TextEdit"/>); then nothing is written and the caller shows both texts.
+    /// A text the user did not touch is left as it is now, so two people editing the two texts both keep their work.
+    /// </summary>
+    public bool TryEditNotes(TextEdit strategy, TextEdit agreements, DateTime now)
+    {
+        var newStrategy = Guard.Optional(strategy.Typed, nameof(NegotiationStrategy), "Стратегия переговоров", 4000);
+        var newAgreements = Guard.Optional(agreements.Typed, nameof(Agreements), "Договорённости", 4000);
+        if (strategy.CollidesWith(NegotiationStrategy) || agreements.CollidesWith(Agreements)) return false;
+        if (strategy.Changes && newStrategy != NegotiationStrategy) SetNegotiationStrategy(newStrategy, now);
+        if (agreements.Changes && newAgreements != Agreements) RecordAgreements(newAgreements, now);
+        return true;
+    }
+
     /// <summary>A logged call, meeting or e-mail keeps the deal alive.</summary>
     public void TouchActivity(DateTime at)
     {

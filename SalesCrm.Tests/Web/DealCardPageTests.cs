@@ -138,4 +138,33 @@ public sealed class DealCardPageRendering : CrmComponentTest
         stored = await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id));
         Assert.Equal(1_700_000_00, stored.PremiumKopecks);
     }
+
+    [Fact]
+    public async Task AColleaguesChangeOfTheTextBeingTypedIsShownBesideTheUsersOwn()
+    {
+        var deal = await DealAsync("m1@demo.salescrm", StageCode.Negotiation);
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        var page = RenderInLayout<DealCardPage>(p => p.Add(x => x.Id, deal.Id));
+        page.WaitForElement("textarea[data-testid=deal-strategy]");
+
+        // The manager is typing (not saved yet): the save button wakes up at the first keystroke…
+        Assert.True(page.Find("[data-testid=save-notes]").HasAttribute("disabled"));
+        await page.Find("textarea[data-testid=deal-strategy]").InputAsync(new() { Value = "Мой вариант стратегии" });
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=save-notes]").HasAttribute("disabled")));
+
+        // …and the team lead saves another strategy; the card reloads live.
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        await H.Get<DealService>().SetNegotiationNotesAsync(deal.Id, new(deal.NegotiationStrategy, "Вариант руководителя"), new(deal.Agreements, deal.Agreements));
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+
+        page.WaitForAssertion(() => Assert.Contains("Вариант руководителя", page.Find("[data-testid=deal-strategy-theirs]").TextContent));
+        Assert.Equal("Мой вариант стратегии", page.Find("textarea[data-testid=deal-strategy]").GetAttribute("value") ?? page.Find("textarea[data-testid=deal-strategy]").TextContent);
+        Assert.True(page.Find("[data-testid=save-notes]").HasAttribute("disabled"));
+
+        // The manager keeps their own text, knowingly, and saves it.
+        await page.Find("[data-testid=deal-strategy-keep-mine]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=save-notes]").HasAttribute("disabled")));
+        await page.Find("[data-testid=save-notes]").ClickAsync(new());
+        Assert.Equal("Мой вариант стратегии", (await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id))).NegotiationStrategy);
+    }
 }

@@ -21,9 +21,8 @@ public sealed partial class DealCardPage
     private string? _denied;
     private bool _notFound;
     private bool _busy;
-    private string? _strategy;
-    private string? _agreements;
-    private int _notesVersion;
+    private NoteText _strategy = new();
+    private NoteText _agreements = new();
     private IDisposable? _subscription;
     private int _subscribedId;
 
@@ -81,12 +80,9 @@ public sealed partial class DealCardPage
     private void Show(DealCard card)
     {
         if (_card is not null && _card.Id == card.Id && card.Version < _card.Version) return;
-        var typing = _card is not null && (_strategy != _card.NegotiationStrategy || _agreements != _card.Agreements);
         _card = card;
-        if (typing) return; // keep what the user is typing; the save will meet the newer version as a conflict
-        _strategy = card.NegotiationStrategy;
-        _agreements = card.Agreements;
-        _notesVersion = card.Version;
+        _strategy.Arrived(card.NegotiationStrategy);
+        _agreements.Arrived(card.Agreements);
     }
 
     /// <summary>
@@ -267,9 +263,34 @@ public sealed partial class DealCardPage
             Inputs.Kopecks(input.Premium, "CompetitorPremium", "премию конкурента"), input.Terms)) },
     }, Options());
 
-    /// <summary>The notes are typed on the card itself: they are saved against the version loaded when typing began.</summary>
-    private Task SaveNotesAsync() =>
-        SaveDirectAsync(v => Deals.SetNegotiationNotesAsync(Id, v, _strategy, _agreements), seenVersion: _notesVersion);
+    /// <summary>
+    /// The notes are typed on the card itself, each over the text the user saw. A colleague's change of the same text
+    /// is refused by the server; both texts are then shown (<see cref="NoteText.Theirs"/>) until the user picks one.
+    /// </summary>
+    private async Task SaveNotesAsync()
+    {
+        _busy = true;
+        try
+        {
+            Show(await Deals.SetNegotiationNotesAsync(Id, _strategy.Edit, _agreements.Edit));
+            _strategy.Saved();
+            _agreements.Saved();
+            Snackbar.Add(L["Сохранено"], Severity.Success);
+        }
+        catch (ConcurrencyConflictException ex) when (ex.Current is DealCard current)
+        {
+            Show(current);
+            Snackbar.Add(L["Пока вы печатали, этот текст изменил коллега. Сравните тексты и выберите, какой оставить."], Severity.Warning);
+        }
+        catch (Exception ex) when (ex is DomainException or AccessDeniedException or NotFoundException)
+        {
+            Snackbar.Add(L[ex.Message], Severity.Warning);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
 
     private static DialogOptions Options() => new() { MaxWidth = MaxWidth.Small, FullWidth = true };
 
