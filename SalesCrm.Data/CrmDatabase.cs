@@ -23,6 +23,13 @@ public sealed class DatabaseOptions
     public string ConnectionString { get; set; } = "Data Source=data/salescrm.db";
     /// <summary>Apply pending migrations when the app starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>
+    /// SQLite: how long a write waits for another writer (another process, a long import) before it gives up with
+    /// "the database is busy, nothing was saved". SQLite's busy wait holds a thread (Microsoft.Data.Sqlite's async API
+    /// is synchronous), so it stays short; decision record 0009.
+    /// </summary>
+    public int BusyTimeoutSeconds { get; set; } = 15;
 }
 
 /// <summary>Provider selection and the data layer's registrations.</summary>
@@ -35,7 +42,9 @@ public static class CrmDatabase
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                builder.UseSqlite(options.ConnectionString, o => o.CommandTimeout(120)).AddInterceptors(Providers.SqliteSynchronousNormal.Instance);
+                var busy = Math.Clamp(options.BusyTimeoutSeconds, 1, 600);
+                builder.UseSqlite(new SqliteConnectionStringBuilder(options.ConnectionString) { DefaultTimeout = busy }.ToString(), o => o.CommandTimeout(busy))
+                    .AddInterceptors(Providers.SqliteSynchronousNormal.Instance);
                 break;
             case DatabaseProvider.SqlServer:
                 // No retrying execution strategy: the audit interceptor and several services open their own transactions,

@@ -51,6 +51,7 @@ public static partial class Hosting
         AnchorSqlitePath(builder);
 
         services.AddSingleton(TimeProvider.System);
+        EnoughThreadsForWaitingWriters(config);
         services.AddProxySettings(config);
         services.AddSalesCrmData(config);
 
@@ -156,6 +157,18 @@ public static partial class Hosting
         });
         services.AddHealthChecks();
         return builder;
+    }
+
+    /// <summary>
+    /// SQLite's busy wait sleeps on a thread-pool thread (its async API is synchronous), and the pool adds threads only
+    /// slowly: forty writes waiting on a lock held by another process stalled even /health for 20 s. A higher floor of
+    /// worker threads keeps unrelated requests answering while writes wait (decision record 0009).
+    /// </summary>
+    private static void EnoughThreadsForWaitingWriters(IConfiguration config)
+    {
+        if (config.GetSection("Database").Get<DatabaseOptions>() is { Provider: not DatabaseProvider.Sqlite }) return;
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < 128) ThreadPool.SetMinThreads(128, io);
     }
 
     private static bool IsMachinePath(PathString path) => path.StartsWithSegments("/hubs") || path.StartsWithSegments("/api") || path.StartsWithSegments("/_blazor");

@@ -10,10 +10,13 @@ public static class DatabaseFault
 {
     public const string Message = "База данных CRM временно недоступна. Ничего не сохранено — повторите через несколько секунд.";
 
+    private const int SqliteBusy = 5, SqliteLocked = 6; // another connection holds the write lock past the busy timeout
+
     public static bool IsUnavailable(Exception ex)
     {
         for (var e = ex; e is not null; e = e.InnerException)
-            if (e is DbException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException) return true;
+            if (e is DbException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException
+                or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked }) return true;
         return false;
     }
 }

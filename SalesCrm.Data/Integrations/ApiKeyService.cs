@@ -47,6 +47,12 @@ public sealed class ApiKeyVerifier(IProviderContextFactory contexts, TimeProvide
         return check;
     }
 
+    /// <summary>The key's id when it was checked valid on this node lately (no database read); otherwise null.</summary>
+    public int? KnownValid(string? key) =>
+        !string.IsNullOrWhiteSpace(key) && key.Length <= 200 && _cache.TryGetValue(ApiKey.Hash(key), out var cached)
+        && cached.Check.Status == ApiKeyStatus.Valid && time.GetUtcNow().UtcDateTime - cached.At < TimeSpan.FromMinutes(10)
+            ? cached.Check.Id : null;
+
     /// <summary>Forgets cached answers (a key was revoked on this node).</summary>
     public void Forget() => _cache.Clear();
 }

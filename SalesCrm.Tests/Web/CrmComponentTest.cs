@@ -25,6 +25,12 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
 
     protected ServiceHarness H { get; private set; } = default!;
 
+    /// <summary>The test's own SQLite database.</summary>
+    protected string ConnectionString { get; private set; } = "";
+
+    /// <summary>Configuration the data layer gets besides the database (e.g. <c>Database:BusyTimeoutSeconds</c>).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     protected LiveNotifier Live { get; private set; } = default!;
 
     /// <summary>The popover and dialog providers: open dialogs render here.</summary>
@@ -33,7 +39,8 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Live = new LiveNotifier(Microsoft.Extensions.Logging.Abstractions.NullLogger<LiveNotifier>.Instance);
-        H = await ServiceHarness.CreateAsync(await TestDatabase.CopyAsync(), publisher: Live);
+        ConnectionString = await TestDatabase.CopyAsync();
+        H = await ServiceHarness.CreateAsync(ConnectionString, publisher: Live, settings: Settings);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(options => options.PopoverOptions.CheckForPopoverProvider = false);
         SalesCrm.Web.Resources.LocalizationSetup.AddSalesCrmLocalization(Services);

@@ -16,6 +16,9 @@ public sealed class ApiOptions
 
     /// <summary>How many requests one key may send at once above the steady rate.</summary>
     public int LeadsBurst { get; set; } = 500;
+
+    /// <summary>Refused requests (no key, a wrong key, a bad signature) one address may send a minute (RefusedCallers).</summary>
+    public int RefusedPerMinute { get; set; } = 30;
 }
 
 /// <summary>
@@ -40,6 +43,7 @@ public static class LeadsApi
     {
         var options = configuration.GetSection("Api").Get<ApiOptions>() ?? new ApiOptions();
         services.AddSingleton(options);
+        services.AddSingleton<RefusedCallers>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -52,9 +56,11 @@ public static class LeadsApi
                     : "Слишком много запросов с этим ключом. Повторите позже.";
                 await context.HttpContext.Response.WriteAsJsonAsync(ApiRequests.ErrorBody("request", message), ct);
             };
-            // One bucket per key (or per address when there is no key): one noisy integration cannot starve the others.
+            // One bucket per valid key (per address until the key is known valid): one noisy integration cannot starve the
+            // others, and made-up keys cannot open buckets of their own.
             limiter.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
-                http.Request.Headers["X-Api-Key"].ToString() is { Length: > 0 } key ? "key:" + key : "ip:" + http.Connection.RemoteIpAddress,
+                http.RequestServices.GetRequiredService<ApiKeyVerifier>().KnownValid(http.Request.Headers["X-Api-Key"].ToString()) is { } valid
+                    ? "key:" + valid : "ip:" + http.Connection.RemoteIpAddress,
                 _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = Math.Max(1, options.LeadsBurst),
@@ -69,7 +75,8 @@ public static class LeadsApi
 
     public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, PostAsync).RequireRateLimiting(RateLimitPolicy).DisableAntiforgery();
+        RefusedCallers.Apply(app.MapPost(Path, PostAsync).RequireRateLimiting(RateLimitPolicy).DisableAntiforgery(),
+            http => http.RequestServices.GetRequiredService<ApiKeyVerifier>().KnownValid(http.Request.Headers["X-Api-Key"].ToString()) is not null);
         return app;
     }
 

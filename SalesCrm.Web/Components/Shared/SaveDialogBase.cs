@@ -30,10 +30,17 @@ public abstract class SaveDialogBase<TInput> : ComponentBase
         Outcome = null;
         try
         {
+            // The dialog shows its progress before the save starts: a save that waits for a busy database is seen waiting.
+            await Task.Yield();
             var outcome = await Submit(input);
             if (outcome.Saved) Dialog.Close(DialogResult.Ok(true));
             else if (outcome.Cancelled) Dialog.Cancel();
             else Outcome = outcome;
+        }
+        catch (Exception ex) when (SalesCrm.Data.Common.DatabaseFault.IsUnavailable(ex))
+        {
+            // Nothing was written (the transaction did not commit); the dialog keeps what the user typed for a retry.
+            Outcome = SaveOutcome.Fail(null, SalesCrm.Data.Common.DatabaseFault.Message);
         }
         finally
         {

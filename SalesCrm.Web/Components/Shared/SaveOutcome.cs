@@ -28,6 +28,10 @@ public sealed record SaveOutcome(bool Saved, bool Cancelled, string? Field, stri
         {
             return Fail(null, translate(ex.Message));
         }
+        catch (Exception ex) when (SalesCrm.Data.Common.DatabaseFault.IsUnavailable(ex))
+        {
+            return Fail(null, translate(SalesCrm.Data.Common.DatabaseFault.Message));
+        }
     }
 
     /// <summary>The error when it concerns <paramref name="field"/> (case-insensitive), else null.</summary>

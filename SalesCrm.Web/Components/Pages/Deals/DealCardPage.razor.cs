@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using SalesCrm.Data.Access;
+using SalesCrm.Data.Common;
 using SalesCrm.Data.Deals;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
@@ -95,6 +96,7 @@ public sealed partial class DealCardPage
         _busy = true;
         try
         {
+            await Task.Yield(); // the page shows it is busy before a save that waits for a busy database
             Show(await change(seenVersion ?? _card!.Version));
             Snackbar.Add(done ?? L["Сохранено"], Severity.Success);
             return SaveOutcome.Success;
@@ -118,6 +120,10 @@ public sealed partial class DealCardPage
         {
             Snackbar.Add(L[ex.Message], Severity.Error);
             return SaveOutcome.Dropped;
+        }
+        catch (Exception ex) when (DatabaseFault.IsUnavailable(ex))
+        {
+            return SaveOutcome.Fail(null, L[DatabaseFault.Message]);
         }
         finally
         {
@@ -272,6 +278,7 @@ public sealed partial class DealCardPage
         _busy = true;
         try
         {
+            await Task.Yield(); // the disabled button shows before a save that waits for a busy database
             Show(await Deals.SetNegotiationNotesAsync(Id, _strategy.Edit, _agreements.Edit));
             _strategy.Saved();
             _agreements.Saved();
@@ -285,6 +292,10 @@ public sealed partial class DealCardPage
         catch (Exception ex) when (ex is DomainException or AccessDeniedException or NotFoundException)
         {
             Snackbar.Add(L[ex.Message], Severity.Warning);
+        }
+        catch (Exception ex) when (DatabaseFault.IsUnavailable(ex))
+        {
+            Snackbar.Add(L[DatabaseFault.Message], Severity.Error);
         }
         finally
         {
