@@ -57,6 +57,7 @@ public static class CrmDatabase
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{options.Provider}'. Use Sqlite, SqlServer or PostgreSql.");
         }
+        builder.AddInterceptors(NulCharacterGuard.Instance);
         builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         return builder;
     }

@@ -115,15 +115,46 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        FollowPendingApprovals(ids => [.. PendingRequestsOf(ids)]);
         BumpVersions();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        var changed = DealsChangedUnderPendingRequest();
+        if (changed.Count > 0)
+        {
+            var requests = await PendingRequestsOf([.. changed.Select(d => d.Id)]).ToListAsync(cancellationToken);
+            FollowPendingApprovals(_ => requests, changed);
+        }
         BumpVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
+
+    /// <summary>
+    /// A deal closed or handed over while its discount request waits: the request follows in the same save, whichever
+    /// screen, import or job made the change (<see cref="ApprovalRequest.FollowDealChange"/>).
+    /// </summary>
+    private void FollowPendingApprovals(Func<List<int>, List<ApprovalRequest>> load, List<Deal>? changed = null)
+    {
+        changed ??= DealsChangedUnderPendingRequest();
+        if (changed.Count == 0) return;
+        var requests = load([.. changed.Select(d => d.Id)]);
+        foreach (var deal in changed)
+            foreach (var change in deal.DomainEvents.ToList())
+                foreach (var request in requests.Where(r => r.DealId == deal.Id))
+                    request.FollowDealChange(deal, change);
+    }
+
+    private List<Deal> DealsChangedUnderPendingRequest() =>
+    [
+        .. ChangeTracker.Entries<Deal>().Select(e => e.Entity).Where(d => d.ApprovalState == ApprovalState.Pending
+            && d.DomainEvents.Any(e => e is DealStageChanged { To: StageCode.Won or StageCode.Lost } or DealReassigned)),
+    ];
+
+    private IQueryable<ApprovalRequest> PendingRequestsOf(List<int> dealIds) =>
+        ApprovalRequests.Include(r => r.Decisions).Where(r => dealIds.Contains(r.DealId) && r.State == ApprovalRequestState.Pending);
 
     private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),

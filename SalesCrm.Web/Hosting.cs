@@ -227,6 +227,17 @@ public static partial class Hosting
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
             app.UseHsts();
         }
+        // A NUL in the address (a crafted link, a scanner) is refused before anything reads it: no page or query sees it.
+        app.Use((context, next) =>
+        {
+            if (context.Request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) == true || context.Request.Path.Value?.Contains('\0') == true)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                return context.Response.WriteAsync("Адрес содержит недопустимый управляющий символ (NUL).");
+            }
+            return next(context);
+        });
         // People get a friendly "not found" page; machines (the hub, the HTTP API) get the bare status code.
         app.UseWhen(context => !IsMachinePath(context.Request.Path),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));

@@ -1,4 +1,5 @@
 using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
 using SalesCrm.Domain.Teams;
 
 namespace SalesCrm.Domain.Approvals;
@@ -172,6 +173,35 @@ public sealed class ApprovalRequest : Entity, IVersioned
         State = ApprovalRequestState.Cancelled;
         DecidedAt = now;
         Raise(new ApprovalDecided(this, DecisionKind.Cancel, byId, now));
+    }
+
+    /// <summary>
+    /// Follows a change of the deal while this request waits (the rule lives here, the data layer applies it in the
+    /// same save as the change): a closed deal voids the request, with the reason in its thread and the deal freed from
+    /// the pending state; a deal handed to another manager stays pending and says so in the thread — from then on it is
+    /// decided at the same level, by the team lead of the new owner's team when it waits for a team lead.
+    /// </summary>
+    public void FollowDealChange(Deal deal, IDomainEvent change)
+    {
+        if (!IsPending || deal.Id != DealId) return;
+        switch (change)
+        {
+            case DealStageChanged { To: StageCode.Won or StageCode.Lost } closed:
+                var why = closed.To == StageCode.Won ? "Сделка выиграна" : "Сделка проиграна";
+                _decisions.Add(new ApprovalDecision(null, null, DecisionKind.Cancel, $"{why} — запрос снят без решения.", closed.OccurredAt));
+                State = ApprovalRequestState.Cancelled;
+                DecidedAt = closed.OccurredAt;
+                deal.SetApprovalState(ApprovalState.NotRequired, null, closed.OccurredAt);
+                Raise(new ApprovalDecided(this, DecisionKind.Cancel, null, closed.OccurredAt));
+                break;
+            case DealReassigned moved:
+                _decisions.Add(new ApprovalDecision(null, null, DecisionKind.Comment,
+                    Level == ApprovalLevel.TeamLead
+                        ? "Сделку передали другому менеджеру — запрос перешёл к руководителю его группы."
+                        : "Сделку передали другому менеджеру — запрос остаётся на том же уровне.", moved.OccurredAt));
+                Raise(new ApprovalDecided(this, DecisionKind.Comment, null, moved.OccurredAt));
+                break;
+        }
     }
 
     private void MoveTo(ApprovalLevel level, DateTime now)

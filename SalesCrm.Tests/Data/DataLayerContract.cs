@@ -36,6 +36,16 @@ public abstract class DataLayerContract : IAsyncLifetime
     private Task<Deal> OpenDealOfAsync(string email, StageCode stage) => H.DealAtAsync(email, stage);
 
     [Fact]
+    public async Task ANulCharacterIsRefusedInRussianOnEveryProvider()
+    {
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        var refused = await Assert.ThrowsAsync<DomainException>(async () =>
+            await H.Get<ClientService>().ListAsync(new ClientListQuery { Text = "Ром\0ашка" }));
+        Assert.Equal(SalesCrm.Data.Interceptors.NulCharacterGuard.Message, refused.Message);
+        Assert.NotEmpty((await H.Get<ClientService>().ListAsync(new ClientListQuery())).Items);
+    }
+
+    [Fact]
     public async Task MigrationsLeaveNothingPending()
     {
         await using var db = H.Db();

@@ -1,11 +1,11 @@
 using System.Net;
 using SalesCrm.Tests.Support;
 
-namespace SalesCrm.Tests.Web;
+namespace SalesCrm.Tests.Controls;
 
 /// <summary>
 /// State changes only by a form post with the antiforgery token; crafted return addresses are ignored, never a 500;
-/// exported workbooks are never cached.
+/// exported workbooks are never cached; a NUL in an address is refused before anything reads it.
 /// </summary>
 [Trait(TestKind.Key, TestKind.Web)]
 public sealed class StateChangeControls(CrmAppFactoryWithoutJobs app) : IClassFixture<CrmAppFactoryWithoutJobs>
@@ -56,5 +56,18 @@ public sealed class StateChangeControls(CrmAppFactoryWithoutJobs app) : IClassFi
         var export = await client.GetAsync("/export/deals.xlsx");
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         Assert.True(export.Headers.CacheControl?.NoStore, export.Headers.CacheControl?.ToString());
+    }
+
+    [Theory]
+    [InlineData("/deals?q=%00")]
+    [InlineData("/clients?text=%D0%A0%00")]
+    [InlineData("/export/deals.xlsx?text=%00")]
+    public async Task ANulInTheAddressIsRefusedInRussianNotA500(string url)
+    {
+        var client = app.NewClient();
+        await CrmAppFactory.SignInAsync(client, "lead@demo.salescrm");
+        var answer = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains("недопустимый управляющий символ", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

@@ -7,7 +7,7 @@ using SalesCrm.Data.Demo;
 using SalesCrm.Data.Integrations;
 using SalesCrm.Tests.Support;
 
-namespace SalesCrm.Tests.Web;
+namespace SalesCrm.Tests.Controls;
 
 /// <summary>
 /// Redelivery never duplicates and never loses: one call is one activity under any number of concurrent

@@ -3,7 +3,7 @@ using System.Text;
 using SalesCrm.Data.Demo;
 using SalesCrm.Tests.Support;
 
-namespace SalesCrm.Tests.Web;
+namespace SalesCrm.Tests.Controls;
 
 /// <summary>
 /// Requests without a valid key or signature are throttled per address: after Api:RefusedPerMinute refusals the address

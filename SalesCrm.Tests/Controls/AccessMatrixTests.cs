@@ -5,7 +5,7 @@ using SalesCrm.Data;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Tests.Support;
 
-namespace SalesCrm.Tests.Web;
+namespace SalesCrm.Tests.Controls;
 
 /// <summary>
 /// The access matrix, generated: every page and export × every role × own / foreign / underwriting record, each with

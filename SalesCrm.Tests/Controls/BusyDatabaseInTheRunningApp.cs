@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 using SalesCrm.Data.Demo;
 using SalesCrm.Tests.Support;
 
-namespace SalesCrm.Tests.Web;
+namespace SalesCrm.Tests.Controls;
 
 /// <summary>
 /// The running app on SQLite while another process holds the database's write lock and forty website posts wait for it:
@@ -13,7 +13,7 @@ namespace SalesCrm.Tests.Web;
 /// after the lock is gone lands exactly once.
 /// </summary>
 [Trait(TestKind.Key, TestKind.Server)]
-public sealed class BusyDatabase : IAsyncLifetime
+public sealed class BusyDatabaseInTheRunningApp : IAsyncLifetime
 {
     private AppProcess _app = default!;
     private string _connection = "";

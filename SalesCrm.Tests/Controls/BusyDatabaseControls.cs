@@ -5,7 +5,7 @@ using SalesCrm.Data.Leads;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Tests.Support;
 
-namespace SalesCrm.Tests.Data;
+namespace SalesCrm.Tests.Controls;
 
 /// <summary>
 /// A SQLite database locked by another process: a save waits at most Database:BusyTimeoutSeconds, then gives up as

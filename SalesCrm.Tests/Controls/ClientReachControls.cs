@@ -7,7 +7,7 @@ using SalesCrm.Domain.Leads;
 using SalesCrm.Domain.Notifications;
 using SalesCrm.Tests.Support;
 
-namespace SalesCrm.Tests.Data;
+namespace SalesCrm.Tests.Controls;
 
 /// <summary>
 /// Another team's client reached through its INN: a known INN never reveals the client, never attaches anything

@@ -7,7 +7,7 @@ using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Tests.Support;
 
-namespace SalesCrm.Tests.Data;
+namespace SalesCrm.Tests.Controls;
 
 /// <summary>
 /// Discount authority against a user who wants around it: the base is the deal's premium, never a typed number;
@@ -94,5 +94,46 @@ public sealed class DiscountControls : IAsyncLifetime
         await H.User.SignInAsAsync("uw@demo.salescrm");
         await approvals.ApproveAsync(headsOwn, request.Version, "Риск приемлемый");
         Assert.Equal(ApprovalRequestState.Approved, (await LoadAsync(headsOwn)).State);
+    }
+
+    [Fact]
+    public async Task ADealClosedWhileItsRequestWaitsVoidsTheRequestVisibly()
+    {
+        var deal = await H.DealAtAsync("m1@demo.salescrm", StageCode.Negotiation);
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        var id = await H.Get<ApprovalService>().RequestAsync(deal.Id, new ApprovalInput(ApprovalKind.Discount, deal.PremiumKopecks * 95 / 100, "Тендер", null));
+        var version = await H.QueryAsync(db => db.Deals.Where(d => d.Id == deal.Id).Select(d => d.Version).SingleAsync());
+
+        await H.Get<DealService>().MoveStageAsync(deal.Id, version, StageCode.Lost, LossReason.NoBudget);
+
+        var request = await H.QueryAsync(db => db.ApprovalRequests.Include(r => r.Decisions).AsNoTracking().SingleAsync(r => r.Id == id));
+        Assert.Equal(ApprovalRequestState.Cancelled, request.State);
+        Assert.Contains(request.Decisions, d => d.Kind == DecisionKind.Cancel && d.DeciderId is null && d.Comment!.Contains("Сделка проиграна", StringComparison.Ordinal));
+        Assert.Equal(ApprovalState.NotRequired, await H.QueryAsync(db => db.Deals.Where(d => d.Id == deal.Id).Select(d => d.ApprovalState).SingleAsync()));
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        Assert.DoesNotContain(await H.Get<ApprovalService>().ListAsync(ApprovalView.ForMe), r => r.Id == id);
+    }
+
+    [Fact]
+    public async Task ADealHandedToAnotherTeamWhileItsRequestWaitsIsDecidedByThatTeamsLead()
+    {
+        var deal = await H.DealAtAsync("m1@demo.salescrm", StageCode.Negotiation);
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        var id = await H.Get<ApprovalService>().RequestAsync(deal.Id, new ApprovalInput(ApprovalKind.Discount, deal.PremiumKopecks * 95 / 100, "Тендер", null));
+        Assert.Equal(ApprovalLevel.TeamLead, (await LoadAsync(id)).Level);
+        var m5 = await H.QueryAsync(db => db.Managers.Where(m => m.Email == "m5@demo.salescrm").Select(m => m.Id).SingleAsync());
+
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        await H.Get<SalesCrm.Data.Leads.LeadService>().ReassignDealsAsync([deal.Id], m5, SalesCrm.Domain.Leads.AssignmentReason.ManagerOverloaded, "Перераспределение");
+
+        var request = await H.QueryAsync(db => db.ApprovalRequests.Include(r => r.Decisions).AsNoTracking().SingleAsync(r => r.Id == id));
+        Assert.Equal(ApprovalRequestState.Pending, request.State);
+        Assert.Contains(request.Decisions, d => d.DeciderId is null && d.Comment!.Contains("перешёл к руководителю его группы", StringComparison.Ordinal));
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        Assert.DoesNotContain(await H.Get<ApprovalService>().ListAsync(ApprovalView.ForMe), r => r.Id == id);
+        await H.User.SignInAsAsync("lead2@demo.salescrm");
+        Assert.Contains(await H.Get<ApprovalService>().ListAsync(ApprovalView.ForMe), r => r.Id == id);
+        await H.Get<ApprovalService>().ApproveAsync(id, request.Version, null);
+        Assert.Equal(ApprovalRequestState.Approved, (await LoadAsync(id)).State);
     }
 }

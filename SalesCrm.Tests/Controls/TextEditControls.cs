@@ -5,7 +5,7 @@ using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Tests.Support;
 
-namespace SalesCrm.Tests.Data;
+namespace SalesCrm.Tests.Controls;
 
 /// <summary>
 /// Two people, one text: a free text typed over a text a colleague has changed meanwhile is refused with the current

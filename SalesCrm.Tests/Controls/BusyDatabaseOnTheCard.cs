@@ -3,8 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Web.Components.Pages.Deals;
 using SalesCrm.Tests.Support;
+using SalesCrm.Tests.Web;
 
-namespace SalesCrm.Tests.Web;
+namespace SalesCrm.Tests.Controls;
 
 /// <summary>
 /// A save on the deal card while another process holds the database's write lock: the dialog shows its progress at once,
