@@ -167,4 +167,34 @@ public sealed class DealCardPageRendering : CrmComponentTest
         await page.Find("[data-testid=save-notes]").ClickAsync(new());
         Assert.Equal("Мой вариант стратегии", (await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id))).NegotiationStrategy);
     }
+
+    [Fact]
+    public async Task ALiveUpdateRendersInTheUsersLanguageNotInTheCommittingThreads()
+    {
+        var deal = await DealAsync("m2@demo.salescrm", StageCode.NeedsAnalysis);
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        var culture = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.CurrentCulture = new("en-US");
+        try
+        {
+            var page = RenderInLayout<DealCardPage>(p => p.Add(x => x.Id, deal.Id));
+            page.WaitForElement("[data-testid=deal-stage][data-stage=NeedsAnalysis]");
+            Assert.Contains("Negotiation", page.Markup);
+
+            // Someone working in Russian moves the deal; the event is delivered from their thread.
+            await Task.Run(async () =>
+            {
+                System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.CurrentCulture = new("ru-RU");
+                await H.Get<DealService>().MoveStageAsync(deal.Id, deal.Version, StageCode.Lost, LossReason.NoBudget);
+            }, Xunit.TestContext.Current.CancellationToken);
+
+            page.WaitForAssertion(() => Assert.Equal("Lost", page.Find("[data-testid=deal-stage]").GetAttribute("data-stage")));
+            Assert.DoesNotContain("Переговоры", page.Markup);
+            Assert.Contains("Negotiation", page.Markup);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
 }

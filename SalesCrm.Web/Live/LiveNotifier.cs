@@ -1,3 +1,4 @@
+using System.Globalization;
 using SalesCrm.Data.Interceptors;
 using SalesCrm.Domain.Approvals;
 using SalesCrm.Domain.Common;
@@ -111,6 +112,9 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
     {
         try
         {
+            // The subscriber's page renders in its user's language, not in the culture of the thread that committed.
+            CultureInfo.CurrentCulture = target.Culture;
+            CultureInfo.CurrentUICulture = target.UiCulture;
             await target.Handler(live);
         }
         catch (Exception ex)
@@ -171,6 +175,8 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
     {
         public string Topic { get; } = topic;
         public Func<LiveEvent, Task> Handler { get; } = handler;
+        public CultureInfo Culture { get; } = CultureInfo.CurrentCulture;
+        public CultureInfo UiCulture { get; } = CultureInfo.CurrentUICulture;
 
         public void Dispose() => owner.Remove(this);
     }
