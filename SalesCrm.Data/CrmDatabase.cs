@@ -58,7 +58,6 @@ public static class CrmDatabase
                 throw new InvalidOperationException($"Unknown Database:Provider '{options.Provider}'. Use Sqlite, SqlServer or PostgreSql.");
         }
         builder.AddInterceptors(NulCharacterGuard.Instance);
-        builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         return builder;
     }
 
@@ -162,6 +161,9 @@ public static class CrmDatabase
             await db.Database.OpenConnectionAsync(ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        var unknown = (await db.Database.GetAppliedMigrationsAsync(ct)).Where(m => !known.Contains(m)).ToList();
+        if (unknown.Count > 0) throw new UnknownMigrationsException(unknown);
         await db.Database.MigrateAsync(ct);
         // Keeps SQLite's query-planner statistics current (runs ANALYZE only where it helps).
         if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA optimize;", ct);
@@ -196,4 +198,16 @@ internal sealed class ActorStampingFactory(IProviderContextFactory inner, IUserC
         db.Actor = current?.Actor ?? Actor.System;
         return db;
     }
+}
+
+/// <summary>
+/// The database carries migrations this build does not have: it was made by a build from before the migrations were
+/// folded into one per provider (decision record 0010), or by a newer build. Nothing is changed; the message says what to do.
+/// </summary>
+public sealed class UnknownMigrationsException(IReadOnlyList<string> unknown) : Exception(
+    $"The database was created by another build of SalesCrm (migrations {string.Join(", ", unknown.Take(3))}{(unknown.Count > 3 ? ", …" : "")} " +
+    "are not in this one) and cannot be upgraded by it. A demo database can simply be deleted (data/salescrm.db by default): it is " +
+    "created again at the next start. База создана другой сборкой SalesCrm — демо-базу удалите, она будет создана заново.")
+{
+    public IReadOnlyList<string> Unknown { get; } = unknown;
 }

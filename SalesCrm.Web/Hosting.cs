@@ -201,7 +201,14 @@ public static partial class Hosting
     public static async Task InitializeDatabaseAsync(this WebApplication app)
     {
         var demo = app.Configuration.GetValue<bool>("Demo:Enabled");
-        await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(demo);
+        try
+        {
+            await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(demo);
+        }
+        catch (UnknownMigrationsException unknown)
+        {
+            throw new StartupRefusedException([unknown.Message]);
+        }
         var problems = await ProductionReadiness.ProblemsAsync(app.Configuration, app.Environment,
             app.Services.GetRequiredService<IProviderContextFactory>(), demo);
         if (problems.Count > 0) throw new StartupRefusedException(problems);

@@ -263,24 +263,6 @@ public abstract class DataLayerContract : IAsyncLifetime
         Assert.Equal(request.State == SalesCrm.Domain.Approvals.ApprovalRequestState.Approved ? ApprovalState.Approved : ApprovalState.Rejected, dealState);
     }
 
-    [Fact]
-    public async Task TheMigrationsBackfillOfStageProgressEqualsWhatTheDomainMarks()
-    {
-        await using var db = H.Db();
-        var marked = await db.DealStageChanges.AsNoTracking().OrderBy(c => c.Id).Select(c => c.Progressed).ToListAsync();
-        var migrator = db.GetService<IMigrator>();
-        var all = db.Database.GetMigrations().ToList();
-        var before = all[all.FindIndex(m => m.EndsWith("_StageProgressAndStuckOrder", StringComparison.Ordinal)) - 1];
-
-        await migrator.MigrateAsync(before);   // drops the column
-        await migrator.MigrateAsync();         // adds it back and fills it from the history
-
-        var backfilled = await db.DealStageChanges.AsNoTracking().OrderBy(c => c.Id).Select(c => c.Progressed).ToListAsync();
-        Assert.Equal(marked, backfilled);
-        Assert.Contains(true, backfilled);
-        Assert.Contains(false, backfilled);
-    }
-
     // ---------------------------------------------------------------- dashboard figures, computed in SQL
 
     private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
@@ -406,6 +388,18 @@ public abstract class DataLayerContract : IAsyncLifetime
 public sealed class SqliteDataLayer : DataLayerContract
 {
     protected override async Task<(string, DatabaseProvider)> DatabaseAsync() => (await TestDatabase.CopyAsync(), DatabaseProvider.Sqlite);
+
+    [Fact]
+    public async Task ADatabaseFromAnotherBuildIsRefusedWithWhatToDoAndLeftAsItIs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = H.Db();
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO \"__EFMigrationsHistory\" VALUES ('20261123010924_Initial', '10.0.0')", ct);
+        var refused = await Assert.ThrowsAsync<UnknownMigrationsException>(() => CrmDatabase.MigrateAsync(db, ct));
+        Assert.Contains("20261123010924_Initial", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("deleted", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await db.Database.GetAppliedMigrationsAsync(ct)).Count());
+    }
 
     [Fact]
     public async Task UsesWriteAheadLogging()

@@ -30,4 +30,30 @@ public sealed class SqlServerMigrationsScript
         Assert.DoesNotContain("decimal", script.Replace("decimal(18,2)", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
         Assert.NotEmpty(db.Database.GetMigrations());
     }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.SqlServer)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public void EachProviderHasOneMigrationAndTheModelHasNoChangesOutsideIt(DatabaseProvider provider)
+    {
+        var options = new DatabaseOptions
+        {
+            Provider = provider,
+            ConnectionString = provider switch
+            {
+                DatabaseProvider.SqlServer => "Server=127.0.0.1;Database=SalesCrm;User Id=sa;Password=x;TrustServerCertificate=True",
+                DatabaseProvider.PostgreSql => "Host=127.0.0.1;Database=salescrm;Username=x;Password=x",
+                _ => "Data Source=:memory:",
+            },
+        };
+        using CrmDbContext db = provider switch
+        {
+            DatabaseProvider.SqlServer => new SqlServerCrmDbContext(CrmDatabase.Configure(new DbContextOptionsBuilder<SqlServerCrmDbContext>(), options).Options),
+            DatabaseProvider.PostgreSql => new PostgreSqlCrmDbContext(CrmDatabase.Configure(new DbContextOptionsBuilder<PostgreSqlCrmDbContext>(), options).Options),
+            _ => new SqliteCrmDbContext(CrmDatabase.Configure(new DbContextOptionsBuilder<SqliteCrmDbContext>(), options).Options),
+        };
+        Assert.Single(db.Database.GetMigrations());
+        Assert.False(db.Database.HasPendingModelChanges(), $"The {provider} model has changes that are not in its migration: fold them into the Initial migration (docs/decisions/0010).");
+    }
 }

@@ -1,0 +1,2046 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace SalesCrm.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    KeyHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    CreatedById = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastUsedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApprovalPolicies",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    TeamLeadLimitBasisPoints = table.Column<int>(type: "INTEGER", nullable: false),
+                    HeadLimitBasisPoints = table.Column<int>(type: "INTEGER", nullable: false),
+                    SlaHours = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedById = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApprovalPolicies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetRoles",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUsers",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    FullName = table.Column<string>(type: "TEXT", nullable: false),
+                    PreferredCulture = table.Column<string>(type: "TEXT", nullable: true),
+                    MustChangePassword = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUsers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    EntityType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    EntityId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Action = table.Column<int>(type: "INTEGER", nullable: false),
+                    Field = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    OldValue = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    NewValue = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ActorId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CalendarDays",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Date = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    IsWorking = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ChangedById = table.Column<int>(type: "INTEGER", nullable: false),
+                    ChangedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CalendarDays", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CatalogueEntries",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Code = table.Column<int>(type: "INTEGER", nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CatalogueEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DelegationPolicies",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    TeamLeadsEditPlans = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TeamLeadsEditHours = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedById = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DelegationPolicies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DiagnosticSnapshots",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TeamId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    TriggerCode = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Value = table.Column<double>(type: "REAL", nullable: true),
+                    Threshold = table.Column<double>(type: "REAL", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DiagnosticSnapshots", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IntegrationSecrets",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Secret = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Hint = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    PreviousSecret = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    PreviousValidUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedById = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IntegrationSecrets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Products",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    IsComplex = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Products", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ScanRuns",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Period = table.Column<long>(type: "INTEGER", nullable: false),
+                    Node = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScanRuns", x => new { x.Name, x.Period });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SignInFailures",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirstAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SignInFailures", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Stages",
+                columns: table => new
+                {
+                    Code = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Order = table.Column<int>(type: "INTEGER", nullable: false),
+                    Probability = table.Column<int>(type: "INTEGER", nullable: false),
+                    StuckAfterDays = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Stages", x => x.Code);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Teams",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    AutoAssignLeads = table.Column<bool>(type: "INTEGER", nullable: false),
+                    WorkStartMinute = table.Column<int>(type: "INTEGER", nullable: true),
+                    WorkEndMinute = table.Column<int>(type: "INTEGER", nullable: true),
+                    WorkDaysMask = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Teams", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetRoleClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoleClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetRoleClaims_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserClaims_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserLogins",
+                columns: table => new
+                {
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserLogins", x => new { x.LoginProvider, x.ProviderKey });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserLogins_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserRoles",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserRoles", x => new { x.UserId, x.RoleId });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserRoles_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserRoles_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserTokens",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserTokens", x => new { x.UserId, x.LoginProvider, x.Name });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserTokens_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "BoardTokens",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    TeamId = table.Column<int>(type: "INTEGER", nullable: true),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedById = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastSeenAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BoardTokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_BoardTokens_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Managers",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    FullName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Role = table.Column<int>(type: "INTEGER", nullable: false),
+                    TeamId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Extension = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Experience = table.Column<int>(type: "INTEGER", nullable: false),
+                    Capacity = table.Column<int>(type: "INTEGER", nullable: false),
+                    HiredOn = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Territories = table.Column<string>(type: "TEXT", nullable: false),
+                    Industries = table.Column<string>(type: "TEXT", nullable: false),
+                    ProductSpecializations = table.Column<string>(type: "TEXT", nullable: false),
+                    EmailNotifications = table.Column<bool>(type: "INTEGER", nullable: false),
+                    QuietKinds = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Managers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Managers_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Managers_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualitySnapshots",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Day = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ManagerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Checked = table.Column<int>(type: "INTEGER", nullable: false),
+                    Failing = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualitySnapshots", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QualitySnapshots_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReportArchive",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TeamId = table.Column<int>(type: "INTEGER", nullable: false),
+                    PeriodStart = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PeriodEnd = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Content = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    MailedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReportArchive", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReportArchive_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RitualMarks",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TeamId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Day = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RitualMarks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RitualMarks_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Clients",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Inn = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Kpp = table.Column<string>(type: "TEXT", maxLength: 9, nullable: true),
+                    Industry = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Region = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Segment = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsKeyClient = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OwnerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Branches = table.Column<int>(type: "INTEGER", nullable: false),
+                    Risk = table.Column<int>(type: "INTEGER", nullable: false),
+                    RiskIndices_DueDiligence = table.Column<int>(type: "INTEGER", nullable: true),
+                    RiskIndices_FinancialRisk = table.Column<int>(type: "INTEGER", nullable: true),
+                    RiskIndices_PaymentDiscipline = table.Column<int>(type: "INTEGER", nullable: true),
+                    RiskSource = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    RiskUpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    MergedIntoId = table.Column<int>(type: "INTEGER", nullable: true),
+                    MergedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    NameLower = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Clients", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Clients_Managers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CoachingNotes",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ManagerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AuthorId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CoachingNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CoachingNotes_Managers_AuthorId",
+                        column: x => x.AuthorId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_CoachingNotes_Managers_ManagerId",
+                        column: x => x.ManagerId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Leads",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
+                    SourceTags = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    CompanyName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    Inn = table.Column<string>(type: "TEXT", maxLength: 12, nullable: true),
+                    ContactName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    PhoneNormalized = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EmailNormalized = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ProductCode = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    Region = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Industry = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AssigneeId = table.Column<int>(type: "INTEGER", nullable: true),
+                    AssignedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FirstContactAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    DisqualifyReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ClientId = table.Column<int>(type: "INTEGER", nullable: true),
+                    DealId = table.Column<int>(type: "INTEGER", nullable: true),
+                    QueueTeamId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Touches = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastTouchedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Leads", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Leads_Managers_AssigneeId",
+                        column: x => x.AssigneeId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ManagerAbsences",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    From = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    To = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    ManagerId = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ManagerAbsences", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ManagerAbsences_Managers_ManagerId",
+                        column: x => x.ManagerId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Notifications",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RecipientId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Link = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    DedupKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ReadAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Notifications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Notifications_Managers_RecipientId",
+                        column: x => x.RecipientId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Plans",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ManagerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false),
+                    TargetKopecks = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Plans", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Plans_Managers_ManagerId",
+                        column: x => x.ManagerId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualityAudits",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ManagerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AuthorId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityAudits", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QualityAudits_Managers_AuthorId",
+                        column: x => x.AuthorId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_QualityAudits_Managers_ManagerId",
+                        column: x => x.ManagerId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClientSignals",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ClientId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClientSignals", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ClientSignals_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Contacts",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ClientId = table.Column<int>(type: "INTEGER", nullable: false),
+                    FullName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Position = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    PhoneNormalized = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    IsDecisionMaker = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DecisionMakerChangedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Contacts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Contacts_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Deals",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ClientId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProductId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OwnerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    LeadId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Stage = table.Column<int>(type: "INTEGER", nullable: false),
+                    StageEnteredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PremiumKopecks = table.Column<long>(type: "INTEGER", nullable: false),
+                    Probability = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExpectedCloseDate = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastActivityAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ProposalSentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ProposalValidUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ProposalPremiumKopecks = table.Column<long>(type: "INTEGER", nullable: true),
+                    ApprovalState = table.Column<int>(type: "INTEGER", nullable: false),
+                    LossReason = table.Column<int>(type: "INTEGER", nullable: true),
+                    LossComment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    NegotiationStrategy = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Agreements = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Deals", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Deals_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Deals_Managers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Deals_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Deals_Stages_Stage",
+                        column: x => x.Stage,
+                        principalTable: "Stages",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PremiumLossYears",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ClientId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    PremiumsKopecks = table.Column<long>(type: "INTEGER", nullable: false),
+                    LossesKopecks = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PremiumLossYears", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PremiumLossYears_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IdempotencyRecords",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ApiKeyId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    LeadId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ClientId = table.Column<int>(type: "INTEGER", nullable: true),
+                    AssignedTo = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IdempotencyRecords", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IdempotencyRecords_ApiKeys_ApiKeyId",
+                        column: x => x.ApiKeyId,
+                        principalTable: "ApiKeys",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_IdempotencyRecords_Leads_LeadId",
+                        column: x => x.LeadId,
+                        principalTable: "Leads",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LeadDedupKeys",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    LeadId = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LeadDedupKeys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_LeadDedupKeys_Leads_LeadId",
+                        column: x => x.LeadId,
+                        principalTable: "Leads",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualityAuditItem",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    QualityAuditId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ClientId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Verdict = table.Column<int>(type: "INTEGER", nullable: false),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CheckedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityAuditItem", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QualityAuditItem_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_QualityAuditItem_QualityAudits_QualityAuditId",
+                        column: x => x.QualityAuditId,
+                        principalTable: "QualityAudits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Activities",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AuthorId = table.Column<int>(type: "INTEGER", nullable: false),
+                    DealId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ClientId = table.Column<int>(type: "INTEGER", nullable: true),
+                    LeadId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Direction = table.Column<int>(type: "INTEGER", nullable: false),
+                    DurationMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Tags = table.Column<string>(type: "TEXT", nullable: false),
+                    CallId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    RecordingUrl = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    IsMissed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Activities", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Activities_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Activities_Deals_DealId",
+                        column: x => x.DealId,
+                        principalTable: "Deals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Activities_Managers_AuthorId",
+                        column: x => x.AuthorId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApprovalRequests",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DealId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    BasePremiumKopecks = table.Column<long>(type: "INTEGER", nullable: false),
+                    RequestedPremiumKopecks = table.Column<long>(type: "INTEGER", nullable: false),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    CompetitorOfferId = table.Column<int>(type: "INTEGER", nullable: true),
+                    RequesterId = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequesterRole = table.Column<int>(type: "INTEGER", nullable: false),
+                    Route = table.Column<int>(type: "INTEGER", nullable: false),
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    LevelSince = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    InvolvesUnderwriting = table.Column<bool>(type: "INTEGER", nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DecidedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApprovalRequests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ApprovalRequests_Deals_DealId",
+                        column: x => x.DealId,
+                        principalTable: "Deals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ApprovalRequests_Managers_RequesterId",
+                        column: x => x.RequesterId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Assignments",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Subject = table.Column<int>(type: "INTEGER", nullable: false),
+                    LeadId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ClientId = table.Column<int>(type: "INTEGER", nullable: true),
+                    DealId = table.Column<int>(type: "INTEGER", nullable: true),
+                    FromManagerId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ToManagerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<int>(type: "INTEGER", nullable: false),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ByManagerId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Rule = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Assignments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Assignments_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Assignments_Deals_DealId",
+                        column: x => x.DealId,
+                        principalTable: "Deals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Assignments_Leads_LeadId",
+                        column: x => x.LeadId,
+                        principalTable: "Leads",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Assignments_Managers_ToManagerId",
+                        column: x => x.ToManagerId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CompetitorOffers",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DealId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Competitor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PremiumKopecks = table.Column<long>(type: "INTEGER", nullable: false),
+                    Terms = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ByManagerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecordedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CompetitorOffers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CompetitorOffers_Deals_DealId",
+                        column: x => x.DealId,
+                        principalTable: "Deals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Contracts",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ClientId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProductId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OwnerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Number = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    StartDate = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    EndDate = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PremiumKopecks = table.Column<long>(type: "INTEGER", nullable: false),
+                    DealId = table.Column<int>(type: "INTEGER", nullable: true),
+                    RenewalDealId = table.Column<int>(type: "INTEGER", nullable: true),
+                    State = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Contracts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Contracts_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Contracts_Deals_DealId",
+                        column: x => x.DealId,
+                        principalTable: "Deals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Contracts_Deals_RenewalDealId",
+                        column: x => x.RenewalDealId,
+                        principalTable: "Deals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Contracts_Managers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Contracts_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DealParticipants",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DealId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ManagerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    JoinedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DealParticipants", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DealParticipants_Deals_DealId",
+                        column: x => x.DealId,
+                        principalTable: "Deals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_DealParticipants_Managers_ManagerId",
+                        column: x => x.ManagerId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DealStageChanges",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DealId = table.Column<int>(type: "INTEGER", nullable: false),
+                    From = table.Column<int>(type: "INTEGER", nullable: true),
+                    To = table.Column<int>(type: "INTEGER", nullable: false),
+                    ByManagerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Progressed = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DealStageChanges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DealStageChanges_Deals_DealId",
+                        column: x => x.DealId,
+                        principalTable: "Deals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_DealStageChanges_Managers_ByManagerId",
+                        column: x => x.ByManagerId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Tasks",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    AssigneeId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AuthorId = table.Column<int>(type: "INTEGER", nullable: false),
+                    DueAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DealId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ClientId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FixRule = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Tasks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Tasks_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Tasks_Deals_DealId",
+                        column: x => x.DealId,
+                        principalTable: "Deals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Tasks_Managers_AssigneeId",
+                        column: x => x.AssigneeId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SharedExamples",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TeamId = table.Column<int>(type: "INTEGER", nullable: false),
+                    DealId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ActivityId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SharedById = table.Column<int>(type: "INTEGER", nullable: false),
+                    SharedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SharedExamples", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SharedExamples_Activities_ActivityId",
+                        column: x => x.ActivityId,
+                        principalTable: "Activities",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_SharedExamples_Deals_DealId",
+                        column: x => x.DealId,
+                        principalTable: "Deals",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_SharedExamples_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApprovalDecisions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ApprovalRequestId = table.Column<int>(type: "INTEGER", nullable: false),
+                    DeciderId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Role = table.Column<int>(type: "INTEGER", nullable: true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApprovalDecisions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ApprovalDecisions_ApprovalRequests_ApprovalRequestId",
+                        column: x => x.ApprovalRequestId,
+                        principalTable: "ApprovalRequests",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RenewalSteps",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ContractId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OffsetDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RenewalSteps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RenewalSteps_Contracts_ContractId",
+                        column: x => x.ContractId,
+                        principalTable: "Contracts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Activities_AuthorId_OccurredAt",
+                table: "Activities",
+                columns: new[] { "AuthorId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Activities_CallId",
+                table: "Activities",
+                column: "CallId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Activities_ClientId_OccurredAt",
+                table: "Activities",
+                columns: new[] { "ClientId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Activities_DealId_OccurredAt",
+                table: "Activities",
+                columns: new[] { "DealId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Activities_LeadId_OccurredAt",
+                table: "Activities",
+                columns: new[] { "LeadId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_KeyHash",
+                table: "ApiKeys",
+                column: "KeyHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalDecisions_ApprovalRequestId",
+                table: "ApprovalDecisions",
+                column: "ApprovalRequestId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalRequests_DealId",
+                table: "ApprovalRequests",
+                column: "DealId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalRequests_RequesterId",
+                table: "ApprovalRequests",
+                column: "RequesterId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalRequests_State_Level",
+                table: "ApprovalRequests",
+                columns: new[] { "State", "Level" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetRoleClaims_RoleId",
+                table: "AspNetRoleClaims",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "RoleNameIndex",
+                table: "AspNetRoles",
+                column: "NormalizedName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserClaims_UserId",
+                table: "AspNetUserClaims",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserLogins_UserId",
+                table: "AspNetUserLogins",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserRoles_RoleId",
+                table: "AspNetUserRoles",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "EmailIndex",
+                table: "AspNetUsers",
+                column: "NormalizedEmail");
+
+            migrationBuilder.CreateIndex(
+                name: "UserNameIndex",
+                table: "AspNetUsers",
+                column: "NormalizedUserName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignments_At",
+                table: "Assignments",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignments_ClientId",
+                table: "Assignments",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignments_DealId",
+                table: "Assignments",
+                column: "DealId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignments_LeadId",
+                table: "Assignments",
+                column: "LeadId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignments_ToManagerId",
+                table: "Assignments",
+                column: "ToManagerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_At",
+                table: "AuditEntries",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_EntityType_EntityId_At",
+                table: "AuditEntries",
+                columns: new[] { "EntityType", "EntityId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BoardTokens_TeamId",
+                table: "BoardTokens",
+                column: "TeamId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BoardTokens_TokenHash",
+                table: "BoardTokens",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CalendarDays_Date",
+                table: "CalendarDays",
+                column: "Date",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CatalogueEntries_Kind_Code",
+                table: "CatalogueEntries",
+                columns: new[] { "Kind", "Code" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CatalogueEntries_Kind_Name",
+                table: "CatalogueEntries",
+                columns: new[] { "Kind", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_Email",
+                table: "Clients",
+                column: "Email");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_Inn",
+                table: "Clients",
+                column: "Inn");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_MergedIntoId",
+                table: "Clients",
+                column: "MergedIntoId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_NameLower",
+                table: "Clients",
+                column: "NameLower");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_OwnerId",
+                table: "Clients",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClientSignals_ClientId",
+                table: "ClientSignals",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CoachingNotes_AuthorId",
+                table: "CoachingNotes",
+                column: "AuthorId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CoachingNotes_ManagerId_CreatedAt",
+                table: "CoachingNotes",
+                columns: new[] { "ManagerId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CompetitorOffers_DealId",
+                table: "CompetitorOffers",
+                column: "DealId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_ClientId",
+                table: "Contacts",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_Email",
+                table: "Contacts",
+                column: "Email");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_PhoneNormalized",
+                table: "Contacts",
+                column: "PhoneNormalized");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contracts_ClientId",
+                table: "Contracts",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contracts_DealId",
+                table: "Contracts",
+                column: "DealId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contracts_Number",
+                table: "Contracts",
+                column: "Number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contracts_OwnerId",
+                table: "Contracts",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contracts_ProductId",
+                table: "Contracts",
+                column: "ProductId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contracts_RenewalDealId",
+                table: "Contracts",
+                column: "RenewalDealId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contracts_State_EndDate",
+                table: "Contracts",
+                columns: new[] { "State", "EndDate" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DealParticipants_DealId_ManagerId",
+                table: "DealParticipants",
+                columns: new[] { "DealId", "ManagerId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DealParticipants_ManagerId",
+                table: "DealParticipants",
+                column: "ManagerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_ClientId",
+                table: "Deals",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_CreatedAt",
+                table: "Deals",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_ExpectedCloseDate_Stage_PremiumKopecks_Probability",
+                table: "Deals",
+                columns: new[] { "ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_LastActivityAt",
+                table: "Deals",
+                column: "LastActivityAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_OwnerId_Stage",
+                table: "Deals",
+                columns: new[] { "OwnerId", "Stage" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_ProductId",
+                table: "Deals",
+                column: "ProductId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_ProposalValidUntil",
+                table: "Deals",
+                column: "ProposalValidUntil");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_Stage_ClosedAt_PremiumKopecks",
+                table: "Deals",
+                columns: new[] { "Stage", "ClosedAt", "PremiumKopecks" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_Stage_OwnerId",
+                table: "Deals",
+                columns: new[] { "Stage", "OwnerId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_Stage_PremiumKopecks_Probability",
+                table: "Deals",
+                columns: new[] { "Stage", "PremiumKopecks", "Probability" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_Stage_StageEnteredAt",
+                table: "Deals",
+                columns: new[] { "Stage", "StageEnteredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_StageEnteredAt_Stage",
+                table: "Deals",
+                columns: new[] { "StageEnteredAt", "Stage" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DealStageChanges_At_To_DealId_Progressed",
+                table: "DealStageChanges",
+                columns: new[] { "At", "To", "DealId", "Progressed" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DealStageChanges_ByManagerId",
+                table: "DealStageChanges",
+                column: "ByManagerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DealStageChanges_DealId_At_To",
+                table: "DealStageChanges",
+                columns: new[] { "DealId", "At", "To" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DiagnosticSnapshots_TeamId_Month_TriggerCode",
+                table: "DiagnosticSnapshots",
+                columns: new[] { "TeamId", "Month", "TriggerCode" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IdempotencyRecords_ApiKeyId_Key",
+                table: "IdempotencyRecords",
+                columns: new[] { "ApiKeyId", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IdempotencyRecords_LeadId",
+                table: "IdempotencyRecords",
+                column: "LeadId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IntegrationSecrets_Kind",
+                table: "IntegrationSecrets",
+                column: "Kind",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LeadDedupKeys_LeadId",
+                table: "LeadDedupKeys",
+                column: "LeadId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LeadDedupKeys_Value",
+                table: "LeadDedupKeys",
+                column: "Value",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Leads_AssigneeId_Status",
+                table: "Leads",
+                columns: new[] { "AssigneeId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Leads_CreatedAt",
+                table: "Leads",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Leads_EmailNormalized",
+                table: "Leads",
+                column: "EmailNormalized");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Leads_FirstContactAt",
+                table: "Leads",
+                column: "FirstContactAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Leads_Inn",
+                table: "Leads",
+                column: "Inn");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Leads_PhoneNormalized",
+                table: "Leads",
+                column: "PhoneNormalized");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Leads_QueueTeamId_AssigneeId_Status",
+                table: "Leads",
+                columns: new[] { "QueueTeamId", "AssigneeId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Leads_Status_CreatedAt",
+                table: "Leads",
+                columns: new[] { "Status", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ManagerAbsences_ManagerId",
+                table: "ManagerAbsences",
+                column: "ManagerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Managers_Extension",
+                table: "Managers",
+                column: "Extension");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Managers_TeamId",
+                table: "Managers",
+                column: "TeamId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Managers_UserId",
+                table: "Managers",
+                column: "UserId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Notifications_RecipientId_DedupKey",
+                table: "Notifications",
+                columns: new[] { "RecipientId", "DedupKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Notifications_RecipientId_ReadAt_CreatedAt",
+                table: "Notifications",
+                columns: new[] { "RecipientId", "ReadAt", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Plans_ManagerId_Year_Month",
+                table: "Plans",
+                columns: new[] { "ManagerId", "Year", "Month" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PremiumLossYears_ClientId_Year",
+                table: "PremiumLossYears",
+                columns: new[] { "ClientId", "Year" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Products_Code",
+                table: "Products",
+                column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityAuditItem_ClientId",
+                table: "QualityAuditItem",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityAuditItem_QualityAuditId",
+                table: "QualityAuditItem",
+                column: "QualityAuditId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityAudits_AuthorId",
+                table: "QualityAudits",
+                column: "AuthorId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityAudits_ManagerId_CreatedAt",
+                table: "QualityAudits",
+                columns: new[] { "ManagerId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualitySnapshots_TeamId_ManagerId_Day",
+                table: "QualitySnapshots",
+                columns: new[] { "TeamId", "ManagerId", "Day" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RenewalSteps_ContractId_OffsetDays",
+                table: "RenewalSteps",
+                columns: new[] { "ContractId", "OffsetDays" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReportArchive_TeamId_PeriodStart",
+                table: "ReportArchive",
+                columns: new[] { "TeamId", "PeriodStart" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RitualMarks_TeamId_Kind_Day",
+                table: "RitualMarks",
+                columns: new[] { "TeamId", "Kind", "Day" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScanRuns_StartedAt",
+                table: "ScanRuns",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SharedExamples_ActivityId",
+                table: "SharedExamples",
+                column: "ActivityId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SharedExamples_DealId",
+                table: "SharedExamples",
+                column: "DealId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SharedExamples_TeamId_ActivityId",
+                table: "SharedExamples",
+                columns: new[] { "TeamId", "ActivityId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SharedExamples_TeamId_DealId",
+                table: "SharedExamples",
+                columns: new[] { "TeamId", "DealId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SignInFailures_Key",
+                table: "SignInFailures",
+                column: "Key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tasks_AssigneeId_Status_DueAt",
+                table: "Tasks",
+                columns: new[] { "AssigneeId", "Status", "DueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tasks_ClientId",
+                table: "Tasks",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tasks_DealId_Status_DueAt",
+                table: "Tasks",
+                columns: new[] { "DealId", "Status", "DueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Teams_Name",
+                table: "Teams",
+                column: "Name",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ApprovalDecisions");
+
+            migrationBuilder.DropTable(
+                name: "ApprovalPolicies");
+
+            migrationBuilder.DropTable(
+                name: "AspNetRoleClaims");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserClaims");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserLogins");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserRoles");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserTokens");
+
+            migrationBuilder.DropTable(
+                name: "Assignments");
+
+            migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "BoardTokens");
+
+            migrationBuilder.DropTable(
+                name: "CalendarDays");
+
+            migrationBuilder.DropTable(
+                name: "CatalogueEntries");
+
+            migrationBuilder.DropTable(
+                name: "ClientSignals");
+
+            migrationBuilder.DropTable(
+                name: "CoachingNotes");
+
+            migrationBuilder.DropTable(
+                name: "CompetitorOffers");
+
+            migrationBuilder.DropTable(
+                name: "Contacts");
+
+            migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "DealParticipants");
+
+            migrationBuilder.DropTable(
+                name: "DealStageChanges");
+
+            migrationBuilder.DropTable(
+                name: "DelegationPolicies");
+
+            migrationBuilder.DropTable(
+                name: "DiagnosticSnapshots");
+
+            migrationBuilder.DropTable(
+                name: "IdempotencyRecords");
+
+            migrationBuilder.DropTable(
+                name: "IntegrationSecrets");
+
+            migrationBuilder.DropTable(
+                name: "LeadDedupKeys");
+
+            migrationBuilder.DropTable(
+                name: "ManagerAbsences");
+
+            migrationBuilder.DropTable(
+                name: "Notifications");
+
+            migrationBuilder.DropTable(
+                name: "Plans");
+
+            migrationBuilder.DropTable(
+                name: "PremiumLossYears");
+
+            migrationBuilder.DropTable(
+                name: "QualityAuditItem");
+
+            migrationBuilder.DropTable(
+                name: "QualitySnapshots");
+
+            migrationBuilder.DropTable(
+                name: "RenewalSteps");
+
+            migrationBuilder.DropTable(
+                name: "ReportArchive");
+
+            migrationBuilder.DropTable(
+                name: "RitualMarks");
+
+            migrationBuilder.DropTable(
+                name: "ScanRuns");
+
+            migrationBuilder.DropTable(
+                name: "SharedExamples");
+
+            migrationBuilder.DropTable(
+                name: "SignInFailures");
+
+            migrationBuilder.DropTable(
+                name: "Tasks");
+
+            migrationBuilder.DropTable(
+                name: "ApprovalRequests");
+
+            migrationBuilder.DropTable(
+                name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "ApiKeys");
+
+            migrationBuilder.DropTable(
+                name: "Leads");
+
+            migrationBuilder.DropTable(
+                name: "QualityAudits");
+
+            migrationBuilder.DropTable(
+                name: "Contracts");
+
+            migrationBuilder.DropTable(
+                name: "Activities");
+
+            migrationBuilder.DropTable(
+                name: "Deals");
+
+            migrationBuilder.DropTable(
+                name: "Clients");
+
+            migrationBuilder.DropTable(
+                name: "Products");
+
+            migrationBuilder.DropTable(
+                name: "Stages");
+
+            migrationBuilder.DropTable(
+                name: "Managers");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "Teams");
+        }
+    }
+}
