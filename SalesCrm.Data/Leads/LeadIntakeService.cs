@@ -246,7 +246,7 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
         db.Leads.Add(lead);
         foreach (var key in keys) db.LeadDedupKeys.Add(new LeadDedupKey(key, lead));
         var (decision, auto) = await distribution.DecideAsync(
-            new WorkProfile(lead.Region, lead.Industry, lead.ProductCode, false, product?.IsComplex ?? false), null, ct);
+            WorkProfile.Of(lead, product), null, ct);
         var title = $"Новый лид: {lead.CompanyName ?? lead.ContactName ?? lead.Phone ?? lead.Email}";
         if (decision is not null && auto)
         {

@@ -158,10 +158,12 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         await using var db = await factory.CreateDbContextAsync(ct);
         await EnsureVisibleAsync(db, user, leadId, "open", ct);
         var lead = await db.Leads.AsNoTracking().SingleAsync(l => l.Id == leadId, ct);
-        var complex = lead.ProductCode is { } code && await db.Products.AnyAsync(p => p.Code == code && p.IsComplex, ct);
-        return await distribution.PreviewAsync(new WorkProfile(lead.Region, lead.Industry, lead.ProductCode, false, complex),
+        return await distribution.PreviewAsync(WorkProfile.Of(lead, await ProductOfAsync(db, lead, ct)),
             c => c.ManagerId != lead.AssigneeId && (user.SeesEverything || c.TeamId == user.TeamId), ct);
     }
+
+    private static Task<Product?> ProductOfAsync(CrmDbContext db, Lead lead, CancellationToken ct) =>
+        lead.ProductCode is { } code ? db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Code == code, ct) : Task.FromResult<Product?>(null);
 
     // ---------------------------------------------------------------- intake from the UI
 
@@ -195,7 +197,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
             var rule = (string?)null;
             if (to is null)
             {
-                var (decision, _) = await distribution.DecideAsync(new WorkProfile(lead.Region, lead.Industry, lead.ProductCode, false, false),
+                var (decision, _) = await distribution.DecideAsync(WorkProfile.Of(lead, await ProductOfAsync(db, lead, ct)),
                     c => c.ManagerId != lead.AssigneeId && (user.SeesEverything || c.TeamId == user.TeamId), ct);
                 if (decision is null) throw new DomainException("По правилам некому назначить: все менеджеры в отпуске или загружены.");
                 to = decision.Manager.ManagerId;
@@ -276,7 +278,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var leads = await db.Leads.Where(l => l.AssigneeId == managerId && (l.Status == LeadStatus.New || l.Status == LeadStatus.InWork)).ToListAsync(ct);
         foreach (var lead in leads)
         {
-            var decision = await DecideOrFailAsync(new WorkProfile(lead.Region, lead.Industry, lead.ProductCode, false, false), Colleague, ct);
+            var decision = await DecideOrFailAsync(WorkProfile.Of(lead, lead.ProductCode is { } code ? products.Values.FirstOrDefault(p => p.Code == code) : null), Colleague, ct);
             lead.AssignTo(decision.Manager.ManagerId, reason, comment, user.ManagerId, decision.Explanation, now);
             received[decision.Manager.ManagerId] = received.GetValueOrDefault(decision.Manager.ManagerId) + 1;
         }
@@ -285,8 +287,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         foreach (var deal in deals)
         {
             var client = deal.Client!;
-            var decision = await DecideOrFailAsync(new WorkProfile(client.Region, client.Industry, products[deal.ProductId].Code,
-                client.Segment >= ClientSegment.Large, products[deal.ProductId].IsComplex), Colleague, ct);
+            var decision = await DecideOrFailAsync(WorkProfile.Of(client, products[deal.ProductId]), Colleague, ct);
             deal.Reassign(decision.Manager.ManagerId, reason, comment, user.ManagerId, decision.Explanation, now);
             received[decision.Manager.ManagerId] = received.GetValueOrDefault(decision.Manager.ManagerId) + 1;
         }
@@ -299,8 +300,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
             string? rule = follow is null ? null : $"вслед за сделкой № {follow.Id}";
             if (to is null)
             {
-                var decision = await DecideOrFailAsync(new WorkProfile(client.Region, client.Industry, null, client.Segment >= ClientSegment.Large, false),
-                    Colleague, ct);
+                var decision = await DecideOrFailAsync(WorkProfile.Of(client), Colleague, ct);
                 to = decision.Manager.ManagerId;
                 rule = decision.Explanation;
             }

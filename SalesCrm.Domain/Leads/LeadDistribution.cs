@@ -14,8 +14,24 @@ public enum DistributionRule
     RoundRobin = 6,
 }
 
-/// <summary>What the engine knows of the work to assign.</summary>
-public sealed record WorkProfile(string? Region, string? Industry, string? ProductCode, bool IsLarge, bool IsComplexProduct);
+/// <summary>
+/// What the engine knows of the work to assign. Built only by the factories below, so that a suggestion and the
+/// assignment it previews see the same work (a complex product wants an experienced manager; a large client too).
+/// </summary>
+public sealed record WorkProfile(string? Region, string? Industry, string? ProductCode, bool IsLarge, bool IsComplexProduct)
+{
+    /// <summary>A lead, with its product when it names one (null when it names none or an unknown code).</summary>
+    public static WorkProfile Of(Lead lead, Deals.Product? product) =>
+        new(lead.Region, lead.Industry, lead.ProductCode, false, product is { IsComplex: true } && product.Code == lead.ProductCode);
+
+    /// <summary>A deal of a client, in its product.</summary>
+    public static WorkProfile Of(Clients.Client client, Deals.Product product) =>
+        new(client.Region, client.Industry, product.Code, client.Segment >= Clients.ClientSegment.Large, product.IsComplex);
+
+    /// <summary>A client without an open deal.</summary>
+    public static WorkProfile Of(Clients.Client client) =>
+        new(client.Region, client.Industry, null, client.Segment >= Clients.ClientSegment.Large, false);
+}
 
 /// <summary>What the engine knows of a manager who might take it.</summary>
 public sealed record DistributionCandidate(int ManagerId, string Name, int? TeamId, IReadOnlyCollection<string> Territories,

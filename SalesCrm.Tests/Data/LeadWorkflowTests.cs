@@ -96,6 +96,27 @@ public sealed class LeadWorkflow : IAsyncLifetime
         Assert.Equal(m5, (await SubmitAsync("Санкт-Петербург")).AssignedTo);
     }
 
+    [Theory]
+    [InlineData("construction", "Москва")]
+    [InlineData("d-and-o", "Санкт-Петербург")]
+    [InlineData("cargo", "Казань")]
+    public async Task TheSuggestedManagerIsTheOneTheRulesThenPick(string product, string region)
+    {
+        var n = Interlocked.Increment(ref _seq).ToString("D7", System.Globalization.CultureInfo.InvariantCulture);
+        var created = await H.Get<LeadIntakeService>().SubmitAsync(
+            new LeadSubmission($"ООО «Сложный {n}»", Inn.Complete("77" + n), "Сидоров Олег", null, null, product, null, region, null, null, null),
+            new IntakeSource(null, "Тест", null, LeadChannel.Website), null);
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        var leads = H.Get<LeadService>();
+        var suggestion = await leads.SuggestAsync(created.LeadId!.Value);
+
+        await leads.AssignLeadsAsync([created.LeadId!.Value], null, AssignmentReason.NewClient, null);
+
+        var detail = await leads.DetailAsync(created.LeadId!.Value);
+        Assert.Equal(suggestion!.Manager.ManagerId, detail.Lead.AssigneeId);
+        Assert.Equal(suggestion.Explanation, detail.Assignments.Last().Rule);
+    }
+
     [Fact]
     public async Task BeforeAVacationAllOpenWorkGoesToColleaguesWithTheReason()
     {
