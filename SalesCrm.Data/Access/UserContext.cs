@@ -17,6 +17,9 @@ public sealed record CurrentUser(int ManagerId, string FullName, string Email, S
     /// <summary>A leader of sales (team lead, head, admin): dashboards, reports, assignment, coaching.</summary>
     public bool LeadsSales => Role is StaffRole.TeamLead or StaffRole.Head or StaffRole.Admin;
 
+    /// <summary>Assigns and hands over leads, deals and clients (within what they see); every service and screen asks this.</summary>
+    public bool CanAssign => LeadsSales;
+
     /// <summary>Owners whose records this person sees; null means everybody's (head, admin).</summary>
     public IReadOnlyList<int>? VisibleOwnerIds => Role switch
     {

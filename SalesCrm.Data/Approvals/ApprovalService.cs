@@ -311,8 +311,7 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
         List<int> to;
         if (request.Level == ApprovalLevel.TeamLead)
         {
-            var team = await db.Managers.Where(m => m.Id == dealOwnerId).Select(m => m.TeamId).SingleAsync(ct);
-            to = await db.Managers.Where(m => m.IsActive && m.Role == StaffRole.TeamLead && m.TeamId == team).Select(m => m.Id).ToListAsync(ct);
+            to = await TeamLeads.OfTeamOfAsync(db, dealOwnerId, ct);
         }
         else
         {

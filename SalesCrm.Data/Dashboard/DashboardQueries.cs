@@ -24,6 +24,25 @@ public static class DashboardQueries
     private static IQueryable<Deal> Open(this IQueryable<Deal> deals) =>
         deals.Where(d => d.Stage != StageCode.Won && d.Stage != StageCode.Lost);
 
+    /// <summary>
+    /// The funnel of the dashboard and of the management pack: per stage its totals (<see cref="StageTotalsAsync"/>) and
+    /// the conversion of the period and of the previous one (<see cref="ConversionAsync"/>).
+    /// </summary>
+    public static async Task<List<FunnelStage>> FunnelAsync(CrmDbContext db, IReadOnlyList<int>? owners, IReadOnlyList<Common.StageInfo> stages,
+        ReportingPeriod period, ReportingPeriod previous, CancellationToken ct)
+    {
+        var totals = await StageTotalsAsync(db, owners, period, ct);
+        var conversion = await ConversionAsync(db, owners, period, ct);
+        var previousConversion = await ConversionAsync(db, owners, previous, ct);
+        return [.. stages.Select(s =>
+        {
+            totals.TryGetValue(s.Code, out var t);
+            conversion.TryGetValue(s.Code, out var c);
+            previousConversion.TryGetValue(s.Code, out var p);
+            return new FunnelStage(s.Code, s.Name, t.Count, t.Premium, t.Weighted, c.Entered, c.Progressed, p.Entered, p.Progressed);
+        })];
+    }
+
     /// <summary>Count, premium and weighted premium per stage: open stages as they are now, won and lost as closed in the period.</summary>
     public static async Task<Dictionary<StageCode, (int Count, long Premium, long Weighted)>> StageTotalsAsync(CrmDbContext db,
         IReadOnlyList<int>? owners, ReportingPeriod period, CancellationToken ct)

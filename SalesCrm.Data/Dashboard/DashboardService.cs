@@ -39,16 +39,7 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
         var previous = period.Previous(zone);
         var stages = await lookups.StagesAsync(ct);
 
-        var totals = await DashboardQueries.StageTotalsAsync(db, scope.OwnerIds, period, ct);
-        var conversion = await DashboardQueries.ConversionAsync(db, scope.OwnerIds, period, ct);
-        var previousConversion = await DashboardQueries.ConversionAsync(db, scope.OwnerIds, previous, ct);
-        var funnel = stages.Select(s =>
-        {
-            totals.TryGetValue(s.Code, out var t);
-            conversion.TryGetValue(s.Code, out var c);
-            previousConversion.TryGetValue(s.Code, out var p);
-            return new FunnelStage(s.Code, s.Name, t.Count, t.Premium, t.Weighted, c.Entered, c.Progressed, p.Entered, p.Progressed);
-        }).ToList();
+        var funnel = await DashboardQueries.FunnelAsync(db, scope.OwnerIds, stages, period, previous, ct);
 
         var month = await DashboardQueries.ForecastAsync(db, scope.OwnerIds, ReportingPeriod.Containing(PeriodKind.Month, now, zone), ct);
         var quarter = await DashboardQueries.ForecastAsync(db, scope.OwnerIds, ReportingPeriod.Containing(PeriodKind.Quarter, now, zone), ct);

@@ -284,9 +284,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             var text = HelpReasons.Russian(reason) + (string.IsNullOrWhiteSpace(comment) ? "" : ": " + comment.Trim());
             db.Activities.Add(new Activity(ActivityKind.Note, now, user.ManagerId, deal.Id, deal.ClientId, null, ActivityDirection.None, 0,
                 "Нужна помощь руководителя", text, ["нужна помощь"], now));
-            var team = await db.Managers.Where(m => m.Id == deal.OwnerId).Select(m => m.TeamId).SingleAsync(ct);
-            var leads = await db.Managers.Where(m => m.IsActive && m.Role == StaffRole.TeamLead && m.TeamId == team && m.Id != user.ManagerId)
-                .Select(m => m.Id).ToListAsync(ct);
+            var leads = (await TeamLeads.OfTeamOfAsync(db, deal.OwnerId, ct)).Where(id => id != user.ManagerId).ToList();
             if (leads.Count == 0) throw new DomainException("В команде нет старшего менеджера, которому передать запрос.");
             foreach (var lead in leads)
                 db.Notifications.Add(new Notification(lead, NotificationKind.Escalation, $"Нужна помощь по сделке № {deal.Id}", $"{user.FullName}: {text}",

@@ -204,9 +204,8 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
                 rule = decision.Explanation;
             }
             lead.AssignTo(to.Value, reason, comment, user.ManagerId, rule, now);
-            db.Notifications.Add(new Notification(to.Value, NotificationKind.Assignment,
-                $"Вам передан лид: {lead.CompanyName ?? lead.ContactName ?? lead.Phone ?? lead.Email}",
-                $"{reason.Russian()}{(comment is null ? "" : ": " + comment)} — {user.FullName}", "/leads?mine=1", null, now));
+            db.Notifications.Add(Notification.HandOver(to.Value, $"Вам передан лид: {lead.CompanyName ?? lead.ContactName ?? lead.Phone ?? lead.Email}",
+                reason, comment, user.FullName, "/leads?mine=1", now));
         }
         await db.SaveChangesAsync(ct);
         distribution.Invalidate();
@@ -227,8 +226,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         foreach (var deal in deals.Where(d => d.OwnerId != toManagerId && !d.IsClosed))
         {
             deal.Reassign(toManagerId, reason, comment, user.ManagerId, null, now);
-            db.Notifications.Add(new Notification(toManagerId, NotificationKind.Assignment, $"Вам передана сделка № {deal.Id}",
-                $"{reason.Russian()}{(comment is null ? "" : ": " + comment)} — {user.FullName}", $"/deals/{deal.Id}", null, now));
+            db.Notifications.Add(Notification.HandOver(toManagerId, $"Вам передана сделка № {deal.Id}", reason, comment, user.FullName, $"/deals/{deal.Id}", now));
         }
         await db.SaveChangesAsync(ct);
         distribution.Invalidate();
@@ -251,8 +249,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         foreach (var client in clients.Where(c => c.OwnerId != toManagerId))
         {
             client.Reassign(toManagerId, reason, comment, user.ManagerId, null, now);
-            db.Notifications.Add(new Notification(toManagerId, NotificationKind.Assignment, $"Вам передан клиент «{client.Name}»",
-                $"{reason.Russian()}{(comment is null ? "" : ": " + comment)} — {user.FullName}", $"/clients/{client.Id}", null, now));
+            db.Notifications.Add(Notification.HandOver(toManagerId, $"Вам передан клиент «{client.Name}»", reason, comment, user.FullName, $"/clients/{client.Id}", now));
         }
         await db.SaveChangesAsync(ct);
         return clients.Count;
@@ -307,8 +304,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
             client.Reassign(to.Value, reason, comment, user.ManagerId, rule, now);
         }
         foreach (var (to, count) in received)
-            db.Notifications.Add(new Notification(to, NotificationKind.Assignment, $"Вам передана работа {manager.FullName}: {count}",
-                $"{reason.Russian()}{(comment is null ? "" : ": " + comment)}", "/leads?mine=1", null, now));
+            db.Notifications.Add(Notification.HandOver(to, $"Вам передана работа {manager.FullName}: {count}", reason, comment, user.FullName, "/leads?mine=1", now));
         await db.SaveChangesAsync(ct);
         distribution.Invalidate();
         return (leads.Count, deals.Count, clients.Count);
@@ -380,8 +376,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
     {
         var owner = await db.Managers.AsNoTracking().Where(m => m.Id == client.OwnerId).Select(m => new { m.Id, m.IsActive, m.TeamId }).SingleAsync(ct);
         var to = owner.IsActive ? owner.Id
-            : await db.Managers.AsNoTracking().Where(m => m.IsActive && m.Role == StaffRole.TeamLead && m.TeamId == owner.TeamId)
-                .OrderBy(m => m.Id).Select(m => (int?)m.Id).FirstOrDefaultAsync(ct)
+            : await db.Managers.AsNoTracking().LeadsOf(owner.TeamId).OrderBy(m => m.Id).Select(m => (int?)m.Id).FirstOrDefaultAsync(ct)
               ?? await db.Managers.AsNoTracking().Where(m => m.IsActive && m.Role == StaffRole.Head).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct);
         if (lead.AssigneeId != to)
             lead.AssignTo(to, AssignmentReason.Other, "ИНН действующего клиента: лид передан ответственному", user.ManagerId, null, now);
@@ -430,7 +425,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
     private static async Task ReleaseKeysAsync(CrmDbContext db, int leadId, CancellationToken ct) =>
         db.LeadDedupKeys.RemoveRange(await db.LeadDedupKeys.Where(k => k.LeadId == leadId).ToListAsync(ct));
 
-    private static bool CanAssign(CurrentUser user) => user.LeadsSales;
+    private static bool CanAssign(CurrentUser user) => user.CanAssign;
 
     private Task<CurrentUser> RequireAssignerAsync(CancellationToken ct) => users.RequireRoleAsync(security, CanAssign, "Assignment", "assign",
         "Назначать и передавать работу может старший менеджер или начальник отдела.", ct);

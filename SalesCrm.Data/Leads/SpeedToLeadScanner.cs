@@ -1,3 +1,4 @@
+using SalesCrm.Data.Access;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using SalesCrm.Data.Common;
@@ -31,8 +32,7 @@ public sealed class SpeedToLeadScanner(IProviderContextFactory contexts, TimePro
                 Team = l.AssigneeId == null ? l.QueueTeamId : db.Managers.Where(m => m.Id == l.AssigneeId).Select(m => m.TeamId).FirstOrDefault() })
             .ToListAsync(ct);
         if (waiting.Count == 0) return 0;
-        var leads = await db.Managers.AsNoTracking().Where(m => m.IsActive && m.Role == StaffRole.TeamLead && m.TeamId != null)
-            .GroupBy(m => m.TeamId!.Value).Select(g => new { Team = g.Key, Lead = g.Min(m => m.Id) }).ToDictionaryAsync(x => x.Team, x => x.Lead, ct);
+        var leads = await TeamLeads.ByTeamAsync(db, ct);
         var keys = waiting.SelectMany(w => new[] { Key("stl-assignee", w.Id), Key("stl-lead", w.Id) }).ToList();
         var sent = (await db.Notifications.AsNoTracking().Where(n => keys.Contains(n.DedupKey!)).Select(n => n.DedupKey!).ToListAsync(ct)).ToHashSet();
         var created = 0;

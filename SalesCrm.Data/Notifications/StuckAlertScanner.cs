@@ -1,3 +1,4 @@
+using SalesCrm.Data.Access;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using SalesCrm.Data.Common;
@@ -37,9 +38,7 @@ public sealed class StuckAlertScanner(IProviderContextFactory contexts, TimeProv
             candidates = await db.Deals.AsNoTracking().Where(DashboardQueries.StuckPredicate(stages, now))
                 .Select(d => new Candidate(d.Id, d.OwnerId, d.Owner!.TeamId, d.Stage, d.StageEnteredAt, d.Client!.Name))
                 .ToListAsync(ct);
-            leadOfTeam = await db.Managers.AsNoTracking().Where(m => m.Role == StaffRole.TeamLead && m.IsActive && m.TeamId != null)
-                .GroupBy(m => m.TeamId!.Value).Select(g => new { Team = g.Key, Lead = g.Min(m => m.Id) })
-                .ToDictionaryAsync(x => x.Team, x => x.Lead, ct);
+            leadOfTeam = await TeamLeads.ByTeamAsync(db, ct);
         }
 
         var created = 0;

@@ -79,16 +79,7 @@ public sealed class ReportService(IDbContextFactory<CrmDbContext> factory, IUser
         var stages = await lookups.StagesAsync(ct);
         var owners = scope.OwnerIds;
 
-        var totals = await DashboardQueries.StageTotalsAsync(db, owners, period, ct);
-        var conversion = await DashboardQueries.ConversionAsync(db, owners, period, ct);
-        var previousConversion = await DashboardQueries.ConversionAsync(db, owners, previous, ct);
-        var funnel = stages.Select(s =>
-        {
-            totals.TryGetValue(s.Code, out var t);
-            conversion.TryGetValue(s.Code, out var c);
-            previousConversion.TryGetValue(s.Code, out var p);
-            return new FunnelStage(s.Code, s.Name, t.Count, t.Premium, t.Weighted, c.Entered, c.Progressed, p.Entered, p.Progressed);
-        }).ToList();
+        var funnel = await DashboardQueries.FunnelAsync(db, owners, stages, period, previous, ct);
 
         return new ManagementPack
         {

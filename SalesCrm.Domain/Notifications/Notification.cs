@@ -1,4 +1,5 @@
 using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Leads;
 
 namespace SalesCrm.Domain.Notifications;
 
@@ -20,6 +21,17 @@ public sealed class Notification : Entity
         DedupKey = Guard.Optional(dedupKey, nameof(DedupKey), "Ключ", 200);
         CreatedAt = now;
         Raise(new NotificationCreated(this, now));
+    }
+
+    /// <summary>
+    /// "You were handed …": the one text of every hand-over (a lead, a deal, a client, a colleague's work) — the reason from
+    /// the catalogue, the comment when there is one, and who handed it over when a person did.
+    /// </summary>
+    public static Notification HandOver(int recipientId, string title, AssignmentReason reason, string? comment, string? by,
+        string link, DateTime now)
+    {
+        var body = reason.Russian() + (string.IsNullOrWhiteSpace(comment) ? "" : ": " + comment.Trim()) + (by is null ? "" : " — " + by);
+        return new Notification(recipientId, NotificationKind.Assignment, title, body, link, null, now);
     }
 
     public int RecipientId { get; private set; }

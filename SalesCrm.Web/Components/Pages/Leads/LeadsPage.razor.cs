@@ -56,7 +56,7 @@ public sealed partial class LeadsPage : IDisposable
     [SupplyParameterFromQuery(Name = "id")] public string? LeadIdText { get; set; }
     private int? LeadId => Shared.QueryValue.Int(LeadIdText);
 
-    private bool CanAssign => _user?.Role is Domain.Teams.StaffRole.TeamLead or Domain.Teams.StaffRole.Head or Domain.Teams.StaffRole.Admin;
+    private bool CanAssign => _user?.CanAssign == true;
 
     /// <summary>The team lead starts at the queue, a manager at the own leads.</summary>
     private string ViewKey => Mine == "1" ? "mine" : View is "queue" or "mine" or "all" ? (View == "queue" && !CanAssign ? "mine" : View) : CanAssign ? _defaultView ?? "queue" : "mine";
