@@ -10,8 +10,9 @@ public sealed record SaveOutcome(bool Saved, bool Cancelled, string? Field, stri
     public static SaveOutcome Fail(string? field, string error) => new(false, false, field, error);
 
     /// <summary>
-    /// Runs a save and says how it went: a domain refusal on its field, an access refusal or a vanished record as a general
-    /// error, each message in the user's language (<paramref name="translate"/>).
+    /// Runs a save and says how it went: a domain or intake refusal on its field, an access refusal, a vanished record or
+    /// an unavailable database as a general error, each message in the user's language (<paramref name="translate"/>).
+    /// Every dialog's save goes through here, so the same failure reads the same everywhere.
     /// </summary>
     public static async Task<SaveOutcome> AttemptAsync(Func<Task> save, Func<string, string> translate)
     {
@@ -23,6 +24,10 @@ public sealed record SaveOutcome(bool Saved, bool Cancelled, string? Field, stri
         catch (SalesCrm.Domain.Common.DomainException ex)
         {
             return Fail(ex.Field, translate(ex.Message));
+        }
+        catch (SalesCrm.Data.Leads.LeadValidationException ex) when (ex.Errors.FirstOrDefault() is { Value: [var first, ..] } error)
+        {
+            return Fail(error.Key, translate(first)); // the intake's checks, the first on its field (a form shows one at a time)
         }
         catch (Exception ex) when (ex is SalesCrm.Data.Access.AccessDeniedException or SalesCrm.Data.Access.NotFoundException)
         {

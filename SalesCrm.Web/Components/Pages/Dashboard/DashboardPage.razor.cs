@@ -141,23 +141,11 @@ public sealed partial class DashboardPage
             { x => x.DealTitle, deal.Title },
             { x => x.OwnerName, deal.Owner },
             { x => x.DefaultDate, Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(1) },
-            { x => x.Submit, async input =>
+            { x => x.Submit, input => SaveOutcome.AttemptAsync(async () =>
                 {
-                    try
-                    {
-                        await Dashboard.ReviveAsync(deal.DealId, Inputs.Moment(input.Date, input.Time, "DueAt", "срок"), input.Comment);
-                        Snackbar.Add(L["Задача поставлена ответственному"], Severity.Success);
-                        return SaveOutcome.Success;
-                    }
-                    catch (DomainException ex)
-                    {
-                        return SaveOutcome.Fail(ex.Field, L[ex.Message]);
-                    }
-                    catch (AccessDeniedException ex)
-                    {
-                        return SaveOutcome.Fail(null, L[ex.Message]);
-                    }
-                }
+                    await Dashboard.ReviveAsync(deal.DealId, Inputs.Moment(input.Date, input.Time, "DueAt", "срок"), input.Comment);
+                    Snackbar.Add(L["Задача поставлена ответственному"], Severity.Success);
+                }, s => L[s])
             },
         }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
     }

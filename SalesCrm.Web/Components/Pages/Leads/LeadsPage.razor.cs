@@ -179,23 +179,11 @@ public sealed partial class LeadsPage : IDisposable
             { x => x.LeadIds, ids },
             { x => x.Managers, _workload },
             { x => x.Suggestion, suggestion },
-            { x => x.Submit, async input =>
+            { x => x.Submit, input => SaveOutcome.AttemptAsync(async () =>
                 {
-                    try
-                    {
-                        var count = await Leads.AssignLeadsAsync(ids, input.ManagerId, input.Reason!.Value, input.Comment);
-                        Snackbar.Add(count == 1 ? L["Лид назначен, ответственный получил уведомление"] : $"{L["Назначено лидов"]}: {count}", Severity.Success);
-                        return SaveOutcome.Success;
-                    }
-                    catch (DomainException ex)
-                    {
-                        return SaveOutcome.Fail(ex.Field, L[ex.Message]);
-                    }
-                    catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
-                    {
-                        return SaveOutcome.Fail(null, L[ex.Message]);
-                    }
-                }
+                    var count = await Leads.AssignLeadsAsync(ids, input.ManagerId, input.Reason!.Value, input.Comment);
+                    Snackbar.Add(count == 1 ? L["Лид назначен, ответственный получил уведомление"] : $"{L["Назначено лидов"]}: {count}", Severity.Success);
+                }, s => L[s])
             },
         }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         if (await dialog.Result is { Canceled: false })
@@ -210,23 +198,11 @@ public sealed partial class LeadsPage : IDisposable
         var dialog = await Dialogs.ShowAsync<RedistributeDialog>(L["Передать всю работу"], new DialogParameters<RedistributeDialog>
         {
             { x => x.Manager, manager },
-            { x => x.Submit, async input =>
+            { x => x.Submit, input => SaveOutcome.AttemptAsync(async () =>
                 {
-                    try
-                    {
-                        var (leads, deals, clients) = await Leads.RedistributeAsync(manager.ManagerId, input.Reason!.Value, input.Comment);
-                        Snackbar.Add($"{L["Передано"]}: {L["лидов"]} {leads}, {L["сделок"]} {deals}, {L["клиентов"]} {clients}", Severity.Success);
-                        return SaveOutcome.Success;
-                    }
-                    catch (DomainException ex)
-                    {
-                        return SaveOutcome.Fail(ex.Field, L[ex.Message]);
-                    }
-                    catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
-                    {
-                        return SaveOutcome.Fail(null, L[ex.Message]);
-                    }
-                }
+                    var (leads, deals, clients) = await Leads.RedistributeAsync(manager.ManagerId, input.Reason!.Value, input.Comment);
+                    Snackbar.Add($"{L["Передано"]}: {L["лидов"]} {leads}, {L["сделок"]} {deals}, {L["клиентов"]} {clients}", Severity.Success);
+                }, s => L[s])
             },
         }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         if (await dialog.Result is { Canceled: false }) await RefreshAsync();
@@ -237,31 +213,18 @@ public sealed partial class LeadsPage : IDisposable
         var dialog = await Dialogs.ShowAsync<NewLeadDialog>(L["Новый лид"], new DialogParameters<NewLeadDialog>
         {
             { x => x.Products, _products },
-            { x => x.Submit, async input =>
+            { x => x.Submit, input => SaveOutcome.AttemptAsync(async () =>
                 {
-                    try
+                    var result = await Leads.CreateAsync(input);
+                    Snackbar.Add(result.Outcome switch
                     {
-                        var result = await Leads.CreateAsync(input);
-                        Snackbar.Add(result.Outcome switch
-                        {
-                            IntakeOutcome.Created when result.AssignedTo is null => L["Лид создан и ждёт в очереди"],
-                            IntakeOutcome.Created => L["Лид создан и назначен по правилам"],
-                            IntakeOutcome.ExistingLead => L["Такой лид уже есть — отметили повторное обращение"],
-                            _ => L["Это действующий клиент — ответственный получил уведомление"],
-                        }, result.IsNew ? Severity.Success : Severity.Info);
-                        if (result.LeadId is { } id) Go(id: id.ToString(CultureInfo.InvariantCulture));
-                        return SaveOutcome.Success;
-                    }
-                    catch (LeadValidationException ex)
-                    {
-                        var first = ex.Errors.FirstOrDefault();
-                        return SaveOutcome.Fail(first.Key, L[first.Value?.FirstOrDefault() ?? ex.Message]);
-                    }
-                    catch (AccessDeniedException ex)
-                    {
-                        return SaveOutcome.Fail(null, L[ex.Message]);
-                    }
-                }
+                        IntakeOutcome.Created when result.AssignedTo is null => L["Лид создан и ждёт в очереди"],
+                        IntakeOutcome.Created => L["Лид создан и назначен по правилам"],
+                        IntakeOutcome.ExistingLead => L["Такой лид уже есть — отметили повторное обращение"],
+                        _ => L["Это действующий клиент — ответственный получил уведомление"],
+                    }, result.IsNew ? Severity.Success : Severity.Info);
+                    if (result.LeadId is { } id) Go(id: id.ToString(CultureInfo.InvariantCulture));
+                }, s => L[s])
             },
         }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         if (await dialog.Result is { Canceled: false }) await RefreshAsync();
