@@ -62,18 +62,8 @@ public static class ExportEndpoints
         return app;
     }
 
-    /// <summary>The deal list's URL parameters (q, stage, owner, product, open, nostep) plus the grid's sort and direction.</summary>
-    public static DealListQuery DealQuery(IQueryCollection q) => new()
-    {
-        Text = q["q"].ToString() is { Length: > 0 } text ? text : null,
-        Stage = Enum.TryParse<StageCode>(q["stage"], out var stage) ? stage : null,
-        OwnerId = QueryValue.Int(q["owner"]),
-        ProductId = QueryValue.Int(q["product"]),
-        OpenOnly = q["open"] == "1",
-        WithoutNextStep = q["nostep"] == "1",
-        Sort = Enum.TryParse<DealSort>(q["sort"], out var sort) ? sort : DealSort.Id,
-        Descending = q["desc"] != "0",
-    };
+    /// <summary>The deal list's URL parameters plus the grid's sort and direction (<see cref="DealListAddress"/>).</summary>
+    public static DealListQuery DealQuery(IQueryCollection q) => DealListAddress.Read(key => q[key].ToString());
 
     public static IReadOnlyList<GridColumn<DealRow>> DealColumns(IReadOnlyList<StageInfo> stages, TimeZoneInfo zone) =>
     [

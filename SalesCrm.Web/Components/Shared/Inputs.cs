@@ -38,3 +38,24 @@ public static class QueryValue
     public static int? Int(string? text) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 }
+
+/// <summary>
+/// The deal list's address (q, stage, owner, product, open, nostep, sort, desc), read the same way by the page and by its
+/// Excel export, so the file always holds what the grid shows. A value that does not parse (a stage that does not exist,
+/// an owner that is not a number) is simply absent.
+/// </summary>
+public static class DealListAddress
+{
+    public static SalesCrm.Data.Deals.DealListQuery Read(Func<string, string?> get) => new()
+    {
+        Text = get("q") is { Length: > 0 } text ? text : null,
+        Stage = Enum.TryParse<SalesCrm.Domain.Deals.StageCode>(get("stage"), out var stage) && Enum.IsDefined(stage) ? stage : null,
+        OwnerId = QueryValue.Int(get("owner")),
+        ProductId = QueryValue.Int(get("product")),
+        OpenOnly = get("open") == "1",
+        WithoutNextStep = get("nostep") == "1",
+        Sort = Enum.TryParse<SalesCrm.Data.Deals.DealSort>(get("sort"), out var sort) && Enum.IsDefined(sort) ? sort : SalesCrm.Data.Deals.DealSort.Id,
+        Descending = get("desc") != "0",
+    };
+}
+
