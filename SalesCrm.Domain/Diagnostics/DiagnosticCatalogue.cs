@@ -35,7 +35,7 @@ public sealed record TriggerDefinition(string Code, int Block, string Title, Tri
 public sealed record DiagnosticBlock(int Number, string Title, string Actions, string Effect);
 
 /// <summary>
-/// The eight blocks of work and their triggers (seed 003, "Логика блоков работ и когда мы их применяем"), with the default
+/// The eight blocks of work and their triggers (the consultant's method, «Логика блоков работ и когда мы их применяем»), with the default
 /// thresholds the settings start from. The codes are stable: thresholds, snapshots and links refer to them.
 /// </summary>
 public static class DiagnosticCatalogue

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SalesCrm.Domain.Activities;
+using SalesCrm.Domain.Approvals;
+using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Contracts;
+using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Notifications;
+using SalesCrm.Domain.Tasks;
+using SalesCrm.Domain.Teams;
+
+namespace SalesCrm.Data.Configurations;
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.Property(a => a.EntityType).HasMaxLength(100);
+        b.Property(a => a.EntityId).HasMaxLength(100);
+        b.Property(a => a.Field).HasMaxLength(200);
+        b.Property(a => a.OldValue).HasMaxLength(AuditEntry.MaxValueLength);
+        b.Property(a => a.NewValue).HasMaxLength(AuditEntry.MaxValueLength);
+        b.Property(a => a.ActorName).HasMaxLength(200);
+        b.HasIndex(a => new { a.EntityType, a.EntityId, a.At });
+        b.HasIndex(a => a.At);
+    }
+}
