@@ -108,7 +108,7 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
         // The base is the deal's premium as the system knows it, never a number the requester types.
         var request = new ApprovalRequest(dealId, input.Kind, deal.Premium, new Money(input.RequestedPremiumKopecks),
             input.Justification ?? "", input.CompetitorOfferId, user.ManagerId, policy.Matrix, now, user.Role);
-        deal.SetApprovalState(ApprovalState.Pending, null, now);
+        deal.FollowApproval(request, now);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ApprovalRequests.Add(request);
         await db.SaveChangesAsync(ct);
@@ -178,15 +178,15 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
         switch (request.State)
         {
             case ApprovalRequestState.Approved:
-                deal.SetApprovalState(ApprovalState.Approved, request.RequestedPremium, now);
+                deal.FollowApproval(request, now);
                 Notify(db, request.RequesterId, $"Согласовано: {head}", $"{user.FullName}{(last.Comment is null ? "" : ": " + last.Comment)}", request, now);
                 break;
             case ApprovalRequestState.Rejected:
-                deal.SetApprovalState(ApprovalState.Rejected, null, now);
+                deal.FollowApproval(request, now);
                 Notify(db, request.RequesterId, $"Отклонено: {head}", $"{user.FullName}: {last.Comment}", request, now);
                 break;
             case ApprovalRequestState.Cancelled:
-                deal.SetApprovalState(ApprovalState.NotRequired, null, now);
+                deal.FollowApproval(request, now);
                 break;
             default:
                 var moved = before.Level != request.Level;

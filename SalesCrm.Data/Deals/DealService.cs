@@ -194,11 +194,12 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             deal.MoveToStage(stage, user.ManagerId, now, reason, lossComment);
         }, ct);
 
+    /// <summary>The terms dialog: premium, expected close and (when given) probability, in one save.</summary>
     public Task<DealCard> UpdateTermsAsync(int dealId, int expectedVersion, long premiumKopecks, DateTime expectedCloseDate,
-        CancellationToken ct = default) =>
+        int? probability = null, CancellationToken ct = default) =>
         ChangeAsync(dealId, expectedVersion, "edit", (_, deal, _, now) =>
         {
-            deal.UpdateTerms(new Money(premiumKopecks), expectedCloseDate, now);
+            deal.UpdateTerms(new Money(premiumKopecks), expectedCloseDate, now, probability);
             return Task.CompletedTask;
         }, ct);
 
@@ -241,7 +242,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             db.Activities.Add(new Activity(ActivityKind.Meeting, now, user.ManagerId, deal.Id, deal.ClientId, null, ActivityDirection.None,
                 Math.Clamp(input.DurationMinutes, 0, 24 * 60), "Встреча", input.Summary, ["после встречи"], now));
             deal.TouchActivity(now);
-            if (!string.IsNullOrWhiteSpace(input.Agreements) && deal.Agreements != input.Agreements.Trim()) deal.RecordAgreements(input.Agreements, now);
+            if (!string.IsNullOrWhiteSpace(input.Agreements)) deal.RecordAgreements(input.Agreements, now);
             if (input.Stage == StageCode.Lost && input.LossReason is { } r)
                 await Catalogues.CatalogueService.EnsureOfferedAsync(db, Domain.Catalogues.CatalogueKind.LossReason, (int)r, "LossReason", ct);
             if (input.Stage is { } target && target != deal.Stage)

@@ -191,7 +191,7 @@ public sealed class ApprovalRequest : Entity, IVersioned
                 _decisions.Add(new ApprovalDecision(null, null, DecisionKind.Cancel, $"{why} — запрос снят без решения.", closed.OccurredAt));
                 State = ApprovalRequestState.Cancelled;
                 DecidedAt = closed.OccurredAt;
-                deal.SetApprovalState(ApprovalState.NotRequired, null, closed.OccurredAt);
+                deal.FollowApproval(this, closed.OccurredAt);
                 Raise(new ApprovalDecided(this, DecisionKind.Cancel, null, closed.OccurredAt));
                 break;
             case DealReassigned moved:

@@ -124,20 +124,23 @@ public sealed class Deal : Entity, IVersioned
     /// Premium and expected close date. The premium is frozen while a discount is being approved, and is never lowered here:
     /// a lower premium is a discount, which only an approved request applies (the authority matrix decides who approves).
     /// </summary>
-    public void UpdateTerms(Money premium, DateTime expectedCloseDate, DateTime now)
+    public void UpdateTerms(Money premium, DateTime expectedCloseDate, DateTime now, int? probability = null)
     {
         EnsureOpen();
         CheckPremium(premium);
         var close = expectedCloseDate.Date != ExpectedCloseDate.Date ? CheckCloseDate(expectedCloseDate, now) : ExpectedCloseDate;
+        if (probability is < 0 or > 100) throw new DomainException("Вероятность — от 0 до 100 %.", nameof(Probability));
         if (premium.Kopecks != PremiumKopecks)
         {
             if (ApprovalState == ApprovalState.Pending)
                 throw new DomainException("Премию нельзя менять, пока запрос на согласование не решён.", nameof(Premium));
             if (premium.Kopecks < PremiumKopecks)
                 throw new DomainException("Снизить премию можно только через согласование скидки — запросите её в карточке сделки.", nameof(Premium));
-            PremiumKopecks = premium.Kopecks;
         }
+        if (premium.Kopecks == PremiumKopecks && close == ExpectedCloseDate && (probability ?? Probability) == Probability) return;
+        PremiumKopecks = premium.Kopecks;
         ExpectedCloseDate = close;
+        Probability = probability ?? Probability;
         Raise(new DealUpdated(this, now));
     }
 
@@ -145,6 +148,7 @@ public sealed class Deal : Entity, IVersioned
     {
         EnsureOpen();
         if (percent is < 0 or > 100) throw new DomainException("Вероятность — от 0 до 100 %.", nameof(Probability));
+        if (percent == Probability) return;
         Probability = percent;
         Raise(new DealUpdated(this, now));
     }
@@ -165,9 +169,26 @@ public sealed class Deal : Entity, IVersioned
         Raise(new DealUpdated(this, now));
     }
 
-    /// <summary>The approval workflow sets this: a pending request freezes the premium and blocks sending the proposal.</summary>
+    /// <summary>
+    /// The approval workflow sets this (<see cref="FollowApproval"/>; the demo generator replays histories through it): a
+    /// pending request freezes the premium and blocks sending the proposal; an approval applies the approved premium.
+    /// Only the workflow's own moves are allowed: a request starts on an open deal that has none pending, is decided only
+    /// while pending, and is cleared from pending (withdrawn, voided) or after a refusal.
+    /// </summary>
     public void SetApprovalState(ApprovalState state, Money? approvedPremium, DateTime now)
     {
+        var allowed = (ApprovalState, state) switch
+        {
+            (not ApprovalState.Pending, ApprovalState.Pending) => !IsClosed,
+            (ApprovalState.Pending, ApprovalState.Approved) => approvedPremium is not null,
+            (ApprovalState.Pending, ApprovalState.Rejected) => true,
+            (ApprovalState.Pending or ApprovalState.Rejected, ApprovalState.NotRequired) => true,
+            _ => false,
+        };
+        if (!allowed)
+            throw new DomainException(ApprovalState == ApprovalState.Pending
+                ? "По сделке уже есть запрос на согласовании — дождитесь решения или отзовите его."
+                : IsClosed ? "Сделка закрыта: изменить её нельзя." : "Запрос на согласование уже решён — обновите страницу.");
         ApprovalState = state;
         if (state == ApprovalState.Approved && approvedPremium is { } p)
         {
@@ -175,6 +196,27 @@ public sealed class Deal : Entity, IVersioned
             if (Proposal is not null) Proposal = Proposal with { PremiumKopecks = p.Kopecks };
         }
         Raise(new DealUpdated(this, now));
+    }
+
+    /// <summary>The deal's side of a request's decision: approved, rejected, or withdrawn/voided (nothing pending any more).</summary>
+    public void FollowApproval(Approvals.ApprovalRequest request, DateTime now)
+    {
+        if (request.DealId != Id) throw new DomainException("Запрос относится к другой сделке.");
+        switch (request.State)
+        {
+            case Approvals.ApprovalRequestState.Pending when ApprovalState != ApprovalState.Pending:
+                SetApprovalState(ApprovalState.Pending, null, now);
+                break;
+            case Approvals.ApprovalRequestState.Approved:
+                SetApprovalState(ApprovalState.Approved, request.RequestedPremium, now);
+                break;
+            case Approvals.ApprovalRequestState.Rejected:
+                SetApprovalState(ApprovalState.Rejected, null, now);
+                break;
+            case Approvals.ApprovalRequestState.Cancelled when ApprovalState == ApprovalState.Pending:
+                SetApprovalState(ApprovalState.NotRequired, null, now);
+                break;
+        }
     }
 
     public CompetitorOffer AddCompetitorOffer(string competitor, Money premium, string? terms, int byManagerId, DateTime now)
@@ -188,13 +230,17 @@ public sealed class Deal : Entity, IVersioned
 
     public void SetNegotiationStrategy(string? note, DateTime now)
     {
-        NegotiationStrategy = Guard.Optional(note, nameof(NegotiationStrategy), "Стратегия переговоров", 4000);
+        var text = Guard.Optional(note, nameof(NegotiationStrategy), "Стратегия переговоров", 4000);
+        if (text == NegotiationStrategy) return;
+        NegotiationStrategy = text;
         Raise(new DealUpdated(this, now));
     }
 
     public void RecordAgreements(string? text, DateTime now)
     {
-        Agreements = Guard.Optional(text, nameof(Agreements), "Договорённости", 4000);
+        var agreements = Guard.Optional(text, nameof(Agreements), "Договорённости", 4000);
+        if (agreements == Agreements) return;
+        Agreements = agreements;
         Raise(new DealUpdated(this, now));
     }
 
@@ -208,8 +254,8 @@ public sealed class Deal : Entity, IVersioned
         var newStrategy = Guard.Optional(strategy.Typed, nameof(NegotiationStrategy), "Стратегия переговоров", 4000);
         var newAgreements = Guard.Optional(agreements.Typed, nameof(Agreements), "Договорённости", 4000);
         if (strategy.CollidesWith(NegotiationStrategy) || agreements.CollidesWith(Agreements)) return false;
-        if (strategy.Changes && newStrategy != NegotiationStrategy) SetNegotiationStrategy(newStrategy, now);
-        if (agreements.Changes && newAgreements != Agreements) RecordAgreements(newAgreements, now);
+        if (strategy.Changes) SetNegotiationStrategy(newStrategy, now);
+        if (agreements.Changes) RecordAgreements(newAgreements, now);
         return true;
     }
 

@@ -125,6 +125,34 @@ public sealed class DealTermsRules
             A.Deal().UpdateTerms(Money.FromRubles(10), A.Now.AddDays(-1), A.Now)).Field);
 
     [Fact]
+    public void TermsAreOneChangeAndNothingHappensWhenNothingChanges()
+    {
+        var deal = A.Deal();
+        deal.ClearDomainEvents();
+        deal.UpdateTerms(deal.Premium, deal.ExpectedCloseDate, A.Now, deal.Probability);
+        deal.SetProbability(deal.Probability, A.Now);
+        deal.SetNegotiationStrategy(deal.NegotiationStrategy, A.Now);
+        Assert.Empty(deal.DomainEvents);
+
+        deal.UpdateTerms(Money.FromRubles(deal.Premium.Kopecks / 100 + 1000), deal.ExpectedCloseDate.AddDays(7), A.Now, 65);
+        Assert.Single(deal.DomainEvents);
+        Assert.Equal(65, deal.Probability);
+        Assert.Throws<DomainException>(() => deal.UpdateTerms(deal.Premium, deal.ExpectedCloseDate, A.Now, 101));
+    }
+
+    [Fact]
+    public void TheApprovalStateMovesOnlyAsTheWorkflowDoes()
+    {
+        var deal = A.Deal();
+        Assert.Throws<DomainException>(() => deal.SetApprovalState(ApprovalState.Approved, Money.FromRubles(1), A.Now));
+        deal.SetApprovalState(ApprovalState.Pending, null, A.Now);
+        Assert.Throws<DomainException>(() => deal.SetApprovalState(ApprovalState.Pending, null, A.Now));
+        Assert.Throws<DomainException>(() => deal.SetApprovalState(ApprovalState.Approved, null, A.Now));
+        deal.SetApprovalState(ApprovalState.Rejected, null, A.Now);
+        Assert.Throws<DomainException>(() => deal.SetApprovalState(ApprovalState.Approved, Money.FromRubles(1), A.Now));
+    }
+
+    [Fact]
     public void FreezesThePremiumWhileADiscountAwaitsApproval()
     {
         var deal = A.Deal();

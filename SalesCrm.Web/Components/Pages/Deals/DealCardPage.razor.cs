@@ -207,8 +207,7 @@ public sealed partial class DealCardPage
             {
                 var premium = Inputs.Kopecks(input.Premium, "Premium", "премию");
                 var close = Inputs.Date(input.ExpectedCloseDate, "ExpectedCloseDate", "ожидаемую дату закрытия");
-                var card = await Deals.UpdateTermsAsync(Id, v, premium, close);
-                return card.Probability == input.Probability ? card : await Deals.SetProbabilityAsync(Id, card.Version, input.Probability);
+                return await Deals.UpdateTermsAsync(Id, v, premium, close, input.Probability);
             }, seenVersion: seen) },
     }, Options());
     }
