@@ -52,19 +52,8 @@ public static class BootstrapAdmin
         return 0;
     }
 
-    /// <summary>A password nobody chose: 16 random characters with every kind Identity's rules ask for.</summary>
-    public static string OneTimePassword()
-    {
-        const string upper = "ABCDEFGHJKLMNPQRSTUVWXYZ", lower = "abcdefghijkmnopqrstuvwxyz", digits = "23456789", all = upper + lower + digits;
-        var chars = new char[16];
-        for (var i = 0; i < chars.Length; i++) chars[i] = all[RandomNumberGenerator.GetInt32(all.Length)];
-        chars[0] = upper[RandomNumberGenerator.GetInt32(upper.Length)];
-        chars[1] = lower[RandomNumberGenerator.GetInt32(lower.Length)];
-        chars[2] = digits[RandomNumberGenerator.GetInt32(digits.Length)];
-        chars[3] = '-';
-        RandomNumberGenerator.Shuffle(chars.AsSpan());
-        return new string(chars);
-    }
+    /// <summary>A password nobody chose (the administration's own generator).</summary>
+    public static string OneTimePassword() => SalesCrm.Data.Admin.UserAdminService.OneTimePassword();
 
     private static async Task CreateAsync(IServiceProvider scoped, string email, string name, string password, bool mustChange)
     {
