@@ -90,6 +90,7 @@ public static class CrmDatabase
         services.AddSingleton<Leads.DistributionSnapshot>();
         services.AddSingleton<Leads.LeadIntakeService>();
         services.AddScoped<Leads.LeadService>();
+        services.AddScoped<Leads.AssignmentService>();
         services.AddScoped<Leads.LeadImportService>();
         services.AddSingleton<Leads.SpeedToLeadScanner>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Leads.SpeedToLeadScanner>());

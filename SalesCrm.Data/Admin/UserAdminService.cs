@@ -41,7 +41,7 @@ public sealed record Credentials(int ManagerId, string Email, string? OneTimePas
 /// A change of role, team or e-mail ends the person's sessions, so that what they may see follows at once.
 /// </summary>
 public sealed class UserAdminService(IDbContextFactory<CrmDbContext> factory, IUserContext users, UserManager<AppUser> accounts, TimeProvider time,
-    SecurityLog security, IDomainEventPublisher events, LeadService leads)
+    SecurityLog security, IDomainEventPublisher events, AssignmentService leads)
 {
     public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken ct = default)
     {

@@ -87,7 +87,7 @@ public sealed class ClientReachControls : IAsyncLifetime
     {
         var m1Id = await H.QueryAsync(db => db.Managers.Where(m => m.Email == "m1@demo.salescrm").Select(m => m.Id).SingleAsync());
         await H.User.SignInAsAsync("lead@demo.salescrm");
-        await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<LeadService>().ReassignClientsAsync([_foreign.Id], m1Id, AssignmentReason.Other, "забираю"));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<AssignmentService>().ReassignClientsAsync([_foreign.Id], m1Id, AssignmentReason.Other, "забираю"));
         Assert.Equal(_m5, await H.QueryAsync(db => db.Clients.Where(c => c.Id == _foreign.Id).Select(c => c.OwnerId).SingleAsync()));
 
         var m1 = await H.User.SignInAsAsync("m1@demo.salescrm");

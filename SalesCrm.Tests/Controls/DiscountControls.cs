@@ -124,7 +124,7 @@ public sealed class DiscountControls : IAsyncLifetime
         var m5 = await H.QueryAsync(db => db.Managers.Where(m => m.Email == "m5@demo.salescrm").Select(m => m.Id).SingleAsync());
 
         await H.User.SignInAsAsync("head@demo.salescrm");
-        await H.Get<SalesCrm.Data.Leads.LeadService>().ReassignDealsAsync([deal.Id], m5, SalesCrm.Domain.Leads.AssignmentReason.ManagerOverloaded, "Перераспределение");
+        await H.Get<SalesCrm.Data.Leads.AssignmentService>().ReassignDealsAsync([deal.Id], m5, SalesCrm.Domain.Leads.AssignmentReason.ManagerOverloaded, "Перераспределение");
 
         var request = await H.QueryAsync(db => db.ApprovalRequests.Include(r => r.Decisions).AsNoTracking().SingleAsync(r => r.Id == id));
         Assert.Equal(ApprovalRequestState.Pending, request.State);

@@ -237,10 +237,10 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
             "7736050003", "IT", "Москва", ClientSegment.Small, "Позвонить", w.Now.AddDays(1), "+7 495 765-43-21")), "«Наименование»"),
         new("Дисквалификация лида", "без причины", M1, w => w.H.Get<LeadService>().DisqualifyAsync(w.OpenLead, " "), "«Причина дисквалификации»"),
         new("Дисквалификация лида", "причина 1001 символ", M1, w => w.H.Get<LeadService>().DisqualifyAsync(w.OpenLead, new string('п', 1001)), "длиннее 1000"),
-        new("Назначение лида", "«Другое» без комментария", Lead, w => w.H.Get<LeadService>().AssignLeadsAsync([w.OpenLead], w.M2, AssignmentReason.Other, " "), "«Другое»"),
-        new("Назначение лида", "комментарий 1001 символ", Lead, w => w.H.Get<LeadService>().AssignLeadsAsync([w.OpenLead], w.M2, AssignmentReason.Territory, new string('к', 1001)), "длиннее 1000"),
-        new("Назначение лида", "причина вне списка", Lead, w => w.H.Get<LeadService>().AssignLeadsAsync([w.OpenLead], w.M2, (AssignmentReason)3000, null), "причину назначения"),
-        new("Передача дел на время отпуска", "«Другое» без комментария", Lead, w => w.H.Get<LeadService>().RedistributeAsync(w.M1, AssignmentReason.Other, null), "«Другое»"),
+        new("Назначение лида", "«Другое» без комментария", Lead, w => w.H.Get<AssignmentService>().AssignLeadsAsync([w.OpenLead], w.M2, AssignmentReason.Other, " "), "«Другое»"),
+        new("Назначение лида", "комментарий 1001 символ", Lead, w => w.H.Get<AssignmentService>().AssignLeadsAsync([w.OpenLead], w.M2, AssignmentReason.Territory, new string('к', 1001)), "длиннее 1000"),
+        new("Назначение лида", "причина вне списка", Lead, w => w.H.Get<AssignmentService>().AssignLeadsAsync([w.OpenLead], w.M2, (AssignmentReason)3000, null), "причину назначения"),
+        new("Передача дел на время отпуска", "«Другое» без комментария", Lead, w => w.H.Get<AssignmentService>().RedistributeAsync(w.M1, AssignmentReason.Other, null), "«Другое»"),
 
         // Dashboard one-click actions, coaching, data quality, settings
         new("Реанимировать сделку", "срок вчера", Lead, w => w.H.Get<DashboardService>().ReviveAsync(w.Deal, w.Now.AddDays(-1), null), "уже прошёл"),

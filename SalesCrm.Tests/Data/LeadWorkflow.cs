@@ -42,15 +42,15 @@ public sealed class LeadWorkflow : IAsyncLifetime
         var id = created.LeadId!.Value;
 
         await H.User.SignInAsAsync("m1@demo.salescrm");
-        await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<LeadService>().AssignLeadsAsync([id], m2, AssignmentReason.ManagerOverloaded, null));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<AssignmentService>().AssignLeadsAsync([id], m2, AssignmentReason.ManagerOverloaded, null));
 
         await H.User.SignInAsAsync("lead@demo.salescrm");
         var leads = H.Get<LeadService>();
-        var other = await Assert.ThrowsAsync<DomainException>(() => leads.AssignLeadsAsync([id], m2, AssignmentReason.Other, " "));
+        var other = await Assert.ThrowsAsync<DomainException>(() => H.Get<AssignmentService>().AssignLeadsAsync([id], m2, AssignmentReason.Other, " "));
         Assert.Contains("Другое", other.Message);
 
         H.Time.Advance(TimeSpan.FromMinutes(3));
-        Assert.Equal(1, await leads.AssignLeadsAsync([id], m2, AssignmentReason.ManagerOverloaded, "Петров в командировке"));
+        Assert.Equal(1, await H.Get<AssignmentService>().AssignLeadsAsync([id], m2, AssignmentReason.ManagerOverloaded, "Петров в командировке"));
         var detail = await leads.DetailAsync(id);
         Assert.Equal(m2, detail.Lead.AssigneeId);
         Assert.Equal(2, detail.Assignments.Count);
@@ -64,7 +64,7 @@ public sealed class LeadWorkflow : IAsyncLifetime
 
         // Another team's manager is out of reach for this team lead.
         var m5 = await IdOfAsync("m5@demo.salescrm");
-        await Assert.ThrowsAnyAsync<Exception>(() => leads.AssignLeadsAsync([id], m5, AssignmentReason.Territory, null));
+        await Assert.ThrowsAnyAsync<Exception>(() => H.Get<AssignmentService>().AssignLeadsAsync([id], m5, AssignmentReason.Territory, null));
         Assert.Equal(m2, (await leads.DetailAsync(id)).Lead.AssigneeId);
     }
 
@@ -81,18 +81,18 @@ public sealed class LeadWorkflow : IAsyncLifetime
         var leads = H.Get<LeadService>();
         var queue = await leads.ListAsync(new LeadListQuery { View = LeadView.Queue, PageSize = 200 });
         Assert.Contains(queue.Items, r => r.Id == created.LeadId);
-        var suggestion = await leads.SuggestAsync(created.LeadId!.Value);
+        var suggestion = await H.Get<AssignmentService>().SuggestAsync(created.LeadId!.Value);
         Assert.Equal(m5, suggestion!.Manager.ManagerId);
 
-        await leads.AssignLeadsAsync([created.LeadId!.Value], null, AssignmentReason.NewClient, null);
+        await H.Get<AssignmentService>().AssignLeadsAsync([created.LeadId!.Value], null, AssignmentReason.NewClient, null);
         var detail = await leads.DetailAsync(created.LeadId!.Value);
         Assert.Equal(m5, detail.Lead.AssigneeId);
         Assert.StartsWith("территория: Санкт-Петербург", detail.Assignments.Single().Rule);
 
         // The head switches the team to automatic: the next lead is assigned on arrival.
         await H.User.SignInAsAsync("head@demo.salescrm");
-        var team2 = (await H.Get<LeadService>().TeamSettingsAsync()).Single(t => !t.AutoAssign).TeamId;
-        await H.Get<LeadService>().SetAutoAssignAsync(team2, true);
+        var team2 = (await H.Get<AssignmentService>().TeamSettingsAsync()).Single(t => !t.AutoAssign).TeamId;
+        await H.Get<AssignmentService>().SetAutoAssignAsync(team2, true);
         Assert.Equal(m5, (await SubmitAsync("Санкт-Петербург")).AssignedTo);
     }
 
@@ -108,9 +108,9 @@ public sealed class LeadWorkflow : IAsyncLifetime
             new IntakeSource(null, "Тест", null, LeadChannel.Website), null);
         await H.User.SignInAsAsync("head@demo.salescrm");
         var leads = H.Get<LeadService>();
-        var suggestion = await leads.SuggestAsync(created.LeadId!.Value);
+        var suggestion = await H.Get<AssignmentService>().SuggestAsync(created.LeadId!.Value);
 
-        await leads.AssignLeadsAsync([created.LeadId!.Value], null, AssignmentReason.NewClient, null);
+        await H.Get<AssignmentService>().AssignLeadsAsync([created.LeadId!.Value], null, AssignmentReason.NewClient, null);
 
         var detail = await leads.DetailAsync(created.LeadId!.Value);
         Assert.Equal(suggestion!.Manager.ManagerId, detail.Lead.AssigneeId);
@@ -122,7 +122,7 @@ public sealed class LeadWorkflow : IAsyncLifetime
     {
         var m3 = await IdOfAsync("m3@demo.salescrm");
         await H.User.SignInAsAsync("lead@demo.salescrm");
-        var (leads, deals, _) = await H.Get<LeadService>().RedistributeAsync(m3, AssignmentReason.Vacation, "Отпуск 1–14 декабря");
+        var (leads, deals, _) = await H.Get<AssignmentService>().RedistributeAsync(m3, AssignmentReason.Vacation, "Отпуск 1–14 декабря");
         Assert.True(leads + deals > 0);
         Assert.Equal(0, await H.QueryAsync(db => db.Deals.CountAsync(d => d.OwnerId == m3 && d.Stage != StageCode.Won && d.Stage != StageCode.Lost)));
         Assert.Equal(0, await H.QueryAsync(db => db.Leads.CountAsync(l => l.AssigneeId == m3 && (l.Status == LeadStatus.New || l.Status == LeadStatus.InWork))));

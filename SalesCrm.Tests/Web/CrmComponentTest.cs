@@ -56,6 +56,7 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Fmt.TimeZone = H.Get<SalesCrm.Data.Common.CrmOptions>().TimeZone;
         Services.AddSingleton(H.Get<SalesCrm.Data.Pipeline.PipelineService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Leads.LeadService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Leads.AssignmentService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Leads.LeadImportService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.ApiKeyService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Approvals.ApprovalService>());

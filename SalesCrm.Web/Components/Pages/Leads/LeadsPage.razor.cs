@@ -38,6 +38,7 @@ public sealed partial class LeadsPage : IDisposable
     private LiveRefresh? _live;
 
     [Inject] private LeadService Leads { get; set; } = default!;
+    [Inject] private AssignmentService Assignment { get; set; } = default!;
     [Inject] private LeadImportService Import { get; set; } = default!;
     [Inject] private LookupService Lookups { get; set; } = default!;
     [Inject] private SalesCrm.Data.Calendar.WorkingCalendarSource Calendars { get; set; } = default!;
@@ -125,7 +126,7 @@ public sealed partial class LeadsPage : IDisposable
         _speed = await Leads.SpeedAsync(month);
         if (CanAssign)
         {
-            _workload = await Leads.WorkloadAsync();
+            _workload = await Assignment.WorkloadAsync();
             _queueCount = (await Leads.ListAsync(new LeadListQuery { View = LeadView.Queue, PageSize = 1 })).Total;
             _defaultView ??= _queueCount > 0 ? "queue" : "all";
         }
@@ -173,7 +174,7 @@ public sealed partial class LeadsPage : IDisposable
 
     private async Task AssignAsync(IReadOnlyList<int> ids)
     {
-        var suggestion = ids.Count == 1 ? await Leads.SuggestAsync(ids[0]) : null;
+        var suggestion = ids.Count == 1 ? await Assignment.SuggestAsync(ids[0]) : null;
         var dialog = await Dialogs.ShowAsync<AssignDialog>(ids.Count == 1 ? L["Назначить лид"] : L["Назначить выбранные лиды"], new DialogParameters<AssignDialog>
         {
             { x => x.LeadIds, ids },
@@ -181,7 +182,7 @@ public sealed partial class LeadsPage : IDisposable
             { x => x.Suggestion, suggestion },
             { x => x.Submit, input => SaveOutcome.AttemptAsync(async () =>
                 {
-                    var count = await Leads.AssignLeadsAsync(ids, input.ManagerId, input.Reason!.Value, input.Comment);
+                    var count = await Assignment.AssignLeadsAsync(ids, input.ManagerId, input.Reason!.Value, input.Comment);
                     Snackbar.Add(count == 1 ? L["Лид назначен, ответственный получил уведомление"] : $"{L["Назначено лидов"]}: {count}", Severity.Success);
                 }, s => L[s])
             },
@@ -200,7 +201,7 @@ public sealed partial class LeadsPage : IDisposable
             { x => x.Manager, manager },
             { x => x.Submit, input => SaveOutcome.AttemptAsync(async () =>
                 {
-                    var (leads, deals, clients) = await Leads.RedistributeAsync(manager.ManagerId, input.Reason!.Value, input.Comment);
+                    var (leads, deals, clients) = await Assignment.RedistributeAsync(manager.ManagerId, input.Reason!.Value, input.Comment);
                     Snackbar.Add($"{L["Передано"]}: {L["лидов"]} {leads}, {L["сделок"]} {deals}, {L["клиентов"]} {clients}", Severity.Success);
                 }, s => L[s])
             },
