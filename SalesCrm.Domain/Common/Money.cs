@@ -4,7 +4,7 @@ namespace SalesCrm.Domain.Common;
 
 /// <summary>
 /// An amount of roubles held as whole kopecks. Integer arithmetic only: no rounding drift and
-/// the database aggregates a plain integer column (docs/testing.md: decimal SUM on SQLite is ~60x slower).
+/// the database aggregates a plain integer column (docs/design-choices.md: decimal SUM on SQLite is ~60x slower).
 /// </summary>
 public readonly record struct Money : IComparable<Money>
 {

@@ -8,8 +8,8 @@ using Npgsql;
 namespace SalesCrm.Tests.Support;
 
 /// <summary>
-/// A real, throw-away PostgreSQL server on 127.0.0.1 for this test run (initdb + pg_ctl, as docs/testing.md
-/// describes). Started on first use, stopped and deleted at the end of the run.
+/// A real, throw-away PostgreSQL server on 127.0.0.1 for this test run (initdb + pg_ctl from Debian's
+/// PostgreSQL, which test.sh installs when it is missing). Started on first use, stopped and deleted at the end of the run.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
