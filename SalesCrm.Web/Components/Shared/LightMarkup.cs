@@ -21,7 +21,8 @@ public static class LightMarkup
         builder.OpenElement(0, "button");
         builder.AddAttribute(1, "type", submit ? "submit" : "button");
         builder.AddAttribute(2, "class",
-            $"mud-button-root mud-icon-button mud-{color}-text hover:mud-{color}-hover mud-ripple mud-ripple-icon mud-icon-button-size-{size} {extraClass}".TrimEnd());
+            // As MudIconButton renders it: the medium size is the default and has no class of its own.
+            $"mud-button-root mud-icon-button mud-{color}-text hover:mud-{color}-hover mud-ripple mud-ripple-icon{(size == "medium" ? "" : $" mud-icon-button-size-{size}")} {extraClass}".TrimEnd());
         builder.AddAttribute(3, "title", label);
         builder.AddAttribute(4, "aria-label", label);
         if (onClick is not null) builder.AddAttribute(5, "onclick", EventCallback.Factory.Create<MouseEventArgs>(receiver, onClick));
