@@ -24,7 +24,7 @@ public sealed class RedeliveryControls(CrmAppFactoryWithoutJobs app) : IClassFix
         {
             var phone = await db.Contacts.Where(c => c.PhoneNormalized != null).Select(c => c.Phone).FirstAsync();
             var callId = "redelivery-" + Guid.NewGuid().ToString("N");
-            var ended = DateTime.UtcNow.AddMinutes(-1);
+            var ended = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddMinutes(-1); // the app's clock, whatever the date
             var e = new TelephonyEvent(callId, "ended", "inbound", phone, "+74950000000", null, ended.AddMinutes(-3), ended.AddMinutes(-3), ended, 180, null);
             var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
             {
