@@ -1,23 +1,31 @@
+using SalesCrm.Domain.Common;
+
 namespace SalesCrm.Data.Access;
 
 /// <summary>The caller may not see or do this. The UI shows the access-denied panel; the API answers 403.</summary>
 public sealed class AccessDeniedException : Exception
 {
-    public AccessDeniedException() : base("Доступ запрещён.") { }
+    public AccessDeniedException() : this("Доступ запрещён.") { }
 
-    public AccessDeniedException(string message) : base(message) { }
+    public AccessDeniedException(UserText message) : base(message.ToString()) => Text = message;
 
-    public AccessDeniedException(string message, Exception inner) : base(message, inner) { }
+    public AccessDeniedException(string message, Exception inner) : base(message, inner) => Text = message;
+
+    /// <summary>The message with its arguments apart, for the UI to translate.</summary>
+    public UserText Text { get; }
 }
 
 /// <summary>The record does not exist (or no longer exists).</summary>
 public sealed class NotFoundException : Exception
 {
-    public NotFoundException() : base("Запись не найдена.") { }
+    public NotFoundException() : this("Запись не найдена.") { }
 
-    public NotFoundException(string message) : base(message) { }
+    public NotFoundException(UserText message) : base(message.ToString()) => Text = message;
 
-    public NotFoundException(string message, Exception inner) : base(message, inner) { }
+    public NotFoundException(string message, Exception inner) : base(message, inner) => Text = message;
+
+    /// <summary>The message with its arguments apart, for the UI to translate.</summary>
+    public UserText Text { get; }
 }
 
 /// <summary>

@@ -2,17 +2,20 @@ namespace SalesCrm.Domain.Common;
 
 /// <summary>
 /// A rule of the domain refused an operation. The message is written for the user (Russian);
-/// <see cref="Field"/> names the input it concerns, when there is one.
+/// <see cref="Field"/> names the input it concerns, when there is one; <see cref="Text"/> is the message with its arguments
+/// apart, for the UI to translate.
 /// </summary>
 public sealed class DomainException : Exception
 {
-    public DomainException(string message, string? field = null) : base(message) => Field = field;
+    public DomainException(UserText message, string? field = null) : base(message.ToString()) => (Text, Field) = (message, field);
 
-    public DomainException() : base("Операция отклонена правилами системы.") { }
+    public DomainException() : this("Операция отклонена правилами системы.") { }
 
-    public DomainException(string message, Exception inner) : base(message, inner) { }
+    public DomainException(string message, Exception inner) : base(message, inner) => Text = message;
 
     public string? Field { get; }
+
+    public UserText Text { get; }
 }
 
 /// <summary>Small guard helpers shared by the entities.</summary>
@@ -22,7 +25,7 @@ public static class Guard
     {
         var trimmed = value?.Trim();
         if (string.IsNullOrEmpty(trimmed))
-            throw new DomainException($"Заполните поле «{label}».", field);
+            throw new DomainException(new UserText("Заполните поле «{0}».", label), field);
         return MaxLength(trimmed, field, label, maxLength)!;
     }
 
@@ -45,9 +48,9 @@ public static class Guard
 
     private static string? MaxLength(string? value, string field, string label, int maxLength)
     {
-        if (value is not null && value.Length > maxLength) throw new DomainException($"Поле «{label}» длиннее {maxLength} символов.", field);
+        if (value is not null && value.Length > maxLength) throw new DomainException(new UserText("Поле «{0}» длиннее {1} символов.", label, maxLength), field);
         if (value is not null && value.Any(Hidden))
-            throw new DomainException($"В поле «{label}» есть невидимые или управляющие символы — удалите их (часто они приходят при копировании).", field);
+            throw new DomainException(new UserText("В поле «{0}» есть невидимые или управляющие символы — удалите их (часто они приходят при копировании).", label), field);
         return value;
     }
 
