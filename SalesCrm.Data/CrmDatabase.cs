@@ -208,7 +208,7 @@ internal sealed class ActorStampingFactory(IProviderContextFactory inner, IUserC
 public sealed class UnknownMigrationsException(IReadOnlyList<string> unknown) : Exception(
     $"The database was created by another build of SalesCrm (migrations {string.Join(", ", unknown.Take(3))}{(unknown.Count > 3 ? ", …" : "")} " +
     "are not in this one) and cannot be upgraded by it. A demo database can simply be deleted (data/salescrm.db by default): it is " +
-    "created again at the next start. База создана другой сборкой SalesCrm — демо-базу удалите, она будет создана заново.")
+    "created again at the next start. База создана другой сборкой SalesCrm — демо-базу удалите, она будет создана заново.") // not UI text: printed on the console in both languages
 {
     public IReadOnlyList<string> Unknown { get; } = unknown;
 }

@@ -137,7 +137,7 @@ public sealed class UserAdminService(IDbContextFactory<CrmDbContext> factory, IU
         var manager = await LoadAsync(db, managerId, ct);
         var known = await db.Products.AsNoTracking().Select(p => p.Code).ToListAsync(ct);
         if (input.Products.FirstOrDefault(p => !known.Contains(p)) is { } unknown)
-            throw new DomainException($"Продукт «{unknown}» не из справочника.", nameof(ProfileInput.Products));
+            throw new DomainException(new UserText("Продукт «{0}» не из справочника.", unknown), nameof(ProfileInput.Products));
         manager.SetProfile(input.Experience, input.Capacity, input.Territories, input.Industries, input.Products);
         await db.SaveChangesAsync(ct);
     }

@@ -330,13 +330,12 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
         var request = await db.ApprovalRequests.AsNoTracking().Include(a => a.Decisions).SingleAsync(a => a.Id == requestId, ct);
         var last = request.Decisions.Where(d => d.Kind != DecisionKind.Comment).OrderBy(d => d.At).ThenBy(d => d.Id).LastOrDefault();
         var who = last?.DeciderId is { } id ? await db.Managers.Where(m => m.Id == id).Select(m => m.FullName).SingleAsync(ct) : "система";
-        var what = request.State switch
+        return new DomainException(request.State switch
         {
-            ApprovalRequestState.Approved => "согласовал(а)",
-            ApprovalRequestState.Rejected => "отклонил(а)",
-            ApprovalRequestState.Cancelled => "отозвал(а)",
-            _ => "передал(а) на уровень «" + request.Level.Russian() + "»",
-        };
-        return new DomainException($"Запрос уже решён: {who} {what} его. Ваше решение не записано.");
+            ApprovalRequestState.Approved => new UserText("Запрос уже решён: {0} согласовал(а) его. Ваше решение не записано.", who),
+            ApprovalRequestState.Rejected => new UserText("Запрос уже решён: {0} отклонил(а) его. Ваше решение не записано.", who),
+            ApprovalRequestState.Cancelled => new UserText("Запрос уже решён: {0} отозвал(а) его. Ваше решение не записано.", who),
+            _ => new UserText("Запрос уже решён: {0} передал(а) его на уровень «{1}». Ваше решение не записано.", who, request.Level.Russian()),
+        });
     }
 }

@@ -156,7 +156,7 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
             .Select(c => new { c.Id, c.Name }).FirstOrDefaultAsync(ct);
         if (other is null) return;
         if (await db.Clients.VisibleTo(user, db).AnyAsync(c => c.Id == other.Id, ct))
-            throw new DomainException($"Клиент с ИНН {inn.Value} уже есть: «{other.Name}» (№ {other.Id}).", "Inn");
+            throw new DomainException(new UserText("Клиент с ИНН {0} уже есть: «{1}» (№ {2}).", inn.Value, other.Name, other.Id), "Inn");
         throw new DomainException("Клиент с этим ИНН уже обслуживается в компании другим менеджером — обратитесь к старшему менеджеру.", "Inn");
     }
 

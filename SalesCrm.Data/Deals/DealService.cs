@@ -249,7 +249,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
                 deal.MoveToStage(await db.Stages.SingleAsync(s => s.Code == target, ct), user.ManagerId, now, input.LossReason, input.LossComment);
             foreach (var (title, due) in input.FollowUps)
             {
-                if (due <= now) throw new DomainException($"Срок задачи «{title}» уже прошёл.", "FollowUps");
+                if (due <= now) throw new DomainException(new UserText("Срок задачи «{0}» уже прошёл.", title), "FollowUps");
                 db.Tasks.Add(new TaskItem(TaskKind.FollowUp, title, deal.OwnerId, user.ManagerId, due, deal.Id, deal.ClientId, "После встречи", now));
             }
         }, ct);

@@ -66,18 +66,18 @@ public sealed class HttpRiskProvider(RiskProviderOptions options, HttpClient htt
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new DomainException($"{options.Source} не ответил за {options.TimeoutSeconds} с. Попробуйте позже.");
+            throw new DomainException(new UserText("{0} не ответил за {1} с. Попробуйте позже.", options.Source, options.TimeoutSeconds));
         }
         catch (HttpRequestException ex)
         {
-            throw new DomainException($"{options.Source} недоступен: {ex.Message}");
+            throw new DomainException(new UserText("{0} недоступен: {1}", options.Source, ex.Message));
         }
         using (response)
         {
             if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-                throw new DomainException($"{options.Source} не знает компанию с ИНН {inn}.");
+                throw new DomainException(new UserText("{0} не знает компанию с ИНН {1}.", options.Source, inn));
             if (!response.IsSuccessStatusCode)
-                throw new DomainException($"{options.Source} ответил ошибкой {(int)response.StatusCode}.");
+                throw new DomainException(new UserText("{0} ответил ошибкой {1}.", options.Source, (int)response.StatusCode));
             JsonDocument json;
             try
             {
@@ -85,7 +85,7 @@ public sealed class HttpRiskProvider(RiskProviderOptions options, HttpClient htt
             }
             catch (JsonException)
             {
-                throw new DomainException($"{options.Source} прислал ответ, который не разобрать (ожидался JSON).");
+                throw new DomainException(new UserText("{0} прислал ответ, который не разобрать (ожидался JSON).", options.Source));
             }
             using (json)
             {
@@ -104,7 +104,7 @@ public sealed class HttpRiskProvider(RiskProviderOptions options, HttpClient htt
         {
             if (node.ValueKind == JsonValueKind.Object && node.TryGetProperty(part, out var next)) node = next;
             else if (node.ValueKind == JsonValueKind.Array && int.TryParse(part, out var i) && i >= 0 && i < node.GetArrayLength()) node = node[i];
-            else throw new DomainException($"В ответе {options.Source} нет поля «{path}» ({name}). Проверьте CounterpartyRisk:Http:Fields.");
+            else throw new DomainException(new UserText("В ответе {0} нет поля «{1}» ({2}). Проверьте CounterpartyRisk:Http:Fields.", options.Source, path, name));
         }
         var raw = node.ValueKind switch
         {
@@ -113,7 +113,7 @@ public sealed class HttpRiskProvider(RiskProviderOptions options, HttpClient htt
             _ => null,
         };
         var (value, error) = RiskIndexValue.Parse(raw, name);
-        return error is null ? value : throw new DomainException($"{options.Source}: {error}");
+        return error is null ? value : throw new DomainException(new UserText("{0}: {1}", options.Source, error));
     }
 }
 

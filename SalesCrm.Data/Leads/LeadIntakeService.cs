@@ -347,13 +347,13 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
 
     public static LeadChannel? ParseChannel(string value) => value.Trim().ToLowerInvariant() switch
     {
-        "website" or "site" or "form" or "web" or "сайт" => LeadChannel.Website,
-        "phone" or "call" or "телефон" => LeadChannel.Phone,
-        "email" or "e-mail" or "mail" or "почта" => LeadChannel.Email,
-        "messenger" or "telegram" or "whatsapp" or "мессенджер" => LeadChannel.Messenger,
-        "campaign" or "ads" or "кампания" => LeadChannel.Campaign,
-        "referral" or "рекомендация" => LeadChannel.Referral,
-        "partner" or "партнёр" or "партнер" => LeadChannel.Partner,
+        "website" or "site" or "form" or "web" or "сайт" => LeadChannel.Website, // not UI text: what a channel may send
+        "phone" or "call" or "телефон" => LeadChannel.Phone, // not UI text: what a channel may send
+        "email" or "e-mail" or "mail" or "почта" => LeadChannel.Email, // not UI text: what a channel may send
+        "messenger" or "telegram" or "whatsapp" or "мессенджер" => LeadChannel.Messenger, // not UI text: what a channel may send
+        "campaign" or "ads" or "кампания" => LeadChannel.Campaign, // not UI text: what a channel may send
+        "referral" or "рекомендация" => LeadChannel.Referral, // not UI text: what a channel may send
+        "partner" or "партнёр" or "партнер" => LeadChannel.Partner, // not UI text: what a channel may send
         _ => null,
     };
 }

@@ -26,7 +26,7 @@ public sealed class QualityAuditService(IDbContextFactory<CrmDbContext> factory,
     public async Task<int> StartAsync(int managerId, int size, CancellationToken ct = default)
     {
         var user = await RequireAsync(ct);
-        if (size is < 1 or > QualityAudit.MaxSample) throw new DomainException($"Сколько карточек проверить: от 1 до {QualityAudit.MaxSample}.", "Size");
+        if (size is < 1 or > QualityAudit.MaxSample) throw new DomainException(new UserText("Сколько карточек проверить: от 1 до {0}.", QualityAudit.MaxSample), "Size");
         await using var db = await factory.CreateDbContextAsync(ct);
         await EnsureManagerAsync(db, user, managerId, ct);
         var ids = await db.Clients.AsNoTracking().Where(c => c.OwnerId == managerId).Select(c => c.Id).ToListAsync(ct);

@@ -41,7 +41,7 @@ public sealed class QualityAudit : Entity
     public QualityAudit(int managerId, int authorId, IReadOnlyCollection<int> clientIds, DateTime now)
     {
         if (clientIds.Count == 0) throw new DomainException("У менеджера нет клиентов — проверять нечего.");
-        if (clientIds.Count > MaxSample) throw new DomainException($"За один раз можно проверить не больше {MaxSample} карточек.", "Size");
+        if (clientIds.Count > MaxSample) throw new DomainException(new UserText("За один раз можно проверить не больше {0} карточек.", MaxSample), "Size");
         ManagerId = managerId;
         AuthorId = authorId;
         CreatedAt = now;

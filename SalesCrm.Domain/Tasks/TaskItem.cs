@@ -97,7 +97,7 @@ public sealed class TaskItem : Entity
     {
         if (!IsOpen) throw new DomainException("Задача уже закрыта.");
         if (FixRule is { } rule && stillFailing)
-            throw new DomainException($"Задачу нельзя закрыть: запись всё ещё нарушает правило «{Quality.QualityCatalogue.Of(rule).Title}». Сначала исправьте данные.");
+            throw new DomainException(new UserText("Задачу нельзя закрыть: запись всё ещё нарушает правило «{0}». Сначала исправьте данные.", Quality.QualityCatalogue.Of(rule).Title));
         Status = TaskState.Done;
         CompletedAt = now;
         Raise(new TaskChanged(this, now));

@@ -8,24 +8,24 @@ public static class Inputs
 {
     public static long Kopecks(decimal? rubles, string field, string label)
     {
-        if (rubles is null) throw new DomainException($"Укажите {label}.", field);
+        if (rubles is null) throw new DomainException(new UserText("Укажите {0}.", label), field);
         try
         {
             return Money.FromRubles(rubles.Value).Kopecks;
         }
         catch (DomainException ex)
         {
-            throw new DomainException(ex.Message, field);
+            throw new DomainException(ex.Text, field);
         }
     }
 
     /// <summary>A calendar date as the domain stores it: midnight, marked UTC.</summary>
     public static DateTime Date(DateTime? date, string field, string label) =>
-        date is { } d ? DateTime.SpecifyKind(d.Date, DateTimeKind.Utc) : throw new DomainException($"Укажите {label}.", field);
+        date is { } d ? DateTime.SpecifyKind(d.Date, DateTimeKind.Utc) : throw new DomainException(new UserText("Укажите {0}.", label), field);
 
     /// <summary>A date and time the user entered in the department's time zone, as UTC.</summary>
     public static DateTime Moment(DateTime? date, TimeSpan? time, string field, string label) =>
-        date is { } d ? Fmt.ToUtc(d.Date + (time ?? TimeSpan.Zero)) : throw new DomainException($"Укажите {label}.", field);
+        date is { } d ? Fmt.ToUtc(d.Date + (time ?? TimeSpan.Zero)) : throw new DomainException(new UserText("Укажите {0}.", label), field);
 }
 
 /// <summary>

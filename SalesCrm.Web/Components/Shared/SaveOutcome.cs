@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Localization;
+using SalesCrm.Web.Resources;
+
 namespace SalesCrm.Web.Components.Shared;
 
 /// <summary>What happened to a save a dialog asked for: saved, refused with a message (on a field), or dropped.</summary>
@@ -11,10 +14,10 @@ public sealed record SaveOutcome(bool Saved, bool Cancelled, string? Field, stri
 
     /// <summary>
     /// Runs a save and says how it went: a domain or intake refusal on its field, an access refusal, a vanished record or
-    /// an unavailable database as a general error, each message in the user's language (<paramref name="translate"/>).
+    /// an unavailable database as a general error, each message in the user's language (<paramref name="l"/>).
     /// Every dialog's save goes through here, so the same failure reads the same everywhere.
     /// </summary>
-    public static async Task<SaveOutcome> AttemptAsync(Func<Task> save, Func<string, string> translate)
+    public static async Task<SaveOutcome> AttemptAsync(Func<Task> save, IStringLocalizer l)
     {
         try
         {
@@ -23,19 +26,19 @@ public sealed record SaveOutcome(bool Saved, bool Cancelled, string? Field, stri
         }
         catch (SalesCrm.Domain.Common.DomainException ex)
         {
-            return Fail(ex.Field, translate(ex.Message));
+            return Fail(ex.Field, l.For(ex));
         }
         catch (SalesCrm.Data.Leads.LeadValidationException ex) when (ex.Errors.FirstOrDefault() is { Value: [var first, ..] } error)
         {
-            return Fail(error.Key, translate(first)); // the intake's checks, the first on its field (a form shows one at a time)
+            return Fail(error.Key, l[first]); // the intake's checks, the first on its field (a form shows one at a time)
         }
         catch (Exception ex) when (ex is SalesCrm.Data.Access.AccessDeniedException or SalesCrm.Data.Access.NotFoundException)
         {
-            return Fail(null, translate(ex.Message));
+            return Fail(null, l.For(ex));
         }
         catch (Exception ex) when (SalesCrm.Data.Common.DatabaseFault.IsUnavailable(ex))
         {
-            return Fail(null, translate(SalesCrm.Data.Common.DatabaseFault.Message));
+            return Fail(null, l[SalesCrm.Data.Common.DatabaseFault.Message]);
         }
     }
 

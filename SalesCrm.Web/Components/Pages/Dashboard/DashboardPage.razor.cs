@@ -1,3 +1,4 @@
+using SalesCrm.Web.Resources;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using SalesCrm.Data.Access;
@@ -63,7 +64,7 @@ public sealed partial class DashboardPage
         }
         catch (AccessDeniedException ex)
         {
-            _denied = L[ex.Message];
+            _denied = L.For(ex);
         }
     }
 
@@ -93,11 +94,11 @@ public sealed partial class DashboardPage
         }
         catch (AccessDeniedException ex)
         {
-            _denied = L[ex.Message];
+            _denied = L.For(ex);
         }
         catch (Exception ex) when (ex is DomainException or FormatException or NotFoundException)
         {
-            _error = L[ex.Message];
+            _error = L.For(ex);
         }
     }
 
@@ -145,7 +146,7 @@ public sealed partial class DashboardPage
                 {
                     await Dashboard.ReviveAsync(deal.DealId, Inputs.Moment(input.Date, input.Time, "DueAt", "срок"), input.Comment);
                     Snackbar.Add(L["Задача поставлена ответственному"], Severity.Success);
-                }, s => L[s])
+                }, L)
             },
         }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
     }
@@ -159,7 +160,7 @@ public sealed partial class DashboardPage
         }
         catch (Exception ex) when (ex is DomainException or AccessDeniedException or NotFoundException)
         {
-            Snackbar.Add(L[ex.Message], Severity.Warning);
+            Snackbar.Add(L.For(ex), Severity.Warning);
         }
     }
 

@@ -1,3 +1,4 @@
+using SalesCrm.Web.Resources;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using SalesCrm.Data.Access;
@@ -69,7 +70,7 @@ public sealed partial class DealCardPage
         }
         catch (AccessDeniedException ex)
         {
-            _denied = L[ex.Message];
+            _denied = L.For(ex);
         }
         catch (NotFoundException)
         {
@@ -103,7 +104,7 @@ public sealed partial class DealCardPage
         }
         catch (DomainException ex)
         {
-            return SaveOutcome.Fail(ex.Field, L[ex.Message]);
+            return SaveOutcome.Fail(ex.Field, L.For(ex));
         }
         catch (ConcurrencyConflictException ex) when (ex.Current is DealCard current)
         {
@@ -113,12 +114,12 @@ public sealed partial class DealCardPage
         }
         catch (AccessDeniedException ex)
         {
-            Snackbar.Add(L[ex.Message], Severity.Error);
+            Snackbar.Add(L.For(ex), Severity.Error);
             return SaveOutcome.Dropped;
         }
         catch (NotFoundException ex)
         {
-            Snackbar.Add(L[ex.Message], Severity.Error);
+            Snackbar.Add(L.For(ex), Severity.Error);
             return SaveOutcome.Dropped;
         }
         catch (Exception ex) when (DatabaseFault.IsUnavailable(ex))
@@ -290,7 +291,7 @@ public sealed partial class DealCardPage
         }
         catch (Exception ex) when (ex is DomainException or AccessDeniedException or NotFoundException)
         {
-            Snackbar.Add(L[ex.Message], Severity.Warning);
+            Snackbar.Add(L.For(ex), Severity.Warning);
         }
         catch (Exception ex) when (DatabaseFault.IsUnavailable(ex))
         {

@@ -1,3 +1,4 @@
+using SalesCrm.Web.Resources;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -85,7 +86,7 @@ public sealed partial class LeadsPage : IDisposable
         }
         catch (AccessDeniedException ex)
         {
-            _denied = L[ex.Message];
+            _denied = L.For(ex);
         }
     }
 
@@ -184,7 +185,7 @@ public sealed partial class LeadsPage : IDisposable
                 {
                     var count = await Assignment.AssignLeadsAsync(ids, input.ManagerId, input.Reason!.Value, input.Comment);
                     Snackbar.Add(count == 1 ? L["Лид назначен, ответственный получил уведомление"] : $"{L["Назначено лидов"]}: {count}", Severity.Success);
-                }, s => L[s])
+                }, L)
             },
         }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         if (await dialog.Result is { Canceled: false })
@@ -203,7 +204,7 @@ public sealed partial class LeadsPage : IDisposable
                 {
                     var (leads, deals, clients) = await Assignment.RedistributeAsync(manager.ManagerId, input.Reason!.Value, input.Comment);
                     Snackbar.Add($"{L["Передано"]}: {L["лидов"]} {leads}, {L["сделок"]} {deals}, {L["клиентов"]} {clients}", Severity.Success);
-                }, s => L[s])
+                }, L)
             },
         }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         if (await dialog.Result is { Canceled: false }) await RefreshAsync();
@@ -225,7 +226,7 @@ public sealed partial class LeadsPage : IDisposable
                         _ => L["Это действующий клиент — ответственный получил уведомление"],
                     }, result.IsNew ? Severity.Success : Severity.Info);
                     if (result.LeadId is { } id) Go(id: id.ToString(CultureInfo.InvariantCulture));
-                }, s => L[s])
+                }, L)
             },
         }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         if (await dialog.Result is { Canceled: false }) await RefreshAsync();

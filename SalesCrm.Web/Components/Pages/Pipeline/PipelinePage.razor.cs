@@ -1,3 +1,4 @@
+using SalesCrm.Web.Resources;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using SalesCrm.Data.Access;
@@ -86,7 +87,7 @@ public sealed partial class PipelinePage
         }
         catch (AccessDeniedException ex)
         {
-            _denied = L[ex.Message];
+            _denied = L.For(ex);
         }
     }
 
@@ -169,8 +170,8 @@ public sealed partial class PipelinePage
         catch (DomainException ex)
         {
             // A dialog shows the refusal on its field; a direct move shows it on the card that went back.
-            if (optimistic) _refused[card.DealId] = L[ex.Message];
-            return SaveOutcome.Fail(ex.Field, L[ex.Message]);
+            if (optimistic) _refused[card.DealId] = L.For(ex);
+            return SaveOutcome.Fail(ex.Field, L.For(ex));
         }
         catch (ConcurrencyConflictException ex) when (ex.Current is DealCard current)
         {
@@ -188,8 +189,8 @@ public sealed partial class PipelinePage
         }
         catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
         {
-            _refused[card.DealId] = L[ex.Message];
-            return SaveOutcome.Fail(null, L[ex.Message]);
+            _refused[card.DealId] = L.For(ex);
+            return SaveOutcome.Fail(null, L.For(ex));
         }
         finally
         {
@@ -238,11 +239,11 @@ public sealed partial class PipelinePage
         }
         catch (DomainException ex)
         {
-            return SaveOutcome.Fail(ex.Field, L[ex.Message]);
+            return SaveOutcome.Fail(ex.Field, L.For(ex));
         }
         catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
         {
-            return SaveOutcome.Fail(null, L[ex.Message]);
+            return SaveOutcome.Fail(null, L.For(ex));
         }
     }
 
