@@ -47,7 +47,7 @@ public sealed record CompetitorOfferInfo(int Id, string Competitor, long Premium
 public sealed record NextStepInfo(int TaskId, string Title, DateTime DueAt, bool IsOverdue);
 
 /// <summary>A stage the deal can move to now, and what the move will ask for.</summary>
-public sealed record StageMove(StageCode Stage, string Name, bool NeedsLossReason, bool NeedsProposal, string? BlockedReason);
+public sealed record StageMove(StageCode Stage, string Name, StageMoveAsks Asks, string? BlockedReason);
 
 public enum TimelineKind
 {

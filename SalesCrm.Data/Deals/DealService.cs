@@ -370,8 +370,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var canEdit = user.Scope.CanWorkDeals && !deal.IsClosed;
         var moves = canEdit
             ? deal.ReachableStages().Select(code => new StageMove(code, stages.Single(s => s.Code == code).Name,
-                code == StageCode.Lost, code.RequiresProposal() && deal.Proposal is null,
-                BlockedReason(deal, code))).ToList()
+                code.Asks(hasProposal: deal.Proposal is not null), BlockedReason(deal, code))).ToList()
             : [];
 
         return new DealCard

@@ -29,6 +29,19 @@ public static class StageCodes
     public static bool RequiresProposal(this StageCode code) =>
         code is StageCode.ProposalSent or StageCode.Negotiation or StageCode.ContractSigning;
 
+    /// <summary>
+    /// What moving a deal to <paramref name="target"/> asks of the user before it is saved: the reason of a loss, a proposal
+    /// for a stage that presupposes one when the deal has none, the confirmation of a win. The deal card and the board ask
+    /// the same through this rule.
+    /// </summary>
+    public static StageMoveAsks Asks(this StageCode target, bool hasProposal) => target switch
+    {
+        StageCode.Lost => StageMoveAsks.LossReason,
+        StageCode.Won => StageMoveAsks.WinConfirmation,
+        _ when target.RequiresProposal() && !hasProposal => StageMoveAsks.Proposal,
+        _ => StageMoveAsks.Nothing,
+    };
+
     public static string DefaultName(this StageCode code) => code switch
     {
         StageCode.New => "Новая",
@@ -95,4 +108,13 @@ public sealed class PipelineStage
         Probability = probability;
         StuckAfterDays = stuckAfterDays;
     }
+}
+
+/// <summary>What a move to a stage asks of the user first (<see cref="StageCodes.Asks"/>).</summary>
+public enum StageMoveAsks
+{
+    Nothing,
+    LossReason,
+    Proposal,
+    WinConfirmation,
 }

@@ -176,4 +176,18 @@ public sealed class DealTermsRules
         Assert.Equal(Money.FromRubles(850_000), deal.Premium);
         Assert.Equal(Money.FromRubles(850_000), deal.Proposal!.Premium);
     }
+
+    /// <summary>What the card's stage buttons and the board's drag and drop both ask before a move (one rule, StageCodes.Asks).</summary>
+    [Theory]
+    [InlineData(StageCode.Lost, false, StageMoveAsks.LossReason)]
+    [InlineData(StageCode.Lost, true, StageMoveAsks.LossReason)]
+    [InlineData(StageCode.Won, true, StageMoveAsks.WinConfirmation)]
+    [InlineData(StageCode.ProposalSent, false, StageMoveAsks.Proposal)]
+    [InlineData(StageCode.Negotiation, false, StageMoveAsks.Proposal)]
+    [InlineData(StageCode.ContractSigning, false, StageMoveAsks.Proposal)]
+    [InlineData(StageCode.ProposalSent, true, StageMoveAsks.Nothing)]
+    [InlineData(StageCode.Qualification, false, StageMoveAsks.Nothing)]
+    [InlineData(StageCode.NeedsAnalysis, false, StageMoveAsks.Nothing)]
+    public void AMoveAsksForWhatItsStageNeeds(StageCode target, bool hasProposal, StageMoveAsks asks) =>
+        Assert.Equal(asks, target.Asks(hasProposal));
 }

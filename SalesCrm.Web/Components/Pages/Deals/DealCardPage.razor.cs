@@ -110,7 +110,7 @@ public sealed partial class DealCardPage
         {
             Show(current);
             StateHasChanged();
-            return await ConfirmReapplyAsync(current, ex.Changes) ? await SaveAsync(change, done, current.Version) : SaveOutcome.Dropped;
+            return await ConflictDialog.AskAsync(Dialogs, L, current, ex.Changes) ? await SaveAsync(change, done, current.Version) : SaveOutcome.Dropped;
         }
         catch (AccessDeniedException ex)
         {
@@ -133,66 +133,22 @@ public sealed partial class DealCardPage
     }
 
     /// <summary>A change without a dialog: a refusal is shown as a message.</summary>
-    private async Task SaveDirectAsync(Func<int, Task<DealCard>> change, string? done = null, int? seenVersion = null)
+    private async Task<SaveOutcome> SaveDirectAsync(Func<int, Task<DealCard>> change, string? done = null, int? seenVersion = null)
     {
         var outcome = await SaveAsync(change, done, seenVersion);
         if (outcome.Error is { } error) Snackbar.Add(error, Severity.Warning);
+        return outcome;
     }
 
-    private async Task<bool> ConfirmReapplyAsync(DealCard current, IReadOnlyList<ChangeInfo> changes)
-    {
-        var values = new List<(string, string)>
-        {
-            (L["Этап"], Texts.StageName(L, current.Stage, current.Stages)),
-            (L["Премия"], Fmt.Money(current.PremiumKopecks)),
-            (L["Вероятность"], Fmt.Percent(current.Probability)),
-            (L["Ожидаемое закрытие"], Fmt.Date(current.ExpectedCloseDate)),
-            (L["КП действительно до"], current.Proposal is { } p ? Fmt.Date(p.ValidUntil) : "—"),
-            (L["Ответственный"], current.Owner.Name),
-        };
-        var parameters = new DialogParameters<ConflictDialog>
-        {
-            { x => x.Current, values },
-            { x => x.Changes, changes },
-        };
-        var dialog = await Dialogs.ShowAsync<ConflictDialog>(L["Запись уже изменили"], parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
-        var result = await dialog.Result;
-        return result is { Canceled: false };
-    }
-
+    /// <summary>The move from the card's stage buttons: what it asks, then the save against the version the card showed.</summary>
     private async Task MoveAsync(StageMove move)
     {
         if (_card is null) return;
         var seen = _card.Version;
-        if (move.NeedsLossReason)
-        {
-            await Dialogs.ShowAsync<LostDialog>(L["Сделка проиграна"], new DialogParameters<LostDialog>
-            {
-                { x => x.Submit, input => SaveAsync(v => Deals.MoveStageAsync(Id, v, StageCode.Lost, input.Reason, input.Comment), L["Сделка отмечена проигранной"], seen) },
-            }, Options());
-            return;
-        }
-        if (move.NeedsProposal)
-        {
-            await Dialogs.ShowAsync<ProposalDialog>(L["Коммерческое предложение"], new DialogParameters<ProposalDialog>
-            {
-                { x => x.Title, L["КП для перевода на этап"] + " «" + Texts.StageName(L, move.Stage, _card.Stages) + "»" },
-                { x => x.ThenSend, true },
-                { x => x.Premium, Fmt.Rubles(_card.PremiumKopecks) },
-                { x => x.ValidUntil, Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(14) },
-                { x => x.Submit, input => SaveAsync(v => Deals.MoveStageAsync(Id, v, move.Stage,
-                    proposal: new ProposalInput(Inputs.Date(input.ValidUntil, "ValidUntil", "срок действия КП"),
-                        Inputs.Kopecks(input.Premium, "ProposalPremium", "премию КП"))), L["Этап изменён"], seen) },
-            }, Options());
-            return;
-        }
-        if (move.Stage == StageCode.Won)
-        {
-            var confirmed = await Dialogs.ShowMessageBoxAsync(L["Сделка выиграна?"],
-                L["Сделка будет закрыта как выигранная, премия войдёт в выполнение плана."], yesText: L["Да, выиграна"], cancelText: L["Отмена"]);
-            if (confirmed != true) return;
-        }
-        await SaveDirectAsync(v => Deals.MoveStageAsync(Id, v, move.Stage), L["Этап изменён"], seen);
+        await new StageMoveFlow(Dialogs, L, Time, Deals).RunAsync(new StageMoveFlow.Deal(Id, _card.Proposal is not null, _card.PremiumKopecks), move.Stage,
+            Texts.StageName(L, move.Stage, _card.Stages), (change, inDialog, done) => inDialog
+                ? SaveAsync(change, done, seen)
+                : SaveDirectAsync(change, done, seen));
     }
 
     private Task EditTermsAsync()
@@ -303,7 +259,7 @@ public sealed partial class DealCardPage
         }
     }
 
-    private static DialogOptions Options() => new() { MaxWidth = MaxWidth.Small, FullWidth = true };
+    private static DialogOptions Options() => StageMoveFlow.Options;
 
     private static string StageState(DealCard card, StageCode stage) =>
         stage == card.Stage ? "current" : card.Stage == StageCode.Won || (stage < card.Stage && card.Stage != StageCode.Lost) ? "done" : "future";

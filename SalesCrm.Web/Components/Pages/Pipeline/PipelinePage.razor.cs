@@ -7,6 +7,7 @@ using SalesCrm.Data.Deals;
 using SalesCrm.Data.Pipeline;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
+using SalesCrm.Web.Components.Pages.Deals;
 using SalesCrm.Web.Components.Pages.Deals.Dialogs;
 using SalesCrm.Web.Components.Shared;
 using SalesCrm.Web.Live;
@@ -114,40 +115,13 @@ public sealed partial class PipelinePage
         return card is null ? Task.CompletedTask : MoveAsync(card, target);
     }
 
-    /// <summary>The same rules as the deal card: Lost asks for the reason, a stage that needs a proposal asks for it.</summary>
+    /// <summary>The same flow as the deal card's stage buttons (<see cref="StageMoveFlow"/>).</summary>
     private async Task MoveAsync(KanbanCard card, StageCode target)
     {
         if (target == card.Stage) return;
-        if (target == StageCode.Lost)
-        {
-            await Dialogs.ShowAsync<LostDialog>(L["Сделка проиграна"], new DialogParameters<LostDialog>
-            {
-                { x => x.Submit, input => SaveMoveAsync(card, target, v => Deals.MoveStageAsync(card.DealId, v, StageCode.Lost, input.Reason, input.Comment), optimistic: false) },
-            }, Options());
-            return;
-        }
-        if (target.RequiresProposal() && !card.HasProposal)
-        {
-            await Dialogs.ShowAsync<ProposalDialog>(L["Коммерческое предложение"], new DialogParameters<ProposalDialog>
-            {
-                { x => x.Title, L["КП для перевода на этап"] + " «" + Texts.StageName(L, target, _allStages) + "»" },
-                { x => x.ThenSend, true },
-                { x => x.Premium, Fmt.Rubles(card.PremiumKopecks) },
-                { x => x.ValidUntil, Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(14) },
-                { x => x.Submit, input => SaveMoveAsync(card, target, v => Deals.MoveStageAsync(card.DealId, v, target,
-                    proposal: new ProposalInput(Inputs.Date(input.ValidUntil, "ValidUntil", "срок действия КП"),
-                        Inputs.Kopecks(input.Premium, "ProposalPremium", "премию КП"))), optimistic: false) },
-            }, Options());
-            return;
-        }
-        if (target == StageCode.Won)
-        {
-            var sure = await Dialogs.ShowMessageBoxAsync(L["Сделка выиграна?"],
-                L["Сделка будет закрыта как выигранная, премия войдёт в выполнение плана."], yesText: L["Да, выиграна"], cancelText: L["Отмена"]);
-            if (sure != true) return;
-        }
-        var outcome = await SaveMoveAsync(card, target, v => Deals.MoveStageAsync(card.DealId, v, target), optimistic: true);
-        if (outcome.Error is { } error) Snackbar.Add(error, Severity.Warning);
+        var outcome = await new StageMoveFlow(Dialogs, L, Time, Deals).RunAsync(new StageMoveFlow.Deal(card.DealId, card.HasProposal, card.PremiumKopecks),
+            target, Texts.StageName(L, target, _allStages), (change, inDialog, done) => SaveMoveAsync(card, target, change, optimistic: !inDialog, done));
+        if (outcome?.Error is { } error) Snackbar.Add(error, Severity.Warning);
     }
 
     /// <summary>
@@ -155,7 +129,7 @@ public sealed partial class PipelinePage
     /// showed. A refusal puts the card back with the reason on it; a conflict shows the current values.
     /// </summary>
     private async Task<SaveOutcome> SaveMoveAsync(KanbanCard card, StageCode target, Func<int, Task<DealCard>> change, bool optimistic,
-        int? version = null)
+        string done, int? version = null)
     {
         if (optimistic) MoveLocally(card, target);
         _pending.Add(card.DealId);
@@ -164,7 +138,7 @@ public sealed partial class PipelinePage
         try
         {
             await change(version ?? card.Version);
-            Snackbar.Add(L["Этап изменён"], Severity.Success);
+            Snackbar.Add(done, Severity.Success);
             return SaveOutcome.Success;
         }
         catch (DomainException ex)
@@ -175,16 +149,7 @@ public sealed partial class PipelinePage
         }
         catch (ConcurrencyConflictException ex) when (ex.Current is DealCard current)
         {
-            var values = new List<(string, string)>
-            {
-                (L["Этап"], Texts.StageName(L, current.Stage, _allStages)), (L["Премия"], Fmt.Money(current.PremiumKopecks)),
-                (L["Ответственный"], current.Owner.Name),
-            };
-            var dialog = await Dialogs.ShowAsync<ConflictDialog>(L["Запись уже изменили"], new DialogParameters<ConflictDialog>
-            {
-                { x => x.Current, values }, { x => x.Changes, ex.Changes },
-            }, Options());
-            if ((await dialog.Result) is { Canceled: false }) return await SaveMoveAsync(card, target, change, optimistic, current.Version);
+            if (await ConflictDialog.AskAsync(Dialogs, L, current, ex.Changes)) return await SaveMoveAsync(card, target, change, optimistic, done, current.Version);
             return SaveOutcome.Dropped;
         }
         catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
@@ -229,22 +194,12 @@ public sealed partial class PipelinePage
             L["Следующий шаг назначен"]) },
     }, Options());
 
+    /// <summary>A quick action from a card's menu, through the one save path of dialogs.</summary>
     private async Task<SaveOutcome> QuickAsync(Func<Task<DealCard>> action, string done)
     {
-        try
-        {
-            await action();
-            Snackbar.Add(done, Severity.Success);
-            return SaveOutcome.Success;
-        }
-        catch (DomainException ex)
-        {
-            return SaveOutcome.Fail(ex.Field, L.For(ex));
-        }
-        catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
-        {
-            return SaveOutcome.Fail(null, L.For(ex));
-        }
+        var outcome = await SaveOutcome.AttemptAsync(action, L);
+        if (outcome.Saved) Snackbar.Add(done, Severity.Success);
+        return outcome;
     }
 
     private void Open(KanbanCard card)
@@ -253,7 +208,7 @@ public sealed partial class PipelinePage
         _panelOpen = true;
     }
 
-    private static DialogOptions Options() => new() { MaxWidth = MaxWidth.Small, FullWidth = true };
+    private static DialogOptions Options() => StageMoveFlow.Options;
 
     public void Dispose() => _live?.Dispose();
 }
