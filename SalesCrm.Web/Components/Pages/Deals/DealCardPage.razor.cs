@@ -23,8 +23,6 @@ public sealed partial class DealCardPage
     private string? _denied;
     private bool _notFound;
     private bool _busy;
-    private NoteText _strategy = new();
-    private NoteText _agreements = new();
     private IDisposable? _subscription;
     private int _subscribedId;
 
@@ -83,8 +81,6 @@ public sealed partial class DealCardPage
     {
         if (_card is not null && _card.Id == card.Id && card.Version < _card.Version) return;
         _card = card;
-        _strategy.Arrived(card.NegotiationStrategy);
-        _agreements.Arrived(card.Agreements);
     }
 
     /// <summary>
@@ -225,44 +221,7 @@ public sealed partial class DealCardPage
             Inputs.Kopecks(input.Premium, "CompetitorPremium", "премию конкурента"), input.Terms)) },
     }, Options());
 
-    /// <summary>
-    /// The notes are typed on the card itself, each over the text the user saw. A colleague's change of the same text
-    /// is refused by the server; both texts are then shown (<see cref="NoteText.Theirs"/>) until the user picks one.
-    /// </summary>
-    private async Task SaveNotesAsync()
-    {
-        _busy = true;
-        try
-        {
-            await Task.Yield(); // the disabled button shows before a save that waits for a busy database
-            Show(await Deals.SetNegotiationNotesAsync(Id, _strategy.Edit, _agreements.Edit));
-            _strategy.Saved();
-            _agreements.Saved();
-            Snackbar.Add(L["Сохранено"], Severity.Success);
-        }
-        catch (ConcurrencyConflictException ex) when (ex.Current is DealCard current)
-        {
-            Show(current);
-            Snackbar.Add(L["Пока вы печатали, этот текст изменил коллега. Сравните тексты и выберите, какой оставить."], Severity.Warning);
-        }
-        catch (Exception ex) when (ex is DomainException or AccessDeniedException or NotFoundException)
-        {
-            Snackbar.Add(L.For(ex), Severity.Warning);
-        }
-        catch (Exception ex) when (DatabaseFault.IsUnavailable(ex))
-        {
-            Snackbar.Add(L[DatabaseFault.Message], Severity.Error);
-        }
-        finally
-        {
-            _busy = false;
-        }
-    }
-
     private static DialogOptions Options() => StageMoveFlow.Options;
-
-    private static string StageState(DealCard card, StageCode stage) =>
-        stage == card.Stage ? "current" : card.Stage == StageCode.Won || (stage < card.Stage && card.Stage != StageCode.Lost) ? "done" : "future";
 
     private string ExpiryNote(DateTime validUntil)
     {
