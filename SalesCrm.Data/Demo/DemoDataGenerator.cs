@@ -608,7 +608,46 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         (StageCode.ProposalSent, 4, 20), (StageCode.Negotiation, 5, 25), (StageCode.ContractSigning, 2, 12),
     ];
 
+    /// <summary>
+    /// A deal being made: who and what it is for, where it ends up, the stages it went through and when (the entry into
+    /// <see cref="Path"/>[i] at <see cref="Entries"/>[i]), and its plan so far.
+    /// </summary>
+    private sealed record DealCourse(DealShape? Shape, ClientRef Client, SellerInfo Owner, ProductRef Product, int TeamLead,
+        StageCode Current, List<StageCode> Path, DateTime[] Entries, DateTime End, DealPlan Plan)
+    {
+        public Deal Deal => Plan.Deal;
+        public DateTime CreatedAt => Entries[0];
+        public DateTime LastEntry => Entries[^1];
+        public ApprovalShape Approval => Shape?.Approval ?? ApprovalShape.None;
+    }
+
+    /// <summary>
+    /// A deal of the random sample, or the one a <paramref name="shape"/> asks for. Every step draws from the seeded random
+    /// stream, so the steps run in this order and no draw moves: the same seed makes the same dataset.
+    /// </summary>
     private DealPlan MakeDeal(DemoScale scale, DealShape? shape = null)
+    {
+        var (client, owner, product, premiumRub) = PickDealParties(shape);
+        // Decide where the deal ends up, then lay its stage entries out backwards from that moment.
+        var (current, lastEntry, stuck) = DecideOutcome(shape);
+        var path = StagePath(current);
+        var entries = StageEntries(path, lastEntry, shape);
+        var createdAt = entries[0];
+        var end = current.IsClosed() ? lastEntry : _now;
+        var deal = new Deal(client.Id, product.Id, owner.Id, Money.FromRubles(premiumRub), ExpectedClose(current, lastEntry, createdAt),
+            _stages[StageCode.New], owner.Id, createdAt);
+        var course = new DealCourse(shape, client, owner, product, _leadOfTeam[owner.TeamId], current, path, entries, end,
+            new DealPlan { Deal = deal, Stuck = stuck });
+        WalkStages(course);
+        PlanActivities(course, scale);
+        PlanNextStep(course);
+        PlanDoneTasks(course);
+        PlanContract(course);
+        return course.Plan;
+    }
+
+    /// <summary>The client (mostly the owner's own), the owner (mostly the client's), the product (mostly one the owner knows) and the premium.</summary>
+    private (ClientRef Client, SellerInfo Owner, ProductRef Product, decimal PremiumRub) PickDealParties(DealShape? shape)
     {
         var client = shape is null ? Pick(_clients) : Pick(_clients.Where(c => c.OwnerId == shape.Owner.Id).DefaultIfEmpty(_clients.First(c => c.TeamId == shape.Owner.TeamId)).ToList());
         var teamSellers = _sellers.Where(s => s.TeamId == client.TeamId).ToList();
@@ -618,28 +657,28 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
             : Pick(_products);
         var premiumRub = Math.Round((decimal)Math.Clamp(LogNormal(1_200_000, 0.9), 80_000, 60_000_000) / 1000m) * 1000m;
         if (product.IsComplex) premiumRub *= 2;
+        return (client, owner, product, premiumRub);
+    }
 
-        // Decide where the deal ends up, then lay its stage entries out backwards from that moment.
+    /// <summary>Where the deal ends up (won, lost or an open stage, stuck there or not) and when it entered that stage.</summary>
+    private (StageCode Current, DateTime LastEntry, bool Stuck) DecideOutcome(DealShape? shape)
+    {
         var roll = _rnd.NextDouble();
         var outcome = shape is not null ? (shape.Stage.IsClosed() ? shape.Stage : null)
             : roll < 0.25 ? StageCode.Won : roll < 0.52 ? StageCode.Lost : (StageCode?)null;
-        StageCode current;
-        DateTime lastEntry;
-        var stuck = false;
-        if (outcome is null)
-        {
-            current = shape?.Stage ?? WeightedStage();
-            var threshold = _stages[current].StuckAfterDays;
-            stuck = shape?.Stuck ?? _rnd.NextDouble() < 0.12;
-            var daysIn = stuck ? threshold + 1 + _rnd.Next(0, 45) : _rnd.NextDouble() * (threshold - 0.5);
-            lastEntry = _now.AddDays(-daysIn);
-        }
-        else
-        {
-            current = outcome.Value;
+        if (outcome is not null)
             // Closed evenly over the past eleven months, so every month has a comparable number of wins.
-            lastEntry = shape?.ClosedAt ?? _now.AddDays(-(1 + _rnd.NextDouble() * 334)).AddMinutes(-_rnd.Next(0, 600));
-        }
+            return (outcome.Value, shape?.ClosedAt ?? _now.AddDays(-(1 + _rnd.NextDouble() * 334)).AddMinutes(-_rnd.Next(0, 600)), false);
+        var current = shape?.Stage ?? WeightedStage();
+        var threshold = _stages[current].StuckAfterDays;
+        var stuck = shape?.Stuck ?? _rnd.NextDouble() < 0.12;
+        var daysIn = stuck ? threshold + 1 + _rnd.Next(0, 45) : _rnd.NextDouble() * (threshold - 0.5);
+        return (current, _now.AddDays(-daysIn), stuck);
+    }
+
+    /// <summary>The stages the deal went through, from New to <paramref name="current"/> (a lost deal was lost from any open stage).</summary>
+    private List<StageCode> StagePath(StageCode current)
+    {
         var path = new List<StageCode> { StageCode.New };
         var lastOpen = current switch
         {
@@ -649,6 +688,12 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
         };
         foreach (var s in StageCodes.Open.Skip(1)) if (s <= lastOpen) path.Add(s);
         if (current.IsClosed()) path.Add(current);
+        return path;
+    }
+
+    /// <summary>When the deal entered each stage of its <paramref name="path"/>, laid out backwards from <paramref name="lastEntry"/>.</summary>
+    private DateTime[] StageEntries(List<StageCode> path, DateTime lastEntry, DealShape? shape)
+    {
         var entries = new DateTime[path.Count];
         entries[^1] = lastEntry;
         for (var i = path.Count - 2; i >= 0; i--)
@@ -658,179 +703,218 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
             var spread = shape?.ClosedAt is null ? d.MaxDays - d.MinDays : 1;
             entries[i] = entries[i + 1].AddDays(-(d.MinDays + _rnd.NextDouble() * spread)).AddMinutes(-_rnd.Next(0, 300));
         }
-        var createdAt = entries[0];
-        var end = current.IsClosed() ? lastEntry : _now;
+        return entries;
+    }
 
+    /// <summary>The close date the deal expects: about when a closed deal closed; mostly ahead for an open one, a few overdue.</summary>
+    private DateTime ExpectedClose(StageCode current, DateTime lastEntry, DateTime createdAt)
+    {
         var expectedClose = current.IsClosed()
             ? LocalDate(lastEntry).AddDays(_rnd.Next(-10, 15))
             : _rnd.NextDouble() < 0.05 ? _today.AddDays(-_rnd.Next(1, 20)) : _today.AddDays(_rnd.Next(10, 150));
         if (expectedClose < LocalDate(createdAt)) expectedClose = LocalDate(createdAt).AddDays(_rnd.Next(20, 60));
+        return expectedClose;
+    }
 
-        var deal = new Deal(client.Id, product.Id, owner.Id, Money.FromRubles(premiumRub), expectedClose, _stages[StageCode.New],
-            owner.Id, createdAt);
-        var plan = new DealPlan { Deal = deal, Stuck = stuck };
-        var teamLead = _leadOfTeam[owner.TeamId];
-
-        // Approval of a discount, asked for during needs analysis.
-        var needsIndex = path.IndexOf(StageCode.NeedsAnalysis);
-        var approvalRoll = _rnd.NextDouble();
-        var wantsApproval = shape is null
-            ? needsIndex >= 0 && approvalRoll < (current == StageCode.NeedsAnalysis ? 0.3 : 0.1)
-            : shape.Approval != ApprovalShape.None;
-        DateTime? requestAt = null;
-        if (wantsApproval)
+    /// <summary>
+    /// Moves the deal along its path as its people did: a discount request during needs analysis (a pending one stops the
+    /// deal there), the proposal, competitors' offers in negotiation, the reason of a loss.
+    /// </summary>
+    private void WalkStages(DealCourse c)
+    {
+        var deal = c.Deal;
+        var requestAt = ApprovalRequestTime(c);
+        for (var i = 1; i < c.Path.Count; i++)
         {
-            var windowEnd = needsIndex + 1 < entries.Length ? entries[needsIndex + 1] : _now;
-            requestAt = entries[needsIndex] + (windowEnd - entries[needsIndex]) * 0.3;
-        }
-
-        for (var i = 1; i < path.Count; i++)
-        {
-            var at = entries[i];
+            var at = c.Entries[i];
             if (requestAt is { } ra && ra < at)
             {
-                PlanApproval(plan, deal, owner, teamLead, ra, path[i] != StageCode.Lost ? at : (DateTime?)null, current == StageCode.NeedsAnalysis,
-                    shape?.Approval ?? ApprovalShape.None);
+                PlanApproval(c, ra, c.Path[i] != StageCode.Lost ? at : (DateTime?)null, c.Current == StageCode.NeedsAnalysis);
                 requestAt = null;
             }
-            if (plan.Deal.ApprovalState == ApprovalState.Pending) break;
-            var stage = path[i];
-            if (stage.RequiresProposal() && deal.Proposal is null || stage == StageCode.ProposalSent)
-            {
-                var prepared = at.AddHours(-_rnd.Next(2, 30));
-                if (prepared < createdAt) prepared = at;
-                var validUntil = current == StageCode.ProposalSent && _rnd.NextDouble() < 0.25
-                    ? _today.AddDays(_rnd.Next(0, 3))
-                    : LocalDate(at).AddDays(_rnd.Next(10, 35));
-                if (validUntil < LocalDate(prepared)) validUntil = LocalDate(prepared).AddDays(14);
-                // The proposal offers the deal's premium (rounded up to a thousand): a lower one is a discount and needs an approval.
-                _ = _rnd.NextDouble(); // the sample's random stream stays as it was
-                var proposalPremium = Math.Ceiling(deal.Premium.Rubles / 1000m) * 1000m;
-                deal.PrepareProposal(validUntil, Money.FromRubles(proposalPremium), prepared);
-            }
-            if (stage == StageCode.Negotiation && _rnd.NextDouble() < 0.35)
-            {
-                var offer = Math.Round(deal.Premium.Rubles * (decimal)(0.8 + _rnd.NextDouble() * 0.15) / 1000m) * 1000m;
-                deal.AddCompetitorOffer(Pick(Competitors), Money.FromRubles(offer),
-                    Pick(["Франшиза 100 000 ₽", "Без франшизы, рассрочка 4 платежа", "Расширенное покрытие, лимит выше на 20 %", "Тот же объём покрытия"]),
-                    owner.Id, at.AddDays(-1) > createdAt ? at.AddDays(-1) : at);
-            }
-            LossReason? reason = null;
-            string? lossComment = null;
-            if (stage == StageCode.Lost)
-            {
-                reason = _rnd.NextDouble() switch
-                {
-                    < 0.30 => LossReason.Price,
-                    < 0.50 => LossReason.CompetitorTerms,
-                    < 0.62 => LossReason.NoBudget,
-                    < 0.74 => LossReason.Postponed,
-                    < 0.80 => LossReason.UnderwritingDeclined,
-                    < 0.94 => LossReason.NoResponse,
-                    _ => LossReason.Other,
-                };
-                lossComment = reason == LossReason.Other
-                    ? Pick(["Клиент продлил договор с текущим страховщиком по просьбе собственника", "Объект продан", "Тендер отменён"])
-                    : _rnd.NextDouble() < 0.5 ? Pick(["Конкурент дал скидку 20 %", "Бюджет перенесён на следующий год", "Не удалось выйти на ЛПР"]) : null;
-            }
-            var mover = _rnd.NextDouble() < 0.9 ? owner.Id : teamLead;
+            if (deal.ApprovalState == ApprovalState.Pending) break;
+            var stage = c.Path[i];
+            if (stage.RequiresProposal() && deal.Proposal is null || stage == StageCode.ProposalSent) PlanProposal(c, at);
+            if (stage == StageCode.Negotiation && _rnd.NextDouble() < 0.35) PlanCompetitorOffer(c, at);
+            var (reason, lossComment) = stage == StageCode.Lost ? DrawLoss() : (null, null);
+            var mover = _rnd.NextDouble() < 0.9 ? c.Owner.Id : c.TeamLead;
             deal.MoveToStage(_stages[stage], mover, at, reason, lossComment);
-            if (stage == StageCode.ProposalSent) plan.ProposalSentAt = at;
+            if (stage == StageCode.ProposalSent) c.Plan.ProposalSentAt = at;
         }
-        if (requestAt is { } late && current == StageCode.NeedsAnalysis)
-            PlanApproval(plan, deal, owner, teamLead, late, null, true, shape?.Approval ?? ApprovalShape.None);
+        if (requestAt is { } late && c.Current == StageCode.NeedsAnalysis)
+            PlanApproval(c, late, null, true);
+    }
 
-        // Activities over the deal's life; some open deals have gone quiet for over a week.
+    /// <summary>When a discount is asked for, 30 % into needs analysis; null when the deal asks for none.</summary>
+    private DateTime? ApprovalRequestTime(DealCourse c)
+    {
+        var needsIndex = c.Path.IndexOf(StageCode.NeedsAnalysis);
+        var approvalRoll = _rnd.NextDouble();
+        var wantsApproval = c.Shape is null
+            ? needsIndex >= 0 && approvalRoll < (c.Current == StageCode.NeedsAnalysis ? 0.3 : 0.1)
+            : c.Shape.Approval != ApprovalShape.None;
+        if (!wantsApproval) return null;
+        var windowEnd = needsIndex + 1 < c.Entries.Length ? c.Entries[needsIndex + 1] : _now;
+        return c.Entries[needsIndex] + (windowEnd - c.Entries[needsIndex]) * 0.3;
+    }
+
+    /// <summary>The proposal, prepared a few hours before the deal entered the stage at <paramref name="at"/>.</summary>
+    private void PlanProposal(DealCourse c, DateTime at)
+    {
+        var prepared = at.AddHours(-_rnd.Next(2, 30));
+        if (prepared < c.CreatedAt) prepared = at;
+        var validUntil = c.Current == StageCode.ProposalSent && _rnd.NextDouble() < 0.25
+            ? _today.AddDays(_rnd.Next(0, 3))
+            : LocalDate(at).AddDays(_rnd.Next(10, 35));
+        if (validUntil < LocalDate(prepared)) validUntil = LocalDate(prepared).AddDays(14);
+        // The proposal offers the deal's premium (rounded up to a thousand): a lower one is a discount and needs an approval.
+        _ = _rnd.NextDouble(); // the sample's random stream stays as it was
+        var proposalPremium = Math.Ceiling(c.Deal.Premium.Rubles / 1000m) * 1000m;
+        c.Deal.PrepareProposal(validUntil, Money.FromRubles(proposalPremium), prepared);
+    }
+
+    /// <summary>A competitor's offer, 5–20 % below the deal's premium, noted the day before <paramref name="at"/>.</summary>
+    private void PlanCompetitorOffer(DealCourse c, DateTime at)
+    {
+        var offer = Math.Round(c.Deal.Premium.Rubles * (decimal)(0.8 + _rnd.NextDouble() * 0.15) / 1000m) * 1000m;
+        c.Deal.AddCompetitorOffer(Pick(Competitors), Money.FromRubles(offer),
+            Pick(["Франшиза 100 000 ₽", "Без франшизы, рассрочка 4 платежа", "Расширенное покрытие, лимит выше на 20 %", "Тот же объём покрытия"]),
+            c.Owner.Id, at.AddDays(-1) > c.CreatedAt ? at.AddDays(-1) : at);
+    }
+
+    /// <summary>Why a deal was lost, and sometimes a comment.</summary>
+    private (LossReason? Reason, string? Comment) DrawLoss()
+    {
+        var reason = _rnd.NextDouble() switch
+        {
+            < 0.30 => LossReason.Price,
+            < 0.50 => LossReason.CompetitorTerms,
+            < 0.62 => LossReason.NoBudget,
+            < 0.74 => LossReason.Postponed,
+            < 0.80 => LossReason.UnderwritingDeclined,
+            < 0.94 => LossReason.NoResponse,
+            _ => LossReason.Other,
+        };
+        var comment = reason == LossReason.Other
+            ? Pick(["Клиент продлил договор с текущим страховщиком по просьбе собственника", "Объект продан", "Тендер отменён"])
+            : _rnd.NextDouble() < 0.5 ? Pick(["Конкурент дал скидку 20 %", "Бюджет перенесён на следующий год", "Не удалось выйти на ЛПР"]) : null;
+        return (reason, comment);
+    }
+
+    /// <summary>Activities over the deal's life; some open deals have gone quiet for over a week.</summary>
+    private void PlanActivities(DealCourse c, DemoScale scale)
+    {
+        var (deal, createdAt) = (c.Deal, c.CreatedAt);
         var quiet = !deal.IsClosed && _rnd.NextDouble() < 0.2;
-        var activityEnd = quiet ? _now.AddDays(-_rnd.Next(8, 30)) : end;
+        var activityEnd = quiet ? _now.AddDays(-_rnd.Next(8, 30)) : c.End;
         if (activityEnd < createdAt) activityEnd = createdAt.AddHours(1);
         var n = (int)Math.Round(scale.ActivitiesPerDeal * (0.4 + _rnd.NextDouble() * 1.2));
-        for (var i = 0; i < n; i++)
-        {
-            var at = WorkingHours(createdAt + (activityEnd - createdAt) * _rnd.NextDouble());
-            if (at < createdAt) at = createdAt.AddMinutes(_rnd.Next(5, 240));
-            if (at > _now) at = _now.AddMinutes(-_rnd.Next(5, 120));
-            var kind = _rnd.NextDouble() switch
-            {
-                < 0.5 => ActivityKind.Call,
-                < 0.75 => ActivityKind.Email,
-                < 0.87 => ActivityKind.Meeting,
-                < 0.95 => ActivityKind.Message,
-                _ => ActivityKind.Note,
-            };
-            var inbound = kind is ActivityKind.Call or ActivityKind.Email or ActivityKind.Message && _rnd.NextDouble() < 0.3;
-            var missed = kind == ActivityKind.Call && inbound && _rnd.NextDouble() < 0.12;
-            var minutes = kind switch
-            {
-                ActivityKind.Call => missed ? 0 : _rnd.Next(1, 20),
-                ActivityKind.Meeting => _rnd.Next(30, 120),
-                _ => 0,
-            };
-            var comment = kind switch
-            {
-                ActivityKind.Call => missed ? null : Pick(CallComments),
-                ActivityKind.Meeting => Pick(MeetingComments),
-                ActivityKind.Email => Pick(EmailComments),
-                ActivityKind.Message => "Переписка в мессенджере: уточнение деталей",
-                _ => "Клиент просит учесть сезонность при расчёте",
-            };
-            var tags = kind is ActivityKind.Call or ActivityKind.Meeting && !missed && _rnd.NextDouble() < 0.07
-                ? new[] { ActivityTags.ObjectionHandled }
-                : [];
-            var author = kind == ActivityKind.Meeting && _rnd.NextDouble() < 0.15 ? teamLead : owner.Id;
-            var direction = kind is ActivityKind.Meeting or ActivityKind.Note ? ActivityDirection.None
-                : inbound ? ActivityDirection.Inbound : ActivityDirection.Outbound;
-            plan.Activities.Add((at, kind, direction,
-                minutes, missed, comment, tags, author));
-        }
-        if (deal.Stage == StageCode.Won && product.IsComplex)
-            plan.Activities.Add((lastEntry.AddHours(-3) > createdAt ? lastEntry.AddHours(-3) : createdAt, ActivityKind.Meeting, ActivityDirection.None, 90, false,
-                "Подписание: закрыли возражения по франшизе, клиент выбрал расширенное покрытие", [ActivityTags.SuccessStory], owner.Id));
-        foreach (var a in plan.Activities.Where(a => a.Kind != ActivityKind.Note && !a.Missed)) deal.TouchActivity(a.At);
+        for (var i = 0; i < n; i++) PlanActivity(c, activityEnd);
+        if (deal.Stage == StageCode.Won && c.Product.IsComplex)
+            c.Plan.Activities.Add((c.LastEntry.AddHours(-3) > createdAt ? c.LastEntry.AddHours(-3) : createdAt, ActivityKind.Meeting, ActivityDirection.None, 90, false,
+                "Подписание: закрыли возражения по франшизе, клиент выбрал расширенное покрытие", [ActivityTags.SuccessStory], c.Owner.Id));
+        foreach (var a in c.Plan.Activities.Where(a => a.Kind != ActivityKind.Note && !a.Missed)) deal.TouchActivity(a.At);
+    }
 
-        // The next step: most open deals have one; some are overdue; some have none at all.
-        if (!deal.IsClosed)
+    /// <summary>One activity at a working hour between the deal's creation and <paramref name="activityEnd"/>.</summary>
+    private void PlanActivity(DealCourse c, DateTime activityEnd)
+    {
+        var at = WorkingHours(c.CreatedAt + (activityEnd - c.CreatedAt) * _rnd.NextDouble());
+        if (at < c.CreatedAt) at = c.CreatedAt.AddMinutes(_rnd.Next(5, 240));
+        if (at > _now) at = _now.AddMinutes(-_rnd.Next(5, 120));
+        var kind = DrawActivityKind();
+        var inbound = kind is ActivityKind.Call or ActivityKind.Email or ActivityKind.Message && _rnd.NextDouble() < 0.3;
+        var missed = kind == ActivityKind.Call && inbound && _rnd.NextDouble() < 0.12;
+        var minutes = kind switch
         {
-            var r = _rnd.NextDouble();
-            var title = Pick(NextSteps);
-            if (r < 0.72)
-            {
-                var due = WorkingHours(_now.AddHours(_rnd.Next(2, 14 * 24)));
-                if (due <= _now) due = _now.AddDays(1);
-                var createdTask = _now.AddHours(-_rnd.Next(1, 72));
-                if (createdTask < createdAt) createdTask = createdAt;
-                plan.After.Add((id, _) => TaskItem.FromHistory(TaskKind.FollowUp, title, owner.Id, owner.Id, due, id, client.Id, createdTask, null));
-            }
-            else if (r < 0.85)
-            {
-                var due = _now.AddDays(-_rnd.Next(1, 20));
-                if (due < createdAt) due = createdAt.AddHours(4);
-                plan.After.Add((id, _) => TaskItem.FromHistory(TaskKind.FollowUp, title, owner.Id, owner.Id, due, id, client.Id, due.AddDays(-3) > createdAt ? due.AddDays(-3) : createdAt, null));
-            }
+            ActivityKind.Call => missed ? 0 : _rnd.Next(1, 20),
+            ActivityKind.Meeting => _rnd.Next(30, 120),
+            _ => 0,
+        };
+        var comment = kind switch
+        {
+            ActivityKind.Call => missed ? null : Pick(CallComments),
+            ActivityKind.Meeting => Pick(MeetingComments),
+            ActivityKind.Email => Pick(EmailComments),
+            ActivityKind.Message => "Переписка в мессенджере: уточнение деталей",
+            _ => "Клиент просит учесть сезонность при расчёте",
+        };
+        var tags = kind is ActivityKind.Call or ActivityKind.Meeting && !missed && _rnd.NextDouble() < 0.07
+            ? new[] { ActivityTags.ObjectionHandled }
+            : [];
+        var author = kind == ActivityKind.Meeting && _rnd.NextDouble() < 0.15 ? c.TeamLead : c.Owner.Id;
+        var direction = kind is ActivityKind.Meeting or ActivityKind.Note ? ActivityDirection.None
+            : inbound ? ActivityDirection.Inbound : ActivityDirection.Outbound;
+        c.Plan.Activities.Add((at, kind, direction, minutes, missed, comment, tags, author));
+    }
+
+    private ActivityKind DrawActivityKind() => _rnd.NextDouble() switch
+    {
+        < 0.5 => ActivityKind.Call,
+        < 0.75 => ActivityKind.Email,
+        < 0.87 => ActivityKind.Meeting,
+        < 0.95 => ActivityKind.Message,
+        _ => ActivityKind.Note,
+    };
+
+    /// <summary>The next step: most open deals have one; some are overdue; some have none at all.</summary>
+    private void PlanNextStep(DealCourse c)
+    {
+        if (c.Deal.IsClosed) return;
+        var (owner, client, createdAt) = (c.Owner, c.Client, c.CreatedAt);
+        var r = _rnd.NextDouble();
+        var title = Pick(NextSteps);
+        if (r < 0.72)
+        {
+            var due = WorkingHours(_now.AddHours(_rnd.Next(2, 14 * 24)));
+            if (due <= _now) due = _now.AddDays(1);
+            var createdTask = _now.AddHours(-_rnd.Next(1, 72));
+            if (createdTask < createdAt) createdTask = createdAt;
+            c.Plan.After.Add((id, _) => TaskItem.FromHistory(TaskKind.FollowUp, title, owner.Id, owner.Id, due, id, client.Id, createdTask, null));
         }
+        else if (r < 0.85)
+        {
+            var due = _now.AddDays(-_rnd.Next(1, 20));
+            if (due < createdAt) due = createdAt.AddHours(4);
+            c.Plan.After.Add((id, _) => TaskItem.FromHistory(TaskKind.FollowUp, title, owner.Id, owner.Id, due, id, client.Id, due.AddDays(-3) > createdAt ? due.AddDays(-3) : createdAt, null));
+        }
+    }
+
+    /// <summary>Follow-ups done over the deal's life (their titles and completions are drawn when the deal is saved).</summary>
+    private void PlanDoneTasks(DealCourse c)
+    {
+        var (owner, client, createdAt, end) = (c.Owner, c.Client, c.CreatedAt, c.End);
         var doneTasks = _rnd.Next(0, 3);
         for (var i = 0; i < doneTasks; i++)
         {
             var due = createdAt + (end - createdAt) * _rnd.NextDouble();
-            plan.After.Add((id, _) => TaskItem.FromHistory(TaskKind.FollowUp, Pick(NextSteps), owner.Id, owner.Id, due, id, client.Id, due.AddDays(-2) > createdAt ? due.AddDays(-2) : createdAt, due.AddHours(-_rnd.Next(0, 20))));
+            c.Plan.After.Add((id, _) => TaskItem.FromHistory(TaskKind.FollowUp, Pick(NextSteps), owner.Id, owner.Id, due, id, client.Id, due.AddDays(-2) > createdAt ? due.AddDays(-2) : createdAt, due.AddHours(-_rnd.Next(0, 20))));
         }
+    }
 
-        // A won deal becomes a one-year contract: these end over the next twelve months.
-        if (deal.Stage == StageCode.Won)
-        {
-            var start = LocalDate(deal.ClosedAt!.Value).AddDays(_rnd.Next(1, 8));
-            var number = $"СТР-{start.Year}-{++_contractSeq:000000}";
-            var premium = deal.Premium;
-            plan.After.Add((id, _) => new Contract(client.Id, product.Id, owner.Id, number, start, start.AddYears(1).AddDays(-1), premium, id));
-        }
-        return plan;
+    /// <summary>A won deal becomes a one-year contract: these end over the next twelve months.</summary>
+    private void PlanContract(DealCourse c)
+    {
+        if (c.Deal.Stage != StageCode.Won) return;
+        var (client, product, owner) = (c.Client, c.Product, c.Owner);
+        var start = LocalDate(c.Deal.ClosedAt!.Value).AddDays(_rnd.Next(1, 8));
+        var number = $"СТР-{start.Year}-{++_contractSeq:000000}";
+        var premium = c.Deal.Premium;
+        c.Plan.After.Add((id, _) => new Contract(client.Id, product.Id, owner.Id, number, start, start.AddYears(1).AddDays(-1), premium, id));
     }
 
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 
-    private void PlanApproval(DealPlan plan, Deal deal, SellerInfo owner, int teamLead, DateTime requestAt, DateTime? decideBefore, bool mayStayPending,
-        ApprovalShape shape)
+    /// <summary>What a deal's discount request asks for: from the premium <paramref name="Base"/> down to <paramref name="Requested"/>.</summary>
+    private sealed record DiscountRequest(Money Base, Money Requested, string Justification, ApprovalRoute Route, DateTime At);
+
+    /// <summary>
+    /// A discount request asked at <paramref name="requestAt"/>: left waiting (when the deal may stay pending), or decided
+    /// before <paramref name="decideBefore"/>, the deal's next stage entry.
+    /// </summary>
+    private void PlanApproval(DealCourse c, DateTime requestAt, DateTime? decideBefore, bool mayStayPending)
     {
+        var shape = c.Approval;
         var discounts = shape switch
         {
             ApprovalShape.PendingTeamLead => [5, 8, 10],
@@ -839,46 +923,54 @@ public sealed class DemoDataGenerator(Func<CrmDbContext> createContext, TimeProv
             _ => new[] { 5, 8, 10, 12, 15, 18, 25 },
         };
         var discount = Pick(discounts);
-        var basePremium = deal.Premium;
+        var basePremium = c.Deal.Premium;
         var requested = new Money(basePremium.Kopecks - basePremium.Percent(discount).Kopecks);
         var justification = Pick(["Конкурент предложил премию ниже на 15 %", "Ключевой клиент, потенциал филиалов",
             "Хорошая история убытков за 3 года", "Кросс-продажа ДМС при согласовании скидки"]);
-        var route = AuthorityMatrix.Default.RouteFor(basePremium, requested);
+        var request = new DiscountRequest(basePremium, requested, justification, AuthorityMatrix.Default.RouteFor(basePremium, requested), requestAt);
         var pending = shape is ApprovalShape.PendingTeamLead or ApprovalShape.PendingHead
             || shape == ApprovalShape.None && mayStayPending && (decideBefore is null || _rnd.NextDouble() < 0.5);
-        deal.SetApprovalState(ApprovalState.Pending, null, requestAt);
-        if (pending)
-        {
-            // Most open requests are fresh (asked within the SLA of a day); about a quarter are older and show the
-            // SLA escalation at work. Derived from the premium, so the random sequence of the dataset stays the same.
-            var thousands = basePremium.Kopecks / 100_000;
-            // A request the demo must show waiting is an hour old at most, so the SLA has not moved it on by the time anyone looks.
-            var asked = shape != ApprovalShape.None ? Max(requestAt, _now.AddMinutes(-(30 + thousands % 60)))
-                : thousands % 4 == 0 ? requestAt : Max(requestAt, _now.AddMinutes(-(30 + thousands % 1300)));
-            // Only a request asked in the last two hours counts as one waiting for the team lead: an older one may be past the
-            // SLA by the time the demo is looked at, and the SLA scan moves it on to the head.
-            plan.Approval = route != ApprovalRoute.TeamLead ? ApprovalShape.PendingHead
-                : asked >= _now.AddHours(-2) ? ApprovalShape.PendingTeamLead : ApprovalShape.Other;
-            plan.After.Add((id, _) => new ApprovalRequest(id, ApprovalKind.Discount, basePremium, requested, justification,
-                null, owner.Id, AuthorityMatrix.Default, asked, owner.Role));
-            return;
-        }
+        c.Deal.SetApprovalState(ApprovalState.Pending, null, requestAt);
+        if (pending) PlanPendingApproval(c, request);
+        else PlanDecidedApproval(c, request, decideBefore);
+    }
+
+    private void PlanPendingApproval(DealCourse c, DiscountRequest r)
+    {
+        var owner = c.Owner;
+        // Most open requests are fresh (asked within the SLA of a day); about a quarter are older and show the
+        // SLA escalation at work. Derived from the premium, so the random sequence of the dataset stays the same.
+        var thousands = r.Base.Kopecks / 100_000;
+        // A request the demo must show waiting is an hour old at most, so the SLA has not moved it on by the time anyone looks.
+        var asked = c.Approval != ApprovalShape.None ? Max(r.At, _now.AddMinutes(-(30 + thousands % 60)))
+            : thousands % 4 == 0 ? r.At : Max(r.At, _now.AddMinutes(-(30 + thousands % 1300)));
+        // Only a request asked in the last two hours counts as one waiting for the team lead: an older one may be past the
+        // SLA by the time the demo is looked at, and the SLA scan moves it on to the head.
+        c.Plan.Approval = r.Route != ApprovalRoute.TeamLead ? ApprovalShape.PendingHead
+            : asked >= _now.AddHours(-2) ? ApprovalShape.PendingTeamLead : ApprovalShape.Other;
+        c.Plan.After.Add((id, _) => new ApprovalRequest(id, ApprovalKind.Discount, r.Base, r.Requested, r.Justification,
+            null, owner.Id, AuthorityMatrix.Default, asked, owner.Role));
+    }
+
+    private void PlanDecidedApproval(DealCourse c, DiscountRequest r, DateTime? decideBefore)
+    {
+        var (owner, teamLead, shape, requestAt) = (c.Owner, c.TeamLead, c.Approval, r.At);
         var approved = shape is ApprovalShape.ApprovedByUnderwriting or ApprovalShape.SentBeforeApproval || _rnd.NextDouble() < 0.75;
         var decidedAt = requestAt.AddHours(_rnd.Next(1, 30));
         if (decideBefore is { } limit && decidedAt >= limit) decidedAt = requestAt + (limit - requestAt) / 2;
         // In about one approved request in ten the old process let the proposal go out before the approval came back: the
         // approval record is decided after the sending (the data-quality audit finds it in the history).
         var sentEarly = approved && decideBefore is not null
-            && (shape == ApprovalShape.SentBeforeApproval || shape == ApprovalShape.None && basePremium.Kopecks / 100_000 % 10 == 7);
+            && (shape == ApprovalShape.SentBeforeApproval || shape == ApprovalShape.None && r.Base.Kopecks / 100_000 % 10 == 7);
         var recordedDecision = sentEarly ? decideBefore!.Value.AddHours(3) : decidedAt;
-        plan.Approval = sentEarly ? ApprovalShape.SentBeforeApproval
-            : approved && route == ApprovalRoute.HeadAndUnderwriter ? ApprovalShape.ApprovedByUnderwriting
+        c.Plan.Approval = sentEarly ? ApprovalShape.SentBeforeApproval
+            : approved && r.Route == ApprovalRoute.HeadAndUnderwriter ? ApprovalShape.ApprovedByUnderwriting
             : ApprovalShape.Other;
-        deal.SetApprovalState(approved ? ApprovalState.Approved : ApprovalState.Rejected, approved ? requested : null, decidedAt);
-        if (!approved) deal.SetApprovalState(ApprovalState.NotRequired, null, decidedAt);
-        plan.After.Add((id, _) =>
+        c.Deal.SetApprovalState(approved ? ApprovalState.Approved : ApprovalState.Rejected, approved ? r.Requested : null, decidedAt);
+        if (!approved) c.Deal.SetApprovalState(ApprovalState.NotRequired, null, decidedAt);
+        c.Plan.After.Add((id, _) =>
         {
-            var request = new ApprovalRequest(id, ApprovalKind.Discount, basePremium, requested, justification, null, owner.Id,
+            var request = new ApprovalRequest(id, ApprovalKind.Discount, r.Base, r.Requested, r.Justification, null, owner.Id,
                 AuthorityMatrix.Default, requestAt, owner.Role);
             if (!approved)
             {

@@ -31,6 +31,56 @@ public enum TriggerUnit
 public sealed record TriggerDefinition(string Code, int Block, string Title, TriggerDirection Direction, double DefaultThreshold, TriggerUnit Unit,
     string Definition);
 
+/// <summary>
+/// The codes of the triggers, written here once and used by name everywhere else. They are stable: thresholds
+/// (<c>Crm:Diagnostics:Thresholds:&lt;code&gt;</c>) and stored snapshots (<see cref="DiagnosticSnapshot.TriggerCode"/>) keep them,
+/// so a constant may be renamed but its string stays as it is.
+/// </summary>
+public static class TriggerCodes
+{
+    // 1. Inbound flow and speed of reaction.
+    public const string ResponseMedian = "ResponseMedian";
+    public const string ContactRate = "ContactRate";
+    public const string MissedCalls = "MissedCalls";
+    public const string LostBeforeContact = "LostBeforeContact";
+
+    // 2. CRM discipline and clean data.
+    public const string NoNextStep = "NoNextStep";
+    public const string IncompleteClients = "IncompleteClients";
+    public const string Duplicates = "Duplicates";
+    public const string Unreconciled = "Unreconciled";
+
+    // 3. Stage conversion.
+    public const string SaggingStage = "SaggingStage";
+    public const string SlowStages = "SlowStages";
+    public const string StuckShare = "StuckShare";
+
+    // 4. Automation.
+    public const string OverdueTasks = "OverdueTasks";
+    public const string ManualLeads = "ManualLeads";
+    public const string OverCapacity = "OverCapacity";
+
+    // 5. Repeat sales and existing clients.
+    public const string RepeatShare = "RepeatShare";
+    public const string ClientActivityDrop = "ClientActivityDrop";
+    public const string ChurnRate = "ChurnRate";
+
+    // 6. Reports and rituals.
+    public const string NoWeeklyPack = "NoWeeklyPack";
+    public const string BoardUnwatched = "BoardUnwatched";
+    public const string DecisionsWithoutData = "DecisionsWithoutData";
+
+    // 7. Integrations and channels.
+    public const string NoSource = "NoSource";
+    public const string SilentChannels = "SilentChannels";
+    public const string CrossChannelDuplicates = "CrossChannelDuplicates";
+    public const string ManualCalls = "ManualCalls";
+
+    // 8. Training and coaching.
+    public const string NewManagers = "NewManagers";
+    public const string ConversionDrop = "ConversionDrop";
+}
+
 /// <summary>One of the eight blocks of work of the second seed: when it applies, what to do, and the expected effect.</summary>
 public sealed record DiagnosticBlock(int Number, string Title, string Actions, string Effect);
 
@@ -70,50 +120,50 @@ public static class DiagnosticCatalogue
 
     public static IReadOnlyList<TriggerDefinition> Triggers { get; } =
     [
-        new("ResponseMedian", 1, "Время ответа на лид (медиана)", TriggerDirection.Above, 10, TriggerUnit.Minutes,
+        new(TriggerCodes.ResponseMedian, 1, "Время ответа на лид (медиана)", TriggerDirection.Above, 10, TriggerUnit.Minutes,
             "первый контакт − создание лида, рабочие минуты, медиана по лидам периода"),
-        new("ContactRate", 1, "Доля связавшихся", TriggerDirection.Below, 0.6, TriggerUnit.Share, "лиды с первым контактом ÷ все лиды периода"),
-        new("MissedCalls", 1, "Доля пропущенных звонков", TriggerDirection.Above, 0.15, TriggerUnit.Share, "пропущенные входящие ÷ все входящие звонки"),
-        new("LostBeforeContact", 1, "Заявки, потерянные до контакта", TriggerDirection.Above, 0.1, TriggerUnit.Share,
+        new(TriggerCodes.ContactRate, 1, "Доля связавшихся", TriggerDirection.Below, 0.6, TriggerUnit.Share, "лиды с первым контактом ÷ все лиды периода"),
+        new(TriggerCodes.MissedCalls, 1, "Доля пропущенных звонков", TriggerDirection.Above, 0.15, TriggerUnit.Share, "пропущенные входящие ÷ все входящие звонки"),
+        new(TriggerCodes.LostBeforeContact, 1, "Заявки, потерянные до контакта", TriggerDirection.Above, 0.1, TriggerUnit.Share,
             "лиды, закрытые или отклонённые без контакта ÷ все лиды периода"),
 
-        new("NoNextStep", 2, "Сделки без следующего шага", TriggerDirection.Above, 0.1, TriggerUnit.Share,
+        new(TriggerCodes.NoNextStep, 2, "Сделки без следующего шага", TriggerDirection.Above, 0.1, TriggerUnit.Share,
             "открытые сделки без открытой задачи в будущем ÷ открытые сделки"),
-        new("IncompleteClients", 2, "Карточки с пустыми полями", TriggerDirection.Above, 0.1, TriggerUnit.Share,
+        new(TriggerCodes.IncompleteClients, 2, "Карточки с пустыми полями", TriggerDirection.Above, 0.1, TriggerUnit.Share,
             "клиенты без контактов, ЛПР, телефона и e-mail или с неверным ИНН ÷ все клиенты"),
-        new("Duplicates", 2, "Дубли клиентов", TriggerDirection.Above, 0, TriggerUnit.Count, "пары клиентов с одним ИНН, телефоном, e-mail или похожим названием"),
-        new("Unreconciled", 2, "Отчёты не сходятся", TriggerDirection.Above, 0, TriggerUnit.Count,
+        new(TriggerCodes.Duplicates, 2, "Дубли клиентов", TriggerDirection.Above, 0, TriggerUnit.Count, "пары клиентов с одним ИНН, телефоном, e-mail или похожим названием"),
+        new(TriggerCodes.Unreconciled, 2, "Отчёты не сходятся", TriggerDirection.Above, 0, TriggerUnit.Count,
             "сделки, чей этап противоречит данным (КП отправлено без КП, подписание без согласования)"),
 
-        new("SaggingStage", 3, "Провисающий этап", TriggerDirection.Above, 0.15, TriggerUnit.Share,
+        new(TriggerCodes.SaggingStage, 3, "Провисающий этап", TriggerDirection.Above, 0.15, TriggerUnit.Share,
             "наибольшее падение конверсии этапа к прошлому периоду (в долях)"),
-        new("SlowStages", 3, "Этапы дольше нормы", TriggerDirection.Above, 0, TriggerUnit.Count, "этапы, где среднее время открытых сделок больше порога этапа"),
-        new("StuckShare", 3, "Доля застрявших сделок", TriggerDirection.Above, 0.15, TriggerUnit.Share, "застрявшие сделки ÷ открытые сделки"),
+        new(TriggerCodes.SlowStages, 3, "Этапы дольше нормы", TriggerDirection.Above, 0, TriggerUnit.Count, "этапы, где среднее время открытых сделок больше порога этапа"),
+        new(TriggerCodes.StuckShare, 3, "Доля застрявших сделок", TriggerDirection.Above, 0.15, TriggerUnit.Share, "застрявшие сделки ÷ открытые сделки"),
 
-        new("OverdueTasks", 4, "Просроченные задачи", TriggerDirection.Above, 0.15, TriggerUnit.Share, "открытые задачи со сроком в прошлом ÷ открытые задачи"),
-        new("ManualLeads", 4, "Ручной ввод заявок", TriggerDirection.Above, 0.5, TriggerUnit.Share, "лиды, введённые вручную ÷ все лиды периода"),
-        new("OverCapacity", 4, "Менеджеры сверх ёмкости", TriggerDirection.Above, 0, TriggerUnit.Count, "менеджеры, у которых открытых сделок больше ёмкости"),
+        new(TriggerCodes.OverdueTasks, 4, "Просроченные задачи", TriggerDirection.Above, 0.15, TriggerUnit.Share, "открытые задачи со сроком в прошлом ÷ открытые задачи"),
+        new(TriggerCodes.ManualLeads, 4, "Ручной ввод заявок", TriggerDirection.Above, 0.5, TriggerUnit.Share, "лиды, введённые вручную ÷ все лиды периода"),
+        new(TriggerCodes.OverCapacity, 4, "Менеджеры сверх ёмкости", TriggerDirection.Above, 0, TriggerUnit.Count, "менеджеры, у которых открытых сделок больше ёмкости"),
 
-        new("RepeatShare", 5, "Доля повторных покупок", TriggerDirection.Below, 0.25, TriggerUnit.Share,
+        new(TriggerCodes.RepeatShare, 5, "Доля повторных покупок", TriggerDirection.Below, 0.25, TriggerUnit.Share,
             "клиенты с двумя и более выигранными сделками ÷ клиенты хотя бы с одной"),
-        new("ClientActivityDrop", 5, "Падение активности с клиентами", TriggerDirection.Above, 0.2, TriggerUnit.Share,
+        new(TriggerCodes.ClientActivityDrop, 5, "Падение активности с клиентами", TriggerDirection.Above, 0.2, TriggerUnit.Share,
             "падение числа касаний действующих клиентов за 90 дней к 90 дням до того"),
-        new("ChurnRate", 5, "Отток", TriggerDirection.Above, 0.2, TriggerUnit.Share, "договоры периода без пролонгации ÷ договоры, закончившиеся в периоде"),
+        new(TriggerCodes.ChurnRate, 5, "Отток", TriggerDirection.Above, 0.2, TriggerUnit.Share, "договоры периода без пролонгации ÷ договоры, закончившиеся в периоде"),
 
-        new("NoWeeklyPack", 6, "Дней без отчёта для планёрки", TriggerDirection.Above, 14, TriggerUnit.Days, "дней с последнего отчёта для планёрки"),
-        new("BoardUnwatched", 6, "Дней без табло команды", TriggerDirection.Above, 14, TriggerUnit.Days, "дней с последнего открытия табло команды"),
-        new("DecisionsWithoutData", 6, "Решения без данных", TriggerDirection.Above, 14, TriggerUnit.Days,
+        new(TriggerCodes.NoWeeklyPack, 6, "Дней без отчёта для планёрки", TriggerDirection.Above, 14, TriggerUnit.Days, "дней с последнего отчёта для планёрки"),
+        new(TriggerCodes.BoardUnwatched, 6, "Дней без табло команды", TriggerDirection.Above, 14, TriggerUnit.Days, "дней с последнего открытия табло команды"),
+        new(TriggerCodes.DecisionsWithoutData, 6, "Решения без данных", TriggerDirection.Above, 14, TriggerUnit.Days,
             "дней с последнего открытия дашборда или отчётов руководителем"),
 
-        new("NoSource", 7, "Заявки без источника", TriggerDirection.Above, 0.1, TriggerUnit.Share, "лиды периода без меток источника (utm и т. п.) ÷ все лиды"),
-        new("SilentChannels", 7, "Замолчавшие каналы", TriggerDirection.Above, 0, TriggerUnit.Count,
+        new(TriggerCodes.NoSource, 7, "Заявки без источника", TriggerDirection.Above, 0.1, TriggerUnit.Share, "лиды периода без меток источника (utm и т. п.) ÷ все лиды"),
+        new(TriggerCodes.SilentChannels, 7, "Замолчавшие каналы", TriggerDirection.Above, 0, TriggerUnit.Count,
             "каналы, дававшие заявки раньше, но без заявок за последние 30 дней"),
-        new("CrossChannelDuplicates", 7, "Дубли между каналами", TriggerDirection.Above, 0.1, TriggerUnit.Share,
+        new(TriggerCodes.CrossChannelDuplicates, 7, "Дубли между каналами", TriggerDirection.Above, 0.1, TriggerUnit.Share,
             "лиды периода, пришедшие повторно (уже известный клиент или лид) ÷ все лиды"),
-        new("ManualCalls", 7, "Звонки, внесённые вручную", TriggerDirection.Above, 0.5, TriggerUnit.Share, "звонки без события телефонии ÷ все звонки периода"),
+        new(TriggerCodes.ManualCalls, 7, "Звонки, внесённые вручную", TriggerDirection.Above, 0.5, TriggerUnit.Share, "звонки без события телефонии ÷ все звонки периода"),
 
-        new("NewManagers", 8, "Новые менеджеры", TriggerDirection.Above, 0, TriggerUnit.Count, "менеджеры, работающие меньше 90 дней"),
-        new("ConversionDrop", 8, "Падение личной конверсии", TriggerDirection.Above, 0, TriggerUnit.Count,
+        new(TriggerCodes.NewManagers, 8, "Новые менеджеры", TriggerDirection.Above, 0, TriggerUnit.Count, "менеджеры, работающие меньше 90 дней"),
+        new(TriggerCodes.ConversionDrop, 8, "Падение личной конверсии", TriggerDirection.Above, 0, TriggerUnit.Count,
             "менеджеры, чья доля выигранных упала на 10 п. п. и больше к прошлому периоду"),
     ];
 

@@ -79,12 +79,12 @@ public sealed class DemoDataInvariants
         await h.User.SignInAsAsync("lead2@demo.salescrm");
         var queue = await h.Get<LeadService>().ListAsync(new LeadListQuery { View = LeadView.Queue });
         Assert.True(queue.Total >= 4);
-        Assert.Equal(DiagnosticStatus.Triggered, Trigger(await h.Get<DiagnosticsService>().ReportAsync(null), "DecisionsWithoutData").Status);
+        Assert.Equal(DiagnosticStatus.Triggered, Trigger(await h.Get<DiagnosticsService>().ReportAsync(null), TriggerCodes.DecisionsWithoutData).Status);
         await h.User.SignInAsAsync("lead@demo.salescrm");
         var team1 = await h.Get<DiagnosticsService>().ReportAsync(null);
-        Assert.Equal(DiagnosticStatus.Ok, Trigger(team1, "DecisionsWithoutData").Status);
-        Assert.Equal(DiagnosticStatus.Ok, Trigger(team1, "NoWeeklyPack").Status);
-        Assert.Equal(DiagnosticStatus.Ok, Trigger(team1, "BoardUnwatched").Status);
+        Assert.Equal(DiagnosticStatus.Ok, Trigger(team1, TriggerCodes.DecisionsWithoutData).Status);
+        Assert.Equal(DiagnosticStatus.Ok, Trigger(team1, TriggerCodes.NoWeeklyPack).Status);
+        Assert.Equal(DiagnosticStatus.Ok, Trigger(team1, TriggerCodes.BoardUnwatched).Status);
 
         foreach (var (leadEmail, teamName) in new[] { ("lead@demo.salescrm", "Команда 1"), ("lead2@demo.salescrm", "Команда 2") })
         {

@@ -103,7 +103,7 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
     public async Task MissedCallsAtFifteenPercentIsAWarningAndMoreTriggered()
     {
         await AddAsync([.. Enumerable.Range(2, 20).Select(day => Call(day, missed: day <= 4))]); // 3 of 20
-        await AtThenPastAsync("MissedCalls", 0.15, () => AddAsync(Call(25, missed: true)), 4.0 / 21);
+        await AtThenPastAsync(TriggerCodes.MissedCalls, 0.15, () => AddAsync(Call(25, missed: true)), 4.0 / 21);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
     {
         for (var day = 2; day <= 10; day++) await AddLeadAsync(Msk(day, 10), Msk(day, 10, 5));
         await AddLeadAsync(Msk(11, 10), null, then: l => l.Disqualify("Не дозвонились", Msk(12, 10)));
-        await AtThenPastAsync("LostBeforeContact", 0.1, () => AddLeadAsync(Msk(13, 10), null, then: l => l.Disqualify("Не дозвонились", Msk(14, 10))), 2.0 / 11);
+        await AtThenPastAsync(TriggerCodes.LostBeforeContact, 0.1, () => AddLeadAsync(Msk(13, 10), null, then: l => l.Disqualify("Не дозвонились", Msk(14, 10))), 2.0 / 11);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
     {
         for (var day = 2; day <= 10; day++) await AddLeadAsync(Msk(day, 10), Msk(day, 10, 5));
         await AddLeadAsync(Msk(11, 10), Msk(11, 10, 5), tagged: false);
-        await AtThenPastAsync("NoSource", 0.1, () => AddLeadAsync(Msk(12, 10), Msk(12, 10, 5), tagged: false), 2.0 / 11);
+        await AtThenPastAsync(TriggerCodes.NoSource, 0.1, () => AddLeadAsync(Msk(12, 10), Msk(12, 10, 5), tagged: false), 2.0 / 11);
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
         for (var day = 2; day <= 9; day++) await AddLeadAsync(Msk(day, 10), Msk(day, 10, 5));
         var repeated = await AddLeadAsync(Msk(10, 10), Msk(10, 10, 5), then: l => l.Touch("Оставил заявку ещё раз", Msk(11, 10)));
         // 9 leads and 1 repeat: 1 of 10 submissions.
-        await AtThenPastAsync("CrossChannelDuplicates", 0.1, async () =>
+        await AtThenPastAsync(TriggerCodes.CrossChannelDuplicates, 0.1, async () =>
         {
             await using var db = H.Db();
             (await db.Leads.SingleAsync(l => l.Id == repeated.Id)).Touch(null, Msk(12, 10));
@@ -140,7 +140,7 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
     public async Task CallsTypedByHandAtHalfAreAWarningAndMoreTriggered()
     {
         await AddAsync([.. Enumerable.Range(2, 10).Select(day => Call(day, fromTelephony: day > 6, direction: ActivityDirection.Outbound))]); // 5 of 10
-        await AtThenPastAsync("ManualCalls", 0.5, () => AddAsync(Call(20, fromTelephony: false, direction: ActivityDirection.Outbound)), 6.0 / 11);
+        await AtThenPastAsync(TriggerCodes.ManualCalls, 0.5, () => AddAsync(Call(20, fromTelephony: false, direction: ActivityDirection.Outbound)), 6.0 / 11);
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
         TaskItem Task(int daysFromNow) => TaskItem.FromHistory(TaskKind.FollowUp, "Позвонить", _seller, _seller, Now.AddDays(daysFromNow), null, _client,
             Now.AddDays(-30), null);
         await AddAsync([.. Enumerable.Range(0, 20).Select(i => Task(i < 3 ? -2 : 3))]); // 3 of 20 overdue
-        await AtThenPastAsync("OverdueTasks", 0.15, () => AddAsync(Task(-1)), 4.0 / 21);
+        await AtThenPastAsync(TriggerCodes.OverdueTasks, 0.15, () => AddAsync(Task(-1)), 4.0 / 21);
     }
 
     [Fact]
@@ -163,9 +163,9 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
             db.Deals.AddRange(Enumerable.Range(0, 20).Select(i => Make(i < 3 ? first.StuckAfterDays + 1 : 1)));
             await db.SaveChangesAsync();
         }
-        var slow = await MeasureAsync("SlowStages");
+        var slow = await MeasureAsync(TriggerCodes.SlowStages);
         Assert.Equal((0.0, DiagnosticStatus.Ok), (slow.Value!.Value, slow.Status));
-        await AtThenPastAsync("StuckShare", 0.15, async () =>
+        await AtThenPastAsync(TriggerCodes.StuckShare, 0.15, async () =>
         {
             await using var db = H.Db();
             var product = await db.Products.FirstAsync();
@@ -174,7 +174,7 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
             await db.SaveChangesAsync();
         }, 4.0 / 21);
         // One very old deal pulls the stage's average time over its threshold.
-        var slower = await MeasureAsync("SlowStages");
+        var slower = await MeasureAsync(TriggerCodes.SlowStages);
         Assert.Equal((1.0, DiagnosticStatus.Triggered), (slower.Value!.Value, slower.Status));
     }
 
@@ -190,7 +190,7 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
             for (var i = 0; i < 2; i++) db.Deals.Add(new Deal(_client, product.Id, _seller, Money.FromRubles(100_000), Now.AddDays(60), first, _seller, Now.AddDays(-1)));
             await db.SaveChangesAsync();
         }
-        var at = await MeasureAsync("OverCapacity");
+        var at = await MeasureAsync(TriggerCodes.OverCapacity);
         Assert.Equal((0.0, DiagnosticStatus.Ok), (at.Value!.Value, at.Status));
         await using (var db = H.Db())
         {
@@ -199,14 +199,14 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
                 _seller, Now.AddDays(-1)));
             await db.SaveChangesAsync();
         }
-        var over = await MeasureAsync("OverCapacity");
+        var over = await MeasureAsync(TriggerCodes.OverCapacity);
         Assert.Equal((1.0, DiagnosticStatus.Triggered), (over.Value!.Value, over.Status));
     }
 
     [Theory]
-    [InlineData("NoWeeklyPack", RitualKind.WeeklyPack)]
-    [InlineData("DecisionsWithoutData", RitualKind.Dashboard)]
-    [InlineData("DecisionsWithoutData", RitualKind.Reports)]
+    [InlineData(TriggerCodes.NoWeeklyPack, RitualKind.WeeklyPack)]
+    [InlineData(TriggerCodes.DecisionsWithoutData, RitualKind.Dashboard)]
+    [InlineData(TriggerCodes.DecisionsWithoutData, RitualKind.Reports)]
     public async Task ARitualFourteenDaysAgoIsAWarningAndFifteenTriggered(string code, RitualKind kind)
     {
         var team = await H.QueryAsync(db => db.Teams.Where(t => t.Name == "Команда для диагностики").Select(t => t.Id).SingleAsync());
@@ -231,39 +231,39 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
         var board = new BoardToken("ТВ диагностики", team, "diag-board-token", _seller, Now.AddDays(-60));
         board.Seen(Now.AddDays(-15).AddHours(-1));
         await AddAsync(board);
-        var fifteen = await MeasureAsync("BoardUnwatched");
+        var fifteen = await MeasureAsync(TriggerCodes.BoardUnwatched);
         Assert.Equal((15.0, DiagnosticStatus.Triggered), (fifteen.Value!.Value, fifteen.Status));
         await using (var db = H.Db())
         {
             (await db.BoardTokens.SingleAsync(t => t.Name == "ТВ диагностики")).Seen(Now.AddDays(-14).AddHours(-1));
             await db.SaveChangesAsync();
         }
-        var fourteen = await MeasureAsync("BoardUnwatched");
+        var fourteen = await MeasureAsync(TriggerCodes.BoardUnwatched);
         Assert.Equal((14.0, DiagnosticStatus.Warning), (fourteen.Value!.Value, fourteen.Status));
     }
 
     [Fact]
     public async Task AChannelSilentForThirtyOneDaysIsCountedAndOneHeardFromYesterdayIsNot()
     {
-        var heard = await MeasureAsync("SilentChannels");
+        var heard = await MeasureAsync(TriggerCodes.SilentChannels);
         Assert.Equal((0.0, DiagnosticStatus.Ok), (heard.Value!.Value, heard.Status));
         await AddLeadAsync(Now.AddDays(-1), null, channel: LeadChannel.Website);
         await AddLeadAsync(Now.AddDays(-29), null, channel: LeadChannel.Partner);
-        var fresh = await MeasureAsync("SilentChannels");
+        var fresh = await MeasureAsync(TriggerCodes.SilentChannels);
         Assert.Equal((0.0, DiagnosticStatus.Ok), (fresh.Value!.Value, fresh.Status));
         await AddLeadAsync(Now.AddDays(-31), null, channel: LeadChannel.Phone);
-        var silent = await MeasureAsync("SilentChannels");
+        var silent = await MeasureAsync(TriggerCodes.SilentChannels);
         Assert.Equal((1.0, DiagnosticStatus.Triggered), (silent.Value!.Value, silent.Status));
-        Assert.Contains("Phone", silent.Note, StringComparison.Ordinal);
+        Assert.Contains("Phone", silent.Note?.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task NoDuplicatePairIsFineAndOneIsTriggered()
     {
-        var none = await MeasureAsync("Duplicates");
+        var none = await MeasureAsync(TriggerCodes.Duplicates);
         Assert.Equal((0.0, DiagnosticStatus.Ok), (none.Value!.Value, none.Status));
         await AddAsync(new Client("ООО «Диагностика-2»", Inn.Parse("7707083893"), null, "Производство", "Москва", ClientSegment.Medium, _seller, Now));
-        var pair = await MeasureAsync("Duplicates");
+        var pair = await MeasureAsync(TriggerCodes.Duplicates);
         Assert.Equal((1.0, DiagnosticStatus.Triggered), (pair.Value!.Value, pair.Status));
     }
 
@@ -271,16 +271,16 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
     public async Task ResponseTimeAtTenMinutesIsAWarningAndPastItTriggered()
     {
         for (var day = 2; day <= 4; day++) await AddLeadAsync(Msk(day, 10), Msk(day, 10, 10)); // Monday to Wednesday, ten working minutes each
-        var at = await MeasureAsync("ResponseMedian");
+        var at = await MeasureAsync(TriggerCodes.ResponseMedian);
         Assert.Equal((10.0, DiagnosticStatus.Warning), (at.Value!.Value, at.Status));
 
         await AddLeadAsync(Msk(5, 10), Msk(5, 10, 11));
         await AddLeadAsync(Msk(6, 10), Msk(6, 10, 12));
-        var past = await MeasureAsync("ResponseMedian");
+        var past = await MeasureAsync(TriggerCodes.ResponseMedian);
         Assert.Equal((10.0, DiagnosticStatus.Warning), (past.Value!.Value, past.Status)); // median of 10, 10, 10, 11, 12
         await AddLeadAsync(Msk(10, 10), Msk(10, 10, 13));
         await AddLeadAsync(Msk(11, 10), Msk(11, 10, 14));
-        var over = await MeasureAsync("ResponseMedian");
+        var over = await MeasureAsync(TriggerCodes.ResponseMedian);
         Assert.Equal((11.0, DiagnosticStatus.Triggered), (over.Value!.Value, over.Status)); // 10, 10, 10, 11, 12, 13, 14
     }
 
@@ -289,10 +289,10 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
     {
         for (var day = 2; day <= 4; day++) await AddLeadAsync(Msk(day, 10), Msk(day, 10, 5));
         for (var day = 5; day <= 6; day++) await AddLeadAsync(Msk(day, 10), null);
-        var at = await MeasureAsync("ContactRate");
+        var at = await MeasureAsync(TriggerCodes.ContactRate);
         Assert.Equal((0.6, DiagnosticStatus.Warning), (at.Value!.Value, at.Status));
         await AddLeadAsync(Msk(9, 10), null);
-        var below = await MeasureAsync("ContactRate");
+        var below = await MeasureAsync(TriggerCodes.ContactRate);
         Assert.Equal(DiagnosticStatus.Triggered, below.Status);
         Assert.Equal(0.5, below.Value!.Value, 9);
     }
@@ -314,7 +314,7 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
             }
             await db.SaveChangesAsync();
         }
-        var at = await MeasureAsync("NoNextStep");
+        var at = await MeasureAsync(TriggerCodes.NoNextStep);
         Assert.Equal((0.1, DiagnosticStatus.Warning), (at.Value!.Value, at.Status));
 
         await using (var db = H.Db())
@@ -323,7 +323,7 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
             task.Complete(Now);
             await db.SaveChangesAsync();
         }
-        var over = await MeasureAsync("NoNextStep");
+        var over = await MeasureAsync(TriggerCodes.NoNextStep);
         Assert.Equal((0.2, DiagnosticStatus.Triggered), (over.Value!.Value, over.Status));
     }
 
@@ -336,7 +336,7 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
             db.Entry(seller).Property(m => m.HiredOn).CurrentValue = Now.AddDays(-91);
             await db.SaveChangesAsync();
         }
-        var veteran = await MeasureAsync("NewManagers");
+        var veteran = await MeasureAsync(TriggerCodes.NewManagers);
         Assert.Equal((0.0, DiagnosticStatus.Ok), (veteran.Value!.Value, veteran.Status));
         await using (var db = H.Db())
         {
@@ -344,7 +344,7 @@ public sealed class DiagnosticTriggerBoundaries : IAsyncLifetime
             db.Entry(seller).Property(m => m.HiredOn).CurrentValue = Now.AddDays(-89);
             await db.SaveChangesAsync();
         }
-        var fresh = await MeasureAsync("NewManagers");
+        var fresh = await MeasureAsync(TriggerCodes.NewManagers);
         Assert.Equal((1.0, DiagnosticStatus.Triggered), (fresh.Value!.Value, fresh.Status));
     }
 }

@@ -36,18 +36,18 @@ public sealed class DiagnosticsOnDemoData : IAsyncLifetime
         var open = await H.QueryAsync(db => db.Deals.CountAsync(d => team.Contains(d.OwnerId) && d.Stage != StageCode.Won && d.Stage != StageCode.Lost));
         var without = await H.QueryAsync(db => db.Deals.CountAsync(d => team.Contains(d.OwnerId) && d.Stage != StageCode.Won && d.Stage != StageCode.Lost
             && !db.Tasks.Any(t => t.DealId == d.Id && t.Status == TaskState.Open && t.DueAt > now && TaskItem.NextStepKinds.Contains(t.Kind))));
-        var noNextStep = Trigger(report, "NoNextStep");
+        var noNextStep = Trigger(report, TriggerCodes.NoNextStep);
         Assert.Equal((double)without / open, noNextStep.Value!.Value, 9);
         // The demo seeds deals without a next step well above 10 %: block 2 is triggered.
         Assert.Equal(DiagnosticStatus.Triggered, noNextStep.Status);
         Assert.Equal(DiagnosticStatus.Triggered, report.Blocks.Single(b => b.Block.Number == 2).Status);
 
         var openTasks = await H.QueryAsync(db => db.Tasks.Where(t => t.Status == TaskState.Open && team.Contains(t.AssigneeId)).Select(t => t.DueAt).ToListAsync());
-        Assert.Equal((double)openTasks.Count(d => d < now) / openTasks.Count, Trigger(report, "OverdueTasks").Value!.Value, 9);
+        Assert.Equal((double)openTasks.Count(d => d < now) / openTasks.Count, Trigger(report, TriggerCodes.OverdueTasks).Value!.Value, 9);
 
         var hired = await H.QueryAsync(db => db.Managers.CountAsync(m => team.Contains(m.Id) && m.IsActive && m.Role == SalesCrm.Domain.Teams.StaffRole.Manager
             && m.HiredOn > now.AddDays(-90)));
-        Assert.Equal(hired, Trigger(report, "NewManagers").Value);
+        Assert.Equal(hired, Trigger(report, TriggerCodes.NewManagers).Value);
     }
 
     [Fact]
@@ -63,33 +63,33 @@ public sealed class DiagnosticsOnDemoData : IAsyncLifetime
         foreach (var r in new[] { team1, team2 })
         {
             Assert.Equal(DiagnosticStatus.Triggered, Block(r, 2));
-            Assert.Equal(DiagnosticStatus.Triggered, Trigger(r, "NoNextStep").Status);
-            Assert.Equal(DiagnosticStatus.Triggered, Trigger(r, "IncompleteClients").Status);
+            Assert.Equal(DiagnosticStatus.Triggered, Trigger(r, TriggerCodes.NoNextStep).Status);
+            Assert.Equal(DiagnosticStatus.Triggered, Trigger(r, TriggerCodes.IncompleteClients).Status);
             // Seeded: a manager hired less than three months ago in each team (block 8).
-            Assert.Equal(DiagnosticStatus.Triggered, Trigger(r, "NewManagers").Status);
+            Assert.Equal(DiagnosticStatus.Triggered, Trigger(r, TriggerCodes.NewManagers).Status);
             // Not seeded: stage contradictions, managers over capacity, hand-typed leads, falling activity with clients.
-            Assert.Equal(DiagnosticStatus.Ok, Trigger(r, "Unreconciled").Status);
-            Assert.Equal(DiagnosticStatus.Ok, Trigger(r, "OverCapacity").Status);
-            Assert.NotEqual(DiagnosticStatus.Triggered, Trigger(r, "ManualLeads").Status);
-            Assert.NotEqual(DiagnosticStatus.Triggered, Trigger(r, "ClientActivityDrop").Status);
+            Assert.Equal(DiagnosticStatus.Ok, Trigger(r, TriggerCodes.Unreconciled).Status);
+            Assert.Equal(DiagnosticStatus.Ok, Trigger(r, TriggerCodes.OverCapacity).Status);
+            Assert.NotEqual(DiagnosticStatus.Triggered, Trigger(r, TriggerCodes.ManualLeads).Status);
+            Assert.NotEqual(DiagnosticStatus.Triggered, Trigger(r, TriggerCodes.ClientActivityDrop).Status);
         }
         // Seeded: team 1's lead keeps the rituals (board on the TV, daily dashboard, Monday pack); team 2's stopped three weeks ago.
         Assert.Equal(DiagnosticStatus.Ok, Block(team1, 6));
         Assert.Equal(DiagnosticStatus.Triggered, Block(team2, 6));
         Assert.All(team2.Blocks.Single(b => b.Block.Number == 6).Triggers, t => Assert.Equal(DiagnosticStatus.Triggered, t.Status));
         // Seeded: duplicate client cards within team 2.
-        Assert.Equal(DiagnosticStatus.Triggered, Trigger(team2, "Duplicates").Status);
+        Assert.Equal(DiagnosticStatus.Triggered, Trigger(team2, TriggerCodes.Duplicates).Status);
     }
 
     [Fact]
     public async Task OpeningTheDashboardIsARitualTheDiagnosticsSee()
     {
         await H.User.SignInAsAsync("lead2@demo.salescrm");
-        var before = Trigger(await H.Get<DiagnosticsService>().ReportAsync(null), "DecisionsWithoutData");
+        var before = Trigger(await H.Get<DiagnosticsService>().ReportAsync(null), TriggerCodes.DecisionsWithoutData);
         Assert.Equal(DiagnosticStatus.Triggered, before.Status);
         var options = H.Get<CrmOptions>();
         await H.Get<DashboardService>().LoadAsync(null, ReportingPeriod.Containing(PeriodKind.Month, H.Time.GetUtcNow().UtcDateTime, options.TimeZone), new AttentionFilter());
-        var after = Trigger(await H.Get<DiagnosticsService>().ReportAsync(null), "DecisionsWithoutData");
+        var after = Trigger(await H.Get<DiagnosticsService>().ReportAsync(null), TriggerCodes.DecisionsWithoutData);
         Assert.Equal((0.0, DiagnosticStatus.Ok), (after.Value!.Value, after.Status));
     }
 
@@ -138,10 +138,10 @@ public sealed class DiagnosticsOnDemoData : IAsyncLifetime
         var compare = await diagnostics.CompareAsync(null, thisMonth.AddMonths(-1), thisMonth);
         Assert.True(compare.BeforeStored);
         Assert.False(compare.AfterStored);
-        var stored = await H.QueryAsync(db => db.DiagnosticSnapshots.SingleAsync(s => s.TeamId == me.TeamId && s.TriggerCode == "NoNextStep"));
-        var row = compare.Rows.Single(r => r.Trigger.Code == "NoNextStep");
+        var stored = await H.QueryAsync(db => db.DiagnosticSnapshots.SingleAsync(s => s.TeamId == me.TeamId && s.TriggerCode == TriggerCodes.NoNextStep));
+        var row = compare.Rows.Single(r => r.Trigger.Code == TriggerCodes.NoNextStep);
         Assert.Equal(stored.Value, row.Before);
-        var live = (await diagnostics.ReportAsync(null)).Blocks.SelectMany(b => b.Triggers).Single(t => t.Trigger.Code == "NoNextStep");
+        var live = (await diagnostics.ReportAsync(null)).Blocks.SelectMany(b => b.Triggers).Single(t => t.Trigger.Code == TriggerCodes.NoNextStep);
         Assert.Equal(live.Value, row.After);
     }
 }

@@ -86,14 +86,14 @@ public sealed class TaskListTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
         await H.User.SignInAsAsync("lead@demo.salescrm");
-        var before = (await H.Get<DiagnosticsService>().ReportAsync(null)).Blocks[1].Triggers.Single(t => t.Trigger.Code == "NoNextStep").Value;
+        var before = (await H.Get<DiagnosticsService>().ReportAsync(null)).Blocks[1].Triggers.Single(t => t.Trigger.Code == TriggerCodes.NoNextStep).Value;
         var started = await H.Get<DiagnosticsService>().StartDisciplineWorkAsync(null);
         Assert.True(started.Created > 0);
         var fixTask = await H.QueryAsync(db => db.Tasks.SingleAsync(t => t.DealId == dealId && t.Kind == TaskKind.DataFix && t.Status == TaskState.Open));
         Assert.Equal(QualityRule.DealNoNextStep, fixTask.FixRule);
         Assert.Equal(m1.ManagerId, fixTask.AssigneeId);
         // The fix task is due in three days, but it is work on the CRM, not a step with the client: nothing changes.
-        var after = (await H.Get<DiagnosticsService>().ReportAsync(null)).Blocks[1].Triggers.Single(t => t.Trigger.Code == "NoNextStep").Value;
+        var after = (await H.Get<DiagnosticsService>().ReportAsync(null)).Blocks[1].Triggers.Single(t => t.Trigger.Code == TriggerCodes.NoNextStep).Value;
         Assert.Equal(before, after);
         // Every block-2 finding got its task; duplicates go to the lead who merges them.
         var lead = await H.QueryAsync(db => db.Managers.SingleAsync(m => m.Email == "lead@demo.salescrm"));

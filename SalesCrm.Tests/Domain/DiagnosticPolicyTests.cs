@@ -14,7 +14,7 @@ public sealed class DiagnosticPolicyTests
     [InlineData(8.0, DiagnosticStatus.Ok)]
     [InlineData(3.0, DiagnosticStatus.Ok)]
     public void ResponseTimeOverTenMinutes(double minutes, DiagnosticStatus expected) =>
-        Assert.Equal(expected, DiagnosticPolicy.Evaluate(TriggerDirection.Above, minutes, DiagnosticCatalogue.Trigger("ResponseMedian").DefaultThreshold));
+        Assert.Equal(expected, DiagnosticPolicy.Evaluate(TriggerDirection.Above, minutes, DiagnosticCatalogue.Trigger(TriggerCodes.ResponseMedian).DefaultThreshold));
 
     [Theory]
     [InlineData(0.59, DiagnosticStatus.Triggered)]
@@ -22,14 +22,14 @@ public sealed class DiagnosticPolicyTests
     [InlineData(0.71, DiagnosticStatus.Warning)]
     [InlineData(0.72, DiagnosticStatus.Ok)]
     public void ContactRateUnderSixtyPercent(double share, DiagnosticStatus expected) =>
-        Assert.Equal(expected, DiagnosticPolicy.Evaluate(TriggerDirection.Below, share, DiagnosticCatalogue.Trigger("ContactRate").DefaultThreshold));
+        Assert.Equal(expected, DiagnosticPolicy.Evaluate(TriggerDirection.Below, share, DiagnosticCatalogue.Trigger(TriggerCodes.ContactRate).DefaultThreshold));
 
     [Theory]
     [InlineData(0.1001, DiagnosticStatus.Triggered)]
     [InlineData(0.1, DiagnosticStatus.Warning)]
     [InlineData(0.05, DiagnosticStatus.Ok)]
     public void MoreThanTenPercentOfDealsWithoutANextStep(double share, DiagnosticStatus expected) =>
-        Assert.Equal(expected, DiagnosticPolicy.Evaluate(TriggerDirection.Above, share, DiagnosticCatalogue.Trigger("NoNextStep").DefaultThreshold));
+        Assert.Equal(expected, DiagnosticPolicy.Evaluate(TriggerDirection.Above, share, DiagnosticCatalogue.Trigger(TriggerCodes.NoNextStep).DefaultThreshold));
 
     [Fact]
     public void ACountAgainstZeroHasNoWarningBand()

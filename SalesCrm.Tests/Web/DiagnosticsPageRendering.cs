@@ -20,5 +20,8 @@ public sealed class DiagnosticsPageRendering : CrmComponentTest
         Assert.Equal("triggered", discipline.GetAttribute("data-status"));
         Assert.Contains("нет следующего шага — нет сделки", discipline.QuerySelector("[data-testid=block-remedy]")!.TextContent);
         Assert.NotNull(discipline.QuerySelector("[data-testid=block-start]"));
+        // A trigger's note shows what it counted: its format with the figures put in, never the bare placeholders.
+        Assert.Matches(@" · \d+ из \d+ открытых", discipline.TextContent);
+        Assert.DoesNotContain("{0}", page.Markup, StringComparison.Ordinal);
     }
 }
