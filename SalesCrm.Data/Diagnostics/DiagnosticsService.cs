@@ -393,7 +393,7 @@ public sealed class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, 
             .Where(l => l.CreatedAt >= now.AddDays(-180) && (owners == null || (l.AssigneeId != null && owners.Contains(l.AssigneeId.Value))))
             .GroupBy(l => l.Channel).Select(g => new { g.Key, Last = g.Max(l => l.CreatedAt) }).ToListAsync(ct);
         var silent = channelLast.Where(c => c.Last < recentFrom).Select(c => c.Key).ToList();
-        m.Set(TriggerCodes.SilentChannels, silent.Count, silent.Count == 0 ? "все каналы дают заявки" : new UserText("{0}", string.Join(", ", silent)));
+        m.Set(TriggerCodes.SilentChannels, silent.Count, silent.Count == 0 ? "все каналы дают заявки" : new UserText("без заявок больше 30 дней: {0}", string.Join(", ", silent)));
         var repeats = leads.Sum(l => l.Touches);
         m.Set(TriggerCodes.CrossChannelDuplicates, PipelineFigures.Share(repeats, leads.Count + repeats), new UserText("повторных заявок: {0}", repeats));
         var calls = db.Activities.AsNoTracking().Where(a => a.Kind == ActivityKind.Call && a.OccurredAt >= month.FromUtc && a.OccurredAt < month.ToUtc
