@@ -13,6 +13,13 @@ public static class TeamLeads
     public static IQueryable<Manager> LeadsOf(this IQueryable<Manager> managers, int? teamId) =>
         managers.Where(m => m.IsActive && m.Role == StaffRole.TeamLead && m.TeamId != null && m.TeamId == teamId);
 
+    /// <summary>
+    /// The active team leads who see a queue: the team's, or every team's for the department's queue (no team: the region of
+    /// the lead belongs to none).
+    /// </summary>
+    public static IQueryable<Manager> LeadsOfQueue(this IQueryable<Manager> managers, int? teamId) =>
+        teamId is null ? managers.Where(m => m.IsActive && m.Role == StaffRole.TeamLead) : managers.LeadsOf(teamId);
+
     /// <summary>The active team leads of the team <paramref name="managerId"/> belongs to.</summary>
     public static async Task<List<int>> OfTeamOfAsync(CrmDbContext db, int managerId, CancellationToken ct)
     {

@@ -20,6 +20,15 @@ public sealed record CurrentUser(int ManagerId, string FullName, string Email, S
     /// <summary>Assigns and hands over leads, deals and clients (within what they see); every service and screen asks this.</summary>
     public bool CanAssign => LeadsSales;
 
+    /// <summary>Loads counterparty-risk files for the clients they see.</summary>
+    public bool ImportsRisk => LeadsSales;
+
+    /// <summary>Sets up the department (head, admin): stages, catalogues, the production calendar, who may change plans and hours.</summary>
+    public bool ConfiguresDepartment => Role is StaffRole.Head or StaffRole.Admin;
+
+    /// <summary>Decides discount requests at some level of the approval chain (team lead, head, underwriter).</summary>
+    public bool DecidesApprovals => Domain.Approvals.ApprovalAuthority.LevelsOf(Role).Count > 0;
+
     /// <summary>Owners whose records this person sees; null means everybody's (head, admin).</summary>
     public IReadOnlyList<int>? VisibleOwnerIds => Role switch
     {

@@ -15,7 +15,7 @@ internal static class Delegation
     public static async Task ChangeAsync(IDbContextFactory<CrmDbContext> factory, IUserContext users, SecurityLog security, TimeProvider time,
         Func<DelegationPolicy, (bool Plans, bool Hours)> change, CancellationToken ct)
     {
-        var user = await users.RequireRoleAsync(security, u => u.Role is StaffRole.Head or StaffRole.Admin, "DelegationPolicy", "change",
+        var user = await users.RequireRoleAsync(security, u => u.ConfiguresDepartment, "DelegationPolicy", "change",
             "Это решает начальник отдела.", ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;

@@ -32,7 +32,7 @@ public sealed class PipelineAdminService(IDbContextFactory<CrmDbContext> factory
 
     public async Task ConfigureStageAsync(StageCode code, string name, int probability, int stuckAfterDays, CancellationToken ct = default)
     {
-        await users.RequireRoleAsync(security, u => u.Role is StaffRole.Head or StaffRole.Admin, "Stage", "configure",
+        await users.RequireRoleAsync(security, u => u.ConfiguresDepartment, "Stage", "configure",
             "Этапы меняют начальник отдела и администратор.", ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var stage = await db.Stages.SingleOrDefaultAsync(s => s.Code == code, ct) ?? throw new NotFoundException("Этап не найден.");

@@ -44,7 +44,7 @@ public sealed class PlanService(IDbContextFactory<CrmDbContext> factory, IUserCo
             foreach (var p in plans.Where(p => p.ManagerId == s.Id)) months[p.Month - 1] = p.TargetKopecks;
             return new PlanRow(s.Id, s.FullName, s.TeamId, s.Team, months);
         }).ToList();
-        return new PlanGrid(year, rows, CanEdit(user, policy), policy.TeamLeadsEditPlans, user.Role is StaffRole.Head or StaffRole.Admin);
+        return new PlanGrid(year, rows, CanEdit(user, policy), policy.TeamLeadsEditPlans, user.ConfiguresDepartment);
     }
 
     /// <summary>Sets a batch of plan cells in one transaction; any refusal writes nothing.</summary>
@@ -139,7 +139,7 @@ public sealed class PlanService(IDbContextFactory<CrmDbContext> factory, IUserCo
         Delegation.ChangeAsync(factory, users, security, time, p => (teamLeadsEditPlans, p.TeamLeadsEditHours), ct);
 
     private static bool CanEdit(CurrentUser user, DelegationPolicy policy) =>
-        user.Role is StaffRole.Head or StaffRole.Admin || user.Role == StaffRole.TeamLead && policy.TeamLeadsEditPlans;
+        user.ConfiguresDepartment || user.Role == StaffRole.TeamLead && policy.TeamLeadsEditPlans;
 
     private static Task<DelegationPolicy> PolicyAsync(CrmDbContext db, CancellationToken ct) => Delegation.PolicyAsync(db, ct);
 }

@@ -73,7 +73,7 @@ public sealed class CalendarAdminService(IDbContextFactory<CrmDbContext> factory
         await using var db = await factory.CreateDbContextAsync(ct);
         var policy = await PolicyAsync(db, ct);
         var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
-        return teams.Where(t => user.Role is StaffRole.Head or StaffRole.Admin || t.Id == user.TeamId)
+        return teams.Where(t => user.ConfiguresDepartment || t.Id == user.TeamId)
             .Select(t => new TeamHoursRow(t.Id, t.Name, t.Hours ?? options.WorkingHours, t.Hours is not null, CanEditHours(user, policy, t.Id))).ToList();
     }
 
@@ -112,11 +112,11 @@ public sealed class CalendarAdminService(IDbContextFactory<CrmDbContext> factory
         await events.PublishAsync([new SettingsChanged("calendar", time.GetUtcNow().UtcDateTime)], ct);
     }
 
-    private Task<CurrentUser> RequireCalendarAsync(CancellationToken ct) => users.RequireRoleAsync(security, u => u.Role is StaffRole.Head or StaffRole.Admin,
+    private Task<CurrentUser> RequireCalendarAsync(CancellationToken ct) => users.RequireRoleAsync(security, u => u.ConfiguresDepartment,
         "Calendar", "edit", "Календарь отдела ведут начальник отдела и администратор.", ct);
 
     private static bool CanEditHours(CurrentUser user, DelegationPolicy policy, int teamId) =>
-        user.Role is StaffRole.Head or StaffRole.Admin || user.Role == StaffRole.TeamLead && user.TeamId == teamId && policy.TeamLeadsEditHours;
+        user.ConfiguresDepartment || user.Role == StaffRole.TeamLead && user.TeamId == teamId && policy.TeamLeadsEditHours;
 
     private static Task<DelegationPolicy> PolicyAsync(CrmDbContext db, CancellationToken ct) => Delegation.PolicyAsync(db, ct);
 }

@@ -129,6 +129,6 @@ public sealed class CatalogueService(IDbContextFactory<CrmDbContext> factory, IU
         await events.PublishAsync([new SettingsChanged("catalogues", time.GetUtcNow().UtcDateTime)], ct);
     }
 
-    private Task<CurrentUser> RequireEditorAsync(CancellationToken ct) => users.RequireRoleAsync(security, u => u.Role is StaffRole.Head or StaffRole.Admin,
+    private Task<CurrentUser> RequireEditorAsync(CancellationToken ct) => users.RequireRoleAsync(security, u => u.ConfiguresDepartment,
         "Catalogue", "edit", "Справочники ведут начальник отдела и администратор.", ct);
 }

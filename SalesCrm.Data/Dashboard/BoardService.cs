@@ -168,7 +168,7 @@ public sealed class BoardTokenService(IDbContextFactory<CrmDbContext> factory, I
     private async Task<CurrentUser> RequireAsync(CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
-        return user.Role is StaffRole.Admin or StaffRole.Head or StaffRole.TeamLead
+        return user.LeadsSales
             ? user
             : throw new AccessDeniedException("Экранами управляют старший менеджер, начальник отдела и администратор.");
     }

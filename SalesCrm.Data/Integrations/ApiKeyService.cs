@@ -92,7 +92,7 @@ public sealed class ApiKeyService(IDbContextFactory<CrmDbContext> factory, IUser
     private async Task<CurrentUser> RequireAsync(CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
-        return user.Role is StaffRole.Admin or StaffRole.Head
+        return user.ConfiguresDepartment
             ? user
             : throw new AccessDeniedException("Ключами интеграций управляют администратор и начальник отдела.");
     }

@@ -32,7 +32,7 @@ public sealed class CounterpartyRiskService(IDbContextFactory<CrmDbContext> fact
     public async Task<RiskImportReport> ImportAsync(IReadOnlyList<RiskRow> rows, CancellationToken ct = default)
     {
         var user = await users.RequireAsync(ct);
-        if (user.Role is not (StaffRole.TeamLead or StaffRole.Head or StaffRole.Admin))
+        if (!user.ImportsRisk)
         {
             await security.AccessDeniedAsync(user.Actor, "Client", "", "risk import", ct);
             throw new AccessDeniedException("Импорт рисков контрагентов доступен старшему менеджеру и начальнику отдела.");

@@ -43,7 +43,7 @@ public sealed class IntegrationSecretService(IDbContextFactory<CrmDbContext> fac
     }
 
     private async Task<CurrentUser> RequireAsync(CancellationToken ct) =>
-        await users.RequireRoleAsync(security, u => u.Role is StaffRole.Admin or StaffRole.Head, "IntegrationSecret", "manage",
+        await users.RequireRoleAsync(security, u => u.ConfiguresDepartment, "IntegrationSecret", "manage",
             "Секретами интеграций управляют администратор и начальник отдела.", ct);
 }
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Access;
 using SalesCrm.Domain.Activities;
 using SalesCrm.Domain.Clients;
 using SalesCrm.Domain.Common;
@@ -258,8 +259,7 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
         {
             var team = decision?.Manager.TeamId ?? await distribution.TeamForRegionAsync(lead.Region, ct);
             lead.QueueFor(team, now);
-            var leads = await db.Managers.AsNoTracking()
-                .Where(m => m.IsActive && m.Role == StaffRole.TeamLead && (team == null || m.TeamId == team)).Select(m => m.Id).ToListAsync(ct);
+            var leads = await db.Managers.AsNoTracking().LeadsOfQueue(team).Select(m => m.Id).ToListAsync(ct);
             foreach (var teamLead in leads)
                 db.Notifications.Add(new Notification(teamLead, NotificationKind.Assignment, title + " — в очереди",
                     decision is null ? "Все менеджеры в отпуске или загружены полностью" : "Команда распределяет лиды вручную", "/leads", null, now));
