@@ -27,7 +27,7 @@ public static class ExportBench
             var deals = grid.GetRequiredService<DealService>();
             var stages = await grid.GetRequiredService<LookupService>().StagesAsync();
             var zone = grid.GetRequiredService<CrmOptions>().TimeZone;
-            var columns = ExportEndpoints.DealColumns(stages, zone);
+            var columns = ExportEndpoints.DealColumns(new SalesCrm.Web.Resources.PoLocalizer(), stages, zone);
             await ExportOnceAsync(deals, columns, 1_000); // warm up EF and the writer
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -73,7 +73,7 @@ public static class ExportBench
             var watch = Stopwatch.StartNew();
             var pack = await reports.BuildAsync(null, period);
             var built = watch.Elapsed;
-            var book = ReportWorkbook.Build(pack, zone);
+            var book = ReportWorkbook.Build(pack, zone, new SalesCrm.Web.Resources.PoLocalizer());
             watch.Stop();
             Console.WriteLine($"Weekly pack, whole department, {packDeals:N0} deals: figures {built.TotalSeconds:F1} s, workbook {(watch.Elapsed - built).TotalSeconds:F2} s, " +
                               $"total {watch.Elapsed.TotalSeconds:F1} s ({book.Length / 1024} KB, {pack.Burning.Count} burning deals, {pack.Plan.Count} managers)");

@@ -241,7 +241,7 @@ public static partial class Hosting
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 context.Response.ContentType = "text/plain; charset=utf-8";
-                return context.Response.WriteAsync("Адрес содержит недопустимый управляющий символ (NUL).");
+                return context.Response.WriteAsync("Адрес содержит недопустимый управляющий символ (NUL)."); // not UI text: an HTTP answer (decision 0012)
             }
             return next(context);
         });

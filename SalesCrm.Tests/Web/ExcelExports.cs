@@ -122,6 +122,26 @@ public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<C
         Assert.Equal(Math.Min(200, pending), approvals.Worksheet(1).RowsUsed().Count(r => r.RowNumber() > 3));
     }
 
+    /// <summary>A reader of the English interface gets the exports in English: sheets, headers, stages, statuses.</summary>
+    [Fact]
+    public async Task ExportsAreWrittenInTheReadersLanguage()
+    {
+        var client = await SignedInAsync("lead@demo.salescrm");
+        using var deals = await WorkbookAsync(await client.GetAsync("/export/deals.xlsx?stage=Negotiation&culture=en-US"));
+        var sheet = deals.Worksheet(1);
+        Assert.Equal("Deals", sheet.Name);
+        Assert.Equal("Premium", sheet.Cell(3, 7).GetString());
+        Assert.Equal("Negotiation", sheet.Cell(4, 6).GetString());
+        Assert.DoesNotMatch("\\p{IsCyrillic}", string.Join(" ", sheet.Row(3).CellsUsed().Select(c => c.GetString())));
+
+        using var pack = await WorkbookAsync(await client.GetAsync("/export/report.xlsx?culture=en-US"));
+        Assert.Equal("Summary", pack.Worksheet(1).Name);
+        Assert.All(pack.Worksheets, w => Assert.DoesNotMatch("\\p{IsCyrillic}", w.Name + " " + string.Join(" ", w.Row(1).CellsUsed().Select(c => c.GetString()))));
+
+        using var russian = await WorkbookAsync(await client.GetAsync("/export/deals.xlsx?stage=Negotiation"));
+        Assert.Equal("Премия", russian.Worksheet(1).Cell(3, 7).GetString());
+    }
+
     [Fact]
     public async Task TheManagementPackWorkbookHoldsThePagesFigures()
     {

@@ -60,22 +60,28 @@ public sealed partial class Localization
     }
 
     /// <summary>
-    /// Every Russian text written in the domain and the data layer — a field's label put into a refusal, a reason of the
-    /// distribution, a notification's title — has its English, so it can be shown translated. Left out: the demo dataset,
-    /// the words a rule matches against (legal forms of company names, the official sources of the production calendar),
-    /// and lines marked "// not UI text".
+    /// Every Russian text written in the code — a field's label put into a refusal, a reason of the distribution, a column of
+    /// an export, a notification's title — has its English, so it can be shown translated. Left out, each for its reason:
+    /// the demo dataset; the words a rule or a file reader matches against (legal forms of company names, the official
+    /// sources of the production calendar, column names of imported files); MudBlazor's own texts in Russian (English uses
+    /// MudBlazor's); the HTTP API's answers to integrations and the console's messages to whoever starts the app, which are
+    /// Russian (decision record 0012); and lines marked "not UI text".
     /// </summary>
     [Fact]
-    public void EveryRussianTextOfTheDomainAndTheDataLayerHasAnEnglishTranslation()
+    public void EveryRussianTextOfTheAppHasAnEnglishTranslation()
     {
-        string[] data = ["Demo", "ClientDuplicates.cs", "RussianProductionCalendar.cs"];
-        var texts = Sources("SalesCrm.Domain", "SalesCrm.Data")
-            .Where(f => !data.Any(d => f.Contains(Path.DirectorySeparatorChar + d, StringComparison.Ordinal)))
+        string[] notForTheUi =
+        [
+            "Demo", "ClientDuplicates.cs", "RussianProductionCalendar.cs", "LeadFileReader.cs", "PlanFileReader.cs", "RiskFileReader.cs",
+            "RussianMudLocalizer.cs", "LeadsApi.cs", "TelephonyApi.cs", "ApiRequests.cs", "RefusedCallers.cs", "ProductionReadiness.cs", "BootstrapAdmin.cs",
+        ];
+        var texts = Sources("SalesCrm.Domain", "SalesCrm.Data", "SalesCrm.Web")
+            .Where(f => !notForTheUi.Any(d => f.Contains(Path.DirectorySeparatorChar + d, StringComparison.Ordinal)))
             .SelectMany(File.ReadLines)
-            .Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal) && !line.Contains("// not UI text", StringComparison.Ordinal))
+            .Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal) && !line.Contains("not UI text", StringComparison.Ordinal))
             .SelectMany(line => RussianLiteralPattern().Matches(line).Select(m => Regex.Unescape(m.Groups[1].Value)))
             .ToList();
-        Assert.True(texts.Count > 300, $"only {texts.Count} texts found: the pattern no longer matches the code");
+        Assert.True(texts.Count > 1500, $"only {texts.Count} texts found: the pattern no longer matches the code");
         AssertTranslated(texts);
     }
 

@@ -21,7 +21,7 @@ public sealed class WeeklyPackSchedule : IAsyncLifetime
     public async ValueTask DisposeAsync() => await H.DisposeAsync();
 
     private WeeklyPackScheduler Node() => new(H.Get<IServiceScopeFactory>(), H.Get<IProviderContextFactory>(), H.Time, H.Get<CrmOptions>(),
-        new ReportScheduleOptions(), new SmtpOptions(), NullLogger<WeeklyPackScheduler>.Instance);
+        new ReportScheduleOptions(), new SmtpOptions(), new SalesCrm.Web.Resources.PoLocalizer(), NullLogger<WeeklyPackScheduler>.Instance);
 
     [Fact]
     public async Task EachTeamGetsThePackOfTheWeekJustEndedOnceAcrossNodesAndRestarts()

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+using SalesCrm.Web.Resources;
 using System.Globalization;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Common;
@@ -65,58 +67,58 @@ public static class ExportEndpoints
     /// <summary>The deal list's URL parameters plus the grid's sort and direction (<see cref="DealListAddress"/>).</summary>
     public static DealListQuery DealQuery(IQueryCollection q) => DealListAddress.Read(key => q[key].ToString());
 
-    public static IReadOnlyList<GridColumn<DealRow>> DealColumns(IReadOnlyList<StageInfo> stages, TimeZoneInfo zone) =>
+    public static IReadOnlyList<GridColumn<DealRow>> DealColumns(IStringLocalizer<SharedResource> l, IReadOnlyList<StageInfo> stages, TimeZoneInfo zone) =>
     [
-        new("№", CellKind.Integer, 9, r => r.Id),
-        new("Клиент", CellKind.Text, 36, r => r.ClientName),
-        new("ИНН", CellKind.Text, 14, r => r.ClientInn),
-        new("Продукт", CellKind.Text, 28, r => r.ProductName),
-        new("Ответственный", CellKind.Text, 28, r => r.OwnerName),
-        new("Этап", CellKind.Text, 20, r => stages.FirstOrDefault(s => s.Code == r.Stage)?.Name ?? r.Stage.ToString()),
-        new("Премия", CellKind.Money, 18, r => r.PremiumKopecks),
-        new("Вероятность", CellKind.Percent, 12, r => r.Probability / 100.0),
-        new("Ожидаемое закрытие", CellKind.Date, 14, r => r.ExpectedCloseDate.Date),
-        new("На этапе с", CellKind.Date, 14, r => TimeZoneInfo.ConvertTimeFromUtc(r.StageEnteredAt, zone).Date),
-        new("Следующий шаг", CellKind.DateTime, 17, r => r.NextStepDueAt is { } due ? TimeZoneInfo.ConvertTimeFromUtc(due, zone) : null),
+        new(l["№"], CellKind.Integer, 9, r => r.Id),
+        new(l["Клиент"], CellKind.Text, 36, r => r.ClientName),
+        new(l["ИНН"], CellKind.Text, 14, r => r.ClientInn),
+        new(l["Продукт"], CellKind.Text, 28, r => r.ProductName),
+        new(l["Ответственный"], CellKind.Text, 28, r => r.OwnerName),
+        new(l["Этап"], CellKind.Text, 20, r => Texts.StageName(l, r.Stage, stages)),
+        new(l["Премия"], CellKind.Money, 18, r => r.PremiumKopecks),
+        new(l["Вероятность"], CellKind.Percent, 12, r => r.Probability / 100.0),
+        new(l["Ожидаемое закрытие"], CellKind.Date, 14, r => r.ExpectedCloseDate.Date),
+        new(l["На этапе с"], CellKind.Date, 14, r => TimeZoneInfo.ConvertTimeFromUtc(r.StageEnteredAt, zone).Date),
+        new(l["Следующий шаг"], CellKind.DateTime, 17, r => r.NextStepDueAt is { } due ? TimeZoneInfo.ConvertTimeFromUtc(due, zone) : null),
     ];
 
-    public static IReadOnlyList<GridColumn<LeadRow>> LeadColumns(TimeZoneInfo zone) =>
+    public static IReadOnlyList<GridColumn<LeadRow>> LeadColumns(IStringLocalizer<SharedResource> l, TimeZoneInfo zone) =>
     [
-        new("№", CellKind.Integer, 8, r => r.Id),
-        new("Поступил", CellKind.DateTime, 17, r => TimeZoneInfo.ConvertTimeFromUtc(r.CreatedAt, zone)),
-        new("Канал", CellKind.Text, 16, r => r.Channel.Russian()),
-        new("Лид", CellKind.Text, 34, r => r.Title),
-        new("Контакт", CellKind.Text, 24, r => r.ContactName),
-        new("Телефон", CellKind.Text, 18, r => r.Phone),
+        new(l["№"], CellKind.Integer, 8, r => r.Id),
+        new(l["Поступил"], CellKind.DateTime, 17, r => TimeZoneInfo.ConvertTimeFromUtc(r.CreatedAt, zone)),
+        new(l["Канал"], CellKind.Text, 16, r => l[r.Channel.Russian()].Value),
+        new(l["Лид"], CellKind.Text, 34, r => r.Title),
+        new(l["Контакт"], CellKind.Text, 24, r => r.ContactName),
+        new(l["Телефон"], CellKind.Text, 18, r => r.Phone),
         new("E-mail", CellKind.Text, 26, r => r.Email),
-        new("Регион", CellKind.Text, 20, r => r.Region),
-        new("Продукт", CellKind.Text, 16, r => r.ProductCode),
-        new("Статус", CellKind.Text, 16, r => r.Status.Russian()),
-        new("Ответственный", CellKind.Text, 28, r => r.AssigneeName),
-        new("Правило", CellKind.Text, 40, r => r.Rule),
-        new("Первый контакт", CellKind.DateTime, 17, r => r.FirstContactAt is { } at ? TimeZoneInfo.ConvertTimeFromUtc(at, zone) : null),
-        new("Реакция, раб. мин", CellKind.Integer, 12, r => r.ResponseMinutes is { } m ? Math.Round(m, 1) : null),
-        new("Обращений", CellKind.Integer, 10, r => r.Touches),
+        new(l["Регион"], CellKind.Text, 20, r => r.Region),
+        new(l["Продукт"], CellKind.Text, 16, r => r.ProductCode),
+        new(l["Статус"], CellKind.Text, 16, r => l[r.Status.Russian()].Value),
+        new(l["Ответственный"], CellKind.Text, 28, r => r.AssigneeName),
+        new(l["Правило"], CellKind.Text, 40, r => r.Rule),
+        new(l["Первый контакт"], CellKind.DateTime, 17, r => r.FirstContactAt is { } at ? TimeZoneInfo.ConvertTimeFromUtc(at, zone) : null),
+        new(l["Реакция, раб. мин"], CellKind.Integer, 12, r => r.ResponseMinutes is { } m ? Math.Round(m, 1) : null),
+        new(l["Обращений"], CellKind.Integer, 10, r => r.Touches),
     ];
 
-    public static IReadOnlyList<GridColumn<ApprovalRow>> ApprovalColumns(TimeZoneInfo zone) =>
+    public static IReadOnlyList<GridColumn<ApprovalRow>> ApprovalColumns(IStringLocalizer<SharedResource> l, TimeZoneInfo zone) =>
     [
-        new("№ запроса", CellKind.Integer, 10, r => r.Id),
-        new("№ сделки", CellKind.Integer, 10, r => r.DealId),
-        new("Клиент", CellKind.Text, 34, r => r.ClientName),
-        new("Продукт", CellKind.Text, 26, r => r.ProductName),
-        new("Что", CellKind.Text, 18, r => r.Kind.Russian()),
-        new("Скидка", CellKind.Percent, 10, r => (double)r.DiscountPercent / 100),
-        new("Премия", CellKind.Money, 18, r => r.BasePremiumKopecks),
-        new("Запрошено", CellKind.Money, 18, r => r.RequestedPremiumKopecks),
-        new("Запросил", CellKind.Text, 28, r => r.RequesterName),
-        new("Создан", CellKind.DateTime, 17, r => TimeZoneInfo.ConvertTimeFromUtc(r.CreatedAt, zone)),
-        new("Решает", CellKind.Text, 20, r => r.State == Domain.Approvals.ApprovalRequestState.Pending ? r.Level.Russian() : null),
-        new("Статус", CellKind.Text, 16, r => r.State.Russian()),
-        new("Решён", CellKind.DateTime, 17, r => r.DecidedAt is { } d ? TimeZoneInfo.ConvertTimeFromUtc(d, zone) : null),
+        new(l["№ запроса"], CellKind.Integer, 10, r => r.Id),
+        new(l["№ сделки"], CellKind.Integer, 10, r => r.DealId),
+        new(l["Клиент"], CellKind.Text, 34, r => r.ClientName),
+        new(l["Продукт"], CellKind.Text, 26, r => r.ProductName),
+        new(l["Что"], CellKind.Text, 18, r => l[r.Kind.Russian()].Value),
+        new(l["Скидка"], CellKind.Percent, 10, r => (double)r.DiscountPercent / 100),
+        new(l["Премия"], CellKind.Money, 18, r => r.BasePremiumKopecks),
+        new(l["Запрошено"], CellKind.Money, 18, r => r.RequestedPremiumKopecks),
+        new(l["Запросил"], CellKind.Text, 28, r => r.RequesterName),
+        new(l["Создан"], CellKind.DateTime, 17, r => TimeZoneInfo.ConvertTimeFromUtc(r.CreatedAt, zone)),
+        new(l["Решает"], CellKind.Text, 20, r => r.State == Domain.Approvals.ApprovalRequestState.Pending ? l[r.Level.Russian()].Value : null),
+        new(l["Статус"], CellKind.Text, 16, r => l[r.State.Russian()].Value),
+        new(l["Решён"], CellKind.DateTime, 17, r => r.DecidedAt is { } d ? TimeZoneInfo.ConvertTimeFromUtc(d, zone) : null),
     ];
 
-    private static async Task<IResult> LeadsAsync(HttpContext http, LeadService leads, IUserContext users, SecurityLog audit, CrmOptions options,
+    private static async Task<IResult> LeadsAsync(IStringLocalizer<SharedResource> l, HttpContext http, LeadService leads, IUserContext users, SecurityLog audit, CrmOptions options,
         TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
@@ -127,35 +129,35 @@ public static class ExportEndpoints
             Status = Enum.TryParse<Domain.Leads.LeadStatus>(q["status"], out var status) ? status : null,
             Text = q["q"].ToString() is { Length: > 0 } text ? text : null,
         };
-        return await SendGridAsync(http, "Лиды", Caption("Лиды", user, http, options, time), LeadColumns(options.TimeZone), leads.ExportAsync(query, ct), "leads",
+        return await SendGridAsync(http, l, l["Лиды"], Caption(l, l["Лиды"], user, http, options, time), LeadColumns(l, options.TimeZone), leads.ExportAsync(query, ct), "leads",
             async rows => await audit.ExportedAsync(user.Actor, "leads", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
     }
 
-    private static async Task<IResult> ApprovalsAsync(HttpContext http, ApprovalService approvals, IUserContext users, SecurityLog audit, CrmOptions options,
+    private static async Task<IResult> ApprovalsAsync(IStringLocalizer<SharedResource> l, HttpContext http, ApprovalService approvals, IUserContext users, SecurityLog audit, CrmOptions options,
         TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
         var view = http.Request.Query["view"].ToString() switch { "mine" => ApprovalView.ForMe, "decided" => ApprovalView.Decided, _ => ApprovalView.Pending };
         var rows = await approvals.ListAsync(view, ct);
-        return await SendGridAsync(http, "Согласования", Caption("Согласования", user, http, options, time), ApprovalColumns(options.TimeZone), rows.ToAsyncEnumerable(),
+        return await SendGridAsync(http, l, l["Согласования"], Caption(l, l["Согласования"], user, http, options, time), ApprovalColumns(l, options.TimeZone), rows.ToAsyncEnumerable(),
             "approvals", async count => await audit.ExportedAsync(user.Actor, "approvals", http.Request.QueryString.Value ?? "", count, ct), time, ct);
     }
 
-    public static IReadOnlyList<GridColumn<ClientRow>> ClientColumns() =>
+    public static IReadOnlyList<GridColumn<ClientRow>> ClientColumns(IStringLocalizer<SharedResource> l) =>
     [
-        new("№", CellKind.Integer, 8, r => r.Id),
-        new("Клиент", CellKind.Text, 38, r => r.Name),
-        new("ИНН", CellKind.Text, 14, r => r.Inn),
-        new("ИНН верен", CellKind.Text, 10, r => r.InnValid ? "да" : "нет"),
-        new("Отрасль", CellKind.Text, 22, r => r.Industry),
-        new("Регион", CellKind.Text, 22, r => r.Region),
-        new("Сегмент", CellKind.Text, 12, r => Texts.Segment(r.Segment)),
-        new("Ответственный", CellKind.Text, 28, r => r.OwnerName),
-        new("Риск", CellKind.Text, 10, r => Texts.Risk(r.Risk)),
-        new("Ключевой", CellKind.Text, 10, r => r.IsKeyClient ? "да" : ""),
+        new(l["№"], CellKind.Integer, 8, r => r.Id),
+        new(l["Клиент"], CellKind.Text, 38, r => r.Name),
+        new(l["ИНН"], CellKind.Text, 14, r => r.Inn),
+        new(l["ИНН верен"], CellKind.Text, 10, r => r.InnValid ? l["да"].Value : l["нет"].Value),
+        new(l["Отрасль"], CellKind.Text, 22, r => r.Industry),
+        new(l["Регион"], CellKind.Text, 22, r => r.Region),
+        new(l["Сегмент"], CellKind.Text, 12, r => l[Texts.Segment(r.Segment)].Value),
+        new(l["Ответственный"], CellKind.Text, 28, r => r.OwnerName),
+        new(l["Риск"], CellKind.Text, 10, r => l[Texts.Risk(r.Risk)].Value),
+        new(l["Ключевой"], CellKind.Text, 10, r => r.IsKeyClient ? l["да"].Value : ""),
     ];
 
-    private static async Task<IResult> ClientsAsync(HttpContext http, ClientService clients, IUserContext users, SecurityLog audit, CrmOptions options,
+    private static async Task<IResult> ClientsAsync(IStringLocalizer<SharedResource> l, HttpContext http, ClientService clients, IUserContext users, SecurityLog audit, CrmOptions options,
         TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
@@ -168,31 +170,32 @@ public static class ExportEndpoints
             Sort = q["sort"].ToString() is { Length: > 0 } sort ? sort : "Name",
             Descending = q["desc"] == "1",
         };
-        return await SendGridAsync(http, "Клиенты", Caption("Клиенты", user, http, options, time), ClientColumns(), clients.ExportAsync(query, ct), "clients",
+        return await SendGridAsync(http, l, l["Клиенты"], Caption(l, l["Клиенты"], user, http, options, time), ClientColumns(l), clients.ExportAsync(query, ct), "clients",
             async rows => await audit.ExportedAsync(user.Actor, "clients", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
     }
 
-    public static IReadOnlyList<GridColumn<RenewalRow>> RenewalColumns(IReadOnlyList<StageInfo> stages) =>
+    public static IReadOnlyList<GridColumn<RenewalRow>> RenewalColumns(IStringLocalizer<SharedResource> l, IReadOnlyList<StageInfo> stages) =>
     [
-        new("№ договора", CellKind.Text, 16, r => r.Number),
-        new("Клиент", CellKind.Text, 36, r => r.ClientName),
-        new("Продукт", CellKind.Text, 26, r => r.ProductName),
-        new("Премия", CellKind.Money, 18, r => r.PremiumKopecks),
-        new("Ответственный", CellKind.Text, 28, r => r.OwnerName),
-        new("Окончание", CellKind.Date, 13, r => r.EndDate.Date),
-        new("Осталось дней", CellKind.Integer, 10, r => r.DaysLeft),
-        new("Сделка пролонгации", CellKind.Integer, 12, r => r.RenewalDealId),
-        new("Этап", CellKind.Text, 18, r => r.RenewalStage is { } st ? stages.FirstOrDefault(s => s.Code == st)?.Name : null),
-        new("Задача", CellKind.Text, 16, r => r.TaskStatus switch
+        new(l["№ договора"], CellKind.Text, 16, r => r.Number),
+        new(l["Клиент"], CellKind.Text, 36, r => r.ClientName),
+        new(l["Продукт"], CellKind.Text, 26, r => r.ProductName),
+        new(l["Премия"], CellKind.Money, 18, r => r.PremiumKopecks),
+        new(l["Ответственный"], CellKind.Text, 28, r => r.OwnerName),
+        new(l["Окончание"], CellKind.Date, 13, r => r.EndDate.Date),
+        new(l["Осталось дней"], CellKind.Integer, 10, r => r.DaysLeft),
+        new(l["Сделка пролонгации"], CellKind.Integer, 12, r => r.RenewalDealId),
+        new(l["Этап"], CellKind.Text, 18, r => r.RenewalStage is { } st ? Texts.StageName(l, st, stages) : null),
+        new(l["Задача"], CellKind.Text, 16, r => r.TaskStatus switch
         {
-            RenewalTaskStatus.Open => "в работе", RenewalTaskStatus.Overdue => "просрочена", RenewalTaskStatus.Done => "выполнена", _ => "нет",
+            RenewalTaskStatus.Open => l["в работе"].Value, RenewalTaskStatus.Overdue => l["просрочена"].Value, RenewalTaskStatus.Done => l["выполнена"].Value,
+            _ => l["нет"].Value,
         }),
-        new("Риск оттока", CellKind.Integer, 10, r => r.Churn.Score),
-        new("Красная зона", CellKind.Text, 10, r => r.Churn.RedZone ? "да" : ""),
-        new("Факторы", CellKind.Text, 50, r => string.Join(", ", r.Churn.Factors.Select(f => $"{f.Factor.Russian()} +{f.Points}"))),
+        new(l["Риск оттока"], CellKind.Integer, 10, r => r.Churn.Score),
+        new(l["Красная зона"], CellKind.Text, 10, r => r.Churn.RedZone ? l["да"].Value : ""),
+        new(l["Факторы"], CellKind.Text, 50, r => string.Join(", ", r.Churn.Factors.Select(f => l["{0} +{1}", l[f.Factor.Russian()].Value, f.Points].Value))),
     ];
 
-    private static async Task<IResult> RenewalsAsync(HttpContext http, RenewalService renewals, LookupService lookups, IUserContext users, SecurityLog audit,
+    private static async Task<IResult> RenewalsAsync(IStringLocalizer<SharedResource> l, HttpContext http, RenewalService renewals, LookupService lookups, IUserContext users, SecurityLog audit,
         CrmOptions options, TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
@@ -204,24 +207,24 @@ public static class ExportEndpoints
         }
         catch (AccessDeniedException ex)
         {
-            return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
+            return Results.Problem(l.For(ex), statusCode: StatusCodes.Status403Forbidden);
         }
-        return await SendGridAsync(http, "Пролонгации", Caption("Пролонгации", user, http, options, time), RenewalColumns(await lookups.StagesAsync(ct)), rows.ToAsyncEnumerable(), "renewals",
+        return await SendGridAsync(http, l, l["Пролонгации"], Caption(l, l["Пролонгации"], user, http, options, time), RenewalColumns(l, await lookups.StagesAsync(ct)), rows.ToAsyncEnumerable(), "renewals",
             async count => await audit.ExportedAsync(user.Actor, "renewals", http.Request.QueryString.Value ?? "", count, ct), time, ct);
     }
 
-    public static IReadOnlyList<GridColumn<SalesCrm.Data.Diagnostics.BeforeAfterRow>> DiagnosticsColumns(string before, string after) =>
+    public static IReadOnlyList<GridColumn<SalesCrm.Data.Diagnostics.BeforeAfterRow>> DiagnosticsColumns(IStringLocalizer<SharedResource> l, string before, string after) =>
     [
-        new("Блок", CellKind.Integer, 7, r => r.Trigger.Block),
-        new("Признак", CellKind.Text, 40, r => r.Trigger.Title),
-        new($"Было: {before}", CellKind.Text, 16, r => Components.Pages.Diagnostics.DiagnosticsPage.Show(r.Trigger.Unit, r.Before)),
-        new($"Стало: {after}", CellKind.Text, 16, r => Components.Pages.Diagnostics.DiagnosticsPage.Show(r.Trigger.Unit, r.After)),
-        new("Порог", CellKind.Text, 12, r => (r.Trigger.Direction == SalesCrm.Domain.Diagnostics.TriggerDirection.Above ? "> " : "< ")
-                                            + Components.Pages.Diagnostics.DiagnosticsPage.Show(r.Trigger.Unit, r.Threshold)),
-        new("Статус: было", CellKind.Text, 16, r => StatusText(r.BeforeStatus)),
-        new("Статус: стало", CellKind.Text, 16, r => StatusText(r.AfterStatus)),
-        new("Динамика", CellKind.Text, 12, r => r.Better switch { true => "лучше", false => "хуже", _ => "без изменений" }),
-        new("Как считается", CellKind.Text, 60, r => r.Trigger.Definition),
+        new(l["Блок"], CellKind.Integer, 7, r => r.Trigger.Block),
+        new(l["Признак"], CellKind.Text, 40, r => l[r.Trigger.Title].Value),
+        new(l["Было: {0}", before], CellKind.Text, 16, r => Components.Pages.Diagnostics.DiagnosticsPage.Show(l, r.Trigger.Unit, r.Before)),
+        new(l["Стало: {0}", after], CellKind.Text, 16, r => Components.Pages.Diagnostics.DiagnosticsPage.Show(l, r.Trigger.Unit, r.After)),
+        new(l["Порог"], CellKind.Text, 12, r => (r.Trigger.Direction == SalesCrm.Domain.Diagnostics.TriggerDirection.Above ? "> " : "< ")
+                                            + Components.Pages.Diagnostics.DiagnosticsPage.Show(l, r.Trigger.Unit, r.Threshold)),
+        new(l["Статус: было"], CellKind.Text, 16, r => l[StatusText(r.BeforeStatus)].Value),
+        new(l["Статус: стало"], CellKind.Text, 16, r => l[StatusText(r.AfterStatus)].Value),
+        new(l["Динамика"], CellKind.Text, 12, r => l[r.Better switch { true => "лучше", false => "хуже", _ => "без изменений" }].Value),
+        new(l["Как считается"], CellKind.Text, 60, r => l[r.Trigger.Definition].Value),
     ];
 
     private static string StatusText(SalesCrm.Domain.Diagnostics.DiagnosticStatus status) => status switch
@@ -232,14 +235,14 @@ public static class ExportEndpoints
         _ => "нет данных",
     };
 
-    private static async Task<IResult> DiagnosticsAsync(HttpContext http, SalesCrm.Data.Diagnostics.DiagnosticsService diagnostics, IUserContext users,
+    private static async Task<IResult> DiagnosticsAsync(IStringLocalizer<SharedResource> l, HttpContext http, SalesCrm.Data.Diagnostics.DiagnosticsService diagnostics, IUserContext users,
         SecurityLog audit, CrmOptions options, TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
         static DateOnly? Month(string? raw) =>
             DateOnly.TryParseExact(raw + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var m) ? m : null;
         if (Month(http.Request.Query["before"]) is not { } before || Month(http.Request.Query["after"]) is not { } after)
-            return Results.Problem("Укажите месяцы сравнения: before и after в виде ГГГГ-ММ.", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem(l["Укажите месяцы сравнения: before и after в виде ГГГГ-ММ."], statusCode: StatusCodes.Status400BadRequest);
         int? team = QueryValue.Int(http.Request.Query["team"]);
         SalesCrm.Data.Diagnostics.BeforeAfter compare;
         try
@@ -248,28 +251,28 @@ public static class ExportEndpoints
         }
         catch (AccessDeniedException ex)
         {
-            return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
+            return Results.Problem(l.For(ex), statusCode: StatusCodes.Status403Forbidden);
         }
-        return await SendGridAsync(http, "Было-стало", Caption($"Диагностика отдела продаж: было/стало · {compare.TeamName}", user, http, options, time),
-            DiagnosticsColumns($"{before:MM.yyyy}", $"{after:MM.yyyy}"), compare.Rows.ToAsyncEnumerable(), "diagnostics",
+        return await SendGridAsync(http, l, l["Было-стало"], Caption(l, l["Диагностика отдела продаж: было/стало · {0}", compare.TeamName], user, http, options, time),
+            DiagnosticsColumns(l, $"{before:MM.yyyy}", $"{after:MM.yyyy}"), compare.Rows.ToAsyncEnumerable(), "diagnostics",
             async count => await audit.ExportedAsync(user.Actor, "diagnostics", http.Request.QueryString.Value ?? "", count, ct), time, ct);
     }
 
-    private static string Caption(string what, CurrentUser user, HttpContext http, CrmOptions options, TimeProvider time) =>
+    private static string Caption(IStringLocalizer<SharedResource> l, string what, CurrentUser user, HttpContext http, CrmOptions options, TimeProvider time) =>
         $"{what} · {user.FullName} · {TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, options.TimeZone):dd.MM.yyyy HH:mm}"
-        + (http.Request.QueryString.HasValue ? " · фильтры: " + Uri.UnescapeDataString(http.Request.QueryString.Value!.TrimStart('?')) : "");
+        + (http.Request.QueryString.HasValue ? l[" · фильтры: {0}", Uri.UnescapeDataString(http.Request.QueryString.Value!.TrimStart('?'))].Value : "");
 
-    private static async Task<IResult> DealsAsync(HttpContext http, DealService deals, LookupService lookups, IUserContext users, SecurityLog audit,
+    private static async Task<IResult> DealsAsync(IStringLocalizer<SharedResource> l, HttpContext http, DealService deals, LookupService lookups, IUserContext users, SecurityLog audit,
         CrmOptions options, TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
         var query = DealQuery(http.Request.Query);
         var stages = await lookups.StagesAsync(ct);
-        return await SendGridAsync(http, "Сделки", Caption("Сделки", user, http, options, time), DealColumns(stages, options.TimeZone), deals.ExportAsync(query, ct), "deals",
+        return await SendGridAsync(http, l, l["Сделки"], Caption(l, l["Сделки"], user, http, options, time), DealColumns(l, stages, options.TimeZone), deals.ExportAsync(query, ct), "deals",
             async rows => await audit.ExportedAsync(user.Actor, "deals", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
     }
 
-    private static async Task<IResult> ReportAsync(HttpContext http, ReportService reports, IUserContext users, SecurityLog audit, CrmOptions options,
+    private static async Task<IResult> ReportAsync(IStringLocalizer<SharedResource> l, HttpContext http, ReportService reports, IUserContext users, SecurityLog audit, CrmOptions options,
         TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
@@ -278,17 +281,17 @@ public static class ExportEndpoints
         try
         {
             var pack = await reports.BuildAsync(team, period, ct);
-            var bytes = ReportWorkbook.Build(pack, options.TimeZone);
+            var bytes = ReportWorkbook.Build(pack, options.TimeZone, l);
             await audit.ExportedAsync(user.Actor, "report", $"team={pack.Scope.TeamId}; {period.FirstDay:yyyy-MM-dd}..{period.LastDay:yyyy-MM-dd}", pack.Plan.Count, ct);
             return Results.File(bytes, XlsxType, $"planerka-{period.FirstDay:yyyy-MM-dd}.xlsx");
         }
         catch (AccessDeniedException ex)
         {
-            return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
+            return Results.Problem(l.For(ex), statusCode: StatusCodes.Status403Forbidden);
         }
     }
 
-    private static async Task<IResult> ArchivedAsync(int id, ReportService reports, IUserContext users, SecurityLog audit, CancellationToken ct)
+    private static async Task<IResult> ArchivedAsync(IStringLocalizer<SharedResource> l, int id, ReportService reports, IUserContext users, SecurityLog audit, CancellationToken ct)
     {
         try
         {
@@ -298,11 +301,11 @@ public static class ExportEndpoints
         }
         catch (AccessDeniedException ex)
         {
-            return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
+            return Results.Problem(l.For(ex), statusCode: StatusCodes.Status403Forbidden);
         }
         catch (NotFoundException ex)
         {
-            return Results.Problem(ex.Message, statusCode: StatusCodes.Status404NotFound);
+            return Results.Problem(l.For(ex), statusCode: StatusCodes.Status404NotFound);
         }
     }
 
@@ -320,7 +323,7 @@ public static class ExportEndpoints
         return kind == PeriodKind.Month ? ReportingPeriod.Month(day.Year, day.Month, zone) : ReportingPeriod.Week(day, zone);
     }
 
-    private static async Task<IResult> SendGridAsync<T>(HttpContext http, string sheet, string caption, IReadOnlyList<GridColumn<T>> columns,
+    private static async Task<IResult> SendGridAsync<T>(HttpContext http, IStringLocalizer<SharedResource> l, string sheet, string caption, IReadOnlyList<GridColumn<T>> columns,
         IAsyncEnumerable<T> rows, string fileName, Func<int, Task> audited, TimeProvider time, CancellationToken ct)
     {
         var path = Path.GetTempFileName();
@@ -338,7 +341,7 @@ public static class ExportEndpoints
         }
         catch (AccessDeniedException ex)
         {
-            return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden);
+            return Results.Problem(l.For(ex), statusCode: StatusCodes.Status403Forbidden);
         }
         finally
         {

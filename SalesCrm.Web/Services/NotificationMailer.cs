@@ -68,7 +68,7 @@ public sealed partial class NotificationMailer(SmtpOptions smtp, IProviderContex
         using var message = new MailMessage(new MailAddress(smtp.From, "SalesCrm"), new MailAddress(n.Email, n.FullName))
         {
             Subject = n.Title,
-            Body = string.Join("\n\n", new[] { n.Body, link is null ? null : "Открыть: " + link }.Where(x => x is not null)),
+            Body = string.Join("\n\n", new[] { n.Body, link is null ? null : "Открыть: " + link }.Where(x => x is not null)), // not UI text: a stored notification's mail
             BodyEncoding = System.Text.Encoding.UTF8,
             SubjectEncoding = System.Text.Encoding.UTF8,
         };

@@ -8,6 +8,8 @@ using SalesCrm.Data.Reports;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Reports;
 using SalesCrm.Domain.Teams;
+using Microsoft.Extensions.Localization;
+using SalesCrm.Web.Resources;
 using SalesCrm.Web.Services.Excel;
 
 namespace SalesCrm.Web.Services;
@@ -26,7 +28,7 @@ public sealed class ReportScheduleOptions
 /// many nodes scan and however often the app restarts; a scan after a missed moment catches up.
 /// </summary>
 public sealed partial class WeeklyPackScheduler(IServiceScopeFactory scopes, IProviderContextFactory contexts, TimeProvider time, CrmOptions options,
-    ReportScheduleOptions schedule, SmtpOptions smtp, ILogger<WeeklyPackScheduler> logger) : IPeriodicScan
+    ReportScheduleOptions schedule, SmtpOptions smtp, IStringLocalizer<SharedResource> l, ILogger<WeeklyPackScheduler> logger) : IPeriodicScan
 {
     public string Name => "weekly pack";
 
@@ -46,6 +48,8 @@ public sealed partial class WeeklyPackScheduler(IServiceScopeFactory scopes, IPr
 
     public async Task<int> ScanAsync(CancellationToken ct = default)
     {
+        // The pack is written in the department's language (Crm:DefaultCulture), whatever the server's own culture is.
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(options.DefaultCulture);
         var now = time.GetUtcNow().UtcDateTime;
         var (_, week) = LastDue(now);
         var start = week.FirstDay.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
@@ -60,7 +64,7 @@ public sealed partial class WeeklyPackScheduler(IServiceScopeFactory scopes, IPr
         {
             await using var scope = scopes.CreateAsyncScope();
             var pack = await scope.ServiceProvider.GetRequiredService<ReportService>().BuildForTeamAsync(teamId, week, "Расписание", ct);
-            var bytes = ReportWorkbook.Build(pack, options.TimeZone);
+            var bytes = ReportWorkbook.Build(pack, options.TimeZone, l);
             var name = string.Create(CultureInfo.InvariantCulture, $"planerka-{pack.Scope.Name}-{week.FirstDay:yyyy-MM-dd}.xlsx");
             await using var db = contexts.Create();
             var entry = new ReportArchiveEntry(teamId, start, week.LastDay.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), name, bytes, now);

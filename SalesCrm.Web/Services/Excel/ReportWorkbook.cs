@@ -1,8 +1,10 @@
 using System.Globalization;
 using ClosedXML.Excel;
+using Microsoft.Extensions.Localization;
 using SalesCrm.Data.Reports;
 using SalesCrm.Domain.Approvals;
 using SalesCrm.Domain.Deals;
+using SalesCrm.Web.Resources;
 
 namespace SalesCrm.Web.Services.Excel;
 
@@ -16,24 +18,25 @@ public static class ReportWorkbook
     public const string MoneyFormat = "#,##0.00 \"₽\"";
     public const string PercentFormat = "0.0%";
 
-    public static byte[] Build(ManagementPack pack, TimeZoneInfo zone)
+    public static byte[] Build(ManagementPack pack, TimeZoneInfo zone, IStringLocalizer<SharedResource> l)
     {
+        string T(string text) => l[text];
         using var book = new XLWorkbook();
-        var summary = book.AddWorksheet("Сводка");
-        summary.Cell(1, 1).Value = "Отчёт для планёрки";
+        var summary = book.AddWorksheet(T("Сводка"));
+        summary.Cell(1, 1).Value = T("Отчёт для планёрки");
         summary.Cell(1, 1).Style.Font.SetBold().Font.SetFontSize(14);
         var facts = new (string Label, object Value, string? Format)[]
         {
-            ("Команда", pack.Scope.Name, null),
-            ("Период", $"{pack.Period.FirstDay:dd.MM.yyyy} — {pack.Period.LastDay:dd.MM.yyyy}", null),
-            ("Сравнение с", $"{pack.PreviousPeriod.FirstDay:dd.MM.yyyy} — {pack.PreviousPeriod.LastDay:dd.MM.yyyy}", null),
-            ("Автор", pack.Author, null),
-            ("Сформирован", TimeZoneInfo.ConvertTimeFromUtc(pack.GeneratedAt, zone), "dd.mm.yyyy hh:mm"),
-            ("План месяца", pack.PlanKopecks / 100m, MoneyFormat),
-            ("Выиграно за месяц", pack.WonMonthKopecks / 100m, MoneyFormat),
-            ("Выполнение плана", pack.Attainment ?? 0, PercentFormat),
-            ("Прогноз месяца", pack.MonthForecast.ForecastKopecks / 100m, MoneyFormat),
-            ("Прогноз квартала", pack.QuarterForecast.ForecastKopecks / 100m, MoneyFormat),
+            (T("Команда"), pack.Scope.Name, null),
+            (T("Период"), $"{pack.Period.FirstDay:dd.MM.yyyy} — {pack.Period.LastDay:dd.MM.yyyy}", null),
+            (T("Сравнение с"), $"{pack.PreviousPeriod.FirstDay:dd.MM.yyyy} — {pack.PreviousPeriod.LastDay:dd.MM.yyyy}", null),
+            (T("Автор"), pack.Author, null),
+            (T("Сформирован"), TimeZoneInfo.ConvertTimeFromUtc(pack.GeneratedAt, zone), "dd.mm.yyyy hh:mm"),
+            (T("План месяца"), pack.PlanKopecks / 100m, MoneyFormat),
+            (T("Выиграно за месяц"), pack.WonMonthKopecks / 100m, MoneyFormat),
+            (T("Выполнение плана"), pack.Attainment ?? 0, PercentFormat),
+            (T("Прогноз месяца"), pack.MonthForecast.ForecastKopecks / 100m, MoneyFormat),
+            (T("Прогноз квартала"), pack.QuarterForecast.ForecastKopecks / 100m, MoneyFormat),
         };
         for (var i = 0; i < facts.Length; i++)
         {
@@ -43,36 +46,36 @@ public static class ReportWorkbook
         }
         Fit(summary, 2, facts.Length + 2);
 
-        Table(book, "План", ["Менеджер", "План месяца", "Выиграно за месяц", "Выполнение", "Выиграно за период", "Выиграно за прошлый период"],
+        Table(book, l, "План", ["Менеджер", "План месяца", "Выиграно за месяц", "Выполнение", "Выиграно за период", "Выиграно за прошлый период"],
             pack.Plan.Select(p => new object?[] { p.Name, Money(p.PlanKopecks), Money(p.WonMonthKopecks), p.Attainment, Money(p.WonPeriodKopecks), Money(p.WonPreviousKopecks) }),
             [null, MoneyFormat, MoneyFormat, PercentFormat, MoneyFormat, MoneyFormat]);
-        Table(book, "Воронка", ["Этап", "Сделок", "Премия", "Взвешенная премия", "Конверсия", "Конверсия прошлого периода", "Изменение, п.п."],
+        Table(book, l, "Воронка", ["Этап", "Сделок", "Премия", "Взвешенная премия", "Конверсия", "Конверсия прошлого периода", "Изменение, п.п."],
             pack.Funnel.Select(f => new object?[] { f.Name, f.Count, Money(f.PremiumKopecks), Money(f.WeightedKopecks), f.Conversion, f.PreviousConversion,
                 f.Conversion is { } c && f.PreviousConversion is { } p ? Math.Round((c - p) * 100, 1) : null }),
             [null, "0", MoneyFormat, MoneyFormat, PercentFormat, PercentFormat, "0.0"]);
-        Table(book, "Горящие сделки", ["№ сделки", "Клиент", "Продукт", "Ответственный", "Этап", "Премия", "Риск, баллы", "Почему", "Дней на этапе", "Ожидаемое закрытие"],
-            pack.Burning.Select(b => new object?[] { b.DealId, b.ClientName, b.ProductName, b.OwnerName, StageName(pack, b.Stage), Money(b.PremiumKopecks), b.Score,
-                string.Join(", ", b.Reasons.Select(r => r.Russian())), b.DaysInStage, b.ExpectedCloseDate }),
+        Table(book, l, "Горящие сделки", ["№ сделки", "Клиент", "Продукт", "Ответственный", "Этап", "Премия", "Риск, баллы", "Почему", "Дней на этапе", "Ожидаемое закрытие"],
+            pack.Burning.Select(b => new object?[] { b.DealId, b.ClientName, b.ProductName, b.OwnerName, T(StageName(pack, b.Stage)), Money(b.PremiumKopecks), b.Score,
+                string.Join(", ", b.Reasons.Select(r => T(r.Russian()))), b.DaysInStage, b.ExpectedCloseDate }),
             ["0", null, null, null, null, MoneyFormat, "0", null, "0", "dd.mm.yyyy"]);
-        Table(book, "Причины проигрыша", ["Разрез", "Группа", "Причина", "Сделок", "Премия"],
-            pack.LossesByProduct.Select(l => new object?[] { "Продукт", l.Group, l.Reason.Russian(), l.Count, Money(l.PremiumKopecks) })
-                .Concat(pack.LossesByIndustry.Select(l => new object?[] { "Отрасль", l.Group, l.Reason.Russian(), l.Count, Money(l.PremiumKopecks) })),
+        Table(book, l, "Причины проигрыша", ["Разрез", "Группа", "Причина", "Сделок", "Премия"],
+            pack.LossesByProduct.Select(x => new object?[] { T("Продукт"), x.Group, T(x.Reason.Russian()), x.Count, Money(x.PremiumKopecks) })
+                .Concat(pack.LossesByIndustry.Select(x => new object?[] { T("Отрасль"), x.Group, T(x.Reason.Russian()), x.Count, Money(x.PremiumKopecks) })),
             [null, null, null, "0", MoneyFormat]);
-        Table(book, "Прогноз", ["Период", "С", "По", "Выиграно", "Взвешенная воронка", "Прогноз", "План", "Прогноз к плану"],
-            new[] { ("Месяц", pack.MonthForecast), ("Квартал", pack.QuarterForecast) }.Select(f => new object?[]
+        Table(book, l, "Прогноз", ["Период", "С", "По", "Выиграно", "Взвешенная воронка", "Прогноз", "План", "Прогноз к плану"],
+            new[] { (T("Месяц"), pack.MonthForecast), (T("Квартал"), pack.QuarterForecast) }.Select(f => new object?[]
             {
                 f.Item1, f.Item2.FirstDay.ToDateTime(TimeOnly.MinValue), f.Item2.LastDay.ToDateTime(TimeOnly.MinValue), Money(f.Item2.WonKopecks),
                 Money(f.Item2.WeightedOpenKopecks), Money(f.Item2.ForecastKopecks), Money(f.Item2.PlanKopecks), f.Item2.ForecastToPlan,
             }),
             [null, "dd.mm.yyyy", "dd.mm.yyyy", MoneyFormat, MoneyFormat, MoneyFormat, MoneyFormat, PercentFormat]);
-        Table(book, "Команда", ["Менеджер", "Открытых лидов", "Открытых сделок", "Ёмкость", "Новых лидов за период", "Выиграно", "Проиграно", "Конверсия",
+        Table(book, l, "Команда", ["Менеджер", "Открытых лидов", "Открытых сделок", "Ёмкость", "Новых лидов за период", "Выиграно", "Проиграно", "Конверсия",
                 "Конверсия прошлого периода", "Сверх ёмкости", "Конверсия упала"],
             pack.Team.Select(t => new object?[] { t.Name, t.OpenLeads, t.OpenDeals, t.Capacity, t.NewLeads, t.Won, t.Lost, t.WinRate, t.PreviousWinRate,
-                t.OverCapacity ? "да" : "", t.ConversionDropped ? "да" : "" }),
+                t.OverCapacity ? T("да") : "", t.ConversionDropped ? T("да") : "" }),
             [null, "0", "0", "0", "0", "0", "0", PercentFormat, PercentFormat, null, null]);
-        Table(book, "Скидки выше лимита", ["№ запроса", "№ сделки", "Клиент", "Запросил", "Скидка, %", "Запрошенная премия", "Решает", "Статус", "Создан"],
+        Table(book, l, "Скидки выше лимита", ["№ запроса", "№ сделки", "Клиент", "Запросил", "Скидка, %", "Запрошенная премия", "Решает", "Статус", "Создан"],
             pack.DiscountsAboveTeamLead.Select(d => new object?[] { d.RequestId, d.DealId, d.ClientName, d.RequesterName, d.DiscountPercent, Money(d.RequestedPremiumKopecks),
-                d.Route.Russian(), d.State.Russian(), TimeZoneInfo.ConvertTimeFromUtc(d.CreatedAt, zone) }),
+                T(d.Route.Russian()), T(d.State.Russian()), TimeZoneInfo.ConvertTimeFromUtc(d.CreatedAt, zone) }),
             ["0", "0", null, null, "0.00", MoneyFormat, null, null, "dd.mm.yyyy hh:mm"]);
 
         using var stream = new MemoryStream();
@@ -84,13 +87,13 @@ public static class ReportWorkbook
 
     private static string StageName(ManagementPack pack, StageCode stage) => pack.Funnel.FirstOrDefault(f => f.Stage == stage)?.Name ?? stage.ToString();
 
-    private static void Table(XLWorkbook book, string name, string[] headers, IEnumerable<object?[]> rows, string?[] formats)
+    private static void Table(XLWorkbook book, IStringLocalizer<SharedResource> l, string name, string[] headers, IEnumerable<object?[]> rows, string?[] formats)
     {
-        var sheet = book.AddWorksheet(name);
+        var sheet = book.AddWorksheet(l[name]);
         for (var c = 0; c < headers.Length; c++)
         {
             var cell = sheet.Cell(1, c + 1);
-            cell.Value = headers[c];
+            cell.Value = l[headers[c]].Value;
             cell.Style.Font.SetBold().Fill.SetBackgroundColor(XLColor.FromHtml("#DCE6F2"));
         }
         var r = 1;
