@@ -14,15 +14,22 @@ public sealed record SaveOutcome(bool Saved, bool Cancelled, string? Field, stri
 
     /// <summary>
     /// Runs a save and says how it went: a domain or intake refusal on its field, an access refusal, a vanished record or
-    /// an unavailable database as a general error, each message in the user's language (<paramref name="l"/>).
-    /// Every dialog's save goes through here, so the same failure reads the same everywhere.
+    /// an unavailable database as a general error, each message in the user's language (<paramref name="l"/>); a save over
+    /// a version somebody else has changed goes to <paramref name="conflict"/> (the page shows what changed and may apply
+    /// the change again), or is a general error when the page has no such step. Every dialog's save goes through here, so
+    /// the same failure reads the same everywhere.
     /// </summary>
-    public static async Task<SaveOutcome> AttemptAsync(Func<Task> save, IStringLocalizer l)
+    public static async Task<SaveOutcome> AttemptAsync(Func<Task> save, IStringLocalizer l,
+        Func<SalesCrm.Data.Access.ConcurrencyConflictException, Task<SaveOutcome>>? conflict = null)
     {
         try
         {
             await save();
             return Success;
+        }
+        catch (SalesCrm.Data.Access.ConcurrencyConflictException ex)
+        {
+            return conflict is null ? Fail(null, l[ex.Message]) : await conflict(ex);
         }
         catch (SalesCrm.Domain.Common.DomainException ex)
         {

@@ -94,33 +94,21 @@ public sealed partial class DealCardPage
         try
         {
             await Task.Yield(); // the page shows it is busy before a save that waits for a busy database
-            Show(await change(seenVersion ?? _card!.Version));
-            Snackbar.Add(done ?? L["Сохранено"], Severity.Success);
-            return SaveOutcome.Success;
-        }
-        catch (DomainException ex)
-        {
-            return SaveOutcome.Fail(ex.Field, L.For(ex));
-        }
-        catch (ConcurrencyConflictException ex) when (ex.Current is DealCard current)
-        {
-            Show(current);
-            StateHasChanged();
-            return await ConflictDialog.AskAsync(Dialogs, L, current, ex.Changes) ? await SaveAsync(change, done, current.Version) : SaveOutcome.Dropped;
-        }
-        catch (AccessDeniedException ex)
-        {
-            Snackbar.Add(L.For(ex), Severity.Error);
-            return SaveOutcome.Dropped;
-        }
-        catch (NotFoundException ex)
-        {
-            Snackbar.Add(L.For(ex), Severity.Error);
-            return SaveOutcome.Dropped;
-        }
-        catch (Exception ex) when (DatabaseFault.IsUnavailable(ex))
-        {
-            return SaveOutcome.Fail(null, L[DatabaseFault.Message]);
+            var saved = false;
+            var outcome = await SaveOutcome.AttemptAsync(async () =>
+            {
+                Show(await change(seenVersion ?? _card!.Version));
+                saved = true;
+            }, L, async conflict =>
+            {
+                if (conflict.Current is not DealCard current) return SaveOutcome.Fail(null, L[conflict.Message]);
+                Show(current);
+                StateHasChanged();
+                // Applied again over the current version: that save says how it went.
+                return await ConflictDialog.AskAsync(Dialogs, L, current, conflict.Changes) ? await SaveAsync(change, done, current.Version) : SaveOutcome.Dropped;
+            });
+            if (saved) Snackbar.Add(done ?? L["Сохранено"], Severity.Success);
+            return outcome;
         }
         finally
         {

@@ -137,25 +137,19 @@ public sealed partial class PipelinePage
         StateHasChanged();
         try
         {
-            await change(version ?? card.Version);
-            Snackbar.Add(done, Severity.Success);
-            return SaveOutcome.Success;
-        }
-        catch (DomainException ex)
-        {
-            // A dialog shows the refusal on its field; a direct move shows it on the card that went back.
-            if (optimistic) _refused[card.DealId] = L.For(ex);
-            return SaveOutcome.Fail(ex.Field, L.For(ex));
-        }
-        catch (ConcurrencyConflictException ex) when (ex.Current is DealCard current)
-        {
-            if (await ConflictDialog.AskAsync(Dialogs, L, current, ex.Changes)) return await SaveMoveAsync(card, target, change, optimistic, done, current.Version);
-            return SaveOutcome.Dropped;
-        }
-        catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
-        {
-            _refused[card.DealId] = L.For(ex);
-            return SaveOutcome.Fail(null, L.For(ex));
+            var saved = false;
+            var outcome = await SaveOutcome.AttemptAsync(async () =>
+            {
+                await change(version ?? card.Version);
+                saved = true;
+            }, L, async conflict =>
+                conflict.Current is DealCard current && await ConflictDialog.AskAsync(Dialogs, L, current, conflict.Changes)
+                    ? await SaveMoveAsync(card, target, change, optimistic, done, current.Version) // that save says how it went
+                    : SaveOutcome.Dropped);
+            if (saved) Snackbar.Add(done, Severity.Success);
+            // A dialog shows a refusal on its field; a direct move shows it on the card that went back.
+            else if (optimistic && outcome.Error is { } error) _refused[card.DealId] = error;
+            return outcome;
         }
         finally
         {
