@@ -57,3 +57,15 @@ public sealed record SaveOutcome(bool Saved, bool Cancelled, string? Field, stri
     public string? General(params string[] fields) =>
         Error is not null && (Field is null || !fields.Contains(Field, StringComparer.OrdinalIgnoreCase)) ? Error : null;
 }
+
+/// <summary>A one-click action of a page (no dialog to hold the message): the same save path, a refusal shown as a message.</summary>
+public static class ActionOutcome
+{
+    /// <summary>Runs the action through <see cref="SaveOutcome.AttemptAsync"/>; true when it went through.</summary>
+    public static async Task<bool> TryAsync(this MudBlazor.ISnackbar snackbar, IStringLocalizer l, Func<Task> action)
+    {
+        var outcome = await SaveOutcome.AttemptAsync(action, l);
+        if (outcome.Error is { } error) snackbar.Add(error, MudBlazor.Severity.Warning);
+        return outcome.Saved;
+    }
+}

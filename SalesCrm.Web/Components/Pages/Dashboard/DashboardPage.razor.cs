@@ -153,15 +153,11 @@ public sealed partial class DashboardPage
 
     private async Task JoinAsync((int DealId, string Title, string Owner) deal)
     {
-        try
+        await Snackbar.TryAsync(L, async () =>
         {
             await Dashboard.JoinAsync(deal.DealId, Time.GetUtcNow().UtcDateTime.AddDays(1));
             Snackbar.Add(L["Вы подключились к сделке — задача в вашем списке"], Severity.Success);
-        }
-        catch (Exception ex) when (ex is DomainException or AccessDeniedException or NotFoundException)
-        {
-            Snackbar.Add(L.For(ex), Severity.Warning);
-        }
+        });
     }
 
     private static string Pct(double? share) => share is { } s ? (s * 100).ToString("0", System.Globalization.CultureInfo.CurrentCulture) + "\u00A0%" : "—";
