@@ -175,7 +175,9 @@ public sealed partial class DiagnosticsService
         var (db, owners, now) = (m.Db, m.Owners, m.Now);
         var retention = await renewals.FiguresAsync(db, owners, m.Month, ct);
         m.Set(TriggerCodes.RepeatShare, retention.RepeatShare, "по выигранным сделкам");
-        m.Set(TriggerCodes.ChurnRate, retention.ChurnRate, new UserText("{0} из {1} договоров", retention.Ended - retention.Renewed, retention.Ended));
+        m.Set(TriggerCodes.ChurnRate, retention.ChurnRate, retention.Running > 0
+            ? new UserText("{0} из {1} закончившихся договоров; ещё действуют: {2}", retention.Ended - retention.Renewed, retention.Ended, retention.Running)
+            : new UserText("{0} из {1} договоров", retention.Ended - retention.Renewed, retention.Ended));
         var since = now.AddDays(-90);
         var earlier = now.AddDays(-180);
         var existing = db.Deals.AsNoTracking().Where(d => d.Stage == StageCode.Won && (owners == null || owners.Contains(d.OwnerId))).Select(d => d.ClientId);

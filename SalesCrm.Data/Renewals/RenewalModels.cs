@@ -18,9 +18,12 @@ public sealed record RenewalRow(int ContractId, string Number, int ClientId, str
 /// <summary>Renewal work per manager: tasks done, open, overdue, and contracts ending within 30 days without a touch in two weeks.</summary>
 public sealed record RenewalActivityRow(int ManagerId, string Name, int Done, int Open, int Overdue, int Silent);
 
-/// <summary>Churn rate and repeat-purchase share of a period and of the one before (docs/features.md).</summary>
+/// <summary>
+/// Churn rate and repeat-purchase share of a period and of the one before (docs/features.md); <see cref="Running"/>: the
+/// period's contracts still active and not yet at their end (not counted as lost until they end unrenewed).
+/// </summary>
 public sealed record RetentionFiguresRow(int Ended, int Renewed, double? ChurnRate, int PreviousEnded, int PreviousRenewed, double? PreviousChurnRate,
-    double? RepeatShare, double? PreviousRepeatShare);
+    double? RepeatShare, double? PreviousRepeatShare, int Running = 0);
 
 public sealed record RenewalBoard(int HorizonDays, IReadOnlyList<RenewalRow> Contracts, IReadOnlyList<RenewalRow> RedZone,
     IReadOnlyList<RenewalActivityRow> Activity, RetentionFiguresRow Figures, bool CanLead);

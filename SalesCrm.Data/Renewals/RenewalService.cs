@@ -137,12 +137,14 @@ public sealed class RenewalService(IDbContextFactory<CrmDbContext> factory, IUse
     internal async Task<RetentionFiguresRow> FiguresAsync(CrmDbContext db, IReadOnlyList<int>? owners, ReportingPeriod period, CancellationToken ct)
     {
         var previous = period.Previous(options.TimeZone);
-        async Task<(int Ended, int Renewed)> ChurnAsync(ReportingPeriod p)
+        var today = options.Today(time.GetUtcNow().UtcDateTime);
+        async Task<ChurnCount> ChurnAsync(ReportingPeriod p)
         {
             var first = p.FirstDay.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             var after = p.AfterLastDateUtc;
-            var ended = db.Contracts.AsNoTracking().Where(c => c.EndDate >= first && c.EndDate < after && (owners == null || owners.Contains(c.OwnerId)));
-            return (await ended.CountAsync(ct), await ended.CountAsync(c => c.State == ContractState.Renewed, ct));
+            var due = await db.Contracts.AsNoTracking().Where(c => c.EndDate >= first && c.EndDate < after && (owners == null || owners.Contains(c.OwnerId)))
+                .Select(c => new { c.EndDate, c.State }).ToListAsync(ct);
+            return RetentionFigures.Churn(due.Select(c => (c.EndDate, c.State)), today);
         }
         async Task<double?> RepeatAsync(ReportingPeriod p)
         {
@@ -150,9 +152,9 @@ public sealed class RenewalService(IDbContextFactory<CrmDbContext> factory, IUse
                 .GroupBy(d => d.ClientId).Select(g => g.Count());
             return RetentionFigures.RepeatPurchaseShare(await won.CountAsync(ct), await won.CountAsync(n => n >= 2, ct));
         }
-        var (ended, renewed) = await ChurnAsync(period);
-        var (previousEnded, previousRenewed) = await ChurnAsync(previous);
-        return new RetentionFiguresRow(ended, renewed, RetentionFigures.ChurnRate(ended, renewed), previousEnded, previousRenewed,
-            RetentionFigures.ChurnRate(previousEnded, previousRenewed), await RepeatAsync(period), await RepeatAsync(previous));
+        var churn = await ChurnAsync(period);
+        var before = await ChurnAsync(previous);
+        return new RetentionFiguresRow(churn.Ended, churn.Renewed, churn.Rate, before.Ended, before.Renewed, before.Rate, await RepeatAsync(period),
+            await RepeatAsync(previous), churn.Running);
     }
 }

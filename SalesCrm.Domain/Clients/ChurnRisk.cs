@@ -67,7 +67,37 @@ public static class RetentionFigures
     /// <summary>Contracts ending in the period that were not renewed ÷ contracts ending in the period; null when none ended.</summary>
     public static double? ChurnRate(int ended, int renewed) => ended == 0 ? null : (double)(ended - renewed) / ended;
 
+    /// <summary>
+    /// Churn of the contracts due to end in a period, as of <paramref name="today"/> (the department's calendar day). A
+    /// contract has ended for retention when it was renewed, lost or expired, or when its last day has passed without a
+    /// renewal; one renewed early counts as renewed. A contract still active whose last day is today or later is still
+    /// running: it is not counted as lost, and <see cref="ChurnCount.Running"/> says how many wait for their outcome.
+    /// </summary>
+    public static ChurnCount Churn(IEnumerable<(DateTime EndDate, Contracts.ContractState State)> due, DateTime today)
+    {
+        int ended = 0, renewed = 0, running = 0;
+        foreach (var (end, state) in due)
+        {
+            if (state == Contracts.ContractState.Active && end.Date >= today.Date) running++;
+            else
+            {
+                ended++;
+                if (state == Contracts.ContractState.Renewed) renewed++;
+            }
+        }
+        return new ChurnCount(ended, renewed, running);
+    }
+
     /// <summary>Clients with two or more won deals ÷ clients with at least one; null when nobody has one.</summary>
     public static double? RepeatPurchaseShare(int clientsWithOne, int clientsWithTwoOrMore) =>
         clientsWithOne == 0 ? null : (double)clientsWithTwoOrMore / clientsWithOne;
+}
+
+/// <summary>The contracts of a period that have ended (renewed or not) and those still running (<see cref="RetentionFigures.Churn"/>).</summary>
+public sealed record ChurnCount(int Ended, int Renewed, int Running)
+{
+    public int Lost => Ended - Renewed;
+
+    /// <summary>Ended unrenewed ÷ ended; null when none has ended yet.</summary>
+    public double? Rate => RetentionFigures.ChurnRate(Ended, Renewed);
 }

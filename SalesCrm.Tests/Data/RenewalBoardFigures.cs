@@ -54,7 +54,7 @@ public sealed class RenewalBoardFigures : IAsyncLifetime
             renewed.MarkRenewed();
             var lost = C(1, 2031, 3, 20);
             lost.MarkLost();
-            var open = C(2, 2031, 3, 25); // ended without a renewal: counts as churned
+            var open = C(2, 2031, 3, 25); // still active: lost only once its last day has passed unrenewed
             var before = C(0, 2031, 2, 10);
             before.MarkRenewed();
             db.Contracts.AddRange(renewed, lost, open, before);
@@ -72,8 +72,18 @@ public sealed class RenewalBoardFigures : IAsyncLifetime
         }
 
         await H.User.SignInAsAsync("lead.check@demo.salescrm");
+        // March 2031 seen on 22 March: the contract ending on the 25th is still running.
+        H.Time.SetUtcNow(new DateTimeOffset(2031, 3, 22, 9, 0, 0, TimeSpan.Zero));
+        var running = await H.Get<RenewalService>().BoardAsync(30, Month(2031, 3));
+        Assert.Equal(2, running.Figures.Ended);
+        Assert.Equal(1, running.Figures.Running);
+        Assert.Equal(0.5, running.Figures.ChurnRate!.Value, 6);
+
+        // Seen after the month: it ended without a renewal and counts as lost.
+        H.Time.SetUtcNow(new DateTimeOffset(2031, 4, 2, 9, 0, 0, TimeSpan.Zero));
         var board = await H.Get<RenewalService>().BoardAsync(30, Month(2031, 3));
         Assert.Equal(3, board.Figures.Ended);
+        Assert.Equal(0, board.Figures.Running);
         Assert.Equal(1, board.Figures.Renewed);
         Assert.Equal(2.0 / 3, board.Figures.ChurnRate!.Value, 6);
         Assert.Equal(1, board.Figures.PreviousEnded);

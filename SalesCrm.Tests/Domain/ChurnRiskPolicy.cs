@@ -1,3 +1,4 @@
+using SalesCrm.Domain.Contracts;
 using SalesCrm.Domain.Clients;
 using SalesCrm.Tests.Support;
 
@@ -56,5 +57,35 @@ public sealed class ChurnRiskPolicy
         Assert.Null(RetentionFigures.ChurnRate(0, 0));
         Assert.Equal(0.4, RetentionFigures.RepeatPurchaseShare(clientsWithOne: 10, clientsWithTwoOrMore: 4));
         Assert.Null(RetentionFigures.RepeatPurchaseShare(0, 0));
+    }
+
+    /// <summary>
+    /// Churn counts only contracts that have ended: a contract still active before its last day is running, not lost,
+    /// however far the month has gone; one renewed early is renewed; one active past its last day lapsed unrenewed.
+    /// </summary>
+    [Fact]
+    public void ChurnCountsOnlyContractsThatHaveEnded()
+    {
+        var today = new DateTime(2026, 12, 7, 0, 0, 0, DateTimeKind.Utc);
+        DateTime Day(int d) => new(2026, 12, d, 0, 0, 0, DateTimeKind.Utc);
+        var december = new[]
+        {
+            (Day(2), ContractState.Active), // its last day has passed without a renewal: lost
+            (Day(3), ContractState.Renewed),
+            (Day(5), ContractState.Lost),
+            (Day(7), ContractState.Active), // its last day is today: still running
+            (Day(20), ContractState.Active), // running, a renewal deal may be in progress
+            (Day(29), ContractState.Renewed), // renewed ahead of its end
+            (Day(30), ContractState.Expired),
+        };
+        var churn = RetentionFigures.Churn(december, today);
+        Assert.Equal(new ChurnCount(Ended: 5, Renewed: 2, Running: 2), churn);
+        Assert.Equal(3, churn.Lost);
+        Assert.Equal(0.6, churn.Rate!.Value, 6);
+
+        // The month the demo showed as «100 % · 11 из 11»: every contract still active until later in the month.
+        var running = Enumerable.Range(8, 11).Select(d => (Day(d + 10), ContractState.Active));
+        Assert.Equal(new ChurnCount(0, 0, 11), RetentionFigures.Churn(running, today));
+        Assert.Null(RetentionFigures.Churn(running, today).Rate);
     }
 }
