@@ -141,8 +141,8 @@ public static class DashboardQueries
         var deals = Scoped(db, owners).Open();
         if (filter.HasFlag(AttentionFilter.ProposalExpiring))
         {
-            var last = todayUtcMidnight.AddDays(thresholds.ProposalExpiringDays);
-            deals = deals.Where(d => d.Proposal != null && d.Proposal.ValidUntil >= todayUtcMidnight && d.Proposal.ValidUntil <= last);
+            var (from, before) = ProposalExpiry.Window(todayUtcMidnight, thresholds.ProposalExpiringDays);
+            deals = deals.Where(d => d.Proposal != null && d.Proposal.ValidUntil >= from && d.Proposal.ValidUntil < before);
         }
         if (filter.HasFlag(AttentionFilter.NoActivity))
         {

@@ -94,13 +94,12 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
                 ? deals.Where(d => d.Id == number || d.Client!.Inn!.StartsWith(text))
                 : text.All(char.IsAsciiDigit) ? deals.Where(d => d.Client!.Inn!.StartsWith(text)) : deals.Where(d => d.Client!.NameLower.Contains(text));
         }
-        var today = options.Today(now);
-        var expiringUntil = today.AddDays(options.Thresholds.ProposalExpiringDays);
+        var expiring = ProposalExpiry.Window(options.Today(now), options.Thresholds.ProposalExpiringDays);
         if (filter.Signal.HasFlag(DealSignal.Stuck)) deals = deals.Where(DashboardQueries.StuckPredicate(stages, now));
         if (filter.Signal.HasFlag(DealSignal.NoNextStep))
             deals = deals.WithoutNextStep(db.Tasks, now);
         if (filter.Signal.HasFlag(DealSignal.ProposalExpiring))
-            deals = deals.Where(d => d.Proposal != null && d.Proposal.ValidUntil >= today && d.Proposal.ValidUntil <= expiringUntil);
+            deals = deals.Where(d => d.Proposal != null && d.Proposal.ValidUntil >= expiring.From && d.Proposal.ValidUntil < expiring.Before);
         if (filter.Signal.HasFlag(DealSignal.PendingApproval)) deals = deals.Where(d => d.ApprovalState == ApprovalState.Pending);
         if (filter.Signal.HasFlag(DealSignal.HighRiskClient)) deals = deals.Where(d => d.Client!.Risk == RiskLevel.High);
         return deals;
@@ -121,13 +120,12 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
             .ToListAsync(ct);
         var thresholds = stages.ToDictionary(s => s.Code, s => s.StuckAfterDays);
         var today = options.Today(now);
-        var expiringUntil = today.AddDays(options.Thresholds.ProposalExpiringDays);
         return rows.Select(r =>
         {
             var signals = DealSignal.None;
             if (PipelineFigures.IsStuck(r.Stage, r.StageEnteredAt, thresholds.GetValueOrDefault(r.Stage), now)) signals |= DealSignal.Stuck;
             if (r.Next is null || r.Next.DueAt <= now) signals |= DealSignal.NoNextStep;
-            if (r.ValidUntil is { } v && v >= today && v <= expiringUntil) signals |= DealSignal.ProposalExpiring;
+            if (r.ValidUntil is { } v && ProposalExpiry.IsExpiring(v, today, options.Thresholds.ProposalExpiringDays)) signals |= DealSignal.ProposalExpiring;
             if (r.ApprovalState == ApprovalState.Pending) signals |= DealSignal.PendingApproval;
             if (r.Risk == RiskLevel.High) signals |= DealSignal.HighRiskClient;
             return new KanbanCard(r.Id, r.Version, r.ClientId, r.Client, r.Product, r.PremiumKopecks, r.Probability, r.OwnerId, r.Owner,

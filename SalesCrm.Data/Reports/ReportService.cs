@@ -132,7 +132,7 @@ public sealed class ReportService(IDbContextFactory<CrmDbContext> factory, IUser
     {
         var today = options.Today(now);
         var silentSince = now.AddDays(-DealRisk.NoActivityDays);
-        var expiringBy = today.AddDays(DealRisk.ProposalExpiringDays + 1);
+        var expiringBy = ProposalExpiry.Window(today, DealRisk.ProposalExpiringDays).Before; // lapsed or expiring, as the risk score counts
         var stuck = DashboardQueries.StuckPredicate(stages, now);
         var open = db.Deals.AsNoTracking().Where(d => d.Stage != StageCode.Won && d.Stage != StageCode.Lost && (owners == null || owners.Contains(d.OwnerId)));
         var flaggedIds = open.Where(stuck).Select(d => d.Id)

@@ -42,7 +42,7 @@ public static class DealRisk
             parts.Add((RiskReason.Stuck, 25 + Math.Min(15, (d.DaysInStage - d.StuckAfterDays) / 2)));
         if (d.DaysSinceActivity is null || d.DaysSinceActivity > NoActivityDays)
             parts.Add((RiskReason.NoActivity, 15 + Math.Min(15, (d.DaysSinceActivity ?? 30) - NoActivityDays)));
-        if (d.ProposalDaysLeft is { } left && left <= ProposalExpiringDays)
+        if (d.ProposalDaysLeft is { } left && left < ProposalExpiringDays) // lapsed or expiring (ProposalExpiry)
             parts.Add((RiskReason.ProposalExpiring, left < 0 ? 25 : 20 - 2 * Math.Max(0, left)));
         if (d.ClientRisk == RiskLevel.High) parts.Add((RiskReason.HighRiskClient, 15));
         if (d.DaysPastExpectedClose > 0)

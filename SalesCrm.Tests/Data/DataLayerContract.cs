@@ -367,7 +367,7 @@ public abstract class DataLayerContract : IAsyncLifetime
         await using var db = H.Db();
         var risky = (await db.Clients.AsNoTracking().Where(c => c.Risk == RiskLevel.High).Select(c => c.Id).ToListAsync()).ToHashSet();
         var open = deals.Where(d => !d.IsClosed).ToList();
-        bool Expiring(Deal d) => d.Proposal is { } p && p.ValidUntil >= today && p.ValidUntil <= today.AddDays(3);
+        bool Expiring(Deal d) => d.Proposal is { } p && p.ValidUntil >= today && p.ValidUntil < today.AddDays(3);
         bool Quiet(Deal d) => (d.LastActivityAt ?? d.CreatedAt) < now.AddDays(-7);
         async Task<List<int>> Ids(AttentionFilter f) =>
             await DashboardQueries.Attention(db, team1, f, now, today, thresholds).Select(d => d.Id).OrderBy(x => x).ToListAsync();

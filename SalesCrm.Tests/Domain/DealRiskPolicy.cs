@@ -26,8 +26,8 @@ public sealed class DealRiskPolicy
         Assert.Empty(DealRisk.Score(Calm() with { DaysSinceActivity = 7 }).Reasons);
         Assert.Equal([RiskReason.NoActivity], DealRisk.Score(Calm() with { DaysSinceActivity = 8 }).Reasons);
         Assert.Equal([RiskReason.NoActivity], DealRisk.Score(Calm() with { DaysSinceActivity = null }).Reasons);
-        Assert.Empty(DealRisk.Score(Calm() with { ProposalDaysLeft = 4 }).Reasons);
-        Assert.Equal([RiskReason.ProposalExpiring], DealRisk.Score(Calm() with { ProposalDaysLeft = 3 }).Reasons);
+        Assert.Empty(DealRisk.Score(Calm() with { ProposalDaysLeft = 3 }).Reasons);
+        Assert.Equal([RiskReason.ProposalExpiring], DealRisk.Score(Calm() with { ProposalDaysLeft = 2 }).Reasons);
         Assert.Empty(DealRisk.Score(Calm() with { ClientRisk = RiskLevel.Medium }).Reasons);
         Assert.Equal([RiskReason.HighRiskClient], DealRisk.Score(Calm() with { ClientRisk = RiskLevel.High }).Reasons);
         Assert.Empty(DealRisk.Score(Calm() with { DaysPastExpectedClose = 0 }).Reasons);
@@ -52,5 +52,21 @@ public sealed class DealRiskPolicy
         var score = DealRisk.Score(Calm() with { DaysInStage = 60, ClientRisk = RiskLevel.High });
         Assert.Equal([RiskReason.Stuck, RiskReason.HighRiskClient], score.Reasons);
         Assert.Equal(40 + 15, score.Score);
+    }
+
+    /// <summary>«КП истекает &lt; 3 дн.»: 0, 1 or 2 days left; a proposal valid for exactly 3 more days is not expiring yet.</summary>
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    public void AProposalExpiresWhenFewerDaysRemainThanTheThreshold(int daysLeft, bool expiring)
+    {
+        var today = new DateTime(2026, 12, 7, 0, 0, 0, DateTimeKind.Utc);
+        var validUntil = today.AddDays(daysLeft);
+        Assert.Equal(daysLeft, ProposalExpiry.DaysLeft(validUntil, today.AddHours(15)));
+        Assert.Equal(expiring, ProposalExpiry.IsExpiring(validUntil, today, 3));
+        var (from, before) = ProposalExpiry.Window(today, 3);
+        Assert.Equal(expiring, validUntil >= from && validUntil < before);
     }
 }

@@ -213,8 +213,9 @@ public sealed partial class DealCardPage
 
     private string ExpiryNote(DateTime validUntil)
     {
-        var days = (validUntil.Date - Fmt.Local(Time.GetUtcNow().UtcDateTime).Date).TotalDays;
-        return days < 0 ? "(" + L["истекло"] + ")" : days <= 3 ? "(" + L["истекает"] + ")" : "";
+        var today = Fmt.Local(Time.GetUtcNow().UtcDateTime).Date;
+        return ProposalExpiry.DaysLeft(validUntil, today) < 0 ? "(" + L["истекло"] + ")"
+            : ProposalExpiry.IsExpiring(validUntil, today, DealRisk.ProposalExpiringDays) ? "(" + L["истекает"] + ")" : "";
     }
 
     public void Dispose() => _subscription?.Dispose();
