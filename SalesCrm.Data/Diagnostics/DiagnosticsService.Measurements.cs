@@ -22,7 +22,7 @@ public sealed partial class DiagnosticsService
     private sealed record MonthLead(int Id, DateTime CreatedAt, DateTime? FirstContactAt, LeadStatus Status, Dictionary<string, string> SourceTags, int Touches);
 
     /// <summary>An active seller of the scope, with the number of open deals.</summary>
-    private sealed record ScopeSeller(int Id, int Capacity, DateTime HiredOn, int Open);
+    private sealed record ScopeSeller(int Id, int Capacity, DateTime HiredOn, int Open, int OpenLeads);
 
     /// <summary>
     /// What the blocks measure on: the scope, its month and the instant, the working calendar, the month's leads and the scope's
@@ -67,7 +67,8 @@ public sealed partial class DiagnosticsService
             .Select(l => new MonthLead(l.Id, l.CreatedAt, l.FirstContactAt, l.Status, l.SourceTags, l.Touches))
             .ToListAsync(ct);
         var sellers = await db.Managers.AsNoTracking().Where(m => m.IsActive && m.Role == StaffRole.Manager && (owners == null || owners.Contains(m.Id)))
-            .Select(m => new ScopeSeller(m.Id, m.Capacity, m.HiredOn, db.Deals.Count(d => d.OwnerId == m.Id && d.Stage != StageCode.Won && d.Stage != StageCode.Lost)))
+            .Select(m => new ScopeSeller(m.Id, m.Capacity, m.HiredOn, db.Deals.Count(d => d.OwnerId == m.Id && d.Stage != StageCode.Won && d.Stage != StageCode.Lost),
+                db.Leads.Count(l => l.AssigneeId == m.Id && (l.Status == LeadStatus.New || l.Status == LeadStatus.InWork))))
             .ToListAsync(ct);
         var measurement = new Measurement(db, scope, month, now, calendar, leads, sellers);
         await InboundFlowAsync(measurement, ct);
@@ -166,7 +167,7 @@ public sealed partial class DiagnosticsService
         var manual = leadKeys.Count == 0 ? 0 : await db.AuditEntries.AsNoTracking()
             .CountAsync(a => a.EntityType == "Lead" && a.Action == AuditAction.Created && a.ActorId != null && leadKeys.Contains(a.EntityId), ct);
         m.Share(TriggerCodes.ManualLeads, manual, m.Leads.Count);
-        m.Count(TriggerCodes.OverCapacity, m.Sellers.Count(s => s.Open > s.Capacity), "менеджеров: {0}");
+        m.Count(TriggerCodes.OverCapacity, m.Sellers.Count(s => Workload.IsOverCapacity(Workload.Load(s.Open, s.OpenLeads), s.Capacity)), "менеджеров: {0}");
     }
 
     /// <summary>5. Repeat sales and existing clients.</summary>

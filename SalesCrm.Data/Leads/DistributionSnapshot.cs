@@ -77,7 +77,7 @@ public sealed class DistributionSnapshot(IProviderContextFactory contexts, TimeP
                 .GroupBy(a => a.ToManagerId).Select(g => new { Owner = g.Key, At = g.Max(a => a.At) }).ToDictionaryAsync(x => x.Owner, x => x.At, ct);
             var auto = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.AutoAssignLeads, ct);
             var fresh = sellers.ToDictionary(m => m.Id, m => new DistributionCandidate(m.Id, m.FullName, m.TeamId, m.Territories, m.Industries,
-                m.ProductSpecializations, m.Experience, m.Capacity, deals.GetValueOrDefault(m.Id) + leads.GetValueOrDefault(m.Id),
+                m.ProductSpecializations, m.Experience, m.Capacity, Workload.Load(deals.GetValueOrDefault(m.Id), leads.GetValueOrDefault(m.Id)),
                 m.IsAbsentOn(today), last.TryGetValue(m.Id, out var at) ? at : null));
             lock (_lock)
             {

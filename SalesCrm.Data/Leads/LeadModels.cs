@@ -1,4 +1,5 @@
 using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Teams;
 using SalesCrm.Domain.Leads;
 
 namespace SalesCrm.Data.Leads;
@@ -36,7 +37,11 @@ public sealed record WorkloadRow(int ManagerId, string Name, int? TeamId, IReadO
     long OpenPremiumKopecks, long PlanKopecks, long WonKopecks, int Capacity, int OpenLeads, int NewLeadsThisWeek, int OverdueTasks,
     DateTime? AbsentUntil)
 {
-    public double Utilisation => Capacity == 0 ? 0 : (double)(OpenDeals + OpenLeads) / Capacity;
+    public int Load => Workload.Load(OpenDeals, OpenLeads);
+
+    public double Utilisation => Workload.Share(Load, Capacity);
+
+    public bool OverCapacity => Workload.IsOverCapacity(Load, Capacity);
 }
 
 public sealed record LeadAssignmentInfo(DateTime At, string? From, string To, AssignmentReason Reason, string? Comment, string? By, string? Rule);

@@ -2,6 +2,7 @@ using SalesCrm.Data.Dashboard;
 using SalesCrm.Domain.Approvals;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Teams;
 
 namespace SalesCrm.Data.Reports;
 
@@ -22,7 +23,7 @@ public sealed record LossRow(string Group, LossReason Reason, int Count, long Pr
 public sealed record TeamNeedRow(int ManagerId, string Name, int OpenLeads, int OpenDeals, int Capacity, int NewLeads, int Won, int Lost,
     int PreviousWon, int PreviousLost)
 {
-    public int Load => OpenLeads + OpenDeals;
+    public int Load => Workload.Load(OpenDeals, OpenLeads);
 
     public double? WinRate => Won + Lost == 0 ? null : (double)Won / (Won + Lost);
 
@@ -31,7 +32,7 @@ public sealed record TeamNeedRow(int ManagerId, string Name, int OpenLeads, int 
     /// <summary>Conversion fell by ten points or more, on at least three closed deals in each period.</summary>
     public bool ConversionDropped => Won + Lost >= 3 && PreviousWon + PreviousLost >= 3 && WinRate + 0.10 <= PreviousWinRate;
 
-    public bool OverCapacity => Capacity > 0 && Load > Capacity;
+    public bool OverCapacity => Workload.IsOverCapacity(Load, Capacity);
 }
 
 public sealed record DiscountRequestRow(int RequestId, int DealId, string ClientName, string RequesterName, decimal DiscountPercent,

@@ -142,7 +142,7 @@ public static class DiagnosticCatalogue
 
         new(TriggerCodes.OverdueTasks, 4, "Просроченные задачи", TriggerDirection.Above, 0.15, TriggerUnit.Share, "открытые задачи со сроком в прошлом ÷ открытые задачи"),
         new(TriggerCodes.ManualLeads, 4, "Ручной ввод заявок", TriggerDirection.Above, 0.5, TriggerUnit.Share, "лиды, введённые вручную ÷ все лиды периода"),
-        new(TriggerCodes.OverCapacity, 4, "Менеджеры сверх ёмкости", TriggerDirection.Above, 0, TriggerUnit.Count, "менеджеры, у которых открытых сделок больше ёмкости"),
+        new(TriggerCodes.OverCapacity, 4, "Менеджеры сверх ёмкости", TriggerDirection.Above, 0, TriggerUnit.Count, "менеджеры, у которых открытых сделок и лидов больше ёмкости"),
 
         new(TriggerCodes.RepeatShare, 5, "Доля повторных покупок", TriggerDirection.Below, 0.25, TriggerUnit.Share,
             "клиенты с двумя и более выигранными сделками ÷ клиенты хотя бы с одной"),

@@ -70,7 +70,7 @@ public sealed class LeadDistribution(IReadOnlyList<DistributionRule> order)
     /// <summary>The decision, or null when nobody can take the work (everyone absent or at capacity): it waits in the queue.</summary>
     public DistributionDecision? Choose(WorkProfile work, IEnumerable<DistributionCandidate> candidates)
     {
-        var pool = candidates.Where(c => !c.IsAbsent && c.Load < c.Capacity).ToList();
+        var pool = candidates.Where(c => !c.IsAbsent && Teams.Workload.HasRoom(c.Load, c.Capacity)).ToList();
         if (pool.Count == 0) return null;
         var reasons = new List<string>();
         DistributionRule? decisive = null;
