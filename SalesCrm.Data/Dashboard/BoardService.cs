@@ -33,7 +33,8 @@ public sealed record BoardData(
     IReadOnlyList<AssignmentRow> Assignments,
     IReadOnlyList<PendingApprovalRow> Approvals,
     ForecastFigure Forecast,
-    DateTime ComputedAt);
+    DateTime ComputedAt,
+    int ApprovalsTotal = 0);
 
 /// <summary>
 /// The office TV board, opened by a secret token instead of a sign-in. Read-only; every load checks the
@@ -108,7 +109,9 @@ public sealed class BoardService(IProviderContextFactory contexts, TimeProvider 
 
         var pending = db.ApprovalRequests.AsNoTracking().Where(r => r.State == ApprovalRequestState.Pending);
         if (owners is not null) pending = pending.Where(r => db.Deals.Any(d => d.Id == r.DealId && owners.Contains(d.OwnerId)));
-        var approvals = (await pending.OrderBy(r => r.CreatedAt).Take(10)
+        var approvalsTotal = await pending.CountAsync(ct);
+        // The longest waiting at their current level first: the age the board shows.
+        var approvals = (await pending.OrderBy(r => r.LevelSince).ThenBy(r => r.Id).Take(10)
                 .Select(r => new
                 {
                     r.Id, r.DealId, Client = db.Deals.Where(d => d.Id == r.DealId).Select(d => d.Client!.Name).First(),
@@ -121,7 +124,7 @@ public sealed class BoardService(IProviderContextFactory contexts, TimeProvider 
                 r.RequestedPremiumKopecks, r.Level, r.LevelSince)).ToList();
 
         var forecast = await DashboardQueries.ForecastAsync(db, owners, month, ct);
-        return new BoardData(access, month, leaders, funnel, stuck, stuckTotal, assignmentRows, approvals, forecast, now);
+        return new BoardData(access, month, leaders, funnel, stuck, stuckTotal, assignmentRows, approvals, forecast, now, approvalsTotal);
     }
 }
 

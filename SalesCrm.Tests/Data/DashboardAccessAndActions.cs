@@ -193,6 +193,12 @@ public sealed class BoardLinks : IAsyncLifetime
         Assert.Equal(me.TeamId, access!.TeamId);
         var board = await boards.LoadAsync(access);
         Assert.All(board.Stuck, s => Assert.Contains(s.OwnerId, me.TeamMemberIds));
+        // The approvals badge counts every pending request of the team, not the rows shown; the rows wait longest first.
+        var pending = await H.QueryAsync(db => db.ApprovalRequests.CountAsync(r => r.State == SalesCrm.Domain.Approvals.ApprovalRequestState.Pending
+            && db.Deals.Any(d => d.Id == r.DealId && me.TeamMemberIds.Contains(d.OwnerId))));
+        Assert.Equal(pending, board.ApprovalsTotal);
+        Assert.True(board.Approvals.Count <= Math.Min(10, pending));
+        Assert.Equal(board.Approvals.Select(a => a.Since).Order(), board.Approvals.Select(a => a.Since));
         Assert.DoesNotContain(token, await H.QueryAsync(db => db.BoardTokens.Select(t => t.TokenHash).ToListAsync()));
 
         var row = (await tokens.ListAsync()).Single(t => t.Name == "Экран в переговорной");
