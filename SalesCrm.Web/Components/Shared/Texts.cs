@@ -12,6 +12,15 @@ namespace SalesCrm.Web.Components.Shared;
 /// <summary>Display texts for enums, audit fields and values, through the localizer.</summary>
 public static class Texts
 {
+    /// <summary>The greeting for the hour of the department's local time.</summary>
+    public static string Greeting(DateTime local) => local.Hour switch
+    {
+        >= 5 and < 12 => "Доброе утро",
+        >= 12 and < 18 => "Добрый день",
+        >= 18 and < 23 => "Добрый вечер",
+        _ => "Доброй ночи",
+    };
+
     public static string Segment(ClientSegment segment) => segment switch
     {
         ClientSegment.Small => "Малый бизнес",
