@@ -32,6 +32,8 @@ public sealed record DealListQuery
     public bool OpenOnly { get; init; }
     /// <summary>Only open deals without an open task due in the future ("no next step — no deal").</summary>
     public bool WithoutNextStep { get; init; }
+    /// <summary>Only deals stuck in their stage: longer than the stage's threshold (the same rule as the dashboard and the board).</summary>
+    public bool StuckOnly { get; init; }
 }
 
 public sealed record DealRow(int Id, int ClientId, string ClientName, string? ClientInn, string ProductName,

@@ -34,7 +34,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
     public static async Task<PagedResult<DealRow>> ListAsync(CrmDbContext db, CurrentUser user, DealListQuery query,
         DateTime now, CancellationToken ct)
     {
-        var deals = Filtered(db, user, query, now);
+        var deals = Filtered(db, user, query, now, await StagesForAsync(db, query, ct));
         var total = await deals.CountAsync(ct);
         var pageSize = Math.Clamp(query.PageSize, 1, 500);
         var rows = await Rows(db, Sorted(deals, query).Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)).ToListAsync(ct);
@@ -49,11 +49,19 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        await foreach (var row in Rows(db, Sorted(Filtered(db, user, query, time.GetUtcNow().UtcDateTime), query)).AsAsyncEnumerable().WithCancellation(ct))
+        var stages = await StagesForAsync(db, query, ct);
+        await foreach (var row in Rows(db, Sorted(Filtered(db, user, query, time.GetUtcNow().UtcDateTime, stages), query)).AsAsyncEnumerable().WithCancellation(ct))
             yield return row;
     }
 
-    private static IQueryable<Deal> Filtered(CrmDbContext db, CurrentUser user, DealListQuery query, DateTime now)
+    /// <summary>The stages' thresholds, when the stuck filter needs them.</summary>
+    private static async Task<IReadOnlyList<StageInfo>> StagesForAsync(CrmDbContext db, DealListQuery query, CancellationToken ct) =>
+        query.StuckOnly ? await StagesAsync(db, ct) : [];
+
+    private static Task<List<StageInfo>> StagesAsync(CrmDbContext db, CancellationToken ct) =>
+        db.Stages.AsNoTracking().OrderBy(s => s.Order).Select(s => new StageInfo(s.Code, s.Name, s.Order, s.Probability, s.StuckAfterDays)).ToListAsync(ct);
+
+    private static IQueryable<Deal> Filtered(CrmDbContext db, CurrentUser user, DealListQuery query, DateTime now, IReadOnlyList<StageInfo> stages)
     {
         var deals = db.Deals.AsNoTracking().VisibleTo(user, db);
         if (query.Stage is { } stage) deals = deals.Where(d => d.Stage == stage);
@@ -64,6 +72,8 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             deals = deals.Where(d => d.Stage != StageCode.Won && d.Stage != StageCode.Lost);
         if (query.WithoutNextStep)
             deals = deals.WithoutNextStep(db.Tasks, now);
+        if (query.StuckOnly)
+            deals = deals.Where(Dashboard.DashboardQueries.StuckPredicate(stages, now));
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             var text = query.Text.Trim().ToLowerInvariant();
@@ -114,12 +124,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             Weighted = g.Sum(d => d.PremiumKopecks * d.Probability / 100),
         }).FirstOrDefaultAsync(ct);
         var withoutNextStep = await open.WithoutNextStep(db.Tasks, now).CountAsync(ct);
-        var stuck = 0;
-        foreach (var stage in await db.Stages.AsNoTracking().Where(s => s.StuckAfterDays > 0).ToListAsync(ct))
-        {
-            var since = now.AddDays(-stage.StuckAfterDays);
-            stuck += await open.CountAsync(d => d.Stage == stage.Code && d.StageEnteredAt < since, ct);
-        }
+        var stuck = await open.CountAsync(Dashboard.DashboardQueries.StuckPredicate(await StagesAsync(db, ct), now), ct);
         var mine = user.VisibleOwnerIds;
         var overdueTasks = await db.Tasks.AsNoTracking()
             .Where(t => t.Status == TaskState.Open && t.DueAt < now && (mine == null || mine.Contains(t.AssigneeId)))

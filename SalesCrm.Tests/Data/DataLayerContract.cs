@@ -222,6 +222,14 @@ public abstract class DataLayerContract : IAsyncLifetime
         Assert.NotEmpty(noStep.Items);
         Assert.All(noStep.Items, r => Assert.True(r.NextStepDueAt is null || r.NextStepDueAt < now));
 
+        // The home tile «Застрявшие сделки» opens exactly its number of deals: the list's stuck filter and the summary share one rule.
+        var stuck = await deals.ListAsync(new DealListQuery { StuckOnly = true, PageSize = 500 });
+        var summary = await deals.SummaryAsync();
+        Assert.True(stuck.Total > 0);
+        Assert.Equal(summary.Stuck, stuck.Total);
+        var thresholds = await H.QueryAsync(db => db.Stages.ToDictionaryAsync(x => x.Code, x => x.StuckAfterDays));
+        Assert.All(stuck.Items, r => Assert.True(SalesCrm.Domain.Deals.PipelineFigures.IsStuck(r.Stage, r.StageEnteredAt, thresholds[r.Stage], now)));
+
         var second = await deals.ListAsync(new DealListQuery { Page = 1, PageSize = 5 });
         var first = await deals.ListAsync(new DealListQuery { Page = 0, PageSize = 5 });
         Assert.Empty(first.Items.Select(r => r.Id).Intersect(second.Items.Select(r => r.Id)));

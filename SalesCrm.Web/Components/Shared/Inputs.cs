@@ -54,6 +54,7 @@ public static class DealListAddress
         ProductId = QueryValue.Int(get("product")),
         OpenOnly = get("open") == "1",
         WithoutNextStep = get("nostep") == "1",
+        StuckOnly = get("stuck") == "1",
         Sort = Enum.TryParse<SalesCrm.Data.Deals.DealSort>(get("sort"), out var sort) && Enum.IsDefined(sort) ? sort : SalesCrm.Data.Deals.DealSort.Id,
         Descending = get("desc") != "0",
     };
