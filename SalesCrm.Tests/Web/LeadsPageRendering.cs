@@ -32,6 +32,40 @@ public sealed class LeadsPageRendering : CrmComponentTest
         Assert.NotNull(page.Find("[data-testid=speed-contact]"));
     }
 
+    /// <summary>
+    /// A lead that came in on Saturday evening still waits «0 раб. мин» on Sunday: the cell says the minutes are working
+    /// ones and that the lead arrived out of hours, instead of a bare «ждёт 0 мин».
+    /// </summary>
+    [Fact]
+    public async Task AWeekendLeadSaysItsWaitIsInWorkingTime()
+    {
+        // The first weekend after the demo's "now" whose Saturday and Sunday are days off in the production calendar: the lead
+        // is then the newest of the manager's and the wait is measured across days off whatever the date of the run.
+        var calendar = await H.Get<SalesCrm.Data.Calendar.WorkingCalendarSource>().CurrentAsync();
+        var day = DateOnly.FromDateTime(H.Time.GetUtcNow().UtcDateTime).AddDays(1);
+        while (day.DayOfWeek != DayOfWeek.Saturday || calendar.IsWorkingDay(day) || calendar.IsWorkingDay(day.AddDays(1))) day = day.AddDays(1);
+        var saturday = day.ToDateTime(new TimeOnly(16, 43), DateTimeKind.Utc); // 19:43 in Moscow
+        var me = await H.User.SignInAsAsync("m1@demo.salescrm");
+        var leadId = await H.QueryAsync(async db =>
+        {
+            var lead = new Lead(LeadChannel.Website, "ООО «Суббота»", null, null, "+7 495 765-43-21", null, null, "Москва", null, null, null, saturday);
+            lead.AssignTo(me.ManagerId, AssignmentReason.Territory, null, null, "территория: Москва", saturday);
+            db.Leads.Add(lead);
+            await db.SaveChangesAsync();
+            return lead.Id;
+        });
+        H.Time.SetUtcNow(new DateTimeOffset(saturday.AddDays(1).Date.AddHours(17), TimeSpan.Zero)); // Sunday 20:00 in Moscow
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("/leads?view=mine");
+        var page = RenderInLayout<LeadsPage>(_ => { });
+        page.WaitForElement($"[data-testid=lead-row][data-lead-id='{leadId}']");
+
+        var row = page.Find($"[data-testid=lead-row][data-lead-id='{leadId}']").Closest("tr")!;
+        var waiting = row.QuerySelector("[data-testid=lead-waiting]")!;
+        Assert.Contains("0 раб. мин", waiting.TextContent, StringComparison.Ordinal);
+        Assert.Contains("рабочее время", waiting.GetAttribute("title"), StringComparison.Ordinal);
+        Assert.Contains("пришёл в нерабочее время", row.TextContent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AManagerSeesOnlyOwnLeadsAndNoAssignment()
     {

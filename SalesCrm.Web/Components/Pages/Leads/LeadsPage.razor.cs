@@ -248,8 +248,8 @@ public sealed partial class LeadsPage : IDisposable
 
     private string Minutes(double minutes) => minutes switch
     {
-        < 60 => $"{minutes.ToString("0.#", CultureInfo.CurrentCulture)} {L["мин"]}",
-        < 60 * 24 => $"{(minutes / 60).ToString("0.#", CultureInfo.CurrentCulture)} {L["ч"]}",
+        < 60 => $"{minutes.ToString("0.#", CultureInfo.CurrentCulture)} {L["раб. мин"]}",
+        < 60 * 24 => $"{(minutes / 60).ToString("0.#", CultureInfo.CurrentCulture)} {L["раб. ч"]}",
         _ => $"{(minutes / Math.Max(60, _calendar?.DayMinutes() ?? 600)).ToString("0.#", CultureInfo.CurrentCulture)} {L["раб. дн."]}",
     };
 
