@@ -47,6 +47,18 @@ public sealed class Notification : Entity
     public void MarkRead(DateTime now) => ReadAt ??= now;
 }
 
+/// <summary>
+/// How the bell shows a kind. A request to a person — help asked on a deal, an approval, new work, a task, a lead to call —
+/// is shown one by one and first. Routine alerts that a scan raises in numbers (stuck deals, contracts coming up for
+/// renewal) are one line per kind with their count, so a request for help is never buried under them.
+/// </summary>
+public static class NotificationKinds
+{
+    public static bool IsRoutine(NotificationKind kind) => kind is NotificationKind.StuckDeal or NotificationKind.Renewal;
+
+    public static readonly IReadOnlyList<NotificationKind> Routine = [NotificationKind.StuckDeal, NotificationKind.Renewal];
+}
+
 public enum NotificationKind
 {
     Assignment = 1,
