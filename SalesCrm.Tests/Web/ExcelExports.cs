@@ -59,6 +59,11 @@ public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<C
         var sheet = book.Worksheet(1);
         Assert.Equal("Премия", sheet.Cell(3, 7).GetString());
         Assert.Equal(3, sheet.SheetView.SplitRow);
+        // The first row names the filters in words, not the raw address with its ids.
+        var caption = sheet.Cell(1, 1).GetString();
+        Assert.Contains("этап: Переговоры", caption, StringComparison.Ordinal);
+        Assert.Contains("только открытые", caption, StringComparison.Ordinal);
+        Assert.DoesNotContain("stage=", caption, StringComparison.Ordinal);
 
         await using var db = TestDatabase.CreateContext(app.ConnectionString);
         var team = await db.Managers.Where(m => m.Email == "lead@demo.salescrm").Select(m => m.TeamId).SingleAsync();
@@ -99,6 +104,9 @@ public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<C
         var mine = await db.Leads.Where(l => l.AssigneeId == m1).OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
             .Select(l => l.Id).ToListAsync();
         Assert.Equal(mine, leads.Worksheet(1).RowsUsed().Where(r => r.RowNumber() > 3).Select(r => (int)r.Cell(1).GetDouble()));
+        // Products by name, as people know them, never by catalogue code.
+        var codes = await db.Products.Select(p => p.Code).ToListAsync();
+        Assert.DoesNotContain(leads.Worksheet(1).RowsUsed().Where(r => r.RowNumber() > 3).Select(r => r.Cell(9).GetString()), codes.Contains);
 
         using var clients = await WorkbookAsync(await client.GetAsync("/export/clients.xlsx?sort=Name"));
         var clientIds = clients.Worksheet(1).RowsUsed().Where(r => r.RowNumber() > 3).Select(r => (int)r.Cell(1).GetDouble()).ToList();

@@ -82,7 +82,7 @@ public static class ExportEndpoints
         new(l["Следующий шаг"], CellKind.DateTime, 17, r => r.NextStepDueAt is { } due ? TimeZoneInfo.ConvertTimeFromUtc(due, zone) : null),
     ];
 
-    public static IReadOnlyList<GridColumn<LeadRow>> LeadColumns(IStringLocalizer<SharedResource> l, TimeZoneInfo zone) =>
+    public static IReadOnlyList<GridColumn<LeadRow>> LeadColumns(IStringLocalizer<SharedResource> l, TimeZoneInfo zone, IReadOnlyList<ProductInfo> products) =>
     [
         new(l["№"], CellKind.Integer, 8, r => r.Id),
         new(l["Поступил"], CellKind.DateTime, 17, r => TimeZoneInfo.ConvertTimeFromUtc(r.CreatedAt, zone)),
@@ -92,7 +92,7 @@ public static class ExportEndpoints
         new(l["Телефон"], CellKind.Text, 18, r => r.Phone),
         new("E-mail", CellKind.Text, 26, r => r.Email),
         new(l["Регион"], CellKind.Text, 20, r => r.Region),
-        new(l["Продукт"], CellKind.Text, 16, r => r.ProductCode),
+        new(l["Продукт"], CellKind.Text, 24, r => r.ProductCode is { } code ? products.FirstOrDefault(p => p.Code == code)?.Name ?? code : null),
         new(l["Статус"], CellKind.Text, 16, r => l[r.Status.Russian()].Value),
         new(l["Ответственный"], CellKind.Text, 28, r => r.AssigneeName),
         new(l["Правило"], CellKind.Text, 40, r => r.Rule),
@@ -118,7 +118,7 @@ public static class ExportEndpoints
         new(l["Решён"], CellKind.DateTime, 17, r => r.DecidedAt is { } d ? TimeZoneInfo.ConvertTimeFromUtc(d, zone) : null),
     ];
 
-    private static async Task<IResult> LeadsAsync(IStringLocalizer<SharedResource> l, HttpContext http, LeadService leads, IUserContext users, SecurityLog audit, CrmOptions options,
+    private static async Task<IResult> LeadsAsync(IStringLocalizer<SharedResource> l, LookupService lookups, HttpContext http, LeadService leads, IUserContext users, SecurityLog audit, CrmOptions options,
         TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
@@ -129,17 +129,17 @@ public static class ExportEndpoints
             Status = Enum.TryParse<Domain.Leads.LeadStatus>(q["status"], out var status) ? status : null,
             Text = q["q"].ToString() is { Length: > 0 } text ? text : null,
         };
-        return await SendGridAsync(http, l, l["Лиды"], Caption(l, l["Лиды"], user, http, options, time), LeadColumns(l, options.TimeZone), leads.ExportAsync(query, ct), "leads",
+        return await SendGridAsync(http, l, l["Лиды"], await CaptionAsync(l, lookups, l["Лиды"], user, http, options, time, http.RequestAborted), LeadColumns(l, options.TimeZone, await lookups.ProductsAsync(ct)), leads.ExportAsync(query, ct), "leads",
             async rows => await audit.ExportedAsync(user.Actor, "leads", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
     }
 
-    private static async Task<IResult> ApprovalsAsync(IStringLocalizer<SharedResource> l, HttpContext http, ApprovalService approvals, IUserContext users, SecurityLog audit, CrmOptions options,
+    private static async Task<IResult> ApprovalsAsync(IStringLocalizer<SharedResource> l, LookupService lookups, HttpContext http, ApprovalService approvals, IUserContext users, SecurityLog audit, CrmOptions options,
         TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
         var view = http.Request.Query["view"].ToString() switch { "mine" => ApprovalView.ForMe, "decided" => ApprovalView.Decided, _ => ApprovalView.Pending };
         var rows = await approvals.ListAsync(view, ct);
-        return await SendGridAsync(http, l, l["Согласования"], Caption(l, l["Согласования"], user, http, options, time), ApprovalColumns(l, options.TimeZone), rows.ToAsyncEnumerable(),
+        return await SendGridAsync(http, l, l["Согласования"], await CaptionAsync(l, lookups, l["Согласования"], user, http, options, time, http.RequestAborted), ApprovalColumns(l, options.TimeZone), rows.ToAsyncEnumerable(),
             "approvals", async count => await audit.ExportedAsync(user.Actor, "approvals", http.Request.QueryString.Value ?? "", count, ct), time, ct);
     }
 
@@ -157,7 +157,7 @@ public static class ExportEndpoints
         new(l["Ключевой"], CellKind.Text, 10, r => r.IsKeyClient ? l["да"].Value : ""),
     ];
 
-    private static async Task<IResult> ClientsAsync(IStringLocalizer<SharedResource> l, HttpContext http, ClientService clients, IUserContext users, SecurityLog audit, CrmOptions options,
+    private static async Task<IResult> ClientsAsync(IStringLocalizer<SharedResource> l, LookupService lookups, HttpContext http, ClientService clients, IUserContext users, SecurityLog audit, CrmOptions options,
         TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
@@ -170,7 +170,7 @@ public static class ExportEndpoints
             Sort = q["sort"].ToString() is { Length: > 0 } sort ? sort : "Name",
             Descending = q["desc"] == "1",
         };
-        return await SendGridAsync(http, l, l["Клиенты"], Caption(l, l["Клиенты"], user, http, options, time), ClientColumns(l), clients.ExportAsync(query, ct), "clients",
+        return await SendGridAsync(http, l, l["Клиенты"], await CaptionAsync(l, lookups, l["Клиенты"], user, http, options, time, http.RequestAborted), ClientColumns(l), clients.ExportAsync(query, ct), "clients",
             async rows => await audit.ExportedAsync(user.Actor, "clients", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
     }
 
@@ -209,7 +209,7 @@ public static class ExportEndpoints
         {
             return Results.Problem(l.For(ex), statusCode: StatusCodes.Status403Forbidden);
         }
-        return await SendGridAsync(http, l, l["Пролонгации"], Caption(l, l["Пролонгации"], user, http, options, time), RenewalColumns(l, await lookups.StagesAsync(ct)), rows.ToAsyncEnumerable(), "renewals",
+        return await SendGridAsync(http, l, l["Пролонгации"], await CaptionAsync(l, lookups, l["Пролонгации"], user, http, options, time, http.RequestAborted), RenewalColumns(l, await lookups.StagesAsync(ct)), rows.ToAsyncEnumerable(), "renewals",
             async count => await audit.ExportedAsync(user.Actor, "renewals", http.Request.QueryString.Value ?? "", count, ct), time, ct);
     }
 
@@ -235,7 +235,7 @@ public static class ExportEndpoints
         _ => "нет данных",
     };
 
-    private static async Task<IResult> DiagnosticsAsync(IStringLocalizer<SharedResource> l, HttpContext http, SalesCrm.Data.Diagnostics.DiagnosticsService diagnostics, IUserContext users,
+    private static async Task<IResult> DiagnosticsAsync(IStringLocalizer<SharedResource> l, LookupService lookups, HttpContext http, SalesCrm.Data.Diagnostics.DiagnosticsService diagnostics, IUserContext users,
         SecurityLog audit, CrmOptions options, TimeProvider time, CancellationToken ct)
     {
         var user = await users.RequireAsync(ct);
@@ -253,14 +253,60 @@ public static class ExportEndpoints
         {
             return Results.Problem(l.For(ex), statusCode: StatusCodes.Status403Forbidden);
         }
-        return await SendGridAsync(http, l, l["Было-стало"], Caption(l, l["Диагностика отдела продаж: было/стало · {0}", compare.TeamName], user, http, options, time),
+        return await SendGridAsync(http, l, l["Было-стало"], await CaptionAsync(l, lookups, l["Диагностика отдела продаж: было/стало · {0}", compare.TeamName], user, http, options, time, http.RequestAborted),
             DiagnosticsColumns(l, $"{before:MM.yyyy}", $"{after:MM.yyyy}"), compare.Rows.ToAsyncEnumerable(), "diagnostics",
             async count => await audit.ExportedAsync(user.Actor, "diagnostics", http.Request.QueryString.Value ?? "", count, ct), time, ct);
     }
 
-    private static string Caption(IStringLocalizer<SharedResource> l, string what, CurrentUser user, HttpContext http, CrmOptions options, TimeProvider time) =>
-        $"{what} · {user.FullName} · {TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, options.TimeZone):dd.MM.yyyy HH:mm}"
-        + (http.Request.QueryString.HasValue ? l[" · фильтры: {0}", Uri.UnescapeDataString(http.Request.QueryString.Value!.TrimStart('?'))].Value : "");
+    /// <summary>
+    /// The first row of an export: what it is, who made it and when, and the filters it was made with, in words and names
+    /// (a stage, a manager, a product by name, not by the ids of the address).
+    /// </summary>
+    private static async Task<string> CaptionAsync(IStringLocalizer<SharedResource> l, LookupService lookups, string what, CurrentUser user, HttpContext http,
+        CrmOptions options, TimeProvider time, CancellationToken ct)
+    {
+        var caption = $"{what} · {user.FullName} · {TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, options.TimeZone):dd.MM.yyyy HH:mm}";
+        var filters = await FiltersAsync(l, lookups, http.Request.Query, ct);
+        return filters.Count == 0 ? caption : caption + l[" · фильтры: {0}", string.Join("; ", filters)];
+    }
+
+    private static async Task<List<string>> FiltersAsync(IStringLocalizer<SharedResource> l, LookupService lookups, IQueryCollection q, CancellationToken ct)
+    {
+        var stages = await lookups.StagesAsync(ct);
+        var products = await lookups.ProductsAsync(ct);
+        var managers = await lookups.VisibleManagersAsync(ct);
+        var teams = await lookups.TeamsAsync(ct);
+        string Name<T>(IEnumerable<T> items, Func<T, int> id, Func<T, string> name, string raw) =>
+            QueryValue.Int(raw) is { } n && items.FirstOrDefault(x => id(x) == n) is { } found ? name(found) : raw;
+        var parts = new List<string>();
+        foreach (var (key, values) in q)
+        {
+            var v = values.ToString();
+            if (v.Length == 0 || key is "sort" or "desc" or "culture" or "kind" or "date") continue;
+            parts.Add(key switch
+            {
+                "q" => l["поиск «{0}»", v],
+                "stage" => l["этап: {0}", Enum.TryParse<StageCode>(v, out var stage) ? Texts.StageName(l, stage, stages) : v],
+                "owner" or "assignee" => l["ответственный: {0}", Name(managers, m => m.Id, m => m.FullName, v)],
+                "product" => l["продукт: {0}", Name(products, p => p.Id, p => p.Name, v)],
+                "team" => l["команда: {0}", Name(teams, t => t.Id, t => t.Name, v)],
+                "open" => l["только открытые"],
+                "nostep" => l["без следующего шага"],
+                "stuck" => l["застрявшие"],
+                "view" => l["вид: {0}", l[v switch
+                {
+                    "queue" => "очередь", "mine" => "мои", "all" => "все", "pending" => "ждут решения", "decided" => "решённые", _ => v,
+                }]],
+                "status" => l["статус: {0}", Enum.TryParse<LeadStatus>(v, out var status) ? l[status.Russian()] : v],
+                "risk" => l["риск: {0}", Enum.TryParse<RiskLevel>(v, out var risk) ? l[Texts.Risk(risk)] : v],
+                "days" => l["горизонт: {0} дн.", v],
+                "before" => l["было: {0}", v],
+                "after" => l["стало: {0}", v],
+                _ => $"{key}={v}",
+            });
+        }
+        return parts;
+    }
 
     private static async Task<IResult> DealsAsync(IStringLocalizer<SharedResource> l, HttpContext http, DealService deals, LookupService lookups, IUserContext users, SecurityLog audit,
         CrmOptions options, TimeProvider time, CancellationToken ct)
@@ -268,7 +314,7 @@ public static class ExportEndpoints
         var user = await users.RequireAsync(ct);
         var query = DealQuery(http.Request.Query);
         var stages = await lookups.StagesAsync(ct);
-        return await SendGridAsync(http, l, l["Сделки"], Caption(l, l["Сделки"], user, http, options, time), DealColumns(l, stages, options.TimeZone), deals.ExportAsync(query, ct), "deals",
+        return await SendGridAsync(http, l, l["Сделки"], await CaptionAsync(l, lookups, l["Сделки"], user, http, options, time, http.RequestAborted), DealColumns(l, stages, options.TimeZone), deals.ExportAsync(query, ct), "deals",
             async rows => await audit.ExportedAsync(user.Actor, "deals", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
     }
 
