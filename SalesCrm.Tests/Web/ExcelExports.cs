@@ -44,6 +44,11 @@ public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<C
         var sheet = book.Worksheet("Было-стало");
         var titles = Enumerable.Range(4, SalesCrm.Domain.Diagnostics.DiagnosticCatalogue.Triggers.Count).Select(r => sheet.Cell(r, 2).GetString()).ToList();
         Assert.Equal(SalesCrm.Domain.Diagnostics.DiagnosticCatalogue.Triggers.Select(t => t.Title), titles);
+        // Thresholds are numbers in the trigger's unit (a share in percent), not text.
+        var contact = titles.IndexOf("Доля связавшихся") + 4;
+        Assert.Equal(XLDataType.Number, sheet.Cell(contact, 6).DataType);
+        Assert.Equal("%", sheet.Cell(contact, 3).GetString());
+        Assert.Equal(60, sheet.Cell(contact, 6).GetDouble());
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/export/diagnostics.xlsx?before=2026-13")).StatusCode);
 
         var manager = await SignedInAsync("m1@demo.salescrm");

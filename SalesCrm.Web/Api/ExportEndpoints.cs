@@ -217,15 +217,34 @@ public static class ExportEndpoints
     [
         new(l["Блок"], CellKind.Integer, 7, r => r.Trigger.Block),
         new(l["Признак"], CellKind.Text, 40, r => l[r.Trigger.Title].Value),
-        new(l["Было: {0}", before], CellKind.Text, 16, r => Components.Pages.Diagnostics.DiagnosticsPage.Show(l, r.Trigger.Unit, r.Before)),
-        new(l["Стало: {0}", after], CellKind.Text, 16, r => Components.Pages.Diagnostics.DiagnosticsPage.Show(l, r.Trigger.Unit, r.After)),
-        new(l["Порог"], CellKind.Text, 12, r => (r.Trigger.Direction == SalesCrm.Domain.Diagnostics.TriggerDirection.Above ? "> " : "< ")
-                                            + Components.Pages.Diagnostics.DiagnosticsPage.Show(l, r.Trigger.Unit, r.Threshold)),
+        // Values are numbers in the unit of the trigger, so the sheet can be sorted and charted.
+        new(l["Единица"], CellKind.Text, 10, r => l[UnitText(r.Trigger.Unit)].Value),
+        new(l["Было: {0}", before], CellKind.Integer, 14, r => Number(r.Trigger.Unit, r.Before)),
+        new(l["Стало: {0}", after], CellKind.Integer, 14, r => Number(r.Trigger.Unit, r.After)),
+        new(l["Порог"], CellKind.Integer, 10, r => Number(r.Trigger.Unit, r.Threshold)),
+        new(l["Срабатывает"], CellKind.Text, 14, r => l[r.Trigger.Direction == SalesCrm.Domain.Diagnostics.TriggerDirection.Above ? "выше порога" : "ниже порога"].Value),
         new(l["Статус: было"], CellKind.Text, 16, r => l[StatusText(r.BeforeStatus)].Value),
         new(l["Статус: стало"], CellKind.Text, 16, r => l[StatusText(r.AfterStatus)].Value),
         new(l["Динамика"], CellKind.Text, 12, r => l[r.Better switch { true => "лучше", false => "хуже", _ => "без изменений" }].Value),
         new(l["Как считается"], CellKind.Text, 60, r => l[r.Trigger.Definition].Value),
     ];
+
+    /// <summary>A trigger's value as a number in its unit: a share in percent, minutes, days (none when it never happened), a count.</summary>
+    private static double? Number(SalesCrm.Domain.Diagnostics.TriggerUnit unit, double? value) => value is not { } v ? null : unit switch
+    {
+        SalesCrm.Domain.Diagnostics.TriggerUnit.Share => Math.Round(v * 100, 1),
+        SalesCrm.Domain.Diagnostics.TriggerUnit.Minutes => Math.Round(v, 1),
+        SalesCrm.Domain.Diagnostics.TriggerUnit.Days => v >= 999 ? null : Math.Round(v),
+        _ => v,
+    };
+
+    private static string UnitText(SalesCrm.Domain.Diagnostics.TriggerUnit unit) => unit switch
+    {
+        SalesCrm.Domain.Diagnostics.TriggerUnit.Share => "%",
+        SalesCrm.Domain.Diagnostics.TriggerUnit.Minutes => "мин",
+        SalesCrm.Domain.Diagnostics.TriggerUnit.Days => "дней",
+        _ => "шт.",
+    };
 
     private static string StatusText(SalesCrm.Domain.Diagnostics.DiagnosticStatus status) => status switch
     {
