@@ -248,6 +248,9 @@ public static partial class Hosting
         // People get a friendly "not found" page; machines (the hub, the HTTP API) get the bare status code.
         app.UseWhen(context => !IsMachinePath(context.Request.Path),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Routing after the status code pages: a re-executed request for /not-found is routed again and finds its page (with
+        // the implicit routing at the start of the pipeline, it came back as an empty 404).
+        app.UseRouting();
 
         var localization = new RequestLocalizationOptions
         {

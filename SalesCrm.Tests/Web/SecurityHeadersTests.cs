@@ -102,6 +102,14 @@ public sealed class ProductionErrors : IAsyncLifetime
         Assert.DoesNotContain("   at ", html, StringComparison.Ordinal);
         var missing = await client.GetAsync("/api/leads/not-a-route");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        // A person who mistypes an address gets the app's page saying so, with the 404 status; a machine gets the bare code.
+        Assert.Empty(await missing.Content.ReadAsStringAsync());
+        foreach (var path in new[] { "/no-such-page", "/deals/not-a-number", "/leads/a/b/c" })
+        {
+            var page = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+            Assert.Contains("Страница не найдена", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
         Assert.True(error.Headers.Contains("Content-Security-Policy"));
     }
 }
