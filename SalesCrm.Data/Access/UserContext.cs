@@ -17,6 +17,9 @@ public sealed record CurrentUser(int ManagerId, string FullName, string Email, S
     /// <summary>A leader of sales (team lead, head, admin): dashboards, reports, assignment, coaching.</summary>
     public bool LeadsSales => Role is StaffRole.TeamLead or StaffRole.Head or StaffRole.Admin;
 
+    /// <summary>Works in sales — a manager or a leader of sales: leads, tasks and renewals are theirs (not an underwriter's).</summary>
+    public bool WorksSales => Role == StaffRole.Manager || LeadsSales;
+
     /// <summary>Assigns and hands over leads, deals and clients (within what they see); every service and screen asks this.</summary>
     public bool CanAssign => LeadsSales;
 

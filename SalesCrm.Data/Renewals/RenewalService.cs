@@ -45,7 +45,7 @@ public sealed class RenewalService(IDbContextFactory<CrmDbContext> factory, IUse
         return await RowsAsync(db, user.VisibleOwnerIds, today, today.AddDays(Math.Clamp(horizonDays, 1, 366)), now, ct);
     }
 
-    private Task<CurrentUser> RequireAsync(CancellationToken ct) => users.RequireRoleAsync(security, u => u.Role == StaffRole.Manager || u.LeadsSales,
+    private Task<CurrentUser> RequireAsync(CancellationToken ct) => users.RequireRoleAsync(security, u => u.WorksSales,
         "Renewals", "open", "Пролонгации видят менеджеры и руководители продаж.", ct);
 
     private async Task<List<RenewalRow>> RowsAsync(CrmDbContext db, IReadOnlyList<int>? owners, DateTime today, DateTime until, DateTime now,
