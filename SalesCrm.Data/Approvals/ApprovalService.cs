@@ -36,7 +36,8 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
             ApprovalView.Pending => visible.Where(a => a.State == ApprovalRequestState.Pending),
             _ => visible.Where(a => a.State != ApprovalRequestState.Pending),
         };
-        var ordered = view == ApprovalView.Decided ? visible.OrderByDescending(a => a.DecidedAt) : visible.OrderBy(a => a.LevelSince);
+        // Newest first: a request that just arrived is at the top of the inbox, not below two hundred older ones.
+        var ordered = view == ApprovalView.Decided ? visible.OrderByDescending(a => a.DecidedAt) : visible.OrderByDescending(a => a.LevelSince);
         var rows = await Rows(db, ordered.Take(200)).ToListAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         var calendar = await calendars.CurrentAsync(ct);
@@ -283,13 +284,13 @@ public sealed class ApprovalService(IDbContextFactory<CrmDbContext> factory, IUs
 
     private static async Task<ClientEvidence> EvidenceAsync(CrmDbContext db, int clientId, CancellationToken ct)
     {
-        var client = await db.Clients.AsNoTracking().Include(c => c.PremiumLossYears).SingleAsync(c => c.Id == clientId, ct);
-        var years = client.PremiumLossYears.OrderByDescending(p => p.Year)
-            .Select(p => new PremiumLossInfo(p.Year, p.PremiumsKopecks, p.LossesKopecks, p.LossRatio)).ToList();
+        var client = await db.Clients.AsNoTracking().Where(c => c.Id == clientId).Select(c => new { c.Id, c.Name, c.Industry, c.Region, c.Branches })
+            .SingleAsync(ct);
+        // The same history and potential as the client card and the deal card show.
+        var analytics = await Clients.ClientAnalyticsQuery.LoadAsync(db, clientId, ct);
+        var years = analytics.PremiumLoss;
         var premiums = years.Sum(y => y.PremiumsKopecks);
-        var bought = await db.Contracts.AsNoTracking().Where(c => c.ClientId == clientId).Select(c => c.ProductId)
-            .Union(db.Deals.AsNoTracking().Where(d => d.ClientId == clientId && d.Stage != StageCode.Lost).Select(d => d.ProductId)).ToListAsync(ct);
-        var notBought = await db.Products.AsNoTracking().Where(p => p.IsActive && !bought.Contains(p.Id)).OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(ct);
+        var notBought = analytics.ProductsNotBought;
         var open = await db.Deals.AsNoTracking().Where(d => d.ClientId == clientId && d.Stage != StageCode.Won && d.Stage != StageCode.Lost)
             .Join(db.Products, d => d.ProductId, p => p.Id, (d, p) => new OpenDealInfo(d.Id, p.Name, d.Stage, d.PremiumKopecks)).ToListAsync(ct);
         var active = await db.Contracts.AsNoTracking().Where(c => c.ClientId == clientId && c.State == ContractState.Active)

@@ -71,7 +71,10 @@ public sealed class ApprovalWorkflow : IAsyncLifetime
 
         await H.User.SignInAsAsync("lead@demo.salescrm");
         var asLead = H.Get<ApprovalService>();
-        Assert.Contains(await asLead.ListAsync(ApprovalView.Pending), r => r.Id == id);
+        var pending = await asLead.ListAsync(ApprovalView.Pending);
+        // The request that just arrived heads the inbox; the rest follow newest first.
+        Assert.Equal(id, pending[0].Id);
+        Assert.Equal(pending.Select(r => r.LevelSince).OrderDescending(), pending.Select(r => r.LevelSince));
         Assert.DoesNotContain(await asLead.ListAsync(ApprovalView.ForMe), r => r.Id == id);
         var version = (await asLead.DetailAsync(id)).Version;
         await Assert.ThrowsAsync<AccessDeniedException>(() => asLead.ApproveAsync(id, version, null));
