@@ -1,13 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using SalesCrm.Domain.Activities;
-using SalesCrm.Domain.Approvals;
-using SalesCrm.Domain.Clients;
-using SalesCrm.Domain.Common;
-using SalesCrm.Domain.Contracts;
-using SalesCrm.Domain.Deals;
 using SalesCrm.Domain.Notifications;
-using SalesCrm.Domain.Tasks;
 using SalesCrm.Domain.Teams;
 
 namespace SalesCrm.Data.Configurations;
