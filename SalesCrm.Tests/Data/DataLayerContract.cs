@@ -95,19 +95,22 @@ public abstract class DataLayerContract : IAsyncLifetime
         var second = H.Get<DealService>();
         var seen = await first.GetCardAsync(deal.Id);
 
-        await first.UpdateTermsAsync(deal.Id, seen.Version, 1_111_111_00, seen.ExpectedCloseDate);
+        // Both raise the premium (lowering it needs an approved discount), whatever premium the demo gave the deal.
+        var mine = seen.PremiumKopecks + 100_000_00;
+        var theirs = seen.PremiumKopecks + 200_000_00;
+        await first.UpdateTermsAsync(deal.Id, seen.Version, mine, seen.ExpectedCloseDate);
         var conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
-            second.UpdateTermsAsync(deal.Id, seen.Version, 2_222_222_00, seen.ExpectedCloseDate));
+            second.UpdateTermsAsync(deal.Id, seen.Version, theirs, seen.ExpectedCloseDate));
 
         var current = Assert.IsType<DealCard>(conflict.Current);
-        Assert.Equal(1_111_111_00, current.PremiumKopecks);
-        Assert.Contains(conflict.Changes, c => c.Field == "PremiumKopecks" && c.NewValue == "111111100");
+        Assert.Equal(mine, current.PremiumKopecks);
+        Assert.Contains(conflict.Changes, c => c.Field == "PremiumKopecks" && c.NewValue == mine.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var stored = await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id));
-        Assert.Equal(1_111_111_00, stored.PremiumKopecks);
+        Assert.Equal(mine, stored.PremiumKopecks);
 
         // Re-applying on the version the user now sees works.
-        var reapplied = await second.UpdateTermsAsync(deal.Id, current.Version, 2_222_222_00, seen.ExpectedCloseDate);
-        Assert.Equal(2_222_222_00, reapplied.PremiumKopecks);
+        var reapplied = await second.UpdateTermsAsync(deal.Id, current.Version, theirs, seen.ExpectedCloseDate);
+        Assert.Equal(theirs, reapplied.PremiumKopecks);
     }
 
     [Fact]

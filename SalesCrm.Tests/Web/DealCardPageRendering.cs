@@ -121,22 +121,26 @@ public sealed class DealCardPageRendering : CrmComponentTest
         Providers.WaitForElement("[data-testid=terms-premium]");
 
         // …meanwhile the owner saves another premium; the card behind the dialog refreshes live.
-        await H.Get<DealService>().UpdateTermsAsync(deal.Id, deal.Version, 1_500_000_00, deal.ExpectedCloseDate);
-        page.WaitForAssertion(() => Assert.Equal("1500000", string.Concat(page.Find("[data-testid=deal-premium]").TextContent.Where(char.IsAsciiDigit))));
+        // Both raise the premium (lowering it needs an approved discount), whatever premium the demo gave the deal.
+        var owners = deal.PremiumKopecks / 100 + 500_000;
+        var leads = deal.PremiumKopecks / 100 + 700_000;
+        await H.Get<DealService>().UpdateTermsAsync(deal.Id, deal.Version, owners * 100, deal.ExpectedCloseDate);
+        page.WaitForAssertion(() => Assert.Equal(owners.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            string.Concat(page.Find("[data-testid=deal-premium]").TextContent.Where(char.IsAsciiDigit))));
 
         // The lead's save is checked against the version they saw when they opened the dialog.
-        await Providers.Find("[data-testid=terms-premium]").ChangeAsync(new() { Value = "1700000" });
+        await Providers.Find("[data-testid=terms-premium]").ChangeAsync(new() { Value = leads.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var save = Providers.Find("[data-testid=dialog-save]").ClickAsync(new()); // completes once the user answers the conflict
 
         Providers.WaitForElement("[data-testid=concurrency-conflict]");
         var stored = await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id));
-        Assert.Equal(1_500_000_00, stored.PremiumKopecks);
+        Assert.Equal(owners * 100, stored.PremiumKopecks);
 
         // "Apply my changes": the lead's value goes in on top of the version now shown.
         await Providers.Find("[data-testid=conflict-reapply]").ClickAsync(new());
         await save;
         stored = await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id));
-        Assert.Equal(1_700_000_00, stored.PremiumKopecks);
+        Assert.Equal(leads * 100, stored.PremiumKopecks);
     }
 
     [Fact]
