@@ -22,14 +22,17 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
     public const int TrendMonths = 6;
     private const int ListLimit = 50;
 
-    /// <summary>The team's cards: each manager's figures for the period, the previous period and the team average.</summary>
+    /// <summary>
+    /// The team's cards: each manager's figures for the period, its like-for-like baseline (the period before, cut to the
+    /// days this one has had: <see cref="PeriodComparison"/>) and the team average.
+    /// </summary>
     public async Task<TeamCoaching> TeamAsync(int? teamId, ReportingPeriod period, CancellationToken ct = default)
     {
         var user = await RequireCoachAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var (team, sellers) = await TeamOfAsync(db, user, teamId, ct);
-        var previous = period.Previous(options.TimeZone);
         var now = time.GetUtcNow().UtcDateTime;
+        var previous = PeriodComparison.Of(period, now, options.TimeZone).Baseline;
         var facts = await FactsAsync(db, sellers.Select(s => s.Id).ToList(), previous.FromUtc, period.ToUtc, ct);
         var calendar = await calendars.CurrentAsync(ct);
         var cards = sellers.Select(s => new ManagerScore(s, Compute(calendar, team.Id, s.Id, facts, period, now), Compute(calendar, team.Id, s.Id, facts, previous, now))).ToList();
@@ -50,7 +53,7 @@ public sealed class CoachingService(IDbContextFactory<CrmDbContext> factory, IUs
 
         var now = time.GetUtcNow().UtcDateTime;
         var zone = options.TimeZone;
-        var previous = period.Previous(zone);
+        var previous = PeriodComparison.Of(period, now, zone).Baseline;
         // The trend: the last six calendar months up to the period's last month.
         var trendMonths = Enumerable.Range(0, TrendMonths).Reverse()
             .Select(i => period.LastDay.AddMonths(-i)).Select(d => ReportingPeriod.Month(d.Year, d.Month, zone)).ToList();

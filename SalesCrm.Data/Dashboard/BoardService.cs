@@ -92,7 +92,7 @@ public sealed class BoardService(IProviderContextFactory contexts, TimeProvider 
         var funnel = stages.Select(s =>
         {
             totals.TryGetValue(s.Code, out var t);
-            return new FunnelStage(s.Code, s.Name, t.Count, t.Premium, t.Weighted, 0, 0, 0, 0);
+            return new FunnelStage(s.Code, s.Name, t.Count, t.Premium, t.Weighted, 0, 0, 0, 0, null);
         }).ToList();
         var (stuck, stuckTotal) = await DashboardQueries.StuckAsync(db, owners, stages, now, 12, ct);
 

@@ -4,9 +4,12 @@ using SalesCrm.Domain.Deals;
 
 namespace SalesCrm.Data.Dashboard;
 
-/// <summary>One stage of the funnel: what is in it now, and how it converted in the period and the one before.</summary>
+/// <summary>
+/// One stage of the funnel: what is in it now, how it converted in the period and in its like-for-like baseline
+/// (<see cref="PeriodComparison"/>), and the change in percentage points when the two can be compared.
+/// </summary>
 public sealed record FunnelStage(StageCode Stage, string Name, int Count, long PremiumKopecks, long WeightedKopecks,
-    int Entered, int Progressed, int PreviousEntered, int PreviousProgressed)
+    int Entered, int Progressed, int PreviousEntered, int PreviousProgressed, double? ChangePoints)
 {
     public double? Conversion => PipelineFigures.Share(Progressed, Entered);
 
@@ -22,6 +25,11 @@ public sealed record ForecastFigure(PeriodKind Kind, DateOnly FirstDay, DateOnly
     public double? Attainment => PlanKopecks == 0 ? null : (double)WonKopecks / PlanKopecks;
 
     public double? ForecastToPlan => PlanKopecks == 0 ? null : (double)ForecastKopecks / PlanKopecks;
+
+    /// <summary>The month or quarter the forecast is of.</summary>
+    public ReportingPeriod Period(TimeZoneInfo zone) => Kind == PeriodKind.Quarter
+        ? ReportingPeriod.Quarter(FirstDay.Year, (FirstDay.Month - 1) / 3 + 1, zone)
+        : ReportingPeriod.Month(FirstDay.Year, FirstDay.Month, zone);
 }
 
 public sealed record StuckDeal(int DealId, string ClientName, string ProductName, int OwnerId, string OwnerName, StageCode Stage,
@@ -49,7 +57,7 @@ public sealed record DashboardData
 {
     public required DashboardScope Scope { get; init; }
     public required ReportingPeriod Period { get; init; }
-    public required ReportingPeriod PreviousPeriod { get; init; }
+    public required PeriodComparison Comparison { get; init; }
     public required IReadOnlyList<FunnelStage> Funnel { get; init; }
     public required ForecastFigure MonthForecast { get; init; }
     public required ForecastFigure QuarterForecast { get; init; }

@@ -29,17 +29,20 @@ public static class DashboardQueries
     /// the conversion of the period and of the previous one (<see cref="ConversionAsync"/>).
     /// </summary>
     public static async Task<List<FunnelStage>> FunnelAsync(CrmDbContext db, IReadOnlyList<int>? owners, IReadOnlyList<Common.StageInfo> stages,
-        ReportingPeriod period, ReportingPeriod previous, CancellationToken ct)
+        PeriodComparison comparison, CancellationToken ct)
     {
-        var totals = await StageTotalsAsync(db, owners, period, ct);
-        var conversion = await ConversionAsync(db, owners, period, ct);
-        var previousConversion = await ConversionAsync(db, owners, previous, ct);
+        var ended = comparison.Period.ToUtc <= comparison.MeasuredAt;
+        var totals = ended
+            ? await StageTotalsAsOfAsync(db, owners, comparison.Period, stages, ct)
+            : await StageTotalsAsync(db, owners, comparison.Period, ct);
+        var conversion = await ConversionAsync(db, owners, comparison.Period, ct);
+        var previousConversion = await ConversionAsync(db, owners, comparison.Baseline, ct, comparison.BaselineMeasuredAt);
         return [.. stages.Select(s =>
         {
             totals.TryGetValue(s.Code, out var t);
             conversion.TryGetValue(s.Code, out var c);
             previousConversion.TryGetValue(s.Code, out var p);
-            return new FunnelStage(s.Code, s.Name, t.Count, t.Premium, t.Weighted, c.Entered, c.Progressed, p.Entered, p.Progressed);
+            return new FunnelStage(s.Code, s.Name, t.Count, t.Premium, t.Weighted, c.Entered, c.Progressed, p.Entered, p.Progressed, comparison.ConversionChange(c, p));
         })];
     }
 
@@ -60,18 +63,52 @@ public static class DashboardQueries
     }
 
     /// <summary>
+    /// The totals of a period that has ended: the open stages as they stood at its end (each deal's last move before it;
+    /// premium as it is now, weighted by the stage's probability), won and lost as closed in the period.
+    /// </summary>
+    public static async Task<Dictionary<StageCode, (int Count, long Premium, long Weighted)>> StageTotalsAsOfAsync(CrmDbContext db,
+        IReadOnlyList<int>? owners, ReportingPeriod period, IReadOnlyList<Common.StageInfo> stages, CancellationToken ct)
+    {
+        var end = period.ToUtc;
+        var open = await Scoped(db, owners)
+            .Where(d => d.CreatedAt < end && (d.ClosedAt == null || d.ClosedAt >= end))
+            .Select(d => new
+            {
+                Stage = db.DealStageChanges.Where(c => c.DealId == d.Id && c.At < end).OrderByDescending(c => c.At).ThenByDescending(c => c.Id)
+                    .Select(c => (StageCode?)c.To).FirstOrDefault(),
+                d.PremiumKopecks,
+            })
+            .Where(x => x.Stage != null && x.Stage != StageCode.Won && x.Stage != StageCode.Lost)
+            .GroupBy(x => x.Stage!.Value)
+            .Select(g => new { Stage = g.Key, Count = g.Count(), Premium = g.Sum(x => x.PremiumKopecks) })
+            .ToListAsync(ct);
+        var probability = stages.ToDictionary(s => s.Code, s => s.Probability);
+        var closed = await StageTotalsAsync(db, owners, period, ct);
+        var result = open.ToDictionary(x => x.Stage, x => (x.Count, x.Premium, x.Premium * probability.GetValueOrDefault(x.Stage) / 100));
+        foreach (var stage in new[] { StageCode.Won, StageCode.Lost })
+            if (closed.TryGetValue(stage, out var c)) result[stage] = c;
+        return result;
+    }
+
+    /// <summary>
     /// Per open stage: deals that entered it in the period, and how many of them later entered a stage after it
-    /// (<see cref="DealStageChange.Progressed"/>, kept by the domain on every move).
+    /// (<see cref="DealStageChange.Progressed"/>, kept by the domain on every move). With <paramref name="measuredAt"/>, only
+    /// the moves before it count: a baseline cohort measured at the age of the current one (<see cref="PeriodComparison"/>).
     /// </summary>
     public static async Task<Dictionary<StageCode, (int Entered, int Progressed)>> ConversionAsync(CrmDbContext db,
-        IReadOnlyList<int>? owners, ReportingPeriod period, CancellationToken ct)
+        IReadOnlyList<int>? owners, ReportingPeriod period, CancellationToken ct, DateTime? measuredAt = null)
     {
         var entries = db.DealStageChanges.AsNoTracking()
             .Where(c => c.At >= period.FromUtc && c.At < period.ToUtc && c.To != StageCode.Won && c.To != StageCode.Lost);
         if (owners is not null)
             entries = entries.Where(c => db.Deals.Any(d => d.Id == c.DealId && owners.Contains(d.OwnerId)));
-        var rows = await entries
-            .Select(c => new { c.To, c.DealId, c.Progressed })
+        var rows = await (measuredAt is { } until
+                ? entries.Select(c => new
+                {
+                    c.To, c.DealId,
+                    Progressed = db.DealStageChanges.Any(n => n.DealId == c.DealId && n.At > c.At && n.At < until && n.To > c.To && n.To != StageCode.Lost),
+                })
+                : entries.Select(c => new { c.To, c.DealId, c.Progressed }))
             .GroupBy(x => x.To)
             .Select(g => new
             {

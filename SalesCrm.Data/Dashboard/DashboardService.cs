@@ -36,10 +36,10 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
         await MarkAsync(rituals, scope, Domain.Diagnostics.RitualKind.Dashboard, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var zone = options.TimeZone;
-        var previous = period.Previous(zone);
+        var comparison = PeriodComparison.Of(period, now, zone);
         var stages = await lookups.StagesAsync(ct);
 
-        var funnel = await DashboardQueries.FunnelAsync(db, scope.OwnerIds, stages, period, previous, ct);
+        var funnel = await DashboardQueries.FunnelAsync(db, scope.OwnerIds, stages, comparison, ct);
 
         var month = await DashboardQueries.ForecastAsync(db, scope.OwnerIds, ReportingPeriod.Containing(PeriodKind.Month, now, zone), ct);
         var quarter = await DashboardQueries.ForecastAsync(db, scope.OwnerIds, ReportingPeriod.Containing(PeriodKind.Quarter, now, zone), ct);
@@ -58,7 +58,7 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
         {
             Scope = scope,
             Period = period,
-            PreviousPeriod = previous,
+            Comparison = comparison,
             Funnel = funnel,
             MonthForecast = month,
             QuarterForecast = quarter,

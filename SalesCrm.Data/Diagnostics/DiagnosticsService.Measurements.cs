@@ -132,22 +132,24 @@ public sealed partial class DiagnosticsService
     }
 
     /// <summary>
-    /// The largest drop of a stage's conversion against the month before. A month still running is compared by its last
-    /// complete month against the one before it: the deals that entered a stage this month have not had the time to move on yet.
+    /// The largest drop of a stage's conversion against the month before, like for like (<see cref="PeriodComparison"/>).
+    /// A month still running is compared by its last complete month against the one before it: the deals that entered a
+    /// stage this month have not had the time to move on yet. The month before is measured at the same age.
     /// </summary>
     private async Task SaggingStageAsync(Measurement m, CancellationToken ct)
     {
-        var previous = m.Month.Previous(options.TimeZone);
-        var (measured, baseline) = m.Month.ToUtc > m.Now ? (previous, previous.Previous(options.TimeZone)) : (m.Month, previous);
+        var measured = m.Month.ToUtc > m.Now ? m.Month.Previous(options.TimeZone) : m.Month;
+        var comparison = PeriodComparison.Of(measured, m.Now, options.TimeZone);
+        var baseline = comparison.Baseline;
         var conversion = await DashboardQueries.ConversionAsync(m.Db, m.Owners, measured, ct);
-        var before = await DashboardQueries.ConversionAsync(m.Db, m.Owners, baseline, ct);
+        var before = await DashboardQueries.ConversionAsync(m.Db, m.Owners, baseline, ct, comparison.BaselineMeasuredAt);
         var stageNames = await m.Db.Stages.AsNoTracking().ToDictionaryAsync(x => x.Code, x => x.Name, ct);
         double? sag = null;
         UserText sagNote = "мало данных для сравнения";
         foreach (var (stage, current) in conversion)
         {
-            if (!before.TryGetValue(stage, out var then) || current.Entered < 5 || then.Entered < 5) continue;
-            var drop = (double)then.Progressed / then.Entered - (double)current.Progressed / current.Entered;
+            if (!before.TryGetValue(stage, out var then) || comparison.ConversionChange(current, then) is not { } change) continue;
+            var drop = -change / 100;
             if (sag is null || drop > sag)
                 (sag, sagNote) = (drop, new UserText("«{0}», {1:MM.yyyy} к {2:MM.yyyy}", stageNames.GetValueOrDefault(stage, stage.ToString()),
                     measured.FirstDay, baseline.FirstDay));

@@ -6,7 +6,7 @@ using SalesCrm.Domain.Teams;
 
 namespace SalesCrm.Data.Reports;
 
-/// <summary>One manager's plan for the month of the report and what they won: in the period, the period before, and the month so far.</summary>
+/// <summary>One manager's plan for the month of the report and what they won: in the period, its baseline (<see cref="PeriodComparison"/>), and the month so far.</summary>
 public sealed record PlanRow(int ManagerId, string Name, long PlanKopecks, long WonMonthKopecks, long WonPeriodKopecks, long WonPreviousKopecks)
 {
     public double? Attainment => PlanKopecks == 0 ? null : (double)WonMonthKopecks / PlanKopecks;
@@ -43,7 +43,8 @@ public sealed record ManagementPack
 {
     public required DashboardScope Scope { get; init; }
     public required ReportingPeriod Period { get; init; }
-    public required ReportingPeriod PreviousPeriod { get; init; }
+    /// <summary>What the period is compared with: the period before, cut to the same elapsed time while this one runs.</summary>
+    public required PeriodComparison Comparison { get; init; }
     public required ReportingPeriod Month { get; init; }
     public required string Author { get; init; }
     public required DateTime GeneratedAt { get; init; }

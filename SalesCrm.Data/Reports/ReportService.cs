@@ -74,18 +74,19 @@ public sealed class ReportService(IDbContextFactory<CrmDbContext> factory, IUser
     {
         var zone = options.TimeZone;
         var now = time.GetUtcNow().UtcDateTime;
-        var previous = period.Previous(zone);
+        var comparison = PeriodComparison.Of(period, now, zone);
+        var previous = comparison.Baseline;
         var month = ReportingPeriod.Month(period.LastDay.Year, period.LastDay.Month, zone);
         var stages = await lookups.StagesAsync(ct);
         var owners = scope.OwnerIds;
 
-        var funnel = await DashboardQueries.FunnelAsync(db, owners, stages, period, previous, ct);
+        var funnel = await DashboardQueries.FunnelAsync(db, owners, stages, comparison, ct);
 
         return new ManagementPack
         {
             Scope = scope,
             Period = period,
-            PreviousPeriod = previous,
+            Comparison = comparison,
             Month = month,
             Author = author,
             GeneratedAt = now,

@@ -37,11 +37,13 @@ public static class PipelineFigures
 
     /// <summary>
     /// Stage conversion k→k+1: of the deals that entered stage k in the period, the share that later entered
-    /// a stage after k (won counts, lost does not).
+    /// a stage after k (won counts, lost does not) before <paramref name="measuredAt"/> (by default: ever). A cohort compared
+    /// with another is measured at the same age (<see cref="PeriodComparison"/>).
     /// </summary>
     public static IReadOnlyDictionary<StageCode, (int Entered, int Progressed)> Conversion(
-        IEnumerable<StageEntry> history, ReportingPeriod period)
+        IEnumerable<StageEntry> history, ReportingPeriod period, DateTime? measuredAt = null)
     {
+        var until = measuredAt ?? DateTime.MaxValue;
         var byDeal = history.GroupBy(h => h.DealId).ToDictionary(g => g.Key, g => g.OrderBy(h => h.At).ToList());
         var result = new Dictionary<StageCode, (int, int)>();
         foreach (var stage in StageCodes.Open)
@@ -53,7 +55,7 @@ public static class PipelineFigures
                 foreach (var e in entries.Where(e => e.To == stage && period.Contains(e.At)))
                 {
                     entered.Add(dealId);
-                    if (entries.Any(n => n.At > e.At && n.To > stage && n.To != StageCode.Lost)) progressed.Add(dealId);
+                    if (entries.Any(n => n.At > e.At && n.At < until && n.To > stage && n.To != StageCode.Lost)) progressed.Add(dealId);
                 }
             }
             result[stage] = (entered.Count, progressed.Count);

@@ -328,6 +328,45 @@ public abstract class DataLayerContract : IAsyncLifetime
                 Assert.Equal(expected[stage], g);
             }
             if (complete) Assert.Contains(expected.Values, v => v.Entered > 0);
+
+            // The like-for-like baseline: the period before, cut to the same elapsed time, its moves counted up to the same age.
+            var comparison = PeriodComparison.Of(period, now, Moscow);
+            var expectedBaseline = PipelineFigures.Conversion(history, comparison.Baseline, comparison.BaselineMeasuredAt);
+            var gotBaseline = await DashboardQueries.ConversionAsync(db, team1, comparison.Baseline, TestContext.Current.CancellationToken,
+                comparison.BaselineMeasuredAt);
+            foreach (var stage in StageCodes.Open)
+            {
+                gotBaseline.TryGetValue(stage, out var g);
+                Assert.Equal(expectedBaseline[stage], g);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AnEndedPeriodsFunnelCountsTheStagesAsTheyStoodAtItsEnd()
+    {
+        var (deals, team1) = await TeamOneAsync();
+        var ids = deals.Select(d => d.Id).ToHashSet();
+        await using var db = H.Db();
+        var history = (await db.DealStageChanges.AsNoTracking().ToListAsync())
+            .Where(c => ids.Contains(c.DealId)).ToList();
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        var week = ReportingPeriod.Week(DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, Moscow)).AddDays(-14), Moscow);
+        var end = week.ToUtc;
+        var stages = await db.Stages.AsNoTracking().ToListAsync();
+        var stood = deals.Where(d => d.CreatedAt < end && (d.ClosedAt == null || d.ClosedAt >= end))
+            .Select(d => (Deal: d, Stage: history.Where(c => c.DealId == d.Id && c.At < end).OrderBy(c => c.At).ThenBy(c => c.Id).LastOrDefault()?.To))
+            .Where(x => x.Stage is { } s && !s.IsClosed()).ToList();
+        Assert.NotEmpty(stood);
+        var got = await DashboardQueries.StageTotalsAsOfAsync(db, team1, week,
+            stages.Select(s => new SalesCrm.Data.Common.StageInfo(s.Code, s.Name, s.Order, s.Probability, s.StuckAfterDays)).ToList(),
+            TestContext.Current.CancellationToken);
+        foreach (var stage in StageCodes.Open)
+        {
+            var expected = stood.Where(x => x.Stage == stage).ToList();
+            got.TryGetValue(stage, out var g);
+            Assert.Equal(expected.Count, g.Count);
+            Assert.Equal(expected.Sum(x => x.Deal.PremiumKopecks), g.Premium);
         }
     }
 

@@ -149,7 +149,8 @@ public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<C
 
         using var pack = await WorkbookAsync(await client.GetAsync("/export/report.xlsx?culture=en-US"));
         Assert.Equal("Summary", pack.Worksheet(1).Name);
-        Assert.All(pack.Worksheets, w => Assert.DoesNotMatch("\\p{IsCyrillic}", w.Name + " " + string.Join(" ", w.Row(1).CellsUsed().Select(c => c.GetString()))));
+        Assert.All(pack.Worksheets, w => Assert.DoesNotMatch("\\p{IsCyrillic}",
+            w.Name + " " + string.Join(" ", w.Rows(1, 2).SelectMany(r => r.CellsUsed()).Select(c => c.GetString()))));
 
         using var russian = await WorkbookAsync(await client.GetAsync("/export/deals.xlsx?stage=Negotiation"));
         Assert.Equal("Премия", russian.Worksheet(1).Cell(3, 7).GetString());
@@ -177,20 +178,26 @@ public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<C
         Assert.Equal(pack.WonMonthKopecks / 100m, (decimal)summary.Cell(9, 2).GetDouble());
         Assert.Equal(pack.MonthForecast.ForecastKopecks / 100m, (decimal)summary.Cell(11, 2).GetDouble());
 
+        // Each figure of the summary says what period it is of; each sheet states its period in its first row, headers in the second.
+        Assert.Equal(summary.Cell(8, 3).GetString(), summary.Cell(9, 3).GetString());
+        Assert.False(string.IsNullOrEmpty(summary.Cell(11, 3).GetString()));
+        Assert.All(book.Worksheets.Skip(1), w => Assert.False(string.IsNullOrWhiteSpace(w.Cell(1, 1).GetString())));
+        Assert.Contains(period.FirstDay.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture), book.Worksheet("Причины проигрыша").Cell(1, 1).GetString());
+
         var plan = book.Worksheet("План");
-        Assert.Equal(pack.Plan.Count, plan.RowsUsed().Count() - 1);
+        Assert.Equal(pack.Plan.Count, plan.RowsUsed().Count() - 2);
         for (var i = 0; i < pack.Plan.Count; i++)
         {
-            Assert.Equal(pack.Plan[i].Name, plan.Cell(i + 2, 1).GetString());
-            Assert.Equal(pack.Plan[i].WonMonthKopecks / 100m, (decimal)plan.Cell(i + 2, 3).GetDouble());
+            Assert.Equal(pack.Plan[i].Name, plan.Cell(i + 3, 1).GetString());
+            Assert.Equal(pack.Plan[i].WonMonthKopecks / 100m, (decimal)plan.Cell(i + 3, 3).GetDouble());
         }
         var funnel = book.Worksheet("Воронка");
-        Assert.Equal(pack.Funnel.Select(f => (double)f.Count), funnel.RowsUsed().Skip(1).Select(r => r.Cell(2).GetDouble()));
+        Assert.Equal(pack.Funnel.Select(f => (double)f.Count), funnel.RowsUsed().Skip(2).Select(r => r.Cell(2).GetDouble()));
         var burning = book.Worksheet("Горящие сделки");
-        Assert.Equal(pack.Burning.Select(b => (double)b.DealId), burning.RowsUsed().Skip(1).Select(r => r.Cell(1).GetDouble()));
-        Assert.Equal(pack.LossesByProduct.Count + pack.LossesByIndustry.Count, book.Worksheet("Причины проигрыша").RowsUsed().Count() - 1);
-        Assert.Equal(pack.Team.Count, book.Worksheet("Команда").RowsUsed().Count() - 1);
-        Assert.True(plan.SheetView.SplitRow == 1);
+        Assert.Equal(pack.Burning.Select(b => (double)b.DealId), burning.RowsUsed().Skip(2).Select(r => r.Cell(1).GetDouble()));
+        Assert.Equal(pack.LossesByProduct.Count + pack.LossesByIndustry.Count, book.Worksheet("Причины проигрыша").RowsUsed().Count() - 2);
+        Assert.Equal(pack.Team.Count, book.Worksheet("Команда").RowsUsed().Count() - 2);
+        Assert.True(plan.SheetView.SplitRow == 2);
         Assert.NotNull(plan.AutoFilter);
     }
 

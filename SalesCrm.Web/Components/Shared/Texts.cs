@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using SalesCrm.Data.Common;
 using SalesCrm.Domain.Activities;
 using SalesCrm.Domain.Clients;
+using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Web.Resources;
 using SalesCrm.Web.Services;
@@ -101,6 +102,23 @@ public static class Texts
 
     public static string Activity(IStringLocalizer<SharedResource> l, string kind) =>
         Enum.TryParse<ActivityKind>(kind, out var k) ? l[k.Russian()] : kind;
+
+    /// <summary>A period by its name: «ноябрь 2026», «4 кв. 2026», or its dates.</summary>
+    public static string Period(IStringLocalizer<SharedResource> l, ReportingPeriod p) => p.Kind switch
+    {
+        PeriodKind.Month => new DateTime(p.FirstDay.Year, p.FirstDay.Month, 1).ToString("MMMM yyyy", CultureInfo.CurrentCulture),
+        PeriodKind.Quarter => $"{(p.FirstDay.Month - 1) / 3 + 1} {l["кв."]} {p.FirstDay.Year}",
+        _ => Dates(p),
+    };
+
+    public static string Dates(ReportingPeriod p) =>
+        $"{p.FirstDay.ToString("d", CultureInfo.CurrentCulture)} — {p.LastDay.ToString("d", CultureInfo.CurrentCulture)}";
+
+    /// <summary>What a period is compared with (<see cref="PeriodComparison"/>): the same elapsed days of the one before, the whole one, or not yet.</summary>
+    public static string Baseline(IStringLocalizer<SharedResource> l, PeriodComparison c) =>
+        !c.Comparable ? l["сравнивать рано: не прошло и суток"]
+        : c.Cut ? l["{0} (столько же дней от начала)", Dates(c.Baseline)]
+        : Period(l, c.Baseline);
 
     public static string Direction(IStringLocalizer<SharedResource> l, string? direction) =>
         Enum.TryParse<ActivityDirection>(direction, out var d) && d != ActivityDirection.None ? l[d.Russian()] : "";

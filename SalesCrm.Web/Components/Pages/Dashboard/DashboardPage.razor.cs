@@ -5,6 +5,7 @@ using SalesCrm.Data.Access;
 using SalesCrm.Data.Common;
 using SalesCrm.Data.Dashboard;
 using SalesCrm.Domain.Common;
+using SalesCrm.Domain.Deals;
 using SalesCrm.Web.Components.Shared;
 using SalesCrm.Web.Live;
 using SalesCrm.Web.Services;
@@ -162,22 +163,17 @@ public sealed partial class DashboardPage
 
     private static string Pct(double? share) => share is { } s ? (s * 100).ToString("0", System.Globalization.CultureInfo.CurrentCulture) + "\u00A0%" : "—";
 
-    private static MarkupString Delta(double? now, double? before)
+    /// <summary>The change in points when the two cohorts compare (<see cref="PeriodComparison"/>); a dash with the reason when not.</summary>
+    private MarkupString Delta(FunnelStage f)
     {
-        if (now is not { } n || before is not { } b) return new MarkupString("");
-        var d = (n - b) * 100;
+        if (f.ChangePoints is not { } d)
+            return f.Stage.IsClosed() ? new MarkupString("")
+                : new MarkupString($"<span class=\"delta flat\" title=\"{System.Net.WebUtility.HtmlEncode(L["мало сделок для сравнения: нужно от {0} в каждом периоде", PeriodComparison.MinimumCohort])}\">—</span>");
         if (Math.Abs(d) < 0.5) return new MarkupString("<span class=\"delta flat\">=</span>");
         var cls = d > 0 ? "up" : "down";
         var arrow = d > 0 ? "▲" : "▼";
         return new MarkupString($"<span class=\"delta {cls}\">{arrow}{Math.Abs(d):0}</span>");
     }
-
-    private string PeriodText(ReportingPeriod p) => p.Kind switch
-    {
-        PeriodKind.Month => new DateTime(p.FirstDay.Year, p.FirstDay.Month, 1).ToString("MMMM yyyy", System.Globalization.CultureInfo.CurrentCulture),
-        PeriodKind.Quarter => $"{(p.FirstDay.Month - 1) / 3 + 1} {L["кв."]} {p.FirstDay.Year}",
-        _ => $"{p.FirstDay.ToString("d", System.Globalization.CultureInfo.CurrentCulture)} — {p.LastDay.ToString("d", System.Globalization.CultureInfo.CurrentCulture)}",
-    };
 
     public void Dispose() => _live?.Dispose();
 }

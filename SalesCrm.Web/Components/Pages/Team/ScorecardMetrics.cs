@@ -67,9 +67,4 @@ public static class ScorecardMetrics
             ? ReportingPeriod.Quarter(day.Year, (day.Month - 1) / 3 + 1, zone)
             : ReportingPeriod.Month(day.Year, day.Month, zone);
     }
-
-    /// <summary>"ноябрь 2026" or "4 кв. 2026" (the quarter word comes localised).</summary>
-    public static string PeriodName(ReportingPeriod period, string quarterWord) => period.Kind == PeriodKind.Quarter
-        ? $"{(period.FirstDay.Month - 1) / 3 + 1} {quarterWord} {period.FirstDay.Year}"
-        : period.FirstDay.ToString("MMMM yyyy", CultureInfo.CurrentCulture);
 }
