@@ -15,12 +15,14 @@ public enum TaskView
     Done = 3,
 }
 
-public sealed record TaskListQuery(TaskView View = TaskView.Open, int? AssigneeId = null, TaskKind? Kind = null);
+/// <summary>What /tasks shows (its address holds the same): the view, an assignee, a kind, and the page (from 1).</summary>
+public sealed record TaskListQuery(TaskView View = TaskView.Open, int? AssigneeId = null, TaskKind? Kind = null, int Page = 1, int PageSize = TaskService.PageSize);
 
 public sealed record TaskRow(int Id, TaskKind Kind, string Title, string? Comment, int AssigneeId, string AssigneeName, string AuthorName, DateTime DueAt,
     bool IsOverdue, TaskState Status, DateTime? CompletedAt, int? DealId, string? DealTitle, int? ClientId, string? ClientName, QualityRule? FixRule);
 
-public sealed record TaskList(IReadOnlyList<TaskRow> Rows, int Open, int Overdue, int OpenFixes, IReadOnlyList<(int Id, string Name)> Assignees);
+/// <summary>One page of the view's rows, how many the view holds in all, the counts of the toggles, and whom the user may filter by.</summary>
+public sealed record TaskList(IReadOnlyList<TaskRow> Rows, int Total, int Open, int Overdue, int OpenFixes, IReadOnlyList<(int Id, string Name)> Assignees);
 
 public sealed record CloseFixedResult(int Closed, int StillOpen);
 
@@ -32,44 +34,73 @@ public sealed class TaskService(IDbContextFactory<CrmDbContext> factory, IUserCo
     Quality.QualityService quality)
 {
     public const int DoneDays = 30;
-    public const int MaxRows = 500;
+    public const int PageSize = 50;
+    public const int MaxPageSize = 200;
 
     public async Task<TaskList> ListAsync(TaskListQuery query, CancellationToken ct = default)
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        // Whose tasks: the records' owners the user sees, and always their own (an underwriter owns no records but has tasks).
+        var (mine, visible) = await ScopedAsync(db, user, query, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var open = await mine.CountAsync(t => t.Status == TaskState.Open, ct);
+        var overdue = await mine.CountAsync(t => t.Status == TaskState.Open && t.DueAt < now, ct);
+        var openFixes = await mine.CountAsync(t => t.Status == TaskState.Open && t.FixRule != null, ct);
+        var rows = InView(mine, query.View, now);
+        var total = await rows.CountAsync(ct);
+        var size = Math.Clamp(query.PageSize, 1, MaxPageSize);
+        var page = Math.Clamp(query.Page, 1, Math.Max(1, (total + size - 1) / size));
+        var list = await Project(db, rows, now).Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        var people = await db.Managers.AsNoTracking().Where(m => m.IsActive && (visible == null || visible.Contains(m.Id)))
+            .OrderBy(m => m.FullName).Select(m => new { m.Id, m.FullName }).ToListAsync(ct);
+        return new TaskList(list, total, open, overdue, openFixes, people.Select(p => (p.Id, p.FullName)).ToList());
+    }
+
+    /// <summary>Every row of the view, in the page's order, for the Excel export.</summary>
+    public async IAsyncEnumerable<TaskRow> ExportAsync(TaskListQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var (mine, _) = await ScopedAsync(db, user, query, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        await foreach (var row in Project(db, InView(mine, query.View, now), now).AsAsyncEnumerable().WithCancellation(ct))
+            yield return row;
+    }
+
+    /// <summary>Whose tasks: the records' owners the user sees, and always their own (an underwriter owns no records but has tasks).</summary>
+    private async Task<(IQueryable<TaskItem> Tasks, IReadOnlyList<int>? Visible)> ScopedAsync(CrmDbContext db, CurrentUser user, TaskListQuery query,
+        CancellationToken ct)
+    {
         IReadOnlyList<int>? visible = user.VisibleOwnerIds is { } ids ? [.. ids, user.ManagerId] : null;
         if (query.AssigneeId is { } asked && asked != user.ManagerId && !user.CanSeeOwner(asked))
         {
             await security.AccessDeniedAsync(user.Actor, "Task", "", $"list tasks of manager {asked}", ct);
             throw new AccessDeniedException("Можно смотреть только свои задачи и задачи своей команды.");
         }
-        var now = time.GetUtcNow().UtcDateTime;
         var mine = db.Tasks.AsNoTracking().Where(t => visible == null || visible.Contains(t.AssigneeId));
         if (query.AssigneeId is { } assignee) mine = mine.Where(t => t.AssigneeId == assignee);
         if (query.Kind is { } kind) mine = mine.Where(t => t.Kind == kind);
-        var open = await mine.CountAsync(t => t.Status == TaskState.Open, ct);
-        var overdue = await mine.CountAsync(t => t.Status == TaskState.Open && t.DueAt < now, ct);
-        var openFixes = await mine.CountAsync(t => t.Status == TaskState.Open && t.FixRule != null, ct);
-        var since = now.AddDays(-DoneDays);
-        var rows = query.View switch
-        {
-            TaskView.Overdue => mine.Where(t => t.Status == TaskState.Open && t.DueAt < now).OrderBy(t => t.DueAt),
-            TaskView.Done => mine.Where(t => t.Status != TaskState.Open && t.CompletedAt >= since).OrderByDescending(t => t.CompletedAt),
-            _ => mine.Where(t => t.Status == TaskState.Open).OrderBy(t => t.DueAt),
-        };
-        var list = await rows.ThenBy(t => t.Id).Take(MaxRows).Select(t => new TaskRow(t.Id, t.Kind, t.Title, t.Comment, t.AssigneeId,
-                db.Managers.Where(m => m.Id == t.AssigneeId).Select(m => m.FullName).FirstOrDefault() ?? "",
-                db.Managers.Where(m => m.Id == t.AuthorId).Select(m => m.FullName).FirstOrDefault() ?? "",
-                t.DueAt, t.Status == TaskState.Open && t.DueAt < now, t.Status, t.CompletedAt, t.DealId,
-                db.Deals.Where(d => d.Id == t.DealId).Select(d => d.Client!.Name + " · " + d.Product!.Name).FirstOrDefault(),
-                t.ClientId, db.Clients.Where(c => c.Id == t.ClientId).Select(c => c.Name).FirstOrDefault(), t.FixRule))
-            .ToListAsync(ct);
-        var people = await db.Managers.AsNoTracking().Where(m => m.IsActive && (visible == null || visible.Contains(m.Id)))
-            .OrderBy(m => m.FullName).Select(m => new { m.Id, m.FullName }).ToListAsync(ct);
-        return new TaskList(list, open, overdue, openFixes, people.Select(p => (p.Id, p.FullName)).ToList());
+        return (mine, visible);
     }
+
+    private static IOrderedQueryable<TaskItem> InView(IQueryable<TaskItem> tasks, TaskView view, DateTime now)
+    {
+        var since = now.AddDays(-DoneDays);
+        return (view switch
+        {
+            TaskView.Overdue => tasks.Where(t => t.Status == TaskState.Open && t.DueAt < now).OrderBy(t => t.DueAt),
+            TaskView.Done => tasks.Where(t => t.Status != TaskState.Open && t.CompletedAt >= since).OrderByDescending(t => t.CompletedAt),
+            _ => tasks.Where(t => t.Status == TaskState.Open).OrderBy(t => t.DueAt),
+        }).ThenBy(t => t.Id);
+    }
+
+    private static IQueryable<TaskRow> Project(CrmDbContext db, IQueryable<TaskItem> tasks, DateTime now) =>
+        tasks.Select(t => new TaskRow(t.Id, t.Kind, t.Title, t.Comment, t.AssigneeId,
+            db.Managers.Where(m => m.Id == t.AssigneeId).Select(m => m.FullName).FirstOrDefault() ?? "",
+            db.Managers.Where(m => m.Id == t.AuthorId).Select(m => m.FullName).FirstOrDefault() ?? "",
+            t.DueAt, t.Status == TaskState.Open && t.DueAt < now, t.Status, t.CompletedAt, t.DealId,
+            db.Deals.Where(d => d.Id == t.DealId).Select(d => d.Client!.Name + " · " + d.Product!.Name).FirstOrDefault(),
+            t.ClientId, db.Clients.Where(c => c.Id == t.ClientId).Select(c => c.Name).FirstOrDefault(), t.FixRule));
 
     /// <summary>
     /// Closes a task: the assignee, or a leader who sees the assignee. A data-fix task whose record still breaks its rule

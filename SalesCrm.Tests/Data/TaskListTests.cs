@@ -37,7 +37,7 @@ public sealed class TaskListTests : IAsyncLifetime
         Assert.Equal(await H.QueryAsync(db => db.Tasks.CountAsync(t => t.AssigneeId == m1.ManagerId && t.Status == TaskState.Open && t.DueAt < now)), own.Overdue);
         var overdue = await tasks.ListAsync(new TaskListQuery(TaskView.Overdue));
         Assert.All(overdue.Rows, r => Assert.True(r.IsOverdue));
-        Assert.Equal(own.Overdue, overdue.Rows.Count);
+        Assert.Equal(own.Overdue, overdue.Total);
 
         var m5 = await H.QueryAsync(db => db.Managers.SingleAsync(m => m.Email == "m5@demo.salescrm"));
         await Assert.ThrowsAsync<AccessDeniedException>(() => tasks.ListAsync(new TaskListQuery(AssigneeId: m5.Id)));
@@ -49,6 +49,30 @@ public sealed class TaskListTests : IAsyncLifetime
         Assert.All(team.Rows, r => Assert.Contains(r.AssigneeId, lead.VisibleOwnerIds!));
         Assert.Contains(team.Rows, r => r.AssigneeId == m1.ManagerId);
         Assert.DoesNotContain(team.Assignees, a => a.Id == m5.Id);
+    }
+
+    [Fact]
+    public async Task TheListIsPagedOnTheServerAndThePagesTogetherAreTheWholeView()
+    {
+        var lead = await H.User.SignInAsAsync("lead@demo.salescrm");
+        var tasks = H.Get<TaskService>();
+        var first = await tasks.ListAsync(new TaskListQuery(PageSize: 20));
+        Assert.Equal(first.Open, first.Total);
+        Assert.True(first.Total > 40, "the demo team has more open tasks than two pages");
+        var all = new List<TaskRow>();
+        for (var page = 1; page <= (first.Total + 19) / 20; page++)
+            all.AddRange((await tasks.ListAsync(new TaskListQuery(Page: page, PageSize: 20))).Rows);
+        Assert.Equal(first.Total, all.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(all.Select(r => r.DueAt).Order(), all.Select(r => r.DueAt));
+        // A page past the end shows the last one; the export holds the whole view in the same order.
+        var beyond = await tasks.ListAsync(new TaskListQuery(Page: 999, PageSize: 20));
+        Assert.Equal(all.TakeLast(beyond.Rows.Count).Select(r => r.Id), beyond.Rows.Select(r => r.Id));
+        Assert.Equal(all.Select(r => r.Id), await tasks.ExportAsync(new TaskListQuery()).Select(r => r.Id).ToListAsync());
+
+        var kind = all.GroupBy(r => r.Kind).OrderByDescending(g => g.Count()).First().Key;
+        var ofKind = await tasks.ListAsync(new TaskListQuery(Kind: kind, PageSize: 200));
+        Assert.Equal(all.Count(r => r.Kind == kind), ofKind.Total);
+        Assert.All(ofKind.Rows, r => Assert.Equal(kind, r.Kind));
     }
 
     [Fact]

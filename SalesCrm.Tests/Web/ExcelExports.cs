@@ -100,6 +100,24 @@ public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<C
     }
 
     [Fact]
+    public async Task TheTaskExportHoldsTheWholeViewOfThePageAndNotAStrangersTasks()
+    {
+        var client = await SignedInAsync("lead@demo.salescrm");
+        using var book = await WorkbookAsync(await client.GetAsync("/export/tasks.xlsx?view=open"));
+        await using var db = TestDatabase.CreateContext(app.ConnectionString);
+        var lead = await db.Managers.SingleAsync(m => m.Email == "lead@demo.salescrm");
+        var team = await db.Managers.Where(m => m.TeamId == lead.TeamId).Select(m => m.Id).ToListAsync();
+        var expected = await db.Tasks.Where(t => team.Contains(t.AssigneeId) && t.Status == SalesCrm.Domain.Tasks.TaskState.Open)
+            .OrderBy(t => t.DueAt).ThenBy(t => t.Id).Select(t => t.Id).ToListAsync();
+        Assert.True(expected.Count > 50, "more open tasks than one page");
+        Assert.Equal(expected, book.Worksheet(1).RowsUsed().Where(r => r.RowNumber() > 3).Select(r => (int)r.Cell(1).GetDouble()));
+        Assert.Contains("открытые", book.Worksheet(1).Cell(1, 1).GetString());
+
+        var stranger = await db.Managers.Where(m => m.Email == "m5@demo.salescrm").Select(m => m.Id).SingleAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"/export/tasks.xlsx?assignee={stranger}")).StatusCode);
+    }
+
+    [Fact]
     public async Task LeadAndApprovalExportsHoldWhatTheUserSees()
     {
         var client = await SignedInAsync("m1@demo.salescrm");

@@ -14,6 +14,7 @@ using SalesCrm.Data.Reports;
 using SalesCrm.Domain.Clients;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
+using SalesCrm.Domain.Tasks;
 using SalesCrm.Web.Components.Shared;
 using SalesCrm.Web.Services.Excel;
 
@@ -61,6 +62,7 @@ public static class ExportEndpoints
         group.MapGet("/approvals.xlsx", ApprovalsAsync);
         group.MapGet("/archive/{id:int}", ArchivedAsync);
         group.MapGet("/diagnostics.xlsx", DiagnosticsAsync);
+        group.MapGet("/tasks.xlsx", TasksAsync);
         return app;
     }
 
@@ -301,7 +303,13 @@ public static class ExportEndpoints
         foreach (var (key, values) in q)
         {
             var v = values.ToString();
-            if (v.Length == 0 || key is "sort" or "desc" or "culture" or "kind" or "date") continue;
+            if (v.Length == 0 || key is "sort" or "desc" or "culture" or "date" or "page") continue;
+            if (key == "kind")
+            {
+                // /reports' week or month is in the caption's title; a task's kind is a filter.
+                if (Components.Pages.Tasks.TasksAddress.Kind(v) is { } taskKind) parts.Add(l["вид задачи: {0}", l[taskKind.Russian()]]);
+                continue;
+            }
             parts.Add(key switch
             {
                 "q" => l["поиск «{0}»", v],
@@ -314,7 +322,8 @@ public static class ExportEndpoints
                 "stuck" => l["застрявшие"],
                 "view" => l["вид: {0}", l[v switch
                 {
-                    "queue" => "очередь", "mine" => "мои", "all" => "все", "pending" => "ждут решения", "decided" => "решённые", _ => v,
+                    "queue" => "очередь", "mine" => "мои", "all" => "все", "pending" => "ждут решения", "decided" => "решённые",
+                    "open" => "открытые", "overdue" => "просроченные", "done" => "закрытые за 30 дней", _ => v,
                 }]],
                 "status" => l["статус: {0}", Enum.TryParse<LeadStatus>(v, out var status) ? l[status.Russian()] : v],
                 "risk" => l["риск: {0}", Enum.TryParse<RiskLevel>(v, out var risk) ? l[Texts.Risk(risk)] : v],
@@ -325,6 +334,38 @@ public static class ExportEndpoints
             });
         }
         return parts;
+    }
+
+    public static IReadOnlyList<GridColumn<Data.Tasks.TaskRow>> TaskColumns(IStringLocalizer<SharedResource> l, TimeZoneInfo zone) =>
+    [
+        new(l["№"], CellKind.Integer, 8, r => r.Id),
+        new(l["Срок"], CellKind.DateTime, 17, r => TimeZoneInfo.ConvertTimeFromUtc(r.DueAt, zone)),
+        new(l["Просрочена"], CellKind.Text, 11, r => r.IsOverdue ? l["да"].Value : ""),
+        new(l["Задача"], CellKind.Text, 40, r => r.Title),
+        new(l["Вид задачи"], CellKind.Text, 20, r => l[r.Kind.Russian()].Value),
+        new(l["Комментарий"], CellKind.Text, 40, r => r.Comment),
+        new(l["№ сделки"], CellKind.Integer, 10, r => r.DealId),
+        new(l["Сделка"], CellKind.Text, 36, r => r.DealTitle),
+        new(l["Клиент"], CellKind.Text, 30, r => r.ClientName),
+        new(l["Исполнитель"], CellKind.Text, 28, r => r.AssigneeName),
+        new(l["Поставил"], CellKind.Text, 28, r => r.AuthorName),
+        new(l["Статус"], CellKind.Text, 14, r => l[r.Status.Russian()].Value),
+        new(l["Закрыта"], CellKind.DateTime, 17, r => r.CompletedAt is { } at ? TimeZoneInfo.ConvertTimeFromUtc(at, zone) : null),
+    ];
+
+    private static async Task<IResult> TasksAsync(IStringLocalizer<SharedResource> l, HttpContext http, Data.Tasks.TaskService tasks, LookupService lookups,
+        IUserContext users, SecurityLog audit, CrmOptions options, TimeProvider time, CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        var query = Components.Pages.Tasks.TasksAddress.Read(key => http.Request.Query[key].ToString());
+        if (query.AssigneeId is { } asked && asked != user.ManagerId && !user.CanSeeOwner(asked))
+        {
+            await audit.AccessDeniedAsync(user.Actor, "Task", "", $"export tasks of manager {asked}", ct);
+            return Results.Problem(l["Можно смотреть только свои задачи и задачи своей команды."], statusCode: StatusCodes.Status403Forbidden);
+        }
+        return await SendGridAsync(http, l, l["Задачи"], await CaptionAsync(l, lookups, l["Задачи"], user, http, options, time, http.RequestAborted),
+            TaskColumns(l, options.TimeZone), tasks.ExportAsync(query, ct), "tasks",
+            async rows => await audit.ExportedAsync(user.Actor, "tasks", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
     }
 
     private static async Task<IResult> DealsAsync(IStringLocalizer<SharedResource> l, HttpContext http, DealService deals, LookupService lookups, IUserContext users, SecurityLog audit,
