@@ -35,7 +35,7 @@ public class DealListBenchmarks
     private async Task<int> ListAsync(CurrentUser user, DealListQuery query)
     {
         await using var db = BenchData.Open(Deals);
-        var page = await DealService.ListAsync(db, user, query, _now, CancellationToken.None);
+        var page = await DealService.ListAsync(db, user, query, _now, new CrmOptions(), CancellationToken.None);
         return page.Items.Count + page.Total;
     }
 

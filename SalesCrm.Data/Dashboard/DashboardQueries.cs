@@ -173,9 +173,14 @@ public static class DashboardQueries
 
     /// <summary>The quick filters: proposal expiring, no activity, high-risk client; combined with AND.</summary>
     public static IQueryable<Deal> Attention(CrmDbContext db, IReadOnlyList<int>? owners, AttentionFilter filter, DateTime now,
-        DateTime todayUtcMidnight, ThresholdOptions thresholds)
+        DateTime todayUtcMidnight, ThresholdOptions thresholds) =>
+        Scoped(db, owners).Open().NeedingAttention(filter, now, todayUtcMidnight, thresholds);
+
+    /// <summary>The open deals among <paramref name="deals"/> matching every flag of <paramref name="filter"/>: the dashboard's "need attention" and /deals?attention=.</summary>
+    public static IQueryable<Deal> NeedingAttention(this IQueryable<Deal> deals, AttentionFilter filter, DateTime now, DateTime todayUtcMidnight,
+        ThresholdOptions thresholds)
     {
-        var deals = Scoped(db, owners).Open();
+        deals = deals.Open();
         if (filter.HasFlag(AttentionFilter.ProposalExpiring))
         {
             var (from, before) = ProposalExpiry.Window(todayUtcMidnight, thresholds.ProposalExpiringDays);

@@ -34,6 +34,10 @@ public sealed record DealListQuery
     public bool WithoutNextStep { get; init; }
     /// <summary>Only deals stuck in their stage: longer than the stage's threshold (the same rule as the dashboard and the board).</summary>
     public bool StuckOnly { get; init; }
+    /// <summary>Only open deals matching every flag: the dashboard's "need attention" filters.</summary>
+    public Dashboard.AttentionFilter Attention { get; init; }
+    /// <summary>Only deals owned by the members of this team (within what the user sees anyway).</summary>
+    public int? TeamId { get; init; }
 }
 
 public sealed record DealRow(int Id, int ClientId, string ClientName, string? ClientInn, string ProductName,

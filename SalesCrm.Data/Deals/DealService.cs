@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Common;
+using SalesCrm.Data.Dashboard;
 using SalesCrm.Domain.Activities;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
@@ -27,14 +28,14 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        return await ListAsync(db, user, query, time.GetUtcNow().UtcDateTime, ct);
+        return await ListAsync(db, user, query, time.GetUtcNow().UtcDateTime, options, ct);
     }
 
     /// <summary>The list query itself, on a given context (the benchmark calls this).</summary>
     public static async Task<PagedResult<DealRow>> ListAsync(CrmDbContext db, CurrentUser user, DealListQuery query,
-        DateTime now, CancellationToken ct)
+        DateTime now, CrmOptions options, CancellationToken ct)
     {
-        var deals = Filtered(db, user, query, now, await StagesForAsync(db, query, ct));
+        var deals = Filtered(db, user, query, now, await StagesForAsync(db, query, ct), options);
         var total = await deals.CountAsync(ct);
         var pageSize = Math.Clamp(query.PageSize, 1, 500);
         var rows = await Rows(db, Sorted(deals, query).Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)).ToListAsync(ct);
@@ -50,7 +51,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var stages = await StagesForAsync(db, query, ct);
-        await foreach (var row in Rows(db, Sorted(Filtered(db, user, query, time.GetUtcNow().UtcDateTime, stages), query)).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var row in Rows(db, Sorted(Filtered(db, user, query, time.GetUtcNow().UtcDateTime, stages, options), query)).AsAsyncEnumerable().WithCancellation(ct))
             yield return row;
     }
 
@@ -61,7 +62,8 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
     private static Task<List<StageInfo>> StagesAsync(CrmDbContext db, CancellationToken ct) =>
         db.Stages.AsNoTracking().OrderBy(s => s.Order).Select(s => new StageInfo(s.Code, s.Name, s.Order, s.Probability, s.StuckAfterDays)).ToListAsync(ct);
 
-    private static IQueryable<Deal> Filtered(CrmDbContext db, CurrentUser user, DealListQuery query, DateTime now, IReadOnlyList<StageInfo> stages)
+    private static IQueryable<Deal> Filtered(CrmDbContext db, CurrentUser user, DealListQuery query, DateTime now, IReadOnlyList<StageInfo> stages,
+        CrmOptions options)
     {
         var deals = db.Deals.AsNoTracking().VisibleTo(user, db);
         if (query.Stage is { } stage) deals = deals.Where(d => d.Stage == stage);
@@ -74,6 +76,10 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             deals = deals.WithoutNextStep(db.Tasks, now);
         if (query.StuckOnly)
             deals = deals.Where(Dashboard.DashboardQueries.StuckPredicate(stages, now));
+        if (query.Attention != Dashboard.AttentionFilter.None)
+            deals = deals.NeedingAttention(query.Attention, now, options.Today(now), options.Thresholds);
+        if (query.TeamId is { } team)
+            deals = deals.Where(d => db.Managers.Any(m => m.Id == d.OwnerId && m.TeamId == team));
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             var text = query.Text.Trim().ToLowerInvariant();

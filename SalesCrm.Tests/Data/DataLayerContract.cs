@@ -233,6 +233,20 @@ public abstract class DataLayerContract : IAsyncLifetime
         var thresholds = await H.QueryAsync(db => db.Stages.ToDictionaryAsync(x => x.Code, x => x.StuckAfterDays));
         Assert.All(stuck.Items, r => Assert.True(SalesCrm.Domain.Deals.PipelineFigures.IsStuck(r.Stage, r.StageEnteredAt, thresholds[r.Stage], now)));
 
+        // The dashboard's "need attention" list opens in full on /deals: the same deals for the same flags and team.
+        var options = H.Get<CrmOptions>();
+        var team1 = await H.QueryAsync(db => db.Teams.Where(t => t.Name == "Команда 1").Select(t => t.Id).SingleAsync());
+        var owners = await H.QueryAsync(db => db.Managers.Where(m => m.TeamId == team1).Select(m => m.Id).ToListAsync());
+        foreach (var flags in new[] { AttentionFilter.NoActivity, AttentionFilter.HighRiskClient | AttentionFilter.NoActivity, AttentionFilter.ProposalExpiring })
+        {
+            var expected = await H.QueryAsync(db => DashboardQueries.Attention(db, owners, flags, now, options.Today(now), options.Thresholds)
+                .Select(d => d.Id).OrderBy(id => id).ToListAsync());
+            var listed = await deals.ExportAsync(new DealListQuery { Attention = flags, TeamId = team1 }).Select(r => r.Id).ToListAsync();
+            Assert.Equal(expected, listed.Order());
+        }
+        var teamDeals = await deals.ListAsync(new DealListQuery { TeamId = team1, PageSize = 1 });
+        Assert.Equal(await H.QueryAsync(db => db.Deals.CountAsync(d => owners.Contains(d.OwnerId))), teamDeals.Total);
+
         var second = await deals.ListAsync(new DealListQuery { Page = 1, PageSize = 5 });
         var first = await deals.ListAsync(new DealListQuery { Page = 0, PageSize = 5 });
         Assert.Empty(first.Items.Select(r => r.Id).Intersect(second.Items.Select(r => r.Id)));

@@ -287,11 +287,12 @@ public static class ExportEndpoints
         CrmOptions options, TimeProvider time, CancellationToken ct)
     {
         var caption = $"{what} · {user.FullName} · {TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, options.TimeZone):dd.MM.yyyy HH:mm}";
-        var filters = await FiltersAsync(l, lookups, http.Request.Query, ct);
+        var filters = await FiltersAsync(l, lookups, http.Request.Query, options.Thresholds, ct);
         return filters.Count == 0 ? caption : caption + l[" · фильтры: {0}", string.Join("; ", filters)];
     }
 
-    private static async Task<List<string>> FiltersAsync(IStringLocalizer<SharedResource> l, LookupService lookups, IQueryCollection q, CancellationToken ct)
+    private static async Task<List<string>> FiltersAsync(IStringLocalizer<SharedResource> l, LookupService lookups, IQueryCollection q, ThresholdOptions thresholds,
+        CancellationToken ct)
     {
         var stages = await lookups.StagesAsync(ct);
         var products = await lookups.ProductsAsync(ct);
@@ -320,6 +321,8 @@ public static class ExportEndpoints
                 "open" => l["только открытые"],
                 "nostep" => l["без следующего шага"],
                 "stuck" => l["застрявшие"],
+                "attention" => l["требуют внимания: {0}", string.Join(", ", Texts.AttentionFlags.Where(f => DealListAddress.Attention(v).HasFlag(f))
+                    .Select(f => Texts.Attention(l, f, thresholds)))],
                 "view" => l["вид: {0}", l[v switch
                 {
                     "queue" => "очередь", "mine" => "мои", "all" => "все", "pending" => "ждут решения", "decided" => "решённые",

@@ -55,8 +55,19 @@ public static class DealListAddress
         OpenOnly = get("open") == "1",
         WithoutNextStep = get("nostep") == "1",
         StuckOnly = get("stuck") == "1",
+        Attention = Attention(get("attention")),
+        TeamId = QueryValue.Int(get("team")),
         Sort = Enum.TryParse<SalesCrm.Data.Deals.DealSort>(get("sort"), out var sort) && Enum.IsDefined(sort) ? sort : SalesCrm.Data.Deals.DealSort.Id,
         Descending = get("desc") != "0",
     };
+
+    /// <summary>"ProposalExpiring,NoActivity": the dashboard's attention flags by name; an unknown name is ignored.</summary>
+    public static SalesCrm.Data.Dashboard.AttentionFilter Attention(string? text) =>
+        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => Enum.TryParse<SalesCrm.Data.Dashboard.AttentionFilter>(part, out var flag) && Enum.IsDefined(flag) ? flag : default)
+            .Aggregate(SalesCrm.Data.Dashboard.AttentionFilter.None, (all, flag) => all | flag);
+
+    public static string AttentionText(SalesCrm.Data.Dashboard.AttentionFilter filter) =>
+        string.Join(",", Enum.GetValues<SalesCrm.Data.Dashboard.AttentionFilter>().Where(f => f != default && filter.HasFlag(f)));
 }
 

@@ -103,6 +103,20 @@ public static class Texts
     public static string Activity(IStringLocalizer<SharedResource> l, string kind) =>
         Enum.TryParse<ActivityKind>(kind, out var k) ? l[k.Russian()] : kind;
 
+    /// <summary>The dashboard's "need attention" filter with its threshold: «КП истекает < 3 дн.».</summary>
+    public static string Attention(IStringLocalizer<SharedResource> l, SalesCrm.Data.Dashboard.AttentionFilter flag, ThresholdOptions thresholds) => flag switch
+    {
+        SalesCrm.Data.Dashboard.AttentionFilter.ProposalExpiring => l["КП истекает"] + $" < {thresholds.ProposalExpiringDays} " + l["дн."],
+        SalesCrm.Data.Dashboard.AttentionFilter.NoActivity => l["Нет активности"] + $" > {thresholds.NoActivityDays} " + l["дн."],
+        _ => l["Высокий риск клиента"],
+    };
+
+    public static readonly SalesCrm.Data.Dashboard.AttentionFilter[] AttentionFlags =
+    [
+        SalesCrm.Data.Dashboard.AttentionFilter.ProposalExpiring, SalesCrm.Data.Dashboard.AttentionFilter.NoActivity,
+        SalesCrm.Data.Dashboard.AttentionFilter.HighRiskClient,
+    ];
+
     /// <summary>A period by its name: «ноябрь 2026», «4 кв. 2026», or its dates.</summary>
     public static string Period(IStringLocalizer<SharedResource> l, ReportingPeriod p) => p.Kind switch
     {

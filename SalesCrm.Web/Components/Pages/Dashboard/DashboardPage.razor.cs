@@ -49,12 +49,10 @@ public sealed partial class DashboardPage
         (Filters ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Aggregate(AttentionFilter.None, (f, s) => Enum.TryParse<AttentionFilter>(s, out var v) ? f | v : f);
 
-    private (AttentionFilter, string)[] AttentionLabels =>
-    [
-        (AttentionFilter.ProposalExpiring, L["КП истекает"] + $" < {Options.Thresholds.ProposalExpiringDays} " + L["дн."]),
-        (AttentionFilter.NoActivity, L["Нет активности"] + $" > {Options.Thresholds.NoActivityDays} " + L["дн."]),
-        (AttentionFilter.HighRiskClient, L["Высокий риск клиента"]),
-    ];
+    private IEnumerable<(AttentionFilter, string)> AttentionLabels => Texts.AttentionFlags.Select(f => (f, Texts.Attention(L, f, Options.Thresholds)));
+
+    /// <summary>The whole list behind a dashboard list: /deals with the same filter and team, paged and exportable.</summary>
+    private string DealsLink(string filter) => $"/deals?{filter}" + (_data?.Scope.TeamId is { } team ? $"&team={team}" : "");
 
     protected override async Task OnInitializedAsync()
     {
