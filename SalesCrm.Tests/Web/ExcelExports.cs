@@ -118,6 +118,51 @@ public sealed class ExcelExports(CrmAppFactoryWithoutJobs app) : IClassFixture<C
     }
 
     [Fact]
+    public async Task ThePipelineExportHoldsTheBoardsCardsForTheSameFilters()
+    {
+        var client = await SignedInAsync("lead@demo.salescrm");
+        using var book = await WorkbookAsync(await client.GetAsync("/export/pipeline.xlsx?signal=Stuck"));
+        await using var db = TestDatabase.CreateContext(app.ConnectionString);
+        var lead = await db.Managers.SingleAsync(m => m.Email == "lead@demo.salescrm");
+        var team = await db.Managers.Where(m => m.TeamId == lead.TeamId).Select(m => m.Id).ToListAsync();
+        var thresholds = await db.Stages.ToDictionaryAsync(s => s.Code, s => s.StuckAfterDays);
+        var now = DateTime.UtcNow;
+        var open = await db.Deals.Where(d => team.Contains(d.OwnerId) && d.Stage != StageCode.Won && d.Stage != StageCode.Lost)
+            .Select(d => new { d.Id, d.Stage, d.StageEnteredAt }).ToListAsync();
+        var stuck = open.Where(d => SalesCrm.Domain.Deals.PipelineFigures.IsStuck(d.Stage, d.StageEnteredAt, thresholds[d.Stage], now)).Select(d => d.Id).Order().ToList();
+        Assert.NotEmpty(stuck);
+        var ids = book.Worksheet(1).RowsUsed().Where(r => r.RowNumber() > 3).Select(r => (int)r.Cell(2).GetDouble()).Order().ToList();
+        Assert.Equal(stuck, ids);
+        Assert.Contains("сигнал", book.Worksheet(1).Cell(1, 1).GetString());
+    }
+
+    [Fact]
+    public async Task TheTeamScorecardsAndTheQualityFindingsExportWhatThePagesShow()
+    {
+        var client = await SignedInAsync("lead@demo.salescrm");
+        await using var scope = app.Services.CreateAsyncScope();
+        var lead = await new TestUser { Contexts = scope.ServiceProvider.GetRequiredService<SalesCrm.Data.IProviderContextFactory>() }.SignInAsAsync("lead@demo.salescrm");
+        var options = app.Services.GetRequiredService<CrmOptions>();
+
+        using var team = await WorkbookAsync(await client.GetAsync("/export/team.xlsx"));
+        var sheet = team.Worksheet(1);
+        await using var db = TestDatabase.CreateContext(app.ConnectionString);
+        var sellers = await db.Managers.CountAsync(m => m.TeamId == lead.TeamId && m.IsActive && m.Role == SalesCrm.Domain.Teams.StaffRole.Manager);
+        var rows = sheet.RowsUsed().Where(r => r.RowNumber() > 3).ToList();
+        Assert.Equal(sellers + 1, rows.Count); // every manager and the team average
+        Assert.Equal("Среднее по команде", rows[^1].Cell(1).GetString());
+        Assert.Equal(1 + 2 * SalesCrm.Web.Components.Pages.Team.ScorecardMetrics.All.Count, sheet.Row(3).CellsUsed().Count());
+
+        using var quality = await WorkbookAsync(await client.GetAsync("/export/quality.xlsx?rule=DealNoNextStep"));
+        var report = await new SalesCrm.Data.Quality.QualityService(
+            scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<SalesCrm.Data.CrmDbContext>>(), new FixedUser(lead),
+            TimeProvider.System, options, scope.ServiceProvider.GetRequiredService<SecurityLog>()).ReportAsync(null);
+        var expected = report.Findings.Where(f => f.Rule == SalesCrm.Domain.Quality.QualityRule.DealNoNextStep).Select(f => f.RecordId).Order().ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, quality.Worksheet(1).RowsUsed().Where(r => r.RowNumber() > 3).Select(r => (int)r.Cell(3).GetDouble()).Order());
+    }
+
+    [Fact]
     public async Task LeadAndApprovalExportsHoldWhatTheUserSees()
     {
         var client = await SignedInAsync("m1@demo.salescrm");

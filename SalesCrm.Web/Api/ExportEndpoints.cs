@@ -63,6 +63,9 @@ public static class ExportEndpoints
         group.MapGet("/archive/{id:int}", ArchivedAsync);
         group.MapGet("/diagnostics.xlsx", DiagnosticsAsync);
         group.MapGet("/tasks.xlsx", TasksAsync);
+        group.MapGet("/pipeline.xlsx", PipelineAsync);
+        group.MapGet("/team.xlsx", TeamAsync);
+        group.MapGet("/quality.xlsx", QualityAsync);
         return app;
     }
 
@@ -321,6 +324,9 @@ public static class ExportEndpoints
                 "open" => l["только открытые"],
                 "nostep" => l["без следующего шага"],
                 "stuck" => l["застрявшие"],
+                "rule" => l["правило: {0}", Enum.TryParse<Domain.Quality.QualityRule>(v, out var rule) && Enum.IsDefined(rule)
+                    ? l[Domain.Quality.QualityCatalogue.Of(rule).Title] : v],
+                "signal" => l["сигнал: {0}", Components.Pages.Pipeline.KanbanCardView.Badges.FirstOrDefault(b => b.Signal.ToString() == v).Text is { } signal ? l[signal] : v],
                 "attention" => l["требуют внимания: {0}", string.Join(", ", Texts.AttentionFlags.Where(f => DealListAddress.Attention(v).HasFlag(f))
                     .Select(f => Texts.Attention(l, f, thresholds)))],
                 "view" => l["вид: {0}", l[v switch
@@ -369,6 +375,118 @@ public static class ExportEndpoints
         return await SendGridAsync(http, l, l["Задачи"], await CaptionAsync(l, lookups, l["Задачи"], user, http, options, time, http.RequestAborted),
             TaskColumns(l, options.TimeZone), tasks.ExportAsync(query, ct), "tasks",
             async rows => await audit.ExportedAsync(user.Actor, "tasks", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
+    }
+
+    public static IReadOnlyList<GridColumn<Data.Pipeline.KanbanCard>> PipelineColumns(IStringLocalizer<SharedResource> l, IReadOnlyList<StageInfo> stages,
+        TimeZoneInfo zone) =>
+    [
+        new(l["Этап"], CellKind.Text, 20, r => Texts.StageName(l, r.Stage, stages)),
+        new(l["№"], CellKind.Integer, 8, r => r.DealId),
+        new(l["Клиент"], CellKind.Text, 36, r => r.ClientName),
+        new(l["Продукт"], CellKind.Text, 28, r => r.ProductName),
+        new(l["Ответственный"], CellKind.Text, 28, r => r.OwnerName),
+        new(l["Премия"], CellKind.Money, 18, r => r.PremiumKopecks),
+        new(l["Вероятность"], CellKind.Percent, 12, r => r.Probability / 100.0),
+        new(l["Дней на этапе"], CellKind.Integer, 10, r => r.DaysInStage),
+        new(l["Следующий шаг"], CellKind.Text, 34, r => r.NextStepTitle),
+        new(l["Срок шага"], CellKind.DateTime, 17, r => r.NextStepDueAt is { } due ? TimeZoneInfo.ConvertTimeFromUtc(due, zone) : null),
+        new(l["КП до"], CellKind.Date, 13, r => r.ProposalValidUntil?.Date),
+        new(l["Согласование"], CellKind.Text, 16, r => l[Texts.Approval(r.ApprovalState)].Value),
+        new(l["Риск клиента"], CellKind.Text, 12, r => l[Texts.Risk(r.ClientRisk)].Value),
+        new(l["Сигналы"], CellKind.Text, 40, r => string.Join(", ", Components.Pages.Pipeline.KanbanCardView.Badges
+            .Where(b => r.Signals.HasFlag(b.Signal)).Select(b => l[b.Text].Value))),
+    ];
+
+    private static async Task<IResult> PipelineAsync(IStringLocalizer<SharedResource> l, HttpContext http, Data.Pipeline.PipelineService pipeline,
+        LookupService lookups, IUserContext users, SecurityLog audit, CrmOptions options, TimeProvider time, CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        Data.Pipeline.PipelineBoardData board;
+        try
+        {
+            board = await pipeline.LoadAsync(Components.Pages.Pipeline.PipelinePage.Read(key => http.Request.Query[key].ToString()), ct);
+        }
+        catch (AccessDeniedException ex)
+        {
+            return Results.Problem(l.For(ex), statusCode: StatusCodes.Status403Forbidden);
+        }
+        var cards = board.Columns.SelectMany(c => c.Cards).ToList();
+        return await SendGridAsync(http, l, l["Воронка продаж"], await CaptionAsync(l, lookups, l["Воронка продаж"], user, http, options, time, http.RequestAborted),
+            PipelineColumns(l, await lookups.StagesAsync(ct), options.TimeZone), cards.ToAsyncEnumerable(), "pipeline",
+            async count => await audit.ExportedAsync(user.Actor, "pipeline", http.Request.QueryString.Value ?? "", count, ct), time, ct);
+    }
+
+    /// <summary>The team's scorecards: each figure of <see cref="Components.Pages.Team.ScorecardMetrics"/> for the period and for its baseline.</summary>
+    public static IReadOnlyList<GridColumn<(string Name, Domain.Teams.ScorecardFigures Now, Domain.Teams.ScorecardFigures Before)>> TeamColumns(
+        IStringLocalizer<SharedResource> l, string baseline)
+    {
+        var columns = new List<GridColumn<(string Name, Domain.Teams.ScorecardFigures Now, Domain.Teams.ScorecardFigures Before)>>
+        {
+            new(l["Менеджер"], CellKind.Text, 30, r => r.Name),
+        };
+        foreach (var metric in Components.Pages.Team.ScorecardMetrics.All)
+        {
+            var percent = metric.Format == Components.Pages.Team.ScorecardMetrics.Pct;
+            object? Number(Domain.Teams.ScorecardFigures f) => metric.Value(f) is { } v ? percent ? v : Math.Round(v, 1) : null;
+            var kind = percent ? CellKind.Percent : CellKind.Integer;
+            columns.Add(new(l[metric.Title], kind, 14, r => Number(r.Now)));
+            columns.Add(new(l["{0}: {1}", l[metric.Title].Value, baseline], kind, 14, r => Number(r.Before)));
+        }
+        return columns;
+    }
+
+    private static async Task<IResult> TeamAsync(IStringLocalizer<SharedResource> l, HttpContext http, Data.Coaching.CoachingService coaching,
+        LookupService lookups, IUserContext users, SecurityLog audit, CrmOptions options, TimeProvider time, CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        var q = http.Request.Query;
+        var period = Components.Pages.Team.ScorecardMetrics.Period(q["kind"], q["date"], time.GetUtcNow().UtcDateTime, options.TimeZone);
+        Data.Coaching.TeamCoaching team;
+        try
+        {
+            team = await coaching.TeamAsync(QueryValue.Int(q["team"]), period, ct);
+        }
+        catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
+        {
+            return Results.Problem(l.For(ex), statusCode: ex is NotFoundException ? StatusCodes.Status404NotFound : StatusCodes.Status403Forbidden);
+        }
+        var rows = team.Managers.Select(m => (m.Manager.FullName, m.Current, m.Previous))
+            .Append((l["Среднее по команде"].Value, team.TeamAverage, team.PreviousTeamAverage)).ToList();
+        var what = l["Команда: развитие менеджеров"] + $" · {team.TeamName} · {Texts.Period(l, period)}";
+        return await SendGridAsync(http, l, l["Команда"], await CaptionAsync(l, lookups, what, user, http, options, time, http.RequestAborted),
+            TeamColumns(l, Texts.Period(l, team.PreviousPeriod)), rows.ToAsyncEnumerable(), "team",
+            async count => await audit.ExportedAsync(user.Actor, "team", http.Request.QueryString.Value ?? "", count, ct), time, ct);
+    }
+
+    public static IReadOnlyList<GridColumn<Data.Quality.QualityFinding>> QualityColumns(IStringLocalizer<SharedResource> l) =>
+    [
+        new(l["Правило"], CellKind.Text, 36, r => l[Domain.Quality.QualityCatalogue.Of(r.Rule).Title].Value),
+        new(l["Запись"], CellKind.Text, 10, r => r.Subject == Domain.Quality.QualitySubject.Deal ? l["Сделка"].Value : l["Клиент"].Value),
+        new(l["№"], CellKind.Integer, 8, r => r.RecordId),
+        new(l["Название"], CellKind.Text, 40, r => r.Title),
+        new(l["Ответственный"], CellKind.Text, 28, r => r.OwnerName),
+        new(l["Замечание"], CellKind.Text, 50, r => r.Detail),
+    ];
+
+    private static async Task<IResult> QualityAsync(IStringLocalizer<SharedResource> l, HttpContext http, Data.Quality.QualityService quality,
+        LookupService lookups, IUserContext users, SecurityLog audit, CrmOptions options, TimeProvider time, CancellationToken ct)
+    {
+        var user = await users.RequireAsync(ct);
+        var q = http.Request.Query;
+        Data.Quality.QualityReport report;
+        try
+        {
+            report = await quality.ReportAsync(QueryValue.Int(q["team"]), ct);
+        }
+        catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
+        {
+            return Results.Problem(l.For(ex), statusCode: ex is NotFoundException ? StatusCodes.Status404NotFound : StatusCodes.Status403Forbidden);
+        }
+        Domain.Quality.QualityRule? only = Enum.TryParse<Domain.Quality.QualityRule>(q["rule"], out var rule) && Enum.IsDefined(rule) ? rule : null;
+        var rows = report.Findings.Where(f => only is null || f.Rule == only).ToList();
+        return await SendGridAsync(http, l, l["Качество данных"], await CaptionAsync(l, lookups, l["Качество данных"], user, http, options, time, http.RequestAborted),
+            QualityColumns(l), rows.ToAsyncEnumerable(), "quality",
+            async count => await audit.ExportedAsync(user.Actor, "quality", http.Request.QueryString.Value ?? "", count, ct), time, ct);
     }
 
     private static async Task<IResult> DealsAsync(IStringLocalizer<SharedResource> l, HttpContext http, DealService deals, LookupService lookups, IUserContext users, SecurityLog audit,

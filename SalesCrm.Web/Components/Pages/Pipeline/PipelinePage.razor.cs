@@ -52,7 +52,27 @@ public sealed partial class PipelinePage
     [SupplyParameterFromQuery(Name = "signal")] public string? Signal { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
 
-    private DealSignal SignalFilter => Enum.TryParse<DealSignal>(Signal, out var s) ? s : DealSignal.None;
+    private DealSignal SignalFilter => Filter.Signal;
+
+    /// <summary>The board's filters from its address, read the same way by the page and by its Excel export.</summary>
+    public static PipelineFilter Read(Func<string, string?> get) => new()
+    {
+        TeamId = QueryValue.Int(get("team")),
+        OwnerId = QueryValue.Int(get("owner")),
+        ProductId = QueryValue.Int(get("product")),
+        Signal = Enum.TryParse<DealSignal>(get("signal"), out var s) && Enum.IsDefined(s) ? s : DealSignal.None,
+        Text = get("q") is { Length: > 0 } q ? q : null,
+    };
+
+    private PipelineFilter Filter => Read(key => key switch
+    {
+        "team" => Team, "owner" => OwnerText, "product" => ProductText, "signal" => Signal, "q" => Q, _ => null,
+    });
+
+    private string ExportUrl => Navigation.GetUriWithQueryParameters("/export/pipeline.xlsx", new Dictionary<string, object?>
+    {
+        ["team"] = Team, ["owner"] = OwnerText, ["product"] = ProductText, ["signal"] = Signal, ["q"] = Q,
+    });
 
     protected override async Task OnInitializedAsync()
     {
@@ -77,14 +97,7 @@ public sealed partial class PipelinePage
     {
         try
         {
-            _data = await Pipeline.LoadAsync(new PipelineFilter
-            {
-                TeamId = QueryValue.Int(Team),
-                OwnerId = Owner,
-                ProductId = Product,
-                Signal = SignalFilter,
-                Text = Q,
-            });
+            _data = await Pipeline.LoadAsync(Filter);
         }
         catch (AccessDeniedException ex)
         {
