@@ -51,7 +51,7 @@ public sealed partial class DiagnosticsService(IDbContextFactory<CrmDbContext> f
         {
             var threshold = thresholds.Threshold(t);
             var (value, note) = values.GetValueOrDefault(t.Code);
-            return new TriggerResult(t, value, threshold, DiagnosticPolicy.Evaluate(t.Direction, value, threshold), note, Link(t.Code));
+            return new TriggerResult(t, value, threshold, DiagnosticPolicy.Evaluate(t.Direction, value, threshold), note, Evidence(t.Code, scope.TeamId, month));
         }).ToList();
         var blocks = DiagnosticCatalogue.Blocks.Select(b =>
         {
@@ -169,19 +169,36 @@ public sealed partial class DiagnosticsService(IDbContextFactory<CrmDbContext> f
         return await quality.CreateFixTasksAsync(teamId, DiagnosticCatalogue.DisciplineRules, null, ct);
     }
 
-    private static string? Link(string code) => code switch
+    /// <summary>
+    /// Where the records behind a figure are: the same month, team and condition the figure counts, on the page that lists
+    /// them (the leads never reached, the deals without a next step, the overdue tasks, the findings of a rule…).
+    /// </summary>
+    public static string? Evidence(string code, int? teamId, ReportingPeriod month)
     {
-        TriggerCodes.ResponseMedian or TriggerCodes.ContactRate or TriggerCodes.LostBeforeContact or TriggerCodes.ManualLeads or TriggerCodes.NoSource
-            or TriggerCodes.SilentChannels or TriggerCodes.CrossChannelDuplicates => "/leads",
-        TriggerCodes.MissedCalls or TriggerCodes.ManualCalls => "/deals",
-        TriggerCodes.NoNextStep => "/quality?rule=DealNoNextStep",
-        TriggerCodes.IncompleteClients or TriggerCodes.Duplicates or TriggerCodes.Unreconciled => "/quality",
-        TriggerCodes.SaggingStage or TriggerCodes.SlowStages or TriggerCodes.StuckShare => "/dashboard",
-        TriggerCodes.OverdueTasks or TriggerCodes.OverCapacity => "/leads?view=load",
-        TriggerCodes.RepeatShare or TriggerCodes.ClientActivityDrop or TriggerCodes.ChurnRate => "/renewals",
-        TriggerCodes.NoWeeklyPack or TriggerCodes.DecisionsWithoutData => "/reports",
-        TriggerCodes.BoardUnwatched => "/settings",
-        TriggerCodes.NewManagers or TriggerCodes.ConversionDrop => "/team",
-        _ => null,
-    };
+        var team = teamId is { } t ? $"&team={t}" : "";
+        var leads = $"/leads?view=all&month={month.FirstDay:yyyy-MM}{team}";
+        string Only(string only) => $"{leads}&only={only}";
+        return code switch
+        {
+            TriggerCodes.ResponseMedian => Only("contacted"),
+            TriggerCodes.ContactRate => Only("notcontacted"),
+            TriggerCodes.LostBeforeContact => Only("lostbeforecontact"),
+            TriggerCodes.NoSource => Only("nosource"),
+            TriggerCodes.CrossChannelDuplicates => Only("repeated"),
+            TriggerCodes.ManualLeads or TriggerCodes.SilentChannels or TriggerCodes.OverCapacity => leads,
+            TriggerCodes.MissedCalls or TriggerCodes.ManualCalls or TriggerCodes.NewManagers or TriggerCodes.ConversionDrop => $"/team?kind=month&date={month.FirstDay:yyyy-MM-dd}{team}",
+            TriggerCodes.NoNextStep => $"/deals?nostep=1&open=1{team}",
+            TriggerCodes.StuckShare => $"/deals?stuck=1&open=1{team}",
+            TriggerCodes.SlowStages => $"/pipeline?signal=Stuck{team}",
+            TriggerCodes.SaggingStage or TriggerCodes.DecisionsWithoutData => $"/dashboard?period=month{team}",
+            TriggerCodes.IncompleteClients => $"/quality?{team.TrimStart('&')}",
+            TriggerCodes.Duplicates => $"/quality?rule={QualityRule.DuplicateClient}{team}",
+            TriggerCodes.Unreconciled => $"/quality?rule={QualityRule.DealStageInconsistent}{team}",
+            TriggerCodes.OverdueTasks => $"/tasks?view=overdue{team}",
+            TriggerCodes.RepeatShare or TriggerCodes.ClientActivityDrop or TriggerCodes.ChurnRate => "/renewals",
+            TriggerCodes.NoWeeklyPack => $"/reports?kind=week{team}",
+            TriggerCodes.BoardUnwatched => "/settings",
+            _ => null,
+        };
+    }
 }

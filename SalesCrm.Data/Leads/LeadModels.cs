@@ -22,6 +22,28 @@ public sealed record LeadListQuery
     public string? Text { get; init; }
     public int Page { get; init; }
     public int PageSize { get; init; } = 25;
+    /// <summary>Only leads that arrived in this period (the diagnostics' month).</summary>
+    public Domain.Common.ReportingPeriod? Period { get; init; }
+    /// <summary>Only the team's leads: assigned to its members, or waiting in its queue — as the diagnostics count them.</summary>
+    public int? TeamId { get; init; }
+    /// <summary>Only the leads behind one diagnostics figure.</summary>
+    public LeadEvidence Evidence { get; init; }
+}
+
+/// <summary>The leads behind a figure of the diagnostics' block 1 and 7 (<c>/leads?only=</c>).</summary>
+public enum LeadEvidence
+{
+    None = 0,
+    /// <summary>Reached: the leads whose response time the median is of.</summary>
+    Contacted = 1,
+    /// <summary>Never reached: what the contact rate misses.</summary>
+    NotContacted = 2,
+    /// <summary>Closed without ever being reached.</summary>
+    LostBeforeContact = 3,
+    /// <summary>No source tags (UTM, form, bot).</summary>
+    NoSource = 4,
+    /// <summary>Came again through another channel.</summary>
+    Repeated = 5,
 }
 
 public sealed record LeadRow(int Id, DateTime CreatedAt, LeadChannel Channel, string Title, string? ContactName, string? Phone, string? Email,

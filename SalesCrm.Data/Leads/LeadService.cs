@@ -56,6 +56,19 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         };
         if (query.Status is { } status) leads = leads.Where(l => l.Status == status);
         if (query.AssigneeId is { } assignee) leads = leads.Where(l => l.AssigneeId == assignee);
+        if (query.Period is { } period) leads = leads.Where(l => l.CreatedAt >= period.FromUtc && l.CreatedAt < period.ToUtc);
+        if (query.TeamId is { } team)
+            leads = leads.Where(l => l.AssigneeId != null ? db.Managers.Any(m => m.Id == l.AssigneeId && m.TeamId == team) : l.QueueTeamId == team);
+        var noTags = new Dictionary<string, string>();
+        leads = query.Evidence switch
+        {
+            LeadEvidence.Contacted => leads.Where(l => l.FirstContactAt != null),
+            LeadEvidence.NotContacted => leads.Where(l => l.FirstContactAt == null),
+            LeadEvidence.LostBeforeContact => leads.Where(l => l.FirstContactAt == null && (l.Status == LeadStatus.Disqualified || l.Status == LeadStatus.Qualified)),
+            LeadEvidence.NoSource => leads.Where(l => l.SourceTags == noTags),
+            LeadEvidence.Repeated => leads.Where(l => l.Touches > 0),
+            _ => leads,
+        };
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             var t = query.Text.Trim();

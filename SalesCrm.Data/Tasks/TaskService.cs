@@ -16,7 +16,8 @@ public enum TaskView
 }
 
 /// <summary>What /tasks shows (its address holds the same): the view, an assignee, a kind, and the page (from 1).</summary>
-public sealed record TaskListQuery(TaskView View = TaskView.Open, int? AssigneeId = null, TaskKind? Kind = null, int Page = 1, int PageSize = TaskService.PageSize);
+public sealed record TaskListQuery(TaskView View = TaskView.Open, int? AssigneeId = null, TaskKind? Kind = null, int Page = 1, int PageSize = TaskService.PageSize,
+    int? TeamId = null);
 
 public sealed record TaskRow(int Id, TaskKind Kind, string Title, string? Comment, int AssigneeId, string AssigneeName, string AuthorName, DateTime DueAt,
     bool IsOverdue, TaskState Status, DateTime? CompletedAt, int? DealId, string? DealTitle, int? ClientId, string? ClientName, QualityRule? FixRule);
@@ -80,6 +81,7 @@ public sealed class TaskService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var mine = db.Tasks.AsNoTracking().Where(t => visible == null || visible.Contains(t.AssigneeId));
         if (query.AssigneeId is { } assignee) mine = mine.Where(t => t.AssigneeId == assignee);
         if (query.Kind is { } kind) mine = mine.Where(t => t.Kind == kind);
+        if (query.TeamId is { } team) mine = mine.Where(t => db.Managers.Any(m => m.Id == t.AssigneeId && m.TeamId == team));
         return (mine, visible);
     }
 

@@ -51,6 +51,38 @@ public sealed class DiagnosticsOnDemoData : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EachFigureLinksToTheRecordsBehindItsNumber()
+    {
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        var report = await H.Get<DiagnosticsService>().ReportAsync(null);
+        var triggers = report.Blocks.SelectMany(b => b.Triggers).ToList();
+        // Every figure but the board's last viewing (a setting, not records) opens a filtered list of its scope, not a bare page.
+        Assert.All(triggers.Where(t => t.Trigger.Code != TriggerCodes.BoardUnwatched && !t.Trigger.Code.StartsWith("Repeat") && t.Trigger.Code is not
+                (TriggerCodes.ClientActivityDrop or TriggerCodes.ChurnRate)),
+            t => Assert.Contains("?", t.Link));
+        Assert.All(triggers.Where(t => t.Link!.StartsWith("/leads")), t => Assert.Contains($"team={report.TeamId}", t.Link));
+
+        // The leads behind the contact rate are exactly those the figure misses: the same month, team and condition.
+        var leads = H.Get<SalesCrm.Data.Leads.LeadService>();
+        var contact = Trigger(report, TriggerCodes.ContactRate);
+        Assert.Contains("only=notcontacted", contact.Link);
+        var (contacted, all) = ((int)contact.Note!.Arguments[0]!, (int)contact.Note.Arguments[1]!);
+        var query = new SalesCrm.Data.Leads.LeadListQuery { Period = report.Period, TeamId = report.TeamId, PageSize = 1 };
+        Assert.Equal(all, (await leads.ListAsync(query)).Total);
+        Assert.Equal(all - contacted, (await leads.ListAsync(query with { Evidence = SalesCrm.Data.Leads.LeadEvidence.NotContacted })).Total);
+        Assert.Equal(contacted, (await leads.ListAsync(query with { Evidence = SalesCrm.Data.Leads.LeadEvidence.Contacted })).Total);
+        var noSource = Trigger(report, TriggerCodes.NoSource);
+        Assert.Equal((int)noSource.Note!.Arguments[0]!, (await leads.ListAsync(query with { Evidence = SalesCrm.Data.Leads.LeadEvidence.NoSource })).Total);
+        var lost = Trigger(report, TriggerCodes.LostBeforeContact);
+        Assert.Equal((int)lost.Note!.Arguments[0]!, (await leads.ListAsync(query with { Evidence = SalesCrm.Data.Leads.LeadEvidence.LostBeforeContact })).Total);
+
+        // The overdue tasks behind block 4: the team's, overdue.
+        var overdue = await H.Get<SalesCrm.Data.Tasks.TaskService>().ListAsync(new SalesCrm.Data.Tasks.TaskListQuery(SalesCrm.Data.Tasks.TaskView.Overdue,
+            TeamId: report.TeamId));
+        Assert.Equal((int)Trigger(report, TriggerCodes.OverdueTasks).Note!.Arguments[0]!, overdue.Total);
+    }
+
+    [Fact]
     public async Task TheDemoTriggersWhatItWasSeededToAndNotTheRest()
     {
         await H.User.SignInAsAsync("lead@demo.salescrm");

@@ -128,15 +128,21 @@ public static class ExportEndpoints
     {
         var user = await users.RequireAsync(ct);
         var q = http.Request.Query;
-        var query = new LeadListQuery
-        {
-            View = q["view"].ToString() switch { "queue" => LeadView.Queue, "mine" => LeadView.Mine, _ => LeadView.All },
-            Status = Enum.TryParse<Domain.Leads.LeadStatus>(q["status"], out var status) ? status : null,
-            Text = q["q"].ToString() is { Length: > 0 } text ? text : null,
-        };
+        var query = LeadListAddress.Read(key => q[key].ToString(), options.TimeZone);
         return await SendGridAsync(http, l, l["Лиды"], await CaptionAsync(l, lookups, l["Лиды"], user, http, options, time, http.RequestAborted), LeadColumns(l, options.TimeZone, await lookups.ProductsAsync(ct)), leads.ExportAsync(query, ct), "leads",
             async rows => await audit.ExportedAsync(user.Actor, "leads", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
     }
+
+    /// <summary>What a lead filter of the diagnostics shows, in words.</summary>
+    public static string LeadEvidenceText(LeadEvidence evidence) => evidence switch
+    {
+        LeadEvidence.Contacted => "лиды с контактом",
+        LeadEvidence.NotContacted => "лиды без контакта",
+        LeadEvidence.LostBeforeContact => "потеряны до контакта",
+        LeadEvidence.NoSource => "без метки источника",
+        LeadEvidence.Repeated => "с повторными обращениями",
+        _ => "все",
+    };
 
     private static async Task<IResult> ApprovalsAsync(IStringLocalizer<SharedResource> l, LookupService lookups, HttpContext http, ApprovalService approvals, IUserContext users, SecurityLog audit, CrmOptions options,
         TimeProvider time, CancellationToken ct)
@@ -337,6 +343,8 @@ public static class ExportEndpoints
                 "status" => l["статус: {0}", Enum.TryParse<LeadStatus>(v, out var status) ? l[status.Russian()] : v],
                 "risk" => l["риск: {0}", Enum.TryParse<RiskLevel>(v, out var risk) ? l[Texts.Risk(risk)] : v],
                 "days" => l["горизонт: {0} дн.", v],
+                "month" => l["месяц: {0}", v],
+                "only" => l["только: {0}", Enum.TryParse<LeadEvidence>(v, true, out var only) ? l[LeadEvidenceText(only)] : v],
                 "before" => l["было: {0}", v],
                 "after" => l["стало: {0}", v],
                 _ => $"{key}={v}",

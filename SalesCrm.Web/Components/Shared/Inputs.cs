@@ -71,3 +71,26 @@ public static class DealListAddress
         string.Join(",", Enum.GetValues<SalesCrm.Data.Dashboard.AttentionFilter>().Where(f => f != default && filter.HasFlag(f)));
 }
 
+
+/// <summary>
+/// The lead list's address (view, q, status, and the diagnostics' month, team and only), read the same way by the page and
+/// by its Excel export. The view is left to the page, which knows the user's default.
+/// </summary>
+public static class LeadListAddress
+{
+    public static SalesCrm.Data.Leads.LeadListQuery Read(Func<string, string?> get, TimeZoneInfo zone) => new()
+    {
+        View = get("view") switch { "queue" => SalesCrm.Data.Leads.LeadView.Queue, "mine" => SalesCrm.Data.Leads.LeadView.Mine, _ => SalesCrm.Data.Leads.LeadView.All },
+        Status = Enum.TryParse<SalesCrm.Domain.Leads.LeadStatus>(get("status"), out var status) && Enum.IsDefined(status) ? status : null,
+        Text = get("q") is { Length: > 0 } text ? text : null,
+        Period = Month(get("month"), zone),
+        TeamId = QueryValue.Int(get("team")),
+        Evidence = Enum.TryParse<SalesCrm.Data.Leads.LeadEvidence>(get("only"), true, out var only) && Enum.IsDefined(only) ? only : default,
+    };
+
+    /// <summary>"2026-12" → December 2026 in the department's zone; anything else → none.</summary>
+    public static ReportingPeriod? Month(string? text, TimeZoneInfo zone) =>
+        DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
+            ? ReportingPeriod.Month(day.Year, day.Month, zone)
+            : null;
+}

@@ -26,6 +26,7 @@ public sealed partial class LeadsPage : IDisposable
     private IReadOnlyList<WorkloadRow> _workload = [];
     private IReadOnlyList<StageInfo> _stages = [];
     private IReadOnlyList<ProductInfo> _products = [];
+    private IReadOnlyList<TeamInfo> _teams = [];
     private SpeedToLead? _speed;
     private string _periodName = "";
     private readonly HashSet<int> _selected = [];
@@ -56,6 +57,15 @@ public sealed partial class LeadsPage : IDisposable
     [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
     [SupplyParameterFromQuery(Name = "status")] public string? Status { get; set; }
     [SupplyParameterFromQuery(Name = "id")] public string? LeadIdText { get; set; }
+    [SupplyParameterFromQuery(Name = "month")] public string? Month { get; set; }
+    [SupplyParameterFromQuery(Name = "team")] public string? TeamText { get; set; }
+    [SupplyParameterFromQuery(Name = "only")] public string? Only { get; set; }
+
+    /// <summary>The diagnostics' filters of the address (month, team, only), read as the export reads them.</summary>
+    private LeadListQuery Evidence => Shared.LeadListAddress.Read(key => key switch { "month" => Month, "team" => TeamText, "only" => Only, _ => null },
+        Options.TimeZone);
+
+    private bool HasEvidence => Evidence is { Period: not null } or { TeamId: not null } or { Evidence: not LeadEvidence.None };
     private int? LeadId => Shared.QueryValue.Int(LeadIdText);
 
     private bool CanAssign => _user?.CanAssign == true;
@@ -69,7 +79,7 @@ public sealed partial class LeadsPage : IDisposable
     /// <summary>The list as it is filtered now, as an .xlsx file.</summary>
     private string ExportUrl => Navigation.GetUriWithQueryParameters("/export/leads.xlsx", new Dictionary<string, object?>
     {
-        ["view"] = ViewKey, ["q"] = Q, ["status"] = Status,
+        ["view"] = ViewKey, ["q"] = Q, ["status"] = Status, ["month"] = Month, ["team"] = TeamText, ["only"] = Only,
     });
 
     private LeadStatus? StatusFilter => Enum.TryParse<LeadStatus>(Status, out var s) ? s : null;
@@ -81,6 +91,7 @@ public sealed partial class LeadsPage : IDisposable
             _user = await Users.RequireAsync();
             _stages = await Lookups.StagesAsync();
             _products = await Lookups.ProductsAsync();
+            _teams = await Lookups.TeamsAsync();
             _targetMinutes = Options.Thresholds.ResponseTargetMinutes;
             await LoadSummaryAsync();
         }
@@ -92,7 +103,7 @@ public sealed partial class LeadsPage : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        var query = $"{ViewKey}|{Q}|{Status}";
+        var query = $"{ViewKey}|{Q}|{Status}|{Month}|{TeamText}|{Only}";
         if (query != _lastQuery && _grid is not null)
         {
             _lastQuery = query;
@@ -142,6 +153,9 @@ public sealed partial class LeadsPage : IDisposable
             Text = Q,
             Page = state.Page,
             PageSize = state.PageSize,
+            Period = Evidence.Period,
+            TeamId = Evidence.TeamId,
+            Evidence = Evidence.Evidence,
         }, ct);
         _now = Time.GetUtcNow().UtcDateTime;
         _calendar = await Calendars.CurrentAsync(ct);
