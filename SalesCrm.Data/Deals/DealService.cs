@@ -243,7 +243,8 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
     /// <summary>
     /// "After the meeting" (escalation workspace): one save records the meeting, the agreements, an optional stage move
     /// and the follow-up tasks for the owner. All of it or nothing: any refused part (a stage the deal cannot go to, a
-    /// task in the past) leaves the deal as it was.
+    /// task in the past) leaves the deal as it was. New follow-ups replace the next steps already overdue (the meeting was
+    /// that step), and an owner who was not at the keyboard is told what they now have to do.
     /// </summary>
     public Task<DealCard> AfterMeetingAsync(int dealId, int expectedVersion, AfterMeetingInput input, CancellationToken ct = default) =>
         ChangeAsync(dealId, expectedVersion, "after meeting", async (db, deal, user, now) =>
@@ -263,6 +264,13 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
                 if (due <= now) throw new DomainException(new UserText("Срок задачи «{0}» уже прошёл.", title), "FollowUps");
                 db.Tasks.Add(new TaskItem(TaskKind.FollowUp, title, deal.OwnerId, user.ManagerId, due, deal.Id, deal.ClientId, "После встречи", now));
             }
+            if (input.FollowUps.Count == 0) return;
+            var overdue = await db.Tasks.Where(t => t.DealId == deal.Id && t.Status == TaskState.Open && t.Kind == TaskKind.FollowUp && t.DueAt <= now)
+                .ToListAsync(ct);
+            foreach (var old in overdue) old.Complete(now);
+            if (deal.OwnerId != user.ManagerId)
+                db.Notifications.Add(new Notification(deal.OwnerId, NotificationKind.Task, $"Задачи после встречи по сделке № {deal.Id}",
+                    $"{user.FullName}: {string.Join("; ", input.FollowUps.Select(f => f.Title))}", $"/deals/{deal.Id}", null, now));
         }, ct);
 
     /// <summary>Records a competitor's offer. Additive, so it does not need the caller's version.</summary>

@@ -5,6 +5,7 @@ using SalesCrm.Domain.Activities;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Domain.Notifications;
+using SalesCrm.Domain.Tasks;
 using SalesCrm.Tests.Support;
 
 namespace SalesCrm.Tests.Data;
@@ -86,5 +87,31 @@ public sealed class AfterMeetingForm : IAsyncLifetime
         // A stale version is a conflict, not an overwrite.
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => deals.AfterMeetingAsync(deal.Id, card.Version,
             new AfterMeetingInput("Ещё встреча", 30, null, null, null, null, [])));
+    }
+
+    [Fact]
+    public async Task TheTeamLeadsFollowUpsReplaceTheOverdueStepAndTheOwnerIsTold()
+    {
+        var deal = await H.DealAtAsync("m1@demo.salescrm", StageCode.Qualification);
+        var m1 = await H.QueryAsync(db => db.Managers.SingleAsync(m => m.Email == "m1@demo.salescrm"));
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        int overdueId;
+        await using (var db = H.Db())
+        {
+            var overdue = new TaskItem(TaskKind.FollowUp, "Позвонить после встречи", m1.Id, m1.Id, now.AddDays(-2), deal.Id, deal.ClientId, null, now.AddDays(-5));
+            db.Tasks.Add(overdue);
+            await db.SaveChangesAsync();
+            overdueId = overdue.Id;
+        }
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        var deals = H.Get<DealService>();
+        var card = await deals.GetCardAsync(deal.Id);
+        var saved = await deals.AfterMeetingAsync(deal.Id, card.Version,
+            new AfterMeetingInput("Встретились вместе с клиентом", 60, null, null, null, null, [("Подготовить КП на два варианта", now.AddDays(1))]));
+
+        Assert.Equal("Подготовить КП на два варианта", saved.NextStep?.Title);
+        Assert.NotEqual(TaskState.Open, await H.QueryAsync(db => db.Tasks.Where(t => t.Id == overdueId).Select(t => t.Status).SingleAsync()));
+        var told = await H.QueryAsync(db => db.Notifications.Where(n => n.RecipientId == m1.Id && n.Link == $"/deals/{deal.Id}").OrderByDescending(n => n.Id).FirstAsync());
+        Assert.Contains("Подготовить КП на два варианта", told.Body);
     }
 }

@@ -151,10 +151,13 @@ public sealed class DealCardPageRendering : CrmComponentTest
         var page = RenderInLayout<DealCardPage>(p => p.Add(x => x.Id, deal.Id));
         page.WaitForElement("textarea[data-testid=deal-strategy]");
 
-        // The manager is typing (not saved yet): the save button wakes up at the first keystroke…
-        Assert.True(page.Find("[data-testid=save-notes]").HasAttribute("disabled"));
+        // The save button is always clickable (one click saves even when it also leaves the field); with nothing typed it
+        // saves nothing. Then the manager types (not saved yet)…
+        Assert.False(page.Find("[data-testid=save-notes]").HasAttribute("disabled"));
+        var version = (await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id))).Version;
+        await page.Find("[data-testid=save-notes]").ClickAsync(new());
+        Assert.Equal(version, (await H.QueryAsync(db => db.Deals.AsNoTracking().SingleAsync(d => d.Id == deal.Id))).Version);
         await page.Find("textarea[data-testid=deal-strategy]").InputAsync(new() { Value = "Мой вариант стратегии" });
-        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=save-notes]").HasAttribute("disabled")));
 
         // …and the team lead saves another strategy; the card reloads live.
         await H.User.SignInAsAsync("lead@demo.salescrm");

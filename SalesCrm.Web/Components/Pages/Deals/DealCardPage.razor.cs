@@ -182,6 +182,7 @@ public sealed partial class DealCardPage
         {
             { x => x.Moves, _card.Moves },
             { x => x.Agreements, _card.Agreements },
+            { x => x.Tomorrow, Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(1) },
             { x => x.Submit, input => SaveAsync(v => Deals.AfterMeetingAsync(Id, v, new AfterMeetingInput(input.Summary, input.Minutes, input.Agreements, input.Stage, null, null,
                 input.Tasks.Select(t => (t.Title, Inputs.Moment(t.Due, TimeSpan.FromHours(10), "FollowUps", "срок задачи"))).ToList())), L["Встреча, договорённости и задачи сохранены"],
                 seenVersion: seen) },
