@@ -14,6 +14,12 @@ namespace SalesCrm.Data.Demo;
 /// <summary>Deals and their history: the stages walked, proposals, competitor offers, activities, tasks, contracts.</summary>
 public sealed partial class DemoDataGenerator
 {
+    /// <summary>
+    /// The recording every demo call links to: a short ringback served by the app itself (wwwroot/demo), so the players on
+    /// the deal card and the coaching pages play in the demo. Real calls link to their PBX's file.
+    /// </summary>
+    public const string DemoRecording = "/demo/call-recording.wav";
+
     private sealed class DealPlan
     {
         public required Deal Deal { get; init; }
@@ -95,7 +101,7 @@ public sealed partial class DemoDataGenerator
                 {
                     var callId = $"demo-{++_callSeq:000000}";
                     activity = Activity.FromCall(callId, a.Direction, a.At, a.Minutes * 60, a.Missed,
-                        a.Missed ? null : $"https://pbx.demo.salescrm/rec/{callId}.mp3", a.Author, deal.Id, deal.ClientId, null, a.At,
+                        a.Missed ? null : $"{DemoRecording}?call={callId}", a.Author, deal.Id, deal.ClientId, null, a.At,
                         a.Comment);
                 }
                 else
