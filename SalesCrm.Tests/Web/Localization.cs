@@ -199,3 +199,25 @@ public sealed partial class Localization
     [GeneratedRegex("\\{(\\d+)(?:[,:][^}]*)?\\}")]
     private static partial Regex PlaceholderPattern();
 }
+
+/// <summary>A number and its noun agree in Russian: 1 запись, 2 записи, 5 записей, 11 записей, 21 запись.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
+public sealed class RussianPlurals
+{
+    [Theory]
+    [InlineData(1, "1 запись"), InlineData(2, "2 записи"), InlineData(4, "4 записи"), InlineData(5, "5 записей"), InlineData(11, "11 записей"),
+     InlineData(12, "12 записей"), InlineData(21, "21 запись"), InlineData(22, "22 записи"), InlineData(0, "0 записей"), InlineData(111, "111 записей")]
+    public void TheNounTakesTheFormOfItsNumber(long n, string expected)
+    {
+        var before = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("ru-RU");
+        try
+        {
+            Assert.Equal(expected, SalesCrm.Web.Components.Shared.Texts.Count(new SalesCrm.Web.Resources.PoLocalizer(), n, "запись", "записи", "записей"));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.CurrentCulture = before;
+        }
+    }
+}

@@ -117,6 +117,17 @@ public static class Texts
         SalesCrm.Data.Dashboard.AttentionFilter.HighRiskClient,
     ];
 
+    /// <summary>
+    /// A number with its noun in the right Russian form: 1 запись, 2 записи, 5 записей, 11 записей, 21 запись (each form is
+    /// translated on its own).
+    /// </summary>
+    public static string Count(IStringLocalizer<SharedResource> l, long n, string one, string few, string many)
+    {
+        var (tens, units) = (Math.Abs(n) % 100, Math.Abs(n) % 10);
+        var form = tens is >= 11 and <= 14 ? many : units == 1 ? one : units is >= 2 and <= 4 ? few : many;
+        return $"{n.ToString("N0", CultureInfo.CurrentCulture)} {l[form]}";
+    }
+
     /// <summary>A period by its name: «ноябрь 2026», «4 кв. 2026», or its dates.</summary>
     public static string Period(IStringLocalizer<SharedResource> l, ReportingPeriod p) => p.Kind switch
     {
