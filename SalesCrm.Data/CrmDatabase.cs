@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Interceptors;
 using SalesCrm.Data.Providers;
@@ -84,6 +85,7 @@ public static class CrmDatabase
         services.AddScoped<Clients.ClientService>();
         services.AddScoped<Common.LookupService>();
         services.AddScoped<Dashboard.DashboardService>();
+        services.TryAddSingleton<Common.ISharedResults, Common.UnsharedResults>();
         services.AddSingleton<Dashboard.BoardService>();
         services.AddScoped<Dashboard.BoardTokenService>();
         services.AddScoped<Pipeline.PipelineService>();

@@ -59,6 +59,8 @@ public static partial class Hosting
         // node's events to the relays: the SignalR hub always, the other nodes through Redis when configured.
         services.AddSingleton(sp => new LiveNotifier(sp.GetRequiredService<ILogger<LiveNotifier>>(), sp));
         services.AddSingleton<IDomainEventPublisher>(sp => sp.GetRequiredService<LiveNotifier>());
+        services.AddSingleton<LiveSharedResults>();
+        services.AddSingleton<SalesCrm.Data.Common.ISharedResults>(sp => sp.GetRequiredService<LiveSharedResults>());
         services.AddSingleton<TeamDirectory>();
         services.AddSingleton<ILiveRelay, HubLiveRelay>();
         var signalR = services.AddSignalR();

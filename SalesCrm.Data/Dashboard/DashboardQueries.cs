@@ -202,6 +202,14 @@ public static class DashboardQueries
                 d.Proposal != null ? d.Proposal.ValidUntil : null, d.LastActivityAt, d.CreatedAt, d.Client.Risk))
             .ToListAsync(ct);
 
+    /// <summary>The team a user's dashboard covers (null: the whole department, the head only), checked without the database.</summary>
+    public static int? ScopeTeam(CurrentUser user, int? teamId)
+    {
+        if (user.SeesEverything) return teamId;
+        if (teamId is not null && teamId != user.TeamId) throw new AccessDeniedException("Можно смотреть только свою команду.");
+        return user.TeamId ?? throw new AccessDeniedException("Вы не состоите в команде.");
+    }
+
     /// <summary>The team (or the whole department for the head) a dashboard or report covers; a team lead only their own.</summary>
     /// <summary>The teams a leader may pick: the team lead's own, every team for the head and the admin.</summary>
     public static async Task<IReadOnlyList<(int Id, string Name)>> TeamsOfAsync(CrmDbContext db, CurrentUser user, CancellationToken ct)
@@ -213,11 +221,7 @@ public static class DashboardQueries
 
     public static async Task<DashboardScope> ScopeAsync(CrmDbContext db, CurrentUser user, int? teamId, CancellationToken ct)
     {
-        if (!user.SeesEverything)
-        {
-            if (teamId is not null && teamId != user.TeamId) throw new AccessDeniedException("Можно смотреть только свою команду.");
-            teamId = user.TeamId ?? throw new AccessDeniedException("Вы не состоите в команде.");
-        }
+        teamId = ScopeTeam(user, teamId);
         if (teamId is null) return new DashboardScope(null, "Все команды", null);
         var team = await db.Teams.AsNoTracking().SingleOrDefaultAsync(t => t.Id == teamId, ct)
                    ?? throw new NotFoundException("Команда не найдена.");

@@ -15,7 +15,7 @@ namespace SalesCrm.Data.Dashboard;
 /// ("revive", "join") are checked and audited like every other change.
 /// </summary>
 public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time,
-    CrmOptions options, LookupService lookups, SecurityLog security, Diagnostics.RitualLog rituals)
+    CrmOptions options, LookupService lookups, SecurityLog security, Diagnostics.RitualLog rituals, ISharedResults shared)
 {
     public const int ListSize = 50;
 
@@ -28,12 +28,27 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
         return user.SeesEverything ? [new TeamOption(null, "Все команды"), .. teams] : teams.Where(t => t.Id == user.TeamId).ToList();
     }
 
+    /// <summary>
+    /// The dashboard of a scope and period. Access is checked for each viewer; the figures are computed once per scope,
+    /// period and filter and shared by all its viewers until a change of the scope's deals (<see cref="ISharedResults"/>).
+    /// </summary>
     public async Task<DashboardData> LoadAsync(int? teamId, ReportingPeriod period, AttentionFilter filter, CancellationToken ct = default)
     {
         var user = await RequireDashboardUserAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var scope = await DashboardQueries.ScopeAsync(db, user, teamId, ct);
+        var team = DashboardQueries.ScopeTeam(user, teamId);
+        var scope = await shared.GetAsync($"scope:{team}", SharedScope.Settings, async c =>
+        {
+            await using var db = await factory.CreateDbContextAsync(c);
+            return await DashboardQueries.ScopeAsync(db, user, team, c);
+        }, ct);
         await MarkAsync(rituals, scope, Domain.Diagnostics.RitualKind.Dashboard, ct);
+        return await shared.GetAsync($"dashboard:{scope.TeamId}:{period.FromUtc.Ticks}:{period.ToUtc.Ticks}:{(int)filter}", new SharedScope(scope.OwnerIds),
+            c => ComputeAsync(scope, period, filter, c), ct);
+    }
+
+    private async Task<DashboardData> ComputeAsync(DashboardScope scope, ReportingPeriod period, AttentionFilter filter, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         var zone = options.TimeZone;
         var comparison = PeriodComparison.Of(period, now, zone);

@@ -36,7 +36,27 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
         _relays = new Lazy<ILiveRelay[]>(() => [.. relays?.Invoke() ?? []]);
     }
 
+    /// <summary>Every deal change in the company: only pages whose scope is the whole department listen here.</summary>
     public const string AllDeals = "deals";
+
+    /// <summary>Thresholds, names, plans, teams, the calendar: every page showing figures reads them again.</summary>
+    public const string Settings = "settings";
+
+    /// <summary>The changes of one owner's deals and tasks (a reassignment reaches the old owner and the new).</summary>
+    public static string Owner(int managerId) => $"owner:{managerId}";
+
+    /// <summary>
+    /// The topics of a page that shows the deals of <paramref name="owners"/> (a team's members), or of everyone when null:
+    /// a change of another team's deal reaches no page of this team.
+    /// </summary>
+    public static IReadOnlyList<string> Scope(IReadOnlyList<int>? owners) =>
+        owners is null ? [AllDeals] : [.. owners.Distinct().Select(Owner), Settings];
+
+    /// <summary>
+    /// Raised, synchronously and before any subscriber runs, for every batch delivered on this node: shared results
+    /// (<see cref="LiveSharedResults"/>) drop what the change made stale before a page asks for them again.
+    /// </summary>
+    public event Action<IReadOnlyList<(string Topic, LiveEvent Event)>>? Delivering;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, HashSet<Subscription>> _subscriptions = [];
@@ -96,6 +116,14 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
     /// </summary>
     public void DeliverLocally(IReadOnlyList<(string Topic, LiveEvent Event)> items)
     {
+        try
+        {
+            Delivering?.Invoke(items);
+        }
+        catch (Exception ex)
+        {
+            LogHandlerFailed(logger, ex, "delivering");
+        }
         foreach (var (topic, live) in items)
         {
             Subscription[] targets;
@@ -132,6 +160,8 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
                 var live = new LiveEvent(d.GetType().Name, DealId: d.DealId, OwnerId: d.OwnerId);
                 yield return (AllDeals, live);
                 yield return (Deal(d.DealId), live);
+                yield return (Owner(d.OwnerId), live);
+                if (d is DealReassigned moved && moved.FromManagerId != d.OwnerId) yield return (Owner(moved.FromManagerId), live);
                 break;
             case Domain.Activities.ActivityLogged a when a.Activity.DealId is { } activityDeal:
                 yield return (Deal(activityDeal), new LiveEvent(nameof(Domain.Activities.ActivityLogged), DealId: activityDeal));
@@ -139,6 +169,7 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
             case TaskChanged t when t.Task.DealId is { } dealId:
                 yield return (Deal(dealId), new LiveEvent(nameof(TaskChanged), DealId: dealId, OwnerId: t.Task.AssigneeId));
                 yield return (AllDeals, new LiveEvent(nameof(TaskChanged), DealId: dealId, OwnerId: t.Task.AssigneeId));
+                yield return (Owner(t.Task.AssigneeId), new LiveEvent(nameof(TaskChanged), DealId: dealId, OwnerId: t.Task.AssigneeId));
                 break;
             case LeadEvent l:
                 yield return ("leads", new LiveEvent(l.GetType().Name, LeadId: l.LeadId, OwnerId: l.Lead.AssigneeId));
@@ -151,6 +182,7 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
             case SettingsChanged settings:
                 // Thresholds, names, plans or the calendar: every page that shows figures reads them again.
                 yield return (AllDeals, new LiveEvent(nameof(SettingsChanged) + ":" + settings.Area));
+                yield return (Settings, new LiveEvent(nameof(SettingsChanged) + ":" + settings.Area));
                 break;
             case Domain.Teams.SessionsEnded ended:
                 yield return (Sessions(ended.UserId), new LiveEvent(nameof(Domain.Teams.SessionsEnded)));

@@ -7,6 +7,8 @@ namespace SalesCrm.Web.Live;
 public sealed class LiveRefresh : IDisposable
 {
     private readonly List<IDisposable> _subscriptions = [];
+    private readonly LiveNotifier _notifier;
+    private string[] _topics = [];
     private readonly Func<Task> _refresh;
     private readonly Func<Func<Task>, Task> _invoke;
     private readonly Lock _lock = new();
@@ -14,8 +16,9 @@ public sealed class LiveRefresh : IDisposable
     private bool _dirty;
     private bool _disposed;
 
-    private LiveRefresh(Func<Task> refresh, Func<Func<Task>, Task> invoke)
+    private LiveRefresh(LiveNotifier notifier, Func<Task> refresh, Func<Func<Task>, Task> invoke)
     {
+        _notifier = notifier;
         _refresh = refresh;
         _invoke = invoke;
     }
@@ -24,9 +27,26 @@ public sealed class LiveRefresh : IDisposable
     /// <param name="refresh">Re-query and re-render (call StateHasChanged at the end).</param>
     public static LiveRefresh Start(LiveNotifier notifier, IEnumerable<string> topics, Func<Func<Task>, Task> invoke, Func<Task> refresh)
     {
-        var live = new LiveRefresh(refresh, invoke);
-        foreach (var topic in topics.Distinct()) live._subscriptions.Add(notifier.Subscribe(topic, _ => live.OnEventAsync()));
+        var live = new LiveRefresh(notifier, refresh, invoke);
+        live.Follow(topics);
         return live;
+    }
+
+    /// <summary>
+    /// Listens to these topics from now on, and no longer to the others (a page whose scope changed: another team, the
+    /// members of a team after a transfer). Nothing happens when the topics are the same.
+    /// </summary>
+    public void Follow(IEnumerable<string> topics)
+    {
+        var wanted = topics.Distinct().Order(StringComparer.Ordinal).ToArray();
+        lock (_lock)
+        {
+            if (_disposed || wanted.SequenceEqual(_topics)) return;
+            foreach (var s in _subscriptions) s.Dispose();
+            _subscriptions.Clear();
+            _topics = wanted;
+            foreach (var topic in wanted) _subscriptions.Add(_notifier.Subscribe(topic, _ => OnEventAsync()));
+        }
     }
 
     private Task OnEventAsync()
@@ -72,8 +92,11 @@ public sealed class LiveRefresh : IDisposable
 
     public void Dispose()
     {
-        lock (_lock) _disposed = true;
-        foreach (var s in _subscriptions) s.Dispose();
-        _subscriptions.Clear();
+        lock (_lock)
+        {
+            _disposed = true;
+            foreach (var s in _subscriptions) s.Dispose();
+            _subscriptions.Clear();
+        }
     }
 }

@@ -75,7 +75,8 @@ public sealed partial class DashboardPage
     protected override void OnAfterRender(bool firstRender)
     {
         if (!firstRender || _denied is not null) return;
-        _live = LiveRefresh.Start(Live, [LiveNotifier.AllDeals], InvokeAsync, async () =>
+        // Only the changes of the scope shown: a team's dashboard does not hear another team's deals.
+        _live = LiveRefresh.Start(Live, LiveNotifier.Scope(_data?.Scope.OwnerIds), InvokeAsync, async () =>
         {
             await LoadAsync();
             StateHasChanged();
@@ -90,6 +91,7 @@ public sealed partial class DashboardPage
             int? team = Team is null or "all" ? null : QueryValue.Int(Team); // not a number: the default scope, as any page
             _data = await Dashboard.LoadAsync(team, Period(), Filter);
             _error = null;
+            _live?.Follow(LiveNotifier.Scope(_data.Scope.OwnerIds));
         }
         catch (AccessDeniedException ex)
         {

@@ -64,6 +64,14 @@ public sealed partial class PipelinePage
         Text = get("q") is { Length: > 0 } q ? q : null,
     };
 
+    /// <summary>
+    /// The changes this board shows: one owner's, a team's members', or (the head's whole department) every deal's — a
+    /// move in another team does not make this board query.
+    /// </summary>
+    private IReadOnlyList<string> LiveTopics => Filter.OwnerId is { } owner ? LiveNotifier.Scope([owner])
+        : _data is null || (_data.TeamId is null && _data.Teams.Count > 0) ? [LiveNotifier.AllDeals]
+        : LiveNotifier.Scope([.. _data.Owners.Select(m => m.Id)]);
+
     private PipelineFilter Filter => Read(key => key switch
     {
         "team" => Team, "owner" => OwnerText, "product" => ProductText, "signal" => Signal, "q" => Q, _ => null,
@@ -86,7 +94,7 @@ public sealed partial class PipelinePage
     protected override void OnAfterRender(bool firstRender)
     {
         if (!firstRender || _denied is not null) return;
-        _live = LiveRefresh.Start(Live, [LiveNotifier.AllDeals], InvokeAsync, async () =>
+        _live = LiveRefresh.Start(Live, LiveTopics, InvokeAsync, async () =>
         {
             await LoadAsync();
             StateHasChanged();
@@ -98,6 +106,7 @@ public sealed partial class PipelinePage
         try
         {
             _data = await Pipeline.LoadAsync(Filter);
+            _live?.Follow(LiveTopics);
         }
         catch (AccessDeniedException ex)
         {

@@ -1,0 +1,26 @@
+namespace SalesCrm.Data.Common;
+
+/// <summary>
+/// What a shared result depends on: the deals of these owners (null: every deal), or only the settings (a team's members).
+/// A change there makes the result stale.
+/// </summary>
+public sealed record SharedScope(IReadOnlyList<int>? Owners, bool SettingsOnly = false)
+{
+    public static readonly SharedScope Settings = new(null, SettingsOnly: true);
+}
+
+/// <summary>
+/// One computation per scope shared by all its viewers: the first caller computes, the others of the same moment await the
+/// same task, later ones get the result until a change of its scope arrives (the web app invalidates on its live events).
+/// Callers check access before they ask; the key says everything the result depends on (scope, period, filters).
+/// </summary>
+public interface ISharedResults
+{
+    Task<T> GetAsync<T>(string key, SharedScope scope, Func<CancellationToken, Task<T>> compute, CancellationToken ct = default);
+}
+
+/// <summary>No sharing: every call computes (tools and tests that run the services without the live layer).</summary>
+public sealed class UnsharedResults : ISharedResults
+{
+    public Task<T> GetAsync<T>(string key, SharedScope scope, Func<CancellationToken, Task<T>> compute, CancellationToken ct = default) => compute(ct);
+}

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using SalesCrm.Data.Common;
+
+namespace SalesCrm.Web.Live;
+
+/// <summary>
+/// <see cref="ISharedResults"/> kept current by the live events: an entry is dropped, before any page hears of the change,
+/// when a change of its scope is delivered on this node (or arrives from another node through the Redis fan-out), and
+/// after <see cref="MaxAge"/> at the latest (figures that move with the clock alone: days in stage, overdue). A computation
+/// runs once for all who ask at the same time and is not cancelled when one of them leaves.
+/// </summary>
+public sealed class LiveSharedResults : ISharedResults, IDisposable
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new();
+    private readonly LiveNotifier _live;
+    private readonly TimeProvider _time;
+
+    public LiveSharedResults(LiveNotifier live, TimeProvider time)
+    {
+        _live = live;
+        _time = time;
+        _live.Delivering += Invalidate;
+    }
+
+    /// <summary>Computations started (tests and the load bench count them).</summary>
+    public int Computations => _computations;
+
+    private int _computations;
+
+    public async Task<T> GetAsync<T>(string key, SharedScope scope, Func<CancellationToken, Task<T>> compute, CancellationToken ct = default)
+    {
+        var now = _time.GetUtcNow();
+        while (true)
+        {
+            var entry = _entries.GetOrAdd(key, _ => new Entry(Topics(scope), now, new Lazy<Task<object?>>(async () =>
+            {
+                Interlocked.Increment(ref _computations);
+                return await compute(CancellationToken.None);
+            })));
+            if (now - entry.CreatedAt > MaxAge)
+            {
+                _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+                continue;
+            }
+            try
+            {
+                return (T)(await entry.Result.Value.WaitAsync(ct))!;
+            }
+            catch when (!ct.IsCancellationRequested)
+            {
+                // A failed computation is not kept: the next caller tries again.
+                _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The live topics a result of this scope depends on (<see cref="LiveNotifier.Scope"/>).</summary>
+    private static HashSet<string> Topics(SharedScope scope) =>
+        scope.SettingsOnly ? [LiveNotifier.Settings] : [.. LiveNotifier.Scope(scope.Owners)];
+
+    private void Invalidate(IReadOnlyList<(string Topic, LiveEvent Event)> items)
+    {
+        foreach (var (key, entry) in _entries)
+            if (items.Any(i => entry.Topics.Contains(i.Topic)))
+                _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+    }
+
+    public void Dispose() => _live.Delivering -= Invalidate;
+
+    private sealed record Entry(HashSet<string> Topics, DateTimeOffset CreatedAt, Lazy<Task<object?>> Result);
+}
