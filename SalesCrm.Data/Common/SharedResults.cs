@@ -4,7 +4,10 @@ namespace SalesCrm.Data.Common;
 /// What a shared result depends on: the deals of these owners (null: every deal), or only the settings (a team's members).
 /// A change there makes the result stale.
 /// </summary>
-public sealed record SharedScope(IReadOnlyList<int>? Owners, bool SettingsOnly = false)
+/// <param name="Owners">Whose deals the result counts; null: everyone's.</param>
+/// <param name="SettingsOnly">Only a change of the settings makes it stale (deal changes do not).</param>
+/// <param name="MaxAge">How old the result may get at most (by default a minute: figures that move with the clock alone).</param>
+public sealed record SharedScope(IReadOnlyList<int>? Owners, bool SettingsOnly = false, TimeSpan? MaxAge = null)
 {
     public static readonly SharedScope Settings = new(null, SettingsOnly: true);
 }
@@ -17,10 +20,17 @@ public sealed record SharedScope(IReadOnlyList<int>? Owners, bool SettingsOnly =
 public interface ISharedResults
 {
     Task<T> GetAsync<T>(string key, SharedScope scope, Func<CancellationToken, Task<T>> compute, CancellationToken ct = default);
+
+    /// <summary>Drops a result: the next caller computes it again (a page opened or acted on wants it as of now).</summary>
+    void Forget(string key);
 }
 
 /// <summary>No sharing: every call computes (tools and tests that run the services without the live layer).</summary>
 public sealed class UnsharedResults : ISharedResults
 {
     public Task<T> GetAsync<T>(string key, SharedScope scope, Func<CancellationToken, Task<T>> compute, CancellationToken ct = default) => compute(ct);
+
+    public void Forget(string key)
+    {
+    }
 }

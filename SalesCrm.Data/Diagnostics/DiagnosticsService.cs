@@ -37,15 +37,34 @@ public sealed class DiagnosticsOptions
 /// </summary>
 public sealed partial class DiagnosticsService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, CrmOptions options,
     DiagnosticsOptions thresholds, SecurityLog security, Quality.QualityService quality, Renewals.RenewalService renewals,
-    Calendar.WorkingCalendarSource calendars)
+    Calendar.WorkingCalendarSource calendars, ISharedResults shared)
 {
-    public async Task<DiagnosticsReport> ReportAsync(int? teamId, ReportingPeriod? period = null, CancellationToken ct = default)
+    /// <summary>
+    /// How often the page measures again (decision 0014): thirty triggers over a month of the scope's records are too much
+    /// work to redo on every deal change, and a diagnosis does not move by the minute. A change of the settings (thresholds,
+    /// calendar, teams) measures again at once.
+    /// </summary>
+    public static readonly TimeSpan Cadence = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The eight blocks for a scope and month, shared by all who look: measured at most <see cref="Cadence"/> ago, or now
+    /// when <paramref name="fresh"/> (the page opened, or an action on it).
+    /// </summary>
+    public async Task<DiagnosticsReport> ReportAsync(int? teamId, ReportingPeriod? period = null, CancellationToken ct = default, bool fresh = true)
     {
         var user = await RequireAsync(ct);
+        var team = DashboardQueries.ScopeTeam(user, teamId);
+        var month = period ?? ReportingPeriod.Containing(PeriodKind.Month, time.GetUtcNow().UtcDateTime, options.TimeZone);
+        var key = $"diagnostics:{team}:{month.FromUtc.Ticks}:{month.ToUtc.Ticks}";
+        if (fresh) shared.Forget(key);
+        return await shared.GetAsync(key, new SharedScope(null, SettingsOnly: true, MaxAge: Cadence), c => MeasureReportAsync(user, team, month, c), ct);
+    }
+
+    private async Task<DiagnosticsReport> MeasureReportAsync(CurrentUser user, int? teamId, ReportingPeriod month, CancellationToken ct)
+    {
         await using var db = await factory.CreateDbContextAsync(ct);
         var scope = await DashboardQueries.ScopeAsync(db, user, teamId, ct);
         var now = time.GetUtcNow().UtcDateTime;
-        var month = period ?? ReportingPeriod.Containing(PeriodKind.Month, now, options.TimeZone);
         var values = await MeasureAsync(db, scope, month, now, ct);
         var triggers = DiagnosticCatalogue.Triggers.Select(t =>
         {

@@ -22,8 +22,12 @@ public sealed record TaskListQuery(TaskView View = TaskView.Open, int? AssigneeI
 public sealed record TaskRow(int Id, TaskKind Kind, string Title, string? Comment, int AssigneeId, string AssigneeName, string AuthorName, DateTime DueAt,
     bool IsOverdue, TaskState Status, DateTime? CompletedAt, int? DealId, string? DealTitle, int? ClientId, string? ClientName, QualityRule? FixRule);
 
-/// <summary>One page of the view's rows, how many the view holds in all, the counts of the toggles, and whom the user may filter by.</summary>
-public sealed record TaskList(IReadOnlyList<TaskRow> Rows, int Total, int Open, int Overdue, int OpenFixes, IReadOnlyList<(int Id, string Name)> Assignees);
+/// <summary>
+/// One page of the view's rows, how many the view holds in all, the counts of the toggles, whom the user may filter by, and
+/// whose tasks the list can hold (null: anybody's) — what a live page listens to.
+/// </summary>
+public sealed record TaskList(IReadOnlyList<TaskRow> Rows, int Total, int Open, int Overdue, int OpenFixes, IReadOnlyList<(int Id, string Name)> Assignees,
+    IReadOnlyList<int>? Owners = null);
 
 public sealed record CloseFixedResult(int Closed, int StillOpen);
 
@@ -54,7 +58,8 @@ public sealed class TaskService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var list = await Project(db, rows, now).Skip((page - 1) * size).Take(size).ToListAsync(ct);
         var people = await db.Managers.AsNoTracking().Where(m => m.IsActive && (visible == null || visible.Contains(m.Id)))
             .OrderBy(m => m.FullName).Select(m => new { m.Id, m.FullName }).ToListAsync(ct);
-        return new TaskList(list, total, open, overdue, openFixes, people.Select(p => (p.Id, p.FullName)).ToList());
+        IReadOnlyList<int>? owners = query.AssigneeId is { } one ? [one] : visible;
+        return new TaskList(list, total, open, overdue, openFixes, people.Select(p => (p.Id, p.FullName)).ToList(), owners);
     }
 
     /// <summary>Every row of the view, in the page's order, for the Excel export.</summary>

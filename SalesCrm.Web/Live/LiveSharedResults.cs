@@ -39,7 +39,7 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
                 Interlocked.Increment(ref _computations);
                 return await compute(CancellationToken.None);
             })));
-            if (now - entry.CreatedAt > MaxAge)
+            if (now - entry.CreatedAt > (scope.MaxAge ?? MaxAge))
             {
                 _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
                 continue;
@@ -56,6 +56,8 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
             }
         }
     }
+
+    public void Forget(string key) => _entries.TryRemove(key, out _);
 
     /// <summary>The live topics a result of this scope depends on (<see cref="LiveNotifier.Scope"/>).</summary>
     private static HashSet<string> Topics(SharedScope scope) =>
