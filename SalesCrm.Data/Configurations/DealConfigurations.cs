@@ -58,7 +58,11 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         // their queries (the database reads the index, not the rows): the funnel's GROUP BY stage, the stuck
         // ranges per stage, won/lost in a period, and the forecast's expected-close range.
         b.HasIndex(d => new { d.Stage, d.OwnerId });
-        b.HasIndex(d => new { d.OwnerId, d.Stage });
+        // An owner's open deals and the dashboard's "no activity" count, answered from the index alone.
+        b.HasIndex(d => new { d.OwnerId, d.Stage, d.LastActivityAt, d.CreatedAt });
+        b.HasIndex(d => new { d.Stage, d.LastActivityAt, d.CreatedAt });
+        // A manager's deal list, newest first (the first page without a sort of all the owner's deals).
+        b.HasIndex(d => new { d.OwnerId, d.Id });
         b.HasIndex(d => new { d.Stage, d.PremiumKopecks, d.Probability });
         b.HasIndex(d => new { d.Stage, d.StageEnteredAt });
         b.HasIndex(d => new { d.Stage, d.ClosedAt, d.PremiumKopecks });

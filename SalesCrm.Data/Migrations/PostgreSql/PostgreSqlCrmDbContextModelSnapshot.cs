@@ -1022,7 +1022,7 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
                     b.HasIndex("ProductId");
 
-                    b.HasIndex("OwnerId", "Stage");
+                    b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("Stage", "OwnerId");
 
@@ -1032,9 +1032,13 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
                     b.HasIndex("Stage", "ClosedAt", "PremiumKopecks");
 
+                    b.HasIndex("Stage", "LastActivityAt", "CreatedAt");
+
                     b.HasIndex("Stage", "PremiumKopecks", "Probability");
 
                     b.HasIndex("ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
+
+                    b.HasIndex("OwnerId", "Stage", "LastActivityAt", "CreatedAt");
 
                     b.ToTable("Deals");
                 });

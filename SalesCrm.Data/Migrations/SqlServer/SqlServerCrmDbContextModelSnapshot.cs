@@ -1024,7 +1024,7 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.HasIndex("ProductId");
 
-                    b.HasIndex("OwnerId", "Stage");
+                    b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("Stage", "OwnerId");
 
@@ -1034,9 +1034,13 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.HasIndex("Stage", "ClosedAt", "PremiumKopecks");
 
+                    b.HasIndex("Stage", "LastActivityAt", "CreatedAt");
+
                     b.HasIndex("Stage", "PremiumKopecks", "Probability");
 
                     b.HasIndex("ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
+
+                    b.HasIndex("OwnerId", "Stage", "LastActivityAt", "CreatedAt");
 
                     b.ToTable("Deals");
                 });

@@ -980,7 +980,7 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
                     b.HasIndex("ProductId");
 
-                    b.HasIndex("OwnerId", "Stage");
+                    b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("Stage", "OwnerId");
 
@@ -990,9 +990,13 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
                     b.HasIndex("Stage", "ClosedAt", "PremiumKopecks");
 
+                    b.HasIndex("Stage", "LastActivityAt", "CreatedAt");
+
                     b.HasIndex("Stage", "PremiumKopecks", "Probability");
 
                     b.HasIndex("ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
+
+                    b.HasIndex("OwnerId", "Stage", "LastActivityAt", "CreatedAt");
 
                     b.ToTable("Deals");
                 });

@@ -12,7 +12,7 @@ using SalesCrm.Data.Providers;
 namespace SalesCrm.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerCrmDbContext))]
-    [Migration("20261207011043_Initial")]
+    [Migration("20261207071352_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1027,7 +1027,7 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.HasIndex("ProductId");
 
-                    b.HasIndex("OwnerId", "Stage");
+                    b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("Stage", "OwnerId");
 
@@ -1037,9 +1037,13 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.HasIndex("Stage", "ClosedAt", "PremiumKopecks");
 
+                    b.HasIndex("Stage", "LastActivityAt", "CreatedAt");
+
                     b.HasIndex("Stage", "PremiumKopecks", "Probability");
 
                     b.HasIndex("ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
+
+                    b.HasIndex("OwnerId", "Stage", "LastActivityAt", "CreatedAt");
 
                     b.ToTable("Deals");
                 });

@@ -1609,9 +1609,14 @@ namespace SalesCrm.Data.Migrations.Sqlite
                 column: "LastActivityAt");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Deals_OwnerId_Stage",
+                name: "IX_Deals_OwnerId_Id",
                 table: "Deals",
-                columns: new[] { "OwnerId", "Stage" });
+                columns: new[] { "OwnerId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_OwnerId_Stage_LastActivityAt_CreatedAt",
+                table: "Deals",
+                columns: new[] { "OwnerId", "Stage", "LastActivityAt", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Deals_ProductId",
@@ -1627,6 +1632,11 @@ namespace SalesCrm.Data.Migrations.Sqlite
                 name: "IX_Deals_Stage_ClosedAt_PremiumKopecks",
                 table: "Deals",
                 columns: new[] { "Stage", "ClosedAt", "PremiumKopecks" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_Stage_LastActivityAt_CreatedAt",
+                table: "Deals",
+                columns: new[] { "Stage", "LastActivityAt", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Deals_Stage_OwnerId",
