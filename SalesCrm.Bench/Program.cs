@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace SalesCrm.Bench;
 
 /// <summary>
-/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--intake] [--export] [--hubload [--seconds 120]] [--circuits [--pages 100] [--rounds 3]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
+/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--live] [--intake] [--export] [--hubload [--seconds 120]] [--circuits [--pages 100] [--rounds 3]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
 /// Datasets are generated once into artifacts/bench by the app's demo generator.
 /// </summary>
 public static class Program
@@ -62,6 +62,11 @@ public static class Program
             }
             var ok = await CircuitMemory.RunAsync(Sizes.Min(), Option("--pages", 100), Option("--rounds", 3));
             if (rest.Count == 0) return ok ? 0 : 1;
+        }
+        if (rest.Remove("--live"))
+        {
+            foreach (var size in Sizes) await LiveScopes.RunAsync(size);
+            if (rest.Count == 0) return 0;
         }
         if (rest.Remove("--notifier"))
         {
