@@ -114,22 +114,27 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
                 d.Id, d.Version, d.ClientId, Client = d.Client!.Name, Product = d.Product!.Name, d.PremiumKopecks, d.Probability, d.OwnerId,
                 Owner = d.Owner!.FullName, d.Stage, d.StageEnteredAt, ValidUntil = d.Proposal != null ? d.Proposal.ValidUntil : (DateTime?)null,
                 d.ApprovalState, Risk = d.Client.Risk,
-                Next = db.Tasks.OpenSteps().Where(t => t.DealId == d.Id).OrderBy(t => t.DueAt)
-                    .Select(t => new { t.Title, t.DueAt }).FirstOrDefault(),
             })
             .ToListAsync(ct);
+        // The next steps of these cards in one indexed read (DealId, Status, DueAt), the earliest per deal picked here: a
+        // per-card subquery compiled into a window function over every open task, per column (issue 23).
+        var ids = rows.Select(r => (int?)r.Id).ToList();
+        var steps = await db.Tasks.AsNoTracking().OpenSteps().Where(t => ids.Contains(t.DealId))
+            .Select(t => new { DealId = t.DealId!.Value, t.Title, t.DueAt, t.Id }).ToListAsync(ct);
+        var next = steps.GroupBy(s => s.DealId).ToDictionary(g => g.Key, g => g.OrderBy(s => s.DueAt).ThenBy(s => s.Id).First());
         var thresholds = stages.ToDictionary(s => s.Code, s => s.StuckAfterDays);
         var today = options.Today(now);
         return rows.Select(r =>
         {
             var signals = DealSignal.None;
             if (PipelineFigures.IsStuck(r.Stage, r.StageEnteredAt, thresholds.GetValueOrDefault(r.Stage), now)) signals |= DealSignal.Stuck;
-            if (r.Next is null || r.Next.DueAt <= now) signals |= DealSignal.NoNextStep;
+            var step = next.GetValueOrDefault(r.Id);
+            if (step is null || step.DueAt <= now) signals |= DealSignal.NoNextStep;
             if (r.ValidUntil is { } v && ProposalExpiry.IsExpiring(v, today, options.Thresholds.ProposalExpiringDays)) signals |= DealSignal.ProposalExpiring;
             if (r.ApprovalState == ApprovalState.Pending) signals |= DealSignal.PendingApproval;
             if (r.Risk == RiskLevel.High) signals |= DealSignal.HighRiskClient;
             return new KanbanCard(r.Id, r.Version, r.ClientId, r.Client, r.Product, r.PremiumKopecks, r.Probability, r.OwnerId, r.Owner,
-                r.Stage, r.StageEnteredAt, PipelineFigures.DaysInStage(r.StageEnteredAt, now), r.Next?.Title, r.Next?.DueAt, r.ValidUntil,
+                r.Stage, r.StageEnteredAt, PipelineFigures.DaysInStage(r.StageEnteredAt, now), step?.Title, step?.DueAt, r.ValidUntil,
                 r.ValidUntil is not null, r.ApprovalState, r.Risk, signals);
         }).ToList();
     }
