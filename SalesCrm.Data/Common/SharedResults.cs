@@ -7,7 +7,8 @@ namespace SalesCrm.Data.Common;
 /// <param name="Owners">Whose deals the result counts; null: everyone's.</param>
 /// <param name="SettingsOnly">Only a change of the settings makes it stale (deal changes do not).</param>
 /// <param name="MaxAge">How old the result may get at most (by default a minute: figures that move with the clock alone).</param>
-public sealed record SharedScope(IReadOnlyList<int>? Owners, bool SettingsOnly = false, TimeSpan? MaxAge = null)
+/// <param name="Also">Further live topics whose changes make it stale ("leads", "approvals").</param>
+public sealed record SharedScope(IReadOnlyList<int>? Owners, bool SettingsOnly = false, TimeSpan? MaxAge = null, IReadOnlyList<string>? Also = null)
 {
     public static readonly SharedScope Settings = new(null, SettingsOnly: true);
 }

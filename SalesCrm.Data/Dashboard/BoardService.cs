@@ -40,7 +40,7 @@ public sealed record BoardData(
 /// The office TV board, opened by a secret token instead of a sign-in. Read-only; every load checks the
 /// token again, so revoking it empties the screen at the next refresh.
 /// </summary>
-public sealed class BoardService(IProviderContextFactory contexts, TimeProvider time, CrmOptions options)
+public sealed class BoardService(IProviderContextFactory contexts, TimeProvider time, CrmOptions options, ISharedResults shared)
 {
     /// <summary>The access a token grants, or null for a missing, unknown or revoked token.</summary>
     public async Task<BoardAccess?> ValidateAsync(string? token, CancellationToken ct = default)
@@ -63,7 +63,15 @@ public sealed class BoardService(IProviderContextFactory contexts, TimeProvider 
         return new BoardAccess(row.Id, row.Name, teamId, team, owners);
     }
 
-    public async Task<BoardData> LoadAsync(BoardAccess access, CancellationToken ct = default)
+    /// <summary>
+    /// The board's figures, computed once for all the screens showing the same scope (whatever their token) until one of
+    /// its deals, a lead or an approval changes (<see cref="ISharedResults"/>); each screen gets them with its own access.
+    /// </summary>
+    public async Task<BoardData> LoadAsync(BoardAccess access, CancellationToken ct = default) =>
+        (await shared.GetAsync($"board:{access.TeamId}", new SharedScope(access.OwnerIds, Also: ["leads", "approvals"]),
+            c => ComputeAsync(access, c), ct)) with { Access = access };
+
+    private async Task<BoardData> ComputeAsync(BoardAccess access, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var month = ReportingPeriod.Containing(PeriodKind.Month, now, options.TimeZone);

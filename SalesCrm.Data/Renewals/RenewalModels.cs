@@ -25,5 +25,7 @@ public sealed record RenewalActivityRow(int ManagerId, string Name, int Done, in
 public sealed record RetentionFiguresRow(int Ended, int Renewed, double? ChurnRate, int PreviousEnded, int PreviousRenewed, double? PreviousChurnRate,
     double? RepeatShare, double? PreviousRepeatShare, int Running = 0);
 
+/// <summary>/renewals: contracts ending within the horizon, the red zone, the renewal work, the retention figures, and whose
+/// contracts it can hold (<c>Owners</c>, null: everybody's) — what the live page listens to.</summary>
 public sealed record RenewalBoard(int HorizonDays, IReadOnlyList<RenewalRow> Contracts, IReadOnlyList<RenewalRow> RedZone,
-    IReadOnlyList<RenewalActivityRow> Activity, RetentionFiguresRow Figures, bool CanLead);
+    IReadOnlyList<RenewalActivityRow> Activity, RetentionFiguresRow Figures, bool CanLead, IReadOnlyList<int>? Owners = null);

@@ -32,7 +32,7 @@ public sealed class RenewalService(IDbContextFactory<CrmDbContext> factory, IUse
         var red = wide.Where(r => r.Churn.RedZone).GroupBy(r => r.ClientId).Select(g => g.OrderBy(r => r.DaysLeft).First())
             .OrderByDescending(r => r.Churn.Score).ThenBy(r => r.DaysLeft).ToList();
         return new RenewalBoard(horizonDays, contracts, red, await ActivityAsync(db, owners, today, now, ct), await FiguresAsync(db, owners, period, ct),
-            user.Role is StaffRole.TeamLead or StaffRole.Head);
+            user.Role is StaffRole.TeamLead or StaffRole.Head, owners);
     }
 
     /// <summary>Exactly the rows of the list, for the Excel export.</summary>

@@ -61,7 +61,7 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
 
     /// <summary>The live topics a result of this scope depends on (<see cref="LiveNotifier.Scope"/>).</summary>
     private static HashSet<string> Topics(SharedScope scope) =>
-        scope.SettingsOnly ? [LiveNotifier.Settings] : [.. LiveNotifier.Scope(scope.Owners)];
+        [.. scope.SettingsOnly ? [LiveNotifier.Settings] : LiveNotifier.Scope(scope.Owners), .. scope.Also ?? []];
 
     private void Invalidate(IReadOnlyList<(string Topic, LiveEvent Event)> items)
     {

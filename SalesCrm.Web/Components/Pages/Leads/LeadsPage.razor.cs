@@ -116,7 +116,8 @@ public sealed partial class LeadsPage : IDisposable
     protected override void OnAfterRender(bool firstRender)
     {
         if (!firstRender || _denied is not null) return;
-        _live = LiveRefresh.Start(Live, ["leads", LiveNotifier.AllDeals], InvokeAsync, async () =>
+        // Every lead event (the queue is shared), and the deals of the owners the user sees (the workload panel counts them).
+        _live = LiveRefresh.Start(Live, ["leads", .. LiveNotifier.Scope(_user?.VisibleOwnerIds)], InvokeAsync, async () =>
         {
             await RefreshAsync();
             StateHasChanged();
