@@ -17,14 +17,29 @@ namespace SalesCrm.Data.Pipeline;
 /// so the stage rules, the audit and the version check are exactly those of the deal card.
 /// </summary>
 public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time,
-    CrmOptions options, LookupService lookups)
+    CrmOptions options, LookupService lookups, ISharedResults shared)
 {
     /// <summary>More cards than this in one column are not loaded; the column header still counts them all.</summary>
     public const int MaxCardsPerColumn = 2000;
 
+    /// <summary>
+    /// The board for the user and filters. The columns are computed once for every open board with the same view — the
+    /// head's boards share one, each other user's tabs share theirs (what a user sees is their own) — until a change of
+    /// the owners it shows (<see cref="ISharedResults"/>).
+    /// </summary>
     public async Task<PipelineBoardData> LoadAsync(PipelineFilter filter, CancellationToken ct = default)
     {
         var user = await users.RequireAsync(ct);
+        if (filter.TeamId is { } asked && !user.SeesEverything && asked != user.TeamId) throw new AccessDeniedException("Можно смотреть только свою команду.");
+        if (filter.OwnerId is { } owner && !user.CanSeeOwner(owner)) throw new AccessDeniedException("Сделки этого менеджера вам недоступны.");
+        var viewer = user.SeesEverything ? "all" : $"user:{user.ManagerId}";
+        var key = $"pipeline:{viewer}:{filter.TeamId}:{filter.OwnerId}:{filter.ProductId}:{(int)filter.Signal}:{filter.Text}";
+        IReadOnlyList<int>? watched = filter.OwnerId is { } one ? [one] : filter.TeamId is null ? user.VisibleOwnerIds : null;
+        return await shared.GetAsync(key, new SharedScope(watched), c => ComputeAsync(user, filter, c), ct);
+    }
+
+    private async Task<PipelineBoardData> ComputeAsync(CurrentUser user, PipelineFilter filter, CancellationToken ct)
+    {
         await using var db = await factory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         var stages = (await lookups.StagesAsync(ct)).Where(s => !s.Code.IsClosed()).ToList();

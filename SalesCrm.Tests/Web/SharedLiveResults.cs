@@ -58,6 +58,27 @@ public sealed class SharedLiveResults : CrmComponentTest
     }
 
     [Fact]
+    public async Task TheHeadsBoardsShareOneComputationAndEachManagerKeepsTheirOwn()
+    {
+        using var shared = new LiveSharedResults(Live, H.Time);
+        var pipeline = ActivatorUtilities.CreateInstance<SalesCrm.Data.Pipeline.PipelineService>(H.Get<IServiceProvider>(), shared);
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        var boards = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => pipeline.LoadAsync(new SalesCrm.Data.Pipeline.PipelineFilter())));
+        Assert.Equal(1, shared.Computations);
+        Assert.All(boards, b => Assert.Same(boards[0], b));
+
+        var m1 = await H.User.SignInAsAsync("m1@demo.salescrm");
+        var mine = await pipeline.LoadAsync(new SalesCrm.Data.Pipeline.PipelineFilter());
+        var m2 = await H.User.SignInAsAsync("m2@demo.salescrm");
+        var theirs = await pipeline.LoadAsync(new SalesCrm.Data.Pipeline.PipelineFilter());
+        Assert.Equal(3, shared.Computations);
+        Assert.All(mine.Columns.SelectMany(c => c.Cards), c => Assert.Equal(m1.ManagerId, c.OwnerId));
+        Assert.All(theirs.Columns.SelectMany(c => c.Cards), c => Assert.Equal(m2.ManagerId, c.OwnerId));
+        await Assert.ThrowsAsync<SalesCrm.Data.Access.AccessDeniedException>(() =>
+            pipeline.LoadAsync(new SalesCrm.Data.Pipeline.PipelineFilter { OwnerId = m1.ManagerId }));
+    }
+
+    [Fact]
     public async Task ATeamDashboardListensToItsTeamsDealsOnly()
     {
         var lead = await H.User.SignInAsAsync("lead@demo.salescrm");
