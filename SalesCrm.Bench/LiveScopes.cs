@@ -17,7 +17,7 @@ using SalesCrm.Web.Live;
 namespace SalesCrm.Bench;
 
 /// <summary>
-/// Load scenario for issue 23 (<c>--live</c>): open dashboards of every team lead and of the head watch while deals move
+/// Load scenario of live dashboards (<c>--live</c>, decision 0014): open dashboards of every team lead and of the head watch while deals move
 /// in turn in every team. The stand-in is in-process and runs exactly what the page runs on a live event: the page's
 /// <see cref="LiveRefresh"/> subscribed to the page's topics, calling <see cref="DashboardService.LoadAsync"/> as the
 /// signed-in viewer — without Blazor's rendering and circuit, which the circuit benchmark (<c>--circuits</c>) measures.
@@ -135,7 +135,7 @@ public static class LiveScopes
     }
 
     private static ReportingPeriod Month() =>
-        ReportingPeriod.Containing(PeriodKind.Month, DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow"));
+        ReportingPeriod.Containing(PeriodKind.Month, TimeProvider.System.GetUtcNow().UtcDateTime, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow"));
 
     private static double P(List<double> values, int p)
     {
@@ -178,7 +178,7 @@ public static class LiveScopes
         }
     }
 
-    /// <summary>The design before issue 23: no sharing, every call computes (and is counted).</summary>
+    /// <summary>The design before decision 0014: no sharing, every call computes (and is counted).</summary>
     private sealed class CountingResults(Action counted) : ISharedResults
     {
         public Task<T> GetAsync<T>(string key, SharedScope scope, Func<CancellationToken, Task<T>> compute, CancellationToken ct = default)

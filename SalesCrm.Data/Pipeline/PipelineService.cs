@@ -132,7 +132,7 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
             })
             .ToListAsync(ct);
         // The next steps of these cards in one indexed read (DealId, Status, DueAt), the earliest per deal picked here: a
-        // per-card subquery compiled into a window function over every open task, per column (issue 23).
+        // per-card subquery compiled into a window function over every open task, per column (docs/benchmarks.md).
         var ids = rows.Select(r => (int?)r.Id).ToList();
         var steps = await db.Tasks.AsNoTracking().OpenSteps().Where(t => ids.Contains(t.DealId))
             .Select(t => new { DealId = t.DealId!.Value, t.Title, t.DueAt, t.Id }).ToListAsync(ct);

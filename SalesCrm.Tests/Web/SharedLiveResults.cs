@@ -13,7 +13,7 @@ namespace SalesCrm.Tests.Web;
 
 /// <summary>
 /// Live pages at scale: a change reaches only the pages whose scope it touches, and the viewers of one scope share one
-/// computation (issue 23). Counted through the real notifier and the real services on the demo data.
+/// computation (decision 0014). Counted through the real notifier and the real services on the demo data.
 /// </summary>
 [Trait(TestKind.Key, TestKind.Web)]
 public sealed class SharedLiveResults : CrmComponentTest
@@ -76,6 +76,17 @@ public sealed class SharedLiveResults : CrmComponentTest
         Assert.All(theirs.Columns.SelectMany(c => c.Cards), c => Assert.Equal(m2.ManagerId, c.OwnerId));
         await Assert.ThrowsAsync<SalesCrm.Data.Access.AccessDeniedException>(() =>
             pipeline.LoadAsync(new SalesCrm.Data.Pipeline.PipelineFilter { OwnerId = m1.ManagerId }));
+    }
+
+    [Fact]
+    public async Task ResultsNobodyAsksForAgainDoNotPileUp()
+    {
+        using var shared = new LiveSharedResults(Live, H.Time);
+        for (var i = 0; i < 300; i++) await shared.GetAsync($"k{i}", new SalesCrm.Data.Common.SharedScope(null), _ => Task.FromResult(i));
+        Assert.Equal(300, shared.Count);
+        H.Time.Advance(LiveSharedResults.MaxAge + TimeSpan.FromSeconds(1));
+        Assert.Equal(7, await shared.GetAsync("fresh", new SalesCrm.Data.Common.SharedScope(null), _ => Task.FromResult(7)));
+        Assert.Equal(1, shared.Count);
     }
 
     [Fact]

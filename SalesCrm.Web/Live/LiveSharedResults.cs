@@ -34,12 +34,13 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
         var now = _time.GetUtcNow();
         while (true)
         {
-            var entry = _entries.GetOrAdd(key, _ => new Entry(Topics(scope), now, new Lazy<Task<object?>>(async () =>
+            if (_entries.Count > PurgeAbove) Purge(now);
+            var entry = _entries.GetOrAdd(key, _ => new Entry(Topics(scope), now, scope.MaxAge ?? MaxAge, new Lazy<Task<object?>>(async () =>
             {
                 Interlocked.Increment(ref _computations);
                 return await compute(CancellationToken.None);
             })));
-            if (now - entry.CreatedAt > (scope.MaxAge ?? MaxAge))
+            if (now - entry.CreatedAt > entry.MaxAge)
             {
                 _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
                 continue;
@@ -59,6 +60,19 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
 
     public void Forget(string key) => _entries.TryRemove(key, out _);
 
+    /// <summary>Above this many entries, the expired ones are dropped before a new one is added (a result nobody asks for again).</summary>
+    private const int PurgeAbove = 256;
+
+    /// <summary>Entries held now (tests).</summary>
+    public int Count => _entries.Count;
+
+    private void Purge(DateTimeOffset now)
+    {
+        foreach (var (key, entry) in _entries)
+            if (now - entry.CreatedAt > entry.MaxAge)
+                _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+    }
+
     /// <summary>The live topics a result of this scope depends on (<see cref="LiveNotifier.Scope"/>).</summary>
     private static HashSet<string> Topics(SharedScope scope) =>
         [.. scope.SettingsOnly ? [LiveNotifier.Settings] : LiveNotifier.Scope(scope.Owners), .. scope.Also ?? []];
@@ -72,5 +86,5 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
 
     public void Dispose() => _live.Delivering -= Invalidate;
 
-    private sealed record Entry(HashSet<string> Topics, DateTimeOffset CreatedAt, Lazy<Task<object?>> Result);
+    private sealed record Entry(HashSet<string> Topics, DateTimeOffset CreatedAt, TimeSpan MaxAge, Lazy<Task<object?>> Result);
 }
