@@ -20,7 +20,7 @@ public sealed partial class DemoDataGenerator
             var count = Math.Min(scale.ChunkSize, scale.Clients - made);
             for (var i = 0; i < count; i++, made++) batch.Add(MakeClient(made, batch));
             db.Clients.AddRange(batch);
-            await db.SaveChangesAsync(ct);
+            await SaveBulkAsync(db, ct);
             foreach (var c in batch)
             {
                 var team = _sellers.First(s => s.Id == c.OwnerId).TeamId;
@@ -32,7 +32,9 @@ public sealed partial class DemoDataGenerator
     private Client MakeClient(int index, List<Client> batch)
     {
         var region = Regions[_rnd.Next(Regions.Length)];
-        var teamSellers = _sellers.Where(s => s.TeamId == region.Team).ToList();
+        // The demo's two teams split the regions; a department-sized dataset spreads its clients over all its teams in turn.
+        var teamId = _teamIds.Count > 2 ? _teamIds[index % _teamIds.Count] : _teamIds[region.Team - 1];
+        var teamSellers = _sellersOfTeam[teamId];
         var owner = _rnd.NextDouble() < 0.8
             ? teamSellers.FirstOrDefault(s => s.Territories.Contains(region.Region)) ?? Pick(teamSellers)
             : Pick(teamSellers);

@@ -57,9 +57,10 @@ public sealed partial class DemoDataGenerator
         var shapes = new List<DealShape>();
         var lastMonth = MonthStartUtc(-1);
         var thisMonth = MonthStartUtc(0);
+        var byOwner = _deals.ToLookup(d => d.OwnerId);
         foreach (var seller in _sellers)
         {
-            var own = _deals.Where(d => d.OwnerId == seller.Id).ToList();
+            var own = byOwner[seller.Id].ToList();
             foreach (var stage in StageCodes.Open)
                 for (var k = own.Count(d => d.Stage == stage && !d.Pending); k < 2; k++)
                     shapes.Add(new DealShape(seller, stage));
@@ -70,7 +71,7 @@ public sealed partial class DemoDataGenerator
         foreach (var team in _sellers.GroupBy(s => s.TeamId))
         {
             var sellers = team.ToList();
-            var deals = _deals.Where(d => sellers.Any(s => s.Id == d.OwnerId)).ToList();
+            var deals = sellers.SelectMany(s => byOwner[s.Id]).ToList();
             var next = 0;
             foreach (var (approval, stage, wanted) in new[]
                      {
@@ -87,7 +88,7 @@ public sealed partial class DemoDataGenerator
     {
         await using var db = Open();
         db.Deals.AddRange(plans.Select(p => p.Deal));
-        await db.SaveChangesAsync(ct);
+        await SaveBulkAsync(db, ct);
 
         foreach (var plan in plans)
         {
@@ -121,7 +122,7 @@ public sealed partial class DemoDataGenerator
                 }
             }
         }
-        await db.SaveChangesAsync(ct);
+        await SaveBulkAsync(db, ct);
     }
 
     private static readonly (StageCode Stage, int MinDays, int MaxDays)[] StageDurations =
@@ -172,7 +173,7 @@ public sealed partial class DemoDataGenerator
     private (ClientRef Client, SellerInfo Owner, ProductRef Product, decimal PremiumRub) PickDealParties(DealShape? shape)
     {
         var client = shape is null ? Pick(_clients) : Pick(_clients.Where(c => c.OwnerId == shape.Owner.Id).DefaultIfEmpty(_clients.First(c => c.TeamId == shape.Owner.TeamId)).ToList());
-        var teamSellers = _sellers.Where(s => s.TeamId == client.TeamId).ToList();
+        var teamSellers = _sellersOfTeam[client.TeamId];
         var owner = shape?.Owner ?? (_rnd.NextDouble() < 0.9 ? _sellers.First(s => s.Id == client.OwnerId) : Pick(teamSellers));
         var product = _rnd.NextDouble() < 0.6
             ? _products.FirstOrDefault(p => p.Code == Pick(owner.Products)) ?? Pick(_products)

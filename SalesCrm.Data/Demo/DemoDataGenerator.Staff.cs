@@ -12,18 +12,19 @@ namespace SalesCrm.Data.Demo;
 /// <summary>Staff, teams, their plans and the rituals already held.</summary>
 public sealed partial class DemoDataGenerator
 {
-    private async Task CreateStaffAsync(CancellationToken ct)
+    private async Task CreateStaffAsync(DemoScale scale, CancellationToken ct)
     {
         await using var db = Open();
-        var team1 = new Team("Команда 1");
-        var team2 = new Team("Команда 2");
-        db.Teams.AddRange(team1, team2);
+        var teams = Enumerable.Range(1, Math.Max(2, scale.Teams)).Select(n => new Team($"Команда {n}")).ToList();
+        db.Teams.AddRange(teams);
         await db.SaveChangesAsync(ct);
+        var (team1, team2) = (teams[0], teams[1]);
 
         var roles = await db.Roles.ToDictionaryAsync(r => r.Name!, r => r.Id, ct);
-        var hasher = new PasswordHasher<AppUser>();
+        // Every demo login has the same password: one hash (salted once) serves them all.
+        var passwordHash = new PasswordHasher<AppUser>().HashPassword(new AppUser(), DemoPassword);
         var managers = new List<(Manager Manager, int Team)>();
-        foreach (var s in Staff)
+        foreach (var s in Staff.Concat(ExtraStaff(scale)))
         {
             var user = new AppUser
             {
@@ -37,10 +38,10 @@ public sealed partial class DemoDataGenerator
                 SecurityStamp = Guid.NewGuid().ToString("N"),
                 PreferredCulture = "ru-RU",
             };
-            user.PasswordHash = hasher.HashPassword(user, DemoPassword);
+            user.PasswordHash = passwordHash;
             db.Users.Add(user);
             db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = roles[s.Role.ToString()] });
-            var teamId = s.Team switch { 1 => team1.Id, 2 => team2.Id, _ => (int?)null };
+            var teamId = s.Team > 0 ? teams[s.Team - 1].Id : (int?)null;
             var manager = new Manager(user.Id, s.Name, s.Email, s.Role, teamId, _now.AddMonths(-s.HiredMonthsAgo));
             var capacity = s.Level switch { ExperienceLevel.Senior => 80, ExperienceLevel.Middle => 60, _ => 40 };
             manager.SetProfile(s.Level, capacity, s.Territories, s.Industries, s.Products);
@@ -64,6 +65,9 @@ public sealed partial class DemoDataGenerator
             .Select(m => new SellerInfo(m.Manager.Id, m.Manager.TeamId!.Value, m.Manager.Role, m.Manager.Experience,
                 [.. m.Manager.Territories], [.. m.Manager.ProductSpecializations], m.Manager.Capacity)).ToList();
 
+        _teamIds = teams.Select(t => t.Id).ToList();
+        _sellersOfTeam = _sellers.GroupBy(s => s.TeamId).ToDictionary(g => g.Key, g => g.ToList());
+
         foreach (var seller in _sellers)
         {
             // Sized to what the generated pipeline wins (about 8 deals a month per manager at ~1.7 M ₽),
@@ -85,6 +89,37 @@ public sealed partial class DemoDataGenerator
 
         _products = await db.Products.Select(p => new ProductRef(p.Id, p.Code, p.IsComplex)).ToListAsync(ct);
         _stages = await db.Stages.ToDictionaryAsync(s => s.Code, ct);
+    }
+
+    /// <summary>
+    /// Staff beyond the demo logins for a department-sized dataset: teams 1 and 2 filled up to
+    /// <see cref="DemoScale.ManagersPerTeam"/>, and every further team with its lead and managers.
+    /// </summary>
+    private IEnumerable<(string Email, string Name, StaffRole Role, int Team, ExperienceLevel Level, string[] Territories,
+        string[] Industries, string[] Products, int HiredMonthsAgo)> ExtraStaff(DemoScale scale)
+    {
+        var number = Staff.Count(s => s.Role == StaffRole.Manager);
+        for (var team = 1; team <= scale.Teams; team++)
+        {
+            if (team > 2)
+                yield return ($"lead{team}@demo.salescrm", PersonName(), StaffRole.TeamLead, team, ExperienceLevel.Senior, [], [], [], _rnd.Next(24, 120));
+            var have = Staff.Count(s => s.Team == team && s.Role == StaffRole.Manager);
+            for (var k = have; k < scale.ManagersPerTeam; k++)
+            {
+                var level = (k % 3) switch { 0 => ExperienceLevel.Senior, 1 => ExperienceLevel.Middle, _ => ExperienceLevel.Junior };
+                var region = Regions[(team * 7 + k) % Regions.Length].Region;
+                yield return ($"m{++number}@demo.salescrm", PersonName(), StaffRole.Manager, team, level, [region],
+                    [Pick(Industries), Pick(Industries)], [Pick(ProductCodes), Pick(ProductCodes)], _rnd.Next(1, 80));
+            }
+        }
+    }
+
+    private static readonly string[] ProductCodes = ["property", "cargo", "construction", "d-and-o", "vhi", "accident", "liability", "motor-fleet"];
+
+    private string PersonName()
+    {
+        var g = _faker.PickRandom<Gender>();
+        return $"{_faker.Name.LastName(g)} {_faker.Name.FirstName(g)} {(g == Gender.Male ? Pick(MalePatronymics) : Pick(FemalePatronymics))}";
     }
 
     /// <summary>

@@ -11,13 +11,16 @@ using Gender = Bogus.DataSets.Name.Gender;
 namespace SalesCrm.Data.Demo;
 
 /// <summary>How much demo data to make.</summary>
-public sealed record DemoScale(int Clients, int Deals, double ActivitiesPerDeal, int Leads, int ChunkSize = 2000)
+public sealed record DemoScale(int Clients, int Deals, double ActivitiesPerDeal, int Leads, int ChunkSize = 2000, int Teams = 2, int ManagersPerTeam = 4)
 {
-    /// <summary>The embedded demo: 1,500 clients, 3,000 deals, ~30,000 activities, 800 leads.</summary>
+    /// <summary>The embedded demo: 1,500 clients, 3,000 deals, ~30,000 activities, 800 leads; two teams of four (the demo logins).</summary>
     public static DemoScale Demo { get; } = new(1500, 3000, 10, 800);
 
-    /// <summary>A benchmark dataset: the same generator, more deals, lighter history per deal.</summary>
-    public static DemoScale ForBenchmark(int deals) => new(Math.Max(200, deals / 2), deals, 1, 0, 10_000);
+    /// <summary>
+    /// A benchmark dataset: the same generator, more deals, lighter history per deal, and a department's size — 20 teams of
+    /// 10 managers (the demo logins lead and staff teams 1 and 2).
+    /// </summary>
+    public static DemoScale ForBenchmark(int deals) => new(Math.Max(200, deals / 2), deals, 1, 0, 10_000, Teams: 20, ManagersPerTeam: 10);
 }
 
 /// <summary>
@@ -46,6 +49,7 @@ public sealed partial class DemoDataGenerator(Func<CrmDbContext> createContext, 
     private readonly Random _rnd = new(seed);
     private readonly Faker _faker = new("ru") { Random = new Randomizer(seed) };
     private readonly HashSet<string> _inns = [];
+    private readonly BulkInsert _bulk = new();
     private DateTime _now;
     private DateTime _today;
     private Domain.Calendar.WorkingCalendar _calendar = default!;
@@ -54,6 +58,8 @@ public sealed partial class DemoDataGenerator(Func<CrmDbContext> createContext, 
 
     private List<SellerInfo> _sellers = [];
     private Dictionary<int, int> _leadOfTeam = [];
+    private List<int> _teamIds = [];
+    private Dictionary<int, List<SellerInfo>> _sellersOfTeam = [];
     private int _headId;
     private int _underwriterId;
     private List<ProductRef> _products = [];
@@ -174,9 +180,13 @@ public sealed partial class DemoDataGenerator(Func<CrmDbContext> createContext, 
         _today = LocalDate(_now);
         _calendar = new Domain.Calendar.WorkingCalendar(TimeZone, Domain.Calendar.WorkingHours.Default, new Dictionary<int, Domain.Calendar.WorkingHours>(),
             Calendar.WorkingCalendarSource.Exceptions(_today.Year, []));
-        await PhaseAsync("staff, teams, plans", () => CreateStaffAsync(ct));
-        await PhaseAsync($"clients: {scale.Clients:N0}", () => CreateClientsAsync(scale, ct));
-        await PhaseAsync($"deals: {scale.Deals:N0}", () => CreateDealsAsync(scale, ct));
+        await PhaseAsync("staff, teams, plans", () => CreateStaffAsync(scale, ct));
+        // The bulk phases write into tables without their secondary indexes, built once at the end (on SQLite, BulkInsert).
+        await BulkInsert.WithoutIndexesAsync(Open, async () =>
+        {
+            await PhaseAsync($"clients: {scale.Clients:N0}", () => CreateClientsAsync(scale, ct));
+            await PhaseAsync($"deals: {scale.Deals:N0}", () => CreateDealsAsync(scale, ct));
+        }, index => PhaseAsync("indexes", index), ct);
         await PhaseAsync($"leads: {scale.Leads:N0}", () => CreateLeadsAsync(scale, ct));
         await PhaseAsync("intake: queue, keys, capacities", () => CreateIntakeAsync(scale, ct));
         await PhaseAsync("renewals: contracts ending now, churn signals", () => CreateRenewalsAsync(scale, ct));
@@ -268,6 +278,10 @@ public sealed partial class DemoDataGenerator(Func<CrmDbContext> createContext, 
         }
         return db;
     }
+
+    /// <summary>Saves a chunk of the bulk phases: prepared inserts on SQLite (<see cref="BulkInsert"/>), EF Core elsewhere.</summary>
+    private Task SaveBulkAsync(CrmDbContext db, CancellationToken ct) =>
+        BulkInsert.Supports(db) ? _bulk.SaveAsync(db, ct) : db.SaveChangesAsync(ct);
 
     private T Pick<T>(IReadOnlyList<T> items) => items[_rnd.Next(items.Count)];
 
