@@ -87,9 +87,13 @@ public static class BenchData
     }
 
     /// <summary>The data layer's view of a demo user, as the web app builds it.</summary>
-    public static async Task<CurrentUser> UserAsync(int deals, string email)
+    public static Task<CurrentUser> UserAsync(int deals, string email) => UserAsync(ConnectionString(deals), email);
+
+    /// <summary>The data layer's view of a user of the database at <paramref name="connectionString"/>.</summary>
+    public static async Task<CurrentUser> UserAsync(string connectionString, string email)
     {
-        await using var db = Open(deals);
+        await using var db = new SqliteCrmDbContext(CrmDatabase.Configure(new DbContextOptionsBuilder<SqliteCrmDbContext>(),
+            new DatabaseOptions { ConnectionString = connectionString }).Options);
         var me = await db.Managers.AsNoTracking().SingleAsync(m => m.Email == email);
         var team = me.TeamId is { } t ? await db.Managers.Where(m => m.TeamId == t).Select(m => m.Id).ToListAsync() : [];
         return new CurrentUser(me.Id, me.FullName, me.Email, me.Role, me.TeamId, team);

@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace SalesCrm.Bench;
 
 /// <summary>
-/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--live] [--intake] [--export] [--hubload [--seconds 120]] [--circuits [--pages 100] [--rounds 3]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
+/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--live] [--department [--seconds 60] [--rate 10] [--burst 100]] [--intake] [--export] [--hubload [--seconds 120]] [--circuits [--pages 100] [--rounds 3]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
 /// Datasets are generated once into artifacts/bench by the app's demo generator.
 /// </summary>
 public static class Program
@@ -21,6 +21,14 @@ public static class Program
             if (args[i] == "--deals" && i + 1 < args.Length)
                 Sizes = args[++i].Split(',').Select(s => int.Parse(s.Replace("_", ""), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             else rest.Add(args[i]);
+        }
+        int Option(string name, int fallback)
+        {
+            var at = rest.IndexOf(name);
+            if (at < 0 || at + 1 >= rest.Count) return fallback;
+            var value = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
+            rest.RemoveRange(at, 2);
+            return value;
         }
         foreach (var size in Sizes) await BenchData.EnsureAsync(size);
         if (rest.Remove("--explain"))
@@ -40,27 +48,17 @@ public static class Program
         }
         if (rest.Remove("--hubload"))
         {
-            var seconds = 120;
-            var at = rest.IndexOf("--seconds");
-            if (at >= 0 && at + 1 < rest.Count)
-            {
-                seconds = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
-                rest.RemoveRange(at, 2);
-            }
-            var ok = await HubLoad.RunAsync(Sizes.Min(), seconds: seconds);
+            var ok = await HubLoad.RunAsync(Sizes.Min(), seconds: Option("--seconds", 120));
             if (rest.Count == 0) return ok ? 0 : 1;
         }
         if (rest.Remove("--circuits"))
         {
-            int Option(string name, int fallback)
-            {
-                var at = rest.IndexOf(name);
-                if (at < 0 || at + 1 >= rest.Count) return fallback;
-                var value = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
-                rest.RemoveRange(at, 2);
-                return value;
-            }
             var ok = await CircuitMemory.RunAsync(Sizes.Min(), Option("--pages", 100), Option("--rounds", 3));
+            if (rest.Count == 0) return ok ? 0 : 1;
+        }
+        if (rest.Remove("--department"))
+        {
+            var ok = await DepartmentLoad.RunAsync(Sizes.Max(), Option("--seconds", 60), Option("--rate", 10), Option("--burst", 100));
             if (rest.Count == 0) return ok ? 0 : 1;
         }
         if (rest.Remove("--live"))

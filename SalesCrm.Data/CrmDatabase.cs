@@ -45,7 +45,7 @@ public static class CrmDatabase
             case DatabaseProvider.Sqlite:
                 var busy = Math.Clamp(options.BusyTimeoutSeconds, 1, 600);
                 builder.UseSqlite(new SqliteConnectionStringBuilder(options.ConnectionString) { DefaultTimeout = busy }.ToString(), o => o.CommandTimeout(busy))
-                    .AddInterceptors(Providers.SqliteSynchronousNormal.Instance);
+                    .AddInterceptors(Providers.SqliteConnectionPragmas.Instance);
                 break;
             case DatabaseProvider.SqlServer:
                 // No retrying execution strategy: the audit interceptor and several services open their own transactions,

@@ -57,9 +57,15 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         // The dashboard, the pipeline board and the deal list filter and group by these. The wider ones cover
         // their queries (the database reads the index, not the rows): the funnel's GROUP BY stage, the stuck
         // ranges per stage, won/lost in a period, and the forecast's expected-close range.
-        b.HasIndex(d => new { d.Stage, d.OwnerId });
         // An owner's open deals and the dashboard's "no activity" count, answered from the index alone.
         b.HasIndex(d => new { d.OwnerId, d.Stage, d.LastActivityAt, d.CreatedAt });
+        // A team's figures read its members' ranges only (a team dashboard is recomputed on each change of the team):
+        // the funnel's totals per stage and the wins of a period; the deals that moved since a date (the conversion's
+        // cohorts); the stuck ranges per stage; the open deals expected to close in a period (the forecast).
+        b.HasIndex(d => new { d.OwnerId, d.Stage, d.ClosedAt, d.PremiumKopecks, d.Probability });
+        b.HasIndex(d => new { d.OwnerId, d.StageEnteredAt });
+        b.HasIndex(d => new { d.OwnerId, d.Stage, d.StageEnteredAt });
+        b.HasIndex(d => new { d.OwnerId, d.ExpectedCloseDate, d.Stage, d.PremiumKopecks, d.Probability });
         b.HasIndex(d => new { d.Stage, d.LastActivityAt, d.CreatedAt });
         // A manager's deal list, newest first (the first page without a sort of all the owner's deals).
         b.HasIndex(d => new { d.OwnerId, d.Id });

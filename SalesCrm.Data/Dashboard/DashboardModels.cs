@@ -67,4 +67,48 @@ public sealed record DashboardData
     public required IReadOnlyList<AttentionDeal> Attention { get; init; }
     public required int AttentionTotal { get; init; }
     public required DateTime ComputedAt { get; init; }
+
+    /// <summary>
+    /// The figures of a scope made of parts that share no deal (a department of its teams): counts, sums and cohorts added up,
+    /// the conversion change taken from the sums, the lists merged in their order and cut to <paramref name="listSize"/>.
+    /// </summary>
+    public static DashboardData Combine(DashboardScope scope, ReportingPeriod period, PeriodComparison comparison, IReadOnlyList<DashboardData> parts,
+        int listSize, DateTime now)
+    {
+        var funnel = parts[0].Funnel.Select(stage =>
+        {
+            var same = parts.Select(p => p.Funnel.Single(s => s.Stage == stage.Stage)).ToList();
+            var (entered, progressed) = (same.Sum(s => s.Entered), same.Sum(s => s.Progressed));
+            var (previousEntered, previousProgressed) = (same.Sum(s => s.PreviousEntered), same.Sum(s => s.PreviousProgressed));
+            return stage with
+            {
+                Count = same.Sum(s => s.Count), PremiumKopecks = same.Sum(s => s.PremiumKopecks), WeightedKopecks = same.Sum(s => s.WeightedKopecks),
+                Entered = entered, Progressed = progressed, PreviousEntered = previousEntered, PreviousProgressed = previousProgressed,
+                ChangePoints = comparison.ConversionChange((entered, progressed), (previousEntered, previousProgressed)),
+            };
+        }).ToList();
+        static ForecastFigure Sum(IEnumerable<ForecastFigure> figures)
+        {
+            var list = figures.ToList();
+            return list[0] with
+            {
+                WonKopecks = list.Sum(f => f.WonKopecks), WeightedOpenKopecks = list.Sum(f => f.WeightedOpenKopecks), PlanKopecks = list.Sum(f => f.PlanKopecks),
+            };
+        }
+        return new DashboardData
+        {
+            Scope = scope,
+            Period = period,
+            Comparison = comparison,
+            Funnel = funnel,
+            MonthForecast = Sum(parts.Select(p => p.MonthForecast)),
+            QuarterForecast = Sum(parts.Select(p => p.QuarterForecast)),
+            Stuck = [.. parts.SelectMany(p => p.Stuck).OrderBy(d => d.StageEnteredAt).ThenBy(d => d.DealId).Take(listSize)],
+            StuckTotal = parts.Sum(p => p.StuckTotal),
+            AttentionCounts = parts.SelectMany(p => p.AttentionCounts).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Sum(c => c.Value)),
+            Attention = [.. parts.SelectMany(p => p.Attention).OrderByDescending(d => d.PremiumKopecks).ThenBy(d => d.DealId).Take(listSize)],
+            AttentionTotal = parts.Sum(p => p.AttentionTotal),
+            ComputedAt = now,
+        };
+    }
 }

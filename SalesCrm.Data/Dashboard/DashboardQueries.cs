@@ -26,17 +26,18 @@ public static class DashboardQueries
 
     /// <summary>
     /// The funnel of the dashboard and of the management pack: per stage its totals (<see cref="StageTotalsAsync"/>) and
-    /// the conversion of the period and of the previous one (<see cref="ConversionAsync"/>).
+    /// the conversion of the period and of the previous one (<see cref="ConversionAsync"/>). A caller that has the baseline's
+    /// conversion already passes it as <c>previous</c> (it moves with the clock only: <see cref="BaselineConversionAsync"/>).
     /// </summary>
     public static async Task<List<FunnelStage>> FunnelAsync(CrmDbContext db, IReadOnlyList<int>? owners, IReadOnlyList<Common.StageInfo> stages,
-        PeriodComparison comparison, CancellationToken ct)
+        PeriodComparison comparison, CancellationToken ct, IReadOnlyDictionary<StageCode, (int Entered, int Progressed)>? previous = null)
     {
         var ended = comparison.Period.ToUtc <= comparison.MeasuredAt;
         var totals = ended
             ? await StageTotalsAsOfAsync(db, owners, comparison.Period, stages, ct)
             : await StageTotalsAsync(db, owners, comparison.Period, ct);
         var conversion = await ConversionAsync(db, owners, comparison.Period, ct);
-        var previousConversion = await ConversionAsync(db, owners, comparison.Baseline, ct, comparison.BaselineMeasuredAt);
+        var previousConversion = previous ?? await BaselineConversionAsync(db, owners, comparison, ct);
         return [.. stages.Select(s =>
         {
             totals.TryGetValue(s.Code, out var t);
@@ -98,10 +99,17 @@ public static class DashboardQueries
     public static async Task<Dictionary<StageCode, (int Entered, int Progressed)>> ConversionAsync(CrmDbContext db,
         IReadOnlyList<int>? owners, ReportingPeriod period, CancellationToken ct, DateTime? measuredAt = null)
     {
+        // Only deals that moved since the period began can have entered a stage in it: a deal's StageEnteredAt is the time of its
+        // latest entry (Deal.MoveToStage). The scope's few movers lead to their entries through the (DealId, At, To) index,
+        // instead of every entry of the period being checked for its owner.
+        // (The whole department reads the period's entries directly: most deals are in scope, and the At index covers them.)
         var entries = db.DealStageChanges.AsNoTracking()
             .Where(c => c.At >= period.FromUtc && c.At < period.ToUtc && c.To != StageCode.Won && c.To != StageCode.Lost);
         if (owners is not null)
-            entries = entries.Where(c => db.Deals.Any(d => d.Id == c.DealId && owners.Contains(d.OwnerId)));
+        {
+            var movers = Scoped(db, owners).Where(d => d.StageEnteredAt >= period.FromUtc).Select(d => d.Id);
+            entries = entries.Where(c => movers.Contains(c.DealId));
+        }
         var rows = await (measuredAt is { } until
                 ? entries.Select(c => new
                 {
@@ -119,6 +127,14 @@ public static class DashboardQueries
             .ToListAsync(ct);
         return rows.ToDictionary(r => r.Stage, r => (r.Entered, r.Progressed));
     }
+
+    /// <summary>
+    /// The conversion of the comparison's baseline, its cohorts measured at the same age as the current ones. A change made now
+    /// cannot alter it (only moves made by the baseline's moment count, and that moment is in the past): it moves with the clock.
+    /// </summary>
+    public static Task<Dictionary<StageCode, (int Entered, int Progressed)>> BaselineConversionAsync(CrmDbContext db,
+        IReadOnlyList<int>? owners, PeriodComparison comparison, CancellationToken ct) =>
+        ConversionAsync(db, owners, comparison.Baseline, ct, comparison.BaselineMeasuredAt);
 
     /// <summary>Won premium in the period, Σ premium × probability of open deals expected to close in it, and the plan.</summary>
     public static async Task<ForecastFigure> ForecastAsync(CrmDbContext db, IReadOnlyList<int>? owners, ReportingPeriod period,

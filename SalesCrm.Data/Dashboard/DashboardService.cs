@@ -35,15 +35,48 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
     public async Task<DashboardData> LoadAsync(int? teamId, ReportingPeriod period, AttentionFilter filter, CancellationToken ct = default)
     {
         var user = await RequireDashboardUserAsync(ct);
-        var team = DashboardQueries.ScopeTeam(user, teamId);
-        var scope = await shared.GetAsync($"scope:{team}", SharedScope.Settings, async c =>
+        var scope = await ScopeAsync(user, DashboardQueries.ScopeTeam(user, teamId), ct);
+        await MarkAsync(rituals, scope, Domain.Diagnostics.RitualKind.Dashboard, ct);
+        return await FiguresAsync(user, scope, period, filter, ct);
+    }
+
+    /// <summary>How long the baseline's conversion is reused: it moves with the clock alone, a few minutes are nothing in a month.</summary>
+    public static readonly TimeSpan BaselineAge = TimeSpan.FromMinutes(10);
+
+    private Task<DashboardScope> ScopeAsync(CurrentUser user, int? team, CancellationToken ct) =>
+        shared.GetAsync($"scope:{team}", SharedScope.Settings, async c =>
         {
             await using var db = await factory.CreateDbContextAsync(c);
             return await DashboardQueries.ScopeAsync(db, user, team, c);
         }, ct);
-        await MarkAsync(rituals, scope, Domain.Diagnostics.RitualKind.Dashboard, ct);
-        return await shared.GetAsync($"dashboard:{scope.TeamId}:{period.FromUtc.Ticks}:{period.ToUtc.Ticks}:{(int)filter}", new SharedScope(scope.OwnerIds),
-            c => ComputeAsync(scope, period, filter, c), ct);
+
+    private static string KeyOf(DashboardScope scope) => scope.TeamId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? (scope.OwnerIds is null ? "all" : "none");
+
+    /// <summary>The figures of a scope, shared by its viewers until a change of its deals; the department's are its teams' added up.</summary>
+    private Task<DashboardData> FiguresAsync(CurrentUser user, DashboardScope scope, ReportingPeriod period, AttentionFilter filter, CancellationToken ct) =>
+        shared.GetAsync($"dashboard:{KeyOf(scope)}:{period.FromUtc.Ticks}:{period.ToUtc.Ticks}:{(int)filter}", new SharedScope(scope.OwnerIds),
+            c => scope.OwnerIds is null ? DepartmentAsync(user, scope, period, filter, c) : ComputeAsync(scope, period, filter, c), ct);
+
+    /// <summary>
+    /// The department's figures are the sum of its teams' (and of the staff outside any team): each deal has one owner, so the
+    /// parts do not overlap. A change in one team recomputes that team's figures only — the same ones its team lead's dashboard
+    /// shows — and the department adds up the others as they are.
+    /// </summary>
+    private async Task<DashboardData> DepartmentAsync(CurrentUser user, DashboardScope scope, ReportingPeriod period, AttentionFilter filter, CancellationToken ct)
+    {
+        var (teams, outside) = await shared.GetAsync("department:teams", SharedScope.Settings, async c =>
+        {
+            await using var db = await factory.CreateDbContextAsync(c);
+            var ids = await db.Teams.AsNoTracking().OrderBy(t => t.Id).Select(t => t.Id).ToListAsync(c);
+            var noTeam = await db.Managers.AsNoTracking().Where(m => m.TeamId == null).Select(m => m.Id).ToListAsync(c);
+            return (ids, noTeam);
+        }, ct);
+        var scopes = new List<DashboardScope>();
+        foreach (var team in teams) scopes.Add(await ScopeAsync(user, team, ct));
+        if (outside.Count > 0) scopes.Add(new DashboardScope(null, scope.Name, outside));
+        var parts = await Task.WhenAll(scopes.Select(part => FiguresAsync(user, part, period, filter, ct)));
+        var now = time.GetUtcNow().UtcDateTime;
+        return DashboardData.Combine(scope, period, PeriodComparison.Of(period, now, options.TimeZone), parts, ListSize, now);
     }
 
     private async Task<DashboardData> ComputeAsync(DashboardScope scope, ReportingPeriod period, AttentionFilter filter, CancellationToken ct)
@@ -54,7 +87,13 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
         var comparison = PeriodComparison.Of(period, now, zone);
         var stages = await lookups.StagesAsync(ct);
 
-        var funnel = await DashboardQueries.FunnelAsync(db, scope.OwnerIds, stages, comparison, ct);
+        var previous = await shared.GetAsync($"baseline:{KeyOf(scope)}:{period.FromUtc.Ticks}:{period.ToUtc.Ticks}", new SharedScope(null, SettingsOnly: true, MaxAge: BaselineAge),
+            async c =>
+            {
+                await using var baselineDb = await factory.CreateDbContextAsync(c);
+                return await DashboardQueries.BaselineConversionAsync(baselineDb, scope.OwnerIds, comparison, c);
+            }, ct);
+        var funnel = await DashboardQueries.FunnelAsync(db, scope.OwnerIds, stages, comparison, ct, previous);
 
         var month = await DashboardQueries.ForecastAsync(db, scope.OwnerIds, ReportingPeriod.Containing(PeriodKind.Month, now, zone), ct);
         var quarter = await DashboardQueries.ForecastAsync(db, scope.OwnerIds, ReportingPeriod.Containing(PeriodKind.Quarter, now, zone), ct);

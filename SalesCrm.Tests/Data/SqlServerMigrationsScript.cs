@@ -25,7 +25,7 @@ public sealed class SqlServerMigrationsScript
         foreach (var table in new[] { "Deals", "Clients", "Activities", "Tasks", "AuditEntries", "AspNetUsers", "ApprovalRequests", "Contracts", "Leads" })
             Assert.Contains($"CREATE TABLE [{table}]", script);
         Assert.Contains("[Version] int NOT NULL", script);
-        Assert.Contains("CREATE INDEX [IX_Deals_Stage_OwnerId]", script);
+        Assert.Contains("CREATE INDEX [IX_Deals_OwnerId_Stage_ClosedAt_PremiumKopecks_Probability]", script);
         Assert.Contains("bigint", script); // money as kopecks
         Assert.DoesNotContain("decimal", script.Replace("decimal(18,2)", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
         Assert.NotEmpty(db.Database.GetMigrations());

@@ -72,7 +72,13 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Calendar.WorkingCalendarSource>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Catalogues.CatalogueService>());
         Services.AddSingleton(new SmtpOptions());
+        AddServices(Services);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    /// <summary>A test class's own services, registered after (and so instead of) the shared ones.</summary>
+    protected virtual void AddServices(IServiceCollection services)
+    {
     }
 
     /// <summary>Renders a component inside the popover and dialog providers, as the app's layout does.</summary>

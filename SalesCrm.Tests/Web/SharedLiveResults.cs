@@ -1,7 +1,11 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using SalesCrm.Data.Dashboard;
+using SalesCrm.Data.Common;
 using SalesCrm.Data.Deals;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
@@ -18,6 +22,14 @@ namespace SalesCrm.Tests.Web;
 [Trait(TestKind.Key, TestKind.Web)]
 public sealed class SharedLiveResults : CrmComponentTest
 {
+    /// <summary>The pages of these tests share their results as in the app.</summary>
+    protected override void AddServices(IServiceCollection services)
+    {
+        var shared = new LiveSharedResults(Live, H.Time);
+        services.AddSingleton<ISharedResults>(shared);
+        services.AddSingleton(DashboardOver(shared));
+    }
+
     private DashboardService DashboardOver(LiveSharedResults shared) =>
         ActivatorUtilities.CreateInstance<DashboardService>(H.Get<IServiceProvider>(), shared);
 
@@ -31,7 +43,7 @@ public sealed class SharedLiveResults : CrmComponentTest
         Task<DashboardData> View() => dashboard.LoadAsync(null, month, AttentionFilter.None);
 
         var first = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => View()));
-        Assert.Equal(2, shared.Computations); // the team's members once, its figures once
+        Assert.Equal(3, shared.Computations); // the team's members once, its baseline's conversion once, its figures once
         Assert.All(first, d => Assert.Same(first[0], d));
 
         // A manager of team 2 sets a next step: team 1's figures stay as they are, and nobody recomputes them.
@@ -40,7 +52,7 @@ public sealed class SharedLiveResults : CrmComponentTest
         await H.Get<DealService>().SetNextStepAsync(other.Id, "Позвонить", H.Time.GetUtcNow().UtcDateTime.AddDays(1));
         await H.User.SignInAsAsync("lead@demo.salescrm");
         await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => View()));
-        Assert.Equal(2, shared.Computations);
+        Assert.Equal(3, shared.Computations);
 
         // A move in team 1 makes its dashboard stale: ten viewers refresh with one computation between them.
         var mine = await H.DealAtAsync("m1@demo.salescrm", StageCode.Qualification);
@@ -48,7 +60,7 @@ public sealed class SharedLiveResults : CrmComponentTest
         await H.Get<DealService>().SetNextStepAsync(mine.Id, "Встреча с ЛПР", H.Time.GetUtcNow().UtcDateTime.AddDays(2));
         await H.User.SignInAsAsync("lead@demo.salescrm");
         var after = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => View()));
-        Assert.Equal(3, shared.Computations);
+        Assert.Equal(4, shared.Computations); // the figures again; the baseline moves with the clock only
         Assert.NotSame(first[0], after[0]);
 
         // Another team's lead is still refused by the access check, which runs for every viewer.
@@ -102,5 +114,142 @@ public sealed class SharedLiveResults : CrmComponentTest
         Assert.Equal(0, Live.SubscriberCount(LiveNotifier.Owner(m5)));
         Assert.Equal(1, Live.SubscriberCount(LiveNotifier.Settings));
         Assert.Contains(m1, lead.VisibleOwnerIds!);
+    }
+
+    [Fact]
+    public async Task AnotherTeamsChangeCausesNoQueryOnATeamsDashboardsAndItsViewersCauseOneComputation()
+    {
+        var shared = (LiveSharedResults)Services.GetRequiredService<ISharedResults>();
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        using var queries = new DatabaseCommands(ConnectionString);
+
+        // One viewer: a move in the team costs one computation of its figures (and no query for anything else).
+        var pages = new List<IRenderedComponent<DashboardPage>> { RenderInLayout<DashboardPage>(_ => { }) };
+        pages[0].WaitForAssertion(() => Assert.NotEmpty(pages[0].FindAll("[data-testid=funnel-stage]")));
+        var alone = await QueriesForAMoveAsync(pages, await H.DealAtAsync("m1@demo.salescrm", StageCode.Qualification), queries);
+        Assert.True(alone > 0);
+
+        // Five viewers of the same scope.
+        for (var i = 0; i < 4; i++) pages.Add(Render<DashboardPage>());
+        foreach (var page in pages) page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=funnel-stage]")));
+
+        // A move in team 2, then one in team 1, counted together: the team-2 move adds no query to the team-1 pages, and the five
+        // pages update with the queries of one computation — as many as one viewer caused.
+        var other = await H.DealAtAsync("m5@demo.salescrm", StageCode.Qualification);
+        var mine = await H.DealAtAsync("m2@demo.salescrm", StageCode.Qualification);
+        queries.Reset();
+        await MoveAsync(other, queries);
+        Assert.Equal(0, queries.Count);
+        var five = await QueriesForAMoveAsync(pages, mine, queries, reset: false);
+        Assert.Equal(alone, five);
+    }
+
+    [Fact]
+    public async Task TheDepartmentsFiguresAreItsTeamsAddedUpAndEqualTheWholeDepartmentsQueries()
+    {
+        using var shared = new LiveSharedResults(Live, H.Time);
+        await H.AddStaffAsync("noteam@demo.salescrm", SalesCrm.Domain.Teams.StaffRole.Manager); // staff outside any team count too
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        var options = H.Get<CrmOptions>();
+        var month = ReportingPeriod.Containing(PeriodKind.Month, now, options.TimeZone);
+        foreach (var filter in new[] { AttentionFilter.None, AttentionFilter.NoActivity })
+        {
+            var combined = await DashboardOver(shared).LoadAsync(null, month, filter);
+            await using var db = H.Db();
+            var stages = await H.Get<LookupService>().StagesAsync();
+            var comparison = PeriodComparison.Of(month, now, options.TimeZone);
+            var funnel = await DashboardQueries.FunnelAsync(db, null, stages, comparison, default);
+            Assert.Equal(funnel, combined.Funnel);
+            Assert.Equal(await DashboardQueries.ForecastAsync(db, null, month, default), combined.MonthForecast);
+            Assert.Equal(await DashboardQueries.ForecastAsync(db, null, ReportingPeriod.Containing(PeriodKind.Quarter, now, options.TimeZone), default), combined.QuarterForecast);
+            var (stuck, stuckTotal) = await DashboardQueries.StuckAsync(db, null, stages, now, DashboardService.ListSize, default);
+            Assert.Equal(stuckTotal, combined.StuckTotal);
+            Assert.Equal(stuck, combined.Stuck);
+            foreach (var single in new[] { AttentionFilter.ProposalExpiring, AttentionFilter.NoActivity, AttentionFilter.HighRiskClient })
+                Assert.Equal(await DashboardQueries.Attention(db, null, single, now, options.Today(now), options.Thresholds).CountAsync(), combined.AttentionCounts[single]);
+            var attention = DashboardQueries.Attention(db, null, filter, now, options.Today(now), options.Thresholds);
+            if (filter != AttentionFilter.None)
+            {
+                Assert.Equal(await attention.CountAsync(), combined.AttentionTotal);
+                Assert.Equal(await DashboardQueries.AttentionRowsAsync(attention, DashboardService.ListSize, default), combined.Attention);
+            }
+        }
+    }
+
+    private static string Funnel(IRenderedComponent<DashboardPage> page) =>
+        string.Join(",", page.FindAll("[data-testid=funnel-stage]").Select(e => e.GetAttribute("data-count")));
+
+    /// <summary>Moves a deal of team 1 and counts the queries until every page shows the new funnel (the move's own excluded).</summary>
+    private async Task<int> QueriesForAMoveAsync(List<IRenderedComponent<DashboardPage>> pages, Deal deal, DatabaseCommands queries, bool reset = true)
+    {
+        var before = pages.Select(Funnel).ToList();
+        if (reset) queries.Reset();
+        await MoveAsync(deal, queries);
+        for (var i = 0; i < pages.Count; i++)
+        {
+            var (page, old) = (pages[i], before[i]);
+            page.WaitForAssertion(() => Assert.NotEqual(old, Funnel(page)));
+        }
+        return queries.Count;
+    }
+
+    /// <summary>Moves a deal between qualification and needs analysis through the data layer, whose commit publishes to the pages.</summary>
+    private async Task MoveAsync(Deal deal, DatabaseCommands queries)
+    {
+        await using var db = H.Db();
+        queries.Exclude(db.Database.GetDbConnection());
+        var tracked = await db.Deals.SingleAsync(d => d.Id == deal.Id);
+        var target = await db.Stages.SingleAsync(s => s.Code == (tracked.Stage == StageCode.Qualification ? StageCode.NeedsAnalysis : StageCode.Qualification));
+        tracked.MoveToStage(target, tracked.OwnerId, H.Time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The SQL commands EF Core runs on one test's database (other tests run on their own copies at the same time).</summary>
+    private sealed class DatabaseCommands : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly string _database;
+        private readonly ConcurrentBag<IDisposable> _subscriptions = [];
+        private readonly ConcurrentDictionary<System.Data.Common.DbConnection, bool> _excluded = new();
+        private int _count;
+
+        public DatabaseCommands(string connectionString)
+        {
+            _database = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+            _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Reset() => Interlocked.Exchange(ref _count, 0);
+
+        /// <summary>Leaves out the commands of this connection (the change being made, not the pages' answer to it).</summary>
+        public void Exclude(System.Data.Common.DbConnection connection) => _excluded[connection] = true;
+
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == DbLoggerCategory.Name) _subscriptions.Add(value.Subscribe(this));
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Key == RelationalEventId.CommandExecuted.Name && value.Value is CommandExecutedEventData data
+                && data.Command.Connection is { } connection && !_excluded.ContainsKey(connection)
+                && connection.DataSource is { } source && source.EndsWith(Path.GetFileName(_database), StringComparison.Ordinal))
+                Interlocked.Increment(ref _count);
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            foreach (var s in _subscriptions) s.Dispose();
+        }
     }
 }

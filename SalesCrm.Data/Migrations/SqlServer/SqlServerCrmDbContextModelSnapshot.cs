@@ -1026,11 +1026,13 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.HasIndex("OwnerId", "Id");
 
-                    b.HasIndex("Stage", "OwnerId");
+                    b.HasIndex("OwnerId", "StageEnteredAt");
 
                     b.HasIndex("Stage", "StageEnteredAt");
 
                     b.HasIndex("StageEnteredAt", "Stage");
+
+                    b.HasIndex("OwnerId", "Stage", "StageEnteredAt");
 
                     b.HasIndex("Stage", "ClosedAt", "PremiumKopecks");
 
@@ -1041,6 +1043,10 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.HasIndex("ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
 
                     b.HasIndex("OwnerId", "Stage", "LastActivityAt", "CreatedAt");
+
+                    b.HasIndex("OwnerId", "ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
+
+                    b.HasIndex("OwnerId", "Stage", "ClosedAt", "PremiumKopecks", "Probability");
 
                     b.ToTable("Deals");
                 });

@@ -982,11 +982,13 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
                     b.HasIndex("OwnerId", "Id");
 
-                    b.HasIndex("Stage", "OwnerId");
+                    b.HasIndex("OwnerId", "StageEnteredAt");
 
                     b.HasIndex("Stage", "StageEnteredAt");
 
                     b.HasIndex("StageEnteredAt", "Stage");
+
+                    b.HasIndex("OwnerId", "Stage", "StageEnteredAt");
 
                     b.HasIndex("Stage", "ClosedAt", "PremiumKopecks");
 
@@ -997,6 +999,10 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.HasIndex("ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
 
                     b.HasIndex("OwnerId", "Stage", "LastActivityAt", "CreatedAt");
+
+                    b.HasIndex("OwnerId", "ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
+
+                    b.HasIndex("OwnerId", "Stage", "ClosedAt", "PremiumKopecks", "Probability");
 
                     b.ToTable("Deals");
                 });

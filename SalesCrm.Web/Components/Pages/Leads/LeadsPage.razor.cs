@@ -116,13 +116,15 @@ public sealed partial class LeadsPage : IDisposable
     protected override void OnAfterRender(bool firstRender)
     {
         if (!firstRender || _denied is not null) return;
-        // Every lead event (the queue is shared), and the deals of the owners the user sees (the workload panel counts them).
-        _live = LiveRefresh.Start(Live, ["leads", .. LiveNotifier.Scope(_user?.VisibleOwnerIds)], InvokeAsync, async () =>
+        _live = LiveRefresh.Start(Live, Topics(_user), InvokeAsync, async () =>
         {
             await RefreshAsync();
             StateHasChanged();
         });
     }
+
+    /// <summary>Every lead event (the queue is shared), and the deals of the owners the user sees (the workload panel counts them).</summary>
+    public static IReadOnlyList<string> Topics(CurrentUser? user) => ["leads", .. LiveNotifier.Scope(user?.VisibleOwnerIds)];
 
     private async Task RefreshAsync()
     {

@@ -68,9 +68,12 @@ public sealed partial class PipelinePage
     /// The changes this board shows: one owner's, a team's members', or (the head's whole department) every deal's — a
     /// move in another team does not make this board query.
     /// </summary>
-    private IReadOnlyList<string> LiveTopics => Filter.OwnerId is { } owner ? LiveNotifier.Scope([owner])
-        : _data is null || (_data.TeamId is null && _data.Teams.Count > 0) ? [LiveNotifier.AllDeals]
-        : LiveNotifier.Scope([.. _data.Owners.Select(m => m.Id)]);
+    private IReadOnlyList<string> LiveTopics => Topics(Filter, _data);
+
+    /// <summary>What a board hears: one owner's deals, the shown team's members', or (the whole department) every deal.</summary>
+    public static IReadOnlyList<string> Topics(PipelineFilter filter, PipelineBoardData? data) => filter.OwnerId is { } owner ? LiveNotifier.Scope([owner])
+        : data is null || (data.TeamId is null && data.Teams.Count > 0) ? [LiveNotifier.AllDeals]
+        : LiveNotifier.Scope([.. data.Owners.Select(m => m.Id)]);
 
     private PipelineFilter Filter => Read(key => key switch
     {

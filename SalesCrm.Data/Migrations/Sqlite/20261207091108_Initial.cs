@@ -1609,14 +1609,34 @@ namespace SalesCrm.Data.Migrations.Sqlite
                 column: "LastActivityAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Deals_OwnerId_ExpectedCloseDate_Stage_PremiumKopecks_Probability",
+                table: "Deals",
+                columns: new[] { "OwnerId", "ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Deals_OwnerId_Id",
                 table: "Deals",
                 columns: new[] { "OwnerId", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Deals_OwnerId_Stage_ClosedAt_PremiumKopecks_Probability",
+                table: "Deals",
+                columns: new[] { "OwnerId", "Stage", "ClosedAt", "PremiumKopecks", "Probability" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Deals_OwnerId_Stage_LastActivityAt_CreatedAt",
                 table: "Deals",
                 columns: new[] { "OwnerId", "Stage", "LastActivityAt", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_OwnerId_Stage_StageEnteredAt",
+                table: "Deals",
+                columns: new[] { "OwnerId", "Stage", "StageEnteredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Deals_OwnerId_StageEnteredAt",
+                table: "Deals",
+                columns: new[] { "OwnerId", "StageEnteredAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Deals_ProductId",
@@ -1637,11 +1657,6 @@ namespace SalesCrm.Data.Migrations.Sqlite
                 name: "IX_Deals_Stage_LastActivityAt_CreatedAt",
                 table: "Deals",
                 columns: new[] { "Stage", "LastActivityAt", "CreatedAt" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Deals_Stage_OwnerId",
-                table: "Deals",
-                columns: new[] { "Stage", "OwnerId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Deals_Stage_PremiumKopecks_Probability",

@@ -11,7 +11,7 @@ using SalesCrm.Data.Providers;
 namespace SalesCrm.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCrmDbContext))]
-    [Migration("20261207071348_Initial")]
+    [Migration("20261207091108_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -985,11 +985,13 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
                     b.HasIndex("OwnerId", "Id");
 
-                    b.HasIndex("Stage", "OwnerId");
+                    b.HasIndex("OwnerId", "StageEnteredAt");
 
                     b.HasIndex("Stage", "StageEnteredAt");
 
                     b.HasIndex("StageEnteredAt", "Stage");
+
+                    b.HasIndex("OwnerId", "Stage", "StageEnteredAt");
 
                     b.HasIndex("Stage", "ClosedAt", "PremiumKopecks");
 
@@ -1000,6 +1002,10 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.HasIndex("ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
 
                     b.HasIndex("OwnerId", "Stage", "LastActivityAt", "CreatedAt");
+
+                    b.HasIndex("OwnerId", "ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability");
+
+                    b.HasIndex("OwnerId", "Stage", "ClosedAt", "PremiumKopecks", "Probability");
 
                     b.ToTable("Deals");
                 });
