@@ -70,10 +70,11 @@ public sealed record DashboardData
 
     /// <summary>
     /// The figures of a scope made of parts that share no deal (a department of its teams): counts, sums and cohorts added up,
-    /// the conversion change taken from the sums, the lists merged in their order and cut to <paramref name="listSize"/>.
+    /// the conversion change taken from the sums, the lists merged in their order and cut to <paramref name="listSize"/>; as of
+    /// its oldest part.
     /// </summary>
     public static DashboardData Combine(DashboardScope scope, ReportingPeriod period, PeriodComparison comparison, IReadOnlyList<DashboardData> parts,
-        int listSize, DateTime now)
+        int listSize)
     {
         var funnel = parts[0].Funnel.Select(stage =>
         {
@@ -108,7 +109,8 @@ public sealed record DashboardData
             AttentionCounts = parts.SelectMany(p => p.AttentionCounts).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Sum(c => c.Value)),
             Attention = [.. parts.SelectMany(p => p.Attention).OrderByDescending(d => d.PremiumKopecks).ThenBy(d => d.DealId).Take(listSize)],
             AttentionTotal = parts.Sum(p => p.AttentionTotal),
-            ComputedAt = now,
+            ComputedAt = parts.Min(p => p.ComputedAt), // as of its oldest part
+
         };
     }
 }

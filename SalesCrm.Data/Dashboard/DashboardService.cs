@@ -43,6 +43,12 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
     /// <summary>How long the baseline's conversion is reused: it moves with the clock alone, a few minutes are nothing in a month.</summary>
     public static readonly TimeSpan BaselineAge = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long figures are kept when no change of their deals comes: what moves with the clock alone (a deal turning stuck,
+    /// a week without activity) shows within this time. The page says as of when its figures are.
+    /// </summary>
+    public static readonly TimeSpan ClockAge = TimeSpan.FromMinutes(5);
+
     private Task<DashboardScope> ScopeAsync(CurrentUser user, int? team, CancellationToken ct) =>
         shared.GetAsync($"scope:{team}", SharedScope.Settings, async c =>
         {
@@ -50,18 +56,25 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
             return await DashboardQueries.ScopeAsync(db, user, team, c);
         }, ct);
 
-    private static string KeyOf(DashboardScope scope) => scope.TeamId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? (scope.OwnerIds is null ? "all" : "none");
-
-    /// <summary>The figures of a scope, shared by its viewers until a change of its deals; the department's are its teams' added up.</summary>
-    private Task<DashboardData> FiguresAsync(CurrentUser user, DashboardScope scope, ReportingPeriod period, AttentionFilter filter, CancellationToken ct) =>
-        shared.GetAsync($"dashboard:{KeyOf(scope)}:{period.FromUtc.Ticks}:{period.ToUtc.Ticks}:{(int)filter}", new SharedScope(scope.OwnerIds),
-            c => scope.OwnerIds is null ? DepartmentAsync(user, scope, period, filter, c) : ComputeAsync(scope, period, filter, c), ct);
+    private static string KeyOf(DashboardScope scope) =>
+        scope.TeamId is { } team ? $"t{team}" : scope.OwnerIds is null ? "all" : scope.OwnerIds is [var one] && scope.Name.Length == 0 ? $"o{one}" : "none";
 
     /// <summary>
-    /// The department's figures are the sum of its teams' (and of the staff outside any team): each deal has one owner, so the
-    /// parts do not overlap. A change in one team recomputes that team's figures only — the same ones its team lead's dashboard
-    /// shows — and the department adds up the others as they are.
+    /// The figures of a scope, shared by its viewers until a change of its deals. Only one manager's figures are queried; a
+    /// team's are its members' added up, the department's its teams' and those of the staff outside any team. Each deal has
+    /// one owner, so the parts do not overlap (<see cref="DashboardData.Combine"/>): a change recomputes its owner's figures
+    /// and adds up the rest as they are — one computation per change, whatever the number of viewers and scopes above it.
     /// </summary>
+    private Task<DashboardData> FiguresAsync(CurrentUser user, DashboardScope scope, ReportingPeriod period, AttentionFilter filter, CancellationToken ct) =>
+        shared.GetAsync($"dashboard:{KeyOf(scope)}:{period.FromUtc.Ticks}:{period.ToUtc.Ticks}:{(int)filter}", new SharedScope(scope.OwnerIds, MaxAge: ClockAge),
+            c => scope.OwnerIds switch
+            {
+                null => DepartmentAsync(user, scope, period, filter, c),
+                [] => ComputeAsync(scope, period, filter, c),
+                [var one] when scope.Name.Length == 0 => ComputeAsync(scope, period, filter, c),
+                var owners => CombineAsync(user, scope, owners.Select(o => new DashboardScope(null, "", [o])), period, filter, c),
+            }, ct);
+
     private async Task<DashboardData> DepartmentAsync(CurrentUser user, DashboardScope scope, ReportingPeriod period, AttentionFilter filter, CancellationToken ct)
     {
         var (teams, outside) = await shared.GetAsync("department:teams", SharedScope.Settings, async c =>
@@ -74,9 +87,14 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
         var scopes = new List<DashboardScope>();
         foreach (var team in teams) scopes.Add(await ScopeAsync(user, team, ct));
         if (outside.Count > 0) scopes.Add(new DashboardScope(null, scope.Name, outside));
-        var parts = await Task.WhenAll(scopes.Select(part => FiguresAsync(user, part, period, filter, ct)));
-        var now = time.GetUtcNow().UtcDateTime;
-        return DashboardData.Combine(scope, period, PeriodComparison.Of(period, now, options.TimeZone), parts, ListSize, now);
+        return await CombineAsync(user, scope, scopes, period, filter, ct);
+    }
+
+    private async Task<DashboardData> CombineAsync(CurrentUser user, DashboardScope scope, IEnumerable<DashboardScope> parts, ReportingPeriod period,
+        AttentionFilter filter, CancellationToken ct)
+    {
+        var figures = await Task.WhenAll(parts.Select(part => FiguresAsync(user, part, period, filter, ct)));
+        return DashboardData.Combine(scope, period, PeriodComparison.Of(period, time.GetUtcNow().UtcDateTime, options.TimeZone), figures, ListSize);
     }
 
     private async Task<DashboardData> ComputeAsync(DashboardScope scope, ReportingPeriod period, AttentionFilter filter, CancellationToken ct)

@@ -23,6 +23,9 @@ public sealed record PipelineFilter
     public int? ProductId { get; init; }
     public DealSignal Signal { get; init; }
     public string? Text { get; init; }
+
+    /// <summary>How many cards of each column are loaded (the longest in stage first); the header counts them all.</summary>
+    public int Cards { get; init; } = PipelineService.CardsPerColumn;
 }
 
 /// <summary>One deal on the board.</summary>

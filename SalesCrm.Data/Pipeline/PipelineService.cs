@@ -19,7 +19,10 @@ namespace SalesCrm.Data.Pipeline;
 public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time,
     CrmOptions options, LookupService lookups, ISharedResults shared)
 {
-    /// <summary>More cards than this in one column are not loaded; the column header still counts them all.</summary>
+    /// <summary>The cards of a column loaded at first: a board refreshes on every change of its owners, so it reads a page, not all.</summary>
+    public const int CardsPerColumn = 100;
+
+    /// <summary>More cards than this in one column are not loaded, however far the user pages; the column header still counts them all.</summary>
     public const int MaxCardsPerColumn = 2000;
 
     /// <summary>
@@ -33,7 +36,8 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
         if (filter.TeamId is { } asked && !user.SeesEverything && asked != user.TeamId) throw new AccessDeniedException("Можно смотреть только свою команду.");
         if (filter.OwnerId is { } owner && !user.CanSeeOwner(owner)) throw new AccessDeniedException("Сделки этого менеджера вам недоступны.");
         var viewer = user.SeesEverything ? "all" : $"user:{user.ManagerId}";
-        var key = $"pipeline:{viewer}:{filter.TeamId}:{filter.OwnerId}:{filter.ProductId}:{(int)filter.Signal}:{filter.Text}";
+        filter = filter with { Cards = Math.Clamp(filter.Cards, 1, MaxCardsPerColumn) };
+        var key = $"pipeline:{viewer}:{filter.TeamId}:{filter.OwnerId}:{filter.ProductId}:{(int)filter.Signal}:{filter.Text}:{filter.Cards}";
         IReadOnlyList<int>? watched = filter.OwnerId is { } one ? [one] : filter.TeamId is null ? user.VisibleOwnerIds : null;
         return await shared.GetAsync(key, new SharedScope(watched), c => ComputeAsync(user, filter, c), ct);
     }
@@ -54,7 +58,7 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
         foreach (var stage in stages)
         {
             var cards = totals.ContainsKey(stage.Code)
-                ? await CardsAsync(db, deals.Where(d => d.Stage == stage.Code), stages, now, MaxCardsPerColumn, ct)
+                ? await CardsAsync(db, deals.Where(d => d.Stage == stage.Code), stages, now, filter.Cards, ct)
                 : [];
             totals.TryGetValue(stage.Code, out var t);
             columns.Add(new KanbanColumn(stage.Code, stage.Name, stage.Probability, stage.StuckAfterDays, t?.Count ?? 0, t?.Premium ?? 0,

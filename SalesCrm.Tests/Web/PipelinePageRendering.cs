@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SalesCrm.Data.Deals;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
@@ -36,6 +37,27 @@ public sealed class PipelinePageRendering : CrmComponentTest
         Assert.All(cards, c => Assert.Contains(int.Parse(c.GetAttribute("data-deal-id")!, System.Globalization.CultureInfo.InvariantCulture), mine));
         Assert.NotEmpty(page.FindAll("[data-testid=card-signal][data-signal=Stuck]"));
         Assert.NotEmpty(page.FindAll("[data-testid=card-signal][data-signal=NoNextStep]"));
+    }
+
+    [Fact]
+    public async Task ColumnsLoadAPageOfCardsCountingThemAllAndShowMoreOnAClick()
+    {
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        var pipeline = H.Get<SalesCrm.Data.Pipeline.PipelineService>();
+        var paged = await pipeline.LoadAsync(new SalesCrm.Data.Pipeline.PipelineFilter { Cards = 3 });
+        Assert.All(paged.Columns, c => Assert.True(c.Cards.Count <= 3 && c.Cards.Count <= c.Count));
+        Assert.Contains(paged.Columns, c => c.Count > 3);
+        // The longest in stage come first, as on the whole board.
+        var whole = await pipeline.LoadAsync(new SalesCrm.Data.Pipeline.PipelineFilter { Cards = SalesCrm.Data.Pipeline.PipelineService.MaxCardsPerColumn });
+        foreach (var column in paged.Columns)
+            Assert.Equal(whole.Columns.Single(c => c.Stage == column.Stage).Cards.Take(3).Select(c => c.DealId), column.Cards.Select(c => c.DealId));
+
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo("/pipeline?cards=3");
+        var page = RenderInLayout<PipelinePage>(_ => { });
+        page.WaitForElements("[data-testid=kanban-column]", 6);
+        page.FindAll("[data-testid=kanban-more]")[0].Click();
+        Assert.Contains("cards=6", navigation.Uri);
     }
 
     [Fact]

@@ -412,7 +412,9 @@ public static class ExportEndpoints
         Data.Pipeline.PipelineBoardData board;
         try
         {
-            board = await pipeline.LoadAsync(Components.Pages.Pipeline.PipelinePage.Read(key => http.Request.Query[key].ToString()), ct);
+            // The export has every card the board can hold, whichever page of cards the screen shows.
+            board = await pipeline.LoadAsync(Components.Pages.Pipeline.PipelinePage.Read(key => http.Request.Query[key].ToString())
+                with { Cards = SalesCrm.Data.Pipeline.PipelineService.MaxCardsPerColumn }, ct);
         }
         catch (AccessDeniedException ex)
         {

@@ -35,7 +35,7 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
         while (true)
         {
             if (_entries.Count > PurgeAbove) Purge(now);
-            var entry = _entries.GetOrAdd(key, _ => new Entry(Topics(scope), now, scope.MaxAge ?? MaxAge, new Lazy<Task<object?>>(async () =>
+            var entry = _entries.GetOrAdd(key, _ => new Entry(Topics(scope), now, Spread(scope.MaxAge ?? MaxAge), new Lazy<Task<object?>>(async () =>
             {
                 Interlocked.Increment(ref _computations);
                 return await compute(CancellationToken.None);
@@ -59,6 +59,12 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
     }
 
     public void Forget(string key) => _entries.TryRemove(key, out _);
+
+    /// <summary>
+    /// A result's own age limit, between half and all of its scope's: results computed together (every part of a department
+    /// opened at once) do not all expire in the same second and make their next reader recompute them all at once.
+    /// </summary>
+    private static TimeSpan Spread(TimeSpan maxAge) => maxAge * (0.5 + Random.Shared.NextDouble() / 2);
 
     /// <summary>Above this many entries, the expired ones are dropped before a new one is added (a result nobody asks for again).</summary>
     private const int PurgeAbove = 256;

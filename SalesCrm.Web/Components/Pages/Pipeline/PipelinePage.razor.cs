@@ -51,6 +51,7 @@ public sealed partial class PipelinePage
     private int? Product => Shared.QueryValue.Int(ProductText);
     [SupplyParameterFromQuery(Name = "signal")] public string? Signal { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+    [SupplyParameterFromQuery(Name = "cards")] public string? CardsText { get; set; }
 
     private DealSignal SignalFilter => Filter.Signal;
 
@@ -62,7 +63,12 @@ public sealed partial class PipelinePage
         ProductId = QueryValue.Int(get("product")),
         Signal = Enum.TryParse<DealSignal>(get("signal"), out var s) && Enum.IsDefined(s) ? s : DealSignal.None,
         Text = get("q") is { Length: > 0 } q ? q : null,
+        Cards = QueryValue.Int(get("cards")) is { } cards ? Math.Clamp(cards, 1, PipelineService.MaxCardsPerColumn) : PipelineService.CardsPerColumn,
     };
+
+    /// <summary>The next page of cards: twice as many in every column, up to the most a board loads.</summary>
+    private void MoreCards() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("cards",
+        Math.Min(Filter.Cards * 2, PipelineService.MaxCardsPerColumn)), new NavigationOptions { ReplaceHistoryEntry = true });
 
     /// <summary>
     /// The changes this board shows: one owner's, a team's members', or (the head's whole department) every deal's — a
@@ -77,7 +83,7 @@ public sealed partial class PipelinePage
 
     private PipelineFilter Filter => Read(key => key switch
     {
-        "team" => Team, "owner" => OwnerText, "product" => ProductText, "signal" => Signal, "q" => Q, _ => null,
+        "team" => Team, "owner" => OwnerText, "product" => ProductText, "signal" => Signal, "q" => Q, "cards" => CardsText, _ => null,
     });
 
     private string ExportUrl => Navigation.GetUriWithQueryParameters("/export/pipeline.xlsx", new Dictionary<string, object?>
