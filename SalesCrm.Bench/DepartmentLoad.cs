@@ -238,12 +238,13 @@ public static class DepartmentLoad
             await OpenAsync(LeadDashboard, lead, team, sp => async () => dashboard = await sp.GetRequiredService<DashboardService>().LoadAsync(null, month, AttentionFilter.None),
                 () => LiveNotifier.Scope(dashboard?.Scope.OwnerIds));
             CurrentUser? user = null;
-            await OpenAsync(LeadLeads, lead, team, sp =>
+            // The leads page opens with its summary, the team's workload and queue and the grid's page; a deal change refreshes
+            // only its workload panel (LeadsPage.WorkloadTopics), and no lead event comes in this scenario.
+            var leadsPage = await OpenAsync(LeadLeads, lead, team, sp =>
             {
                 user = sp.GetRequiredService<Viewer>().Cached;
                 var leads = sp.GetRequiredService<LeadService>();
                 var assignment = sp.GetRequiredService<AssignmentService>();
-                // LeadsPage.RefreshAsync: the speed-to-lead summary, the team's workload and queue, then the grid's page.
                 return async () =>
                 {
                     await leads.SpeedAsync(month);
@@ -251,7 +252,9 @@ public static class DepartmentLoad
                     await leads.ListAsync(new LeadListQuery { View = LeadView.Queue, PageSize = 1 });
                     await leads.ListAsync(new LeadListQuery { View = LeadView.Queue, Page = 0, PageSize = 25 });
                 };
-            }, () => LeadsPage.Topics(user));
+            }, () => LeadsPage.WorkloadTopics(user));
+            var workload = leadsPage.Scope.ServiceProvider.GetRequiredService<AssignmentService>();
+            leadsPage.Load = async () => await workload.WorkloadAsync();
             // Diagnostics measure on opening and then on their cadence (DiagnosticsService.Cadence), hearing no deal change.
             var diagnostics = await OpenAsync(LeadDiagnostics, lead, team, sp => () => sp.GetRequiredService<DiagnosticsService>().ReportAsync(null, null, fresh: true), () => []);
             diagnostics.Live?.Dispose();
@@ -303,13 +306,7 @@ public static class DepartmentLoad
         await TimeAsync(ManagerPipeline, m, sp => sp.GetRequiredService<PipelineService>().LoadAsync(new PipelineFilter()));
         await TimeAsync(ManagerTasks, m, sp => sp.GetRequiredService<TaskService>().ListAsync(new TaskListQuery(TasksAddress.View(null))));
         await TimeAsync(LeadDashboard, lead, sp => sp.GetRequiredService<DashboardService>().LoadAsync(null, month, AttentionFilter.None));
-        await TimeAsync(LeadLeads, lead, async sp =>
-        {
-            await sp.GetRequiredService<LeadService>().SpeedAsync(month);
-            await sp.GetRequiredService<AssignmentService>().WorkloadAsync();
-            await sp.GetRequiredService<LeadService>().ListAsync(new LeadListQuery { View = LeadView.Queue, PageSize = 1 });
-            await sp.GetRequiredService<LeadService>().ListAsync(new LeadListQuery { View = LeadView.Queue, Page = 0, PageSize = 25 });
-        });
+        await TimeAsync(LeadLeads, lead, sp => sp.GetRequiredService<AssignmentService>().WorkloadAsync());
         await TimeAsync(LeadDiagnostics, lead, sp => sp.GetRequiredService<DiagnosticsService>().ReportAsync(null, null, fresh: true));
         await TimeAsync(HeadDashboard, setup.Head, sp => sp.GetRequiredService<DashboardService>().LoadAsync(null, month, AttentionFilter.None));
         await TimeAsync(TvBoard, null, async sp =>

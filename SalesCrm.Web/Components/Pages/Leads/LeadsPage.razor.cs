@@ -38,6 +38,7 @@ public sealed partial class LeadsPage : IDisposable
     private DateTime _now;
     private SalesCrm.Domain.Calendar.WorkingCalendar? _calendar;
     private LiveRefresh? _live;
+    private LiveRefresh? _workloadLive;
 
     [Inject] private LeadService Leads { get; set; } = default!;
     [Inject] private AssignmentService Assignment { get; set; } = default!;
@@ -116,15 +117,27 @@ public sealed partial class LeadsPage : IDisposable
     protected override void OnAfterRender(bool firstRender)
     {
         if (!firstRender || _denied is not null) return;
-        _live = LiveRefresh.Start(Live, Topics(_user), InvokeAsync, async () =>
+        _live = LiveRefresh.Start(Live, [LeadTopic, LiveNotifier.Settings], InvokeAsync, async () =>
         {
             await RefreshAsync();
             StateHasChanged();
         });
+        if (CanAssign)
+            _workloadLive = LiveRefresh.Start(Live, WorkloadTopics(_user), InvokeAsync, async () =>
+            {
+                _workload = await Assignment.WorkloadAsync();
+                StateHasChanged();
+            });
     }
 
-    /// <summary>Every lead event (the queue is shared), and the deals of the owners the user sees (the workload panel counts them).</summary>
-    public static IReadOnlyList<string> Topics(CurrentUser? user) => ["leads", .. LiveNotifier.Scope(user?.VisibleOwnerIds)];
+    /// <summary>Every lead event refreshes the page (the queue is shared), and so does a settings change (targets, names).</summary>
+    public const string LeadTopic = "leads";
+
+    /// <summary>
+    /// The deals and tasks of the owners the user sees refresh the workload panel only (it counts their open deals, wins and
+    /// overdue tasks); nothing else on the page shows a deal.
+    /// </summary>
+    public static IReadOnlyList<string> WorkloadTopics(CurrentUser? user) => LiveNotifier.Scope(user?.VisibleOwnerIds);
 
     private async Task RefreshAsync()
     {
@@ -280,5 +293,9 @@ public sealed partial class LeadsPage : IDisposable
         _ => Color.Default,
     };
 
-    public void Dispose() => _live?.Dispose();
+    public void Dispose()
+    {
+        _live?.Dispose();
+        _workloadLive?.Dispose();
+    }
 }
