@@ -105,8 +105,10 @@ public sealed partial class TwoKestrelNodes(PostgresServer postgres, RedisServer
     [Fact]
     public async Task EachPeriodOfABackgroundScanRanOnOneNodeOnly()
     {
-        // Readiness, not speed: wait until the five-second stuck-deal scan has had three periods (up to 120 polls).
-        for (var poll = 0; poll < 120 && await Count("SELECT count(*) FROM \"ScanRuns\" WHERE \"Name\" = 'stuck deals'") < 3; poll++)
+        // Readiness, not speed: wait until the five-second stuck-deal scan has had three periods, claimed in the database and
+        // written to the nodes' logs (which may trail the database), up to 240 polls.
+        int Logged() => RunLine().Matches(_a.Log + _b.Log).Count(m => m.Groups[1].Value == "stuck deals");
+        for (var poll = 0; poll < 240 && (await Count("SELECT count(*) FROM \"ScanRuns\" WHERE \"Name\" = 'stuck deals'") < 3 || Logged() < 3); poll++)
             await Task.Delay(500, TestContext.Current.CancellationToken);
         var runs = RunLine().Matches(_a.Log + _b.Log).Select(m => (Scan: m.Groups[1].Value, Period: long.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture),
             Node: m.Groups[3].Value)).ToList();
