@@ -45,8 +45,9 @@ namespace SalesCrm.Bench;
 /// </summary>
 public static class DepartmentLoad
 {
-    public static async Task<bool> RunAsync(int deals, int seconds = 60, int perSecond = 10, int burst = 100)
+    public static async Task<bool> RunAsync(int deals, int seconds = 60, int perSecond = 10, int burst = 100, bool profile = false)
     {
+        QueryCounter.Profiling = profile;
         var setup = await SetupAsync(deals);
         var notifier = new LiveNotifier(NullLogger<LiveNotifier>.Instance);
         var publisher = new TimedPublisher(notifier);
@@ -105,8 +106,9 @@ public static class DepartmentLoad
             Console.WriteLine($"  {group.Key,-26} {group.Count(),5}  {shown,-34} {perChange,14:F2}   {(floors.TryGetValue(group.Key, out var f) ? $"{f:F0} ms" : "—")}{(missed > 0 ? $"   {missed} updates missing" : "")}");
             if (latencies.Count > 0 && (P(latencies, 95) > 1000 || latencies.Max() > 2000)) ok = false;
         }
+        if (QueryCounter.Profiling) queries.PrintProfile(saved.Count);
         var cpuShare = used.TotalSeconds / elapsed.TotalSeconds / Environment.ProcessorCount;
-        Console.WriteLine($"  process CPU {cpuShare * 100:F0} % of {Environment.ProcessorCount} cores (changes and pages together), peak working set {peak / 1024 / 1024:N0} MB; shared computations {results.Computations}");
+        Console.WriteLine($"  process CPU {cpuShare * 100:F0} % of {Environment.ProcessorCount} cores (changes and pages together), peak working set {peak / 1024 / 1024:N0} MB; shared computations {results.Computations}, changes followed {results.Follows}");
         Console.WriteLine($"  goal: every page p95 ≤ 1 s, max ≤ 2 s, CPU below 50 % — {(ok && cpuShare < 0.5 ? "met" : "not met")}");
         return ok && cpuShare < 0.5;
     }
@@ -229,7 +231,7 @@ public static class DepartmentLoad
                 () => PipelinePage.Topics(new PipelineFilter(), board));
             TaskList? tasks = null;
             await OpenAsync(ManagerTasks, m, [m.Id], sp => async () => tasks = await sp.GetRequiredService<TaskService>().ListAsync(new TaskListQuery(TasksAddress.View(null))),
-                () => LiveNotifier.Scope(tasks?.Owners));
+                () => LiveNotifier.TaskScope(tasks?.Owners));
         }
         foreach (var lead in setup.Leads)
         {
@@ -411,11 +413,13 @@ public static class DepartmentLoad
     {
         public static readonly AsyncLocal<Change?> Current = new();
 
-        public async Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken)
+        public Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken) => PublishAsync(events, 0, cancellationToken);
+
+        public async Task PublishAsync(IReadOnlyList<IDomainEvent> events, long savingSince, CancellationToken cancellationToken)
         {
             var change = Current.Value;
             if (change is not null) change.Committed = Stopwatch.GetTimestamp();
-            await notifier.PublishAsync(events, cancellationToken);
+            await notifier.PublishAsync(events, savingSince, cancellationToken);
             if (change is not null) change.Delivered = Stopwatch.GetTimestamp();
         }
     }
@@ -438,6 +442,8 @@ public static class DepartmentLoad
     {
         public static readonly AsyncLocal<string?> Page = new();
         private readonly ConcurrentDictionary<string, int> _counts = new();
+        private readonly ConcurrentDictionary<(string Page, string Sql), (int Count, double Ms)> _profile = new();
+        public static bool Profiling;
         private readonly List<IDisposable> _subscriptions = [];
 
         public static QueryCounter Start()
@@ -449,7 +455,11 @@ public static class DepartmentLoad
 
         public int Of(string page) => _counts.GetValueOrDefault(page);
 
-        public void Reset() => _counts.Clear();
+        public void Reset()
+        {
+            _counts.Clear();
+            _profile.Clear();
+        }
 
         public void OnNext(DiagnosticListener value)
         {
@@ -458,7 +468,28 @@ public static class DepartmentLoad
 
         public void OnNext(KeyValuePair<string, object?> value)
         {
-            if (value.Key == RelationalEventId.CommandExecuted.Name && Page.Value is { } page) _counts.AddOrUpdate(page, 1, (_, n) => n + 1);
+            if (value.Key != RelationalEventId.CommandExecuted.Name) return;
+            var page = Page.Value ?? "(a change)";
+            _counts.AddOrUpdate(page, 1, (_, n) => n + 1);
+            if (Profiling && value.Value is CommandExecutedEventData data)
+            {
+                var ms = data.Duration.TotalMilliseconds;
+                _profile.AddOrUpdate((page, data.Command.CommandText), (1, ms), (_, v) => (v.Count + 1, v.Ms + ms));
+            }
+        }
+
+        /// <summary>The commands that took the most database time in all, per page type (<c>--profile</c>).</summary>
+        public void PrintProfile(int changes, int top = 25)
+        {
+            var total = _profile.Values.Sum(v => v.Ms);
+            Console.WriteLine($"  database time {total / 1000:F1} s in all; by page type:");
+            foreach (var g in _profile.GroupBy(p => p.Key.Page).OrderByDescending(g => g.Sum(p => p.Value.Ms)))
+                Console.WriteLine($"    {g.Key,-26} {g.Sum(p => p.Value.Ms) / 1000,7:F1} s  {g.Sum(p => p.Value.Ms) / Math.Max(1, changes),7:F1} ms/change");
+            foreach (var ((page, sql), (count, ms)) in _profile.OrderByDescending(p => p.Value.Ms).Take(top))
+            {
+                var text = System.Text.RegularExpressions.Regex.Replace(sql, @"\s+", " ");
+                Console.WriteLine($"  {ms / 1000,7:F1} s {count,7}× {ms / count,7:F2} ms  [{page}] {text[..Math.Min(text.Length, 400)]}");
+            }
         }
 
         public void OnCompleted()

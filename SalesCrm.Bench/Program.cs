@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace SalesCrm.Bench;
 
 /// <summary>
-/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--live] [--department [--seconds 60] [--rate 10] [--burst 100]] [--intake] [--export] [--hubload [--seconds 120]] [--circuits [--pages 100] [--rounds 3]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
+/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--live] [--department [--seconds 60] [--rate 10] [--burst 100] [--profile]] [--intake] [--export] [--hubload [--seconds 120]] [--circuits [--pages 100] [--rounds 3]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
 /// Datasets are generated once into artifacts/bench by the app's demo generator.
 /// </summary>
 public static class Program
@@ -58,7 +58,7 @@ public static class Program
         }
         if (rest.Remove("--department"))
         {
-            var ok = await DepartmentLoad.RunAsync(Sizes.Max(), Option("--seconds", 60), Option("--rate", 10), Option("--burst", 100));
+            var ok = await DepartmentLoad.RunAsync(Sizes.Max(), Option("--seconds", 60), Option("--rate", 10), Option("--burst", 100), rest.Remove("--profile"));
             if (rest.Count == 0) return ok ? 0 : 1;
         }
         if (rest.Remove("--live"))

@@ -86,7 +86,7 @@ public static class CrmDatabase
         services.AddScoped<Common.LookupService>();
         services.AddScoped<Dashboard.DashboardService>();
         services.TryAddSingleton<Common.ISharedResults, Common.UnsharedResults>();
-        services.AddSingleton<Dashboard.BoardService>();
+        services.AddScoped<Dashboard.BoardService>();
         services.AddScoped<Dashboard.BoardTokenService>();
         services.AddScoped<Pipeline.PipelineService>();
         services.AddSingleton<Leads.DistributionSnapshot>();

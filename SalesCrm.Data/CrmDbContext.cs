@@ -82,6 +82,9 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     /// <summary>Events harvested at save time, waiting for the commit (see the event interceptor).</summary>
     internal List<IDomainEvent> PendingEvents { get; } = [];
 
+    /// <summary>When the first save of the pending events began (a Stopwatch timestamp).</summary>
+    internal long PendingSince { get; set; }
+
     /// <summary>The audit interceptor's state between "saving" and "saved" of the current save.</summary>
     internal Interceptors.AuditState? AuditState { get; set; }
 

@@ -1,3 +1,5 @@
+using SalesCrm.Domain.Deals;
+
 namespace SalesCrm.Data.Common;
 
 /// <summary>
@@ -8,10 +10,22 @@ namespace SalesCrm.Data.Common;
 /// <param name="SettingsOnly">Only a change of the settings makes it stale (deal changes do not).</param>
 /// <param name="MaxAge">How old the result may get at most (by default a minute: figures that move with the clock alone).</param>
 /// <param name="Also">Further live topics whose changes make it stale ("leads", "approvals").</param>
-public sealed record SharedScope(IReadOnlyList<int>? Owners, bool SettingsOnly = false, TimeSpan? MaxAge = null, IReadOnlyList<string>? Also = null)
+/// <param name="Follow">
+/// How the result follows a change of its scope instead of being read again (decision 0017): given the change, a step from the
+/// result before it to the result after it, or null when the result must be read again. The step is taken only for a result
+/// read completely before the change began to be saved on this node; any other change drops it.
+/// </param>
+public sealed record SharedScope(IReadOnlyList<int>? Owners, bool SettingsOnly = false, TimeSpan? MaxAge = null, IReadOnlyList<string>? Also = null,
+    Func<SharedChange, FollowStep?>? Follow = null)
 {
     public static readonly SharedScope Settings = new(null, SettingsOnly: true);
 }
+
+/// <summary>A committed change as a shared result sees it: the domain event's name and, for a stage move, the move.</summary>
+public sealed record SharedChange(string Kind, DealMove? Move);
+
+/// <summary>From the result before a change to the result after it (<see cref="SharedScope.Follow"/>).</summary>
+public delegate Task<object> FollowStep(object before, CancellationToken ct);
 
 /// <summary>
 /// One computation per scope shared by all its viewers: the first caller computes, the others of the same moment await the

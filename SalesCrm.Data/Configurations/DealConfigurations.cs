@@ -66,6 +66,8 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         b.HasIndex(d => new { d.OwnerId, d.StageEnteredAt });
         b.HasIndex(d => new { d.OwnerId, d.Stage, d.StageEnteredAt });
         b.HasIndex(d => new { d.OwnerId, d.ExpectedCloseDate, d.Stage, d.PremiumKopecks, d.Probability });
+        // A team's deals that wait for an approval (the TV board's pending approvals).
+        b.HasIndex(d => new { d.OwnerId, d.ApprovalState });
         b.HasIndex(d => new { d.Stage, d.LastActivityAt, d.CreatedAt });
         // A manager's deal list, newest first (the first page without a sort of all the owner's deals).
         b.HasIndex(d => new { d.OwnerId, d.Id });

@@ -20,6 +20,7 @@ internal sealed class TaskItemConfiguration : IEntityTypeConfiguration<TaskItem>
         // "No next step" is NOT EXISTS(open task of the deal due after now): this index answers it.
         b.HasIndex(t => new { t.DealId, t.Status, t.DueAt });
         b.HasIndex(t => new { t.AssigneeId, t.Status, t.DueAt });
+        b.HasIndex(t => new { t.AssigneeId, t.Status, t.FixRule }); // the open quality fixes of a task list
         b.HasIndex(t => t.ClientId);
     }
 }

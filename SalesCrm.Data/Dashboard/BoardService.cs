@@ -40,7 +40,8 @@ public sealed record BoardData(
 /// The office TV board, opened by a secret token instead of a sign-in. Read-only; every load checks the
 /// token again, so revoking it empties the screen at the next refresh.
 /// </summary>
-public sealed class BoardService(IProviderContextFactory contexts, TimeProvider time, CrmOptions options, ISharedResults shared)
+public sealed class BoardService(IProviderContextFactory contexts, TimeProvider time, CrmOptions options, ISharedResults shared,
+    DashboardService dashboards)
 {
     /// <summary>The access a token grants, or null for a missing, unknown or revoked token.</summary>
     public async Task<BoardAccess?> ValidateAsync(string? token, CancellationToken ct = default)
@@ -71,39 +72,58 @@ public sealed class BoardService(IProviderContextFactory contexts, TimeProvider 
         (await shared.GetAsync($"board:{access.TeamId}", new SharedScope(access.OwnerIds, Also: ["leads", "approvals"]),
             c => ComputeAsync(access, c), ct)) with { Access = access };
 
+    /// <summary>
+    /// The leaderboard, funnel, stuck list and forecast of the month are the dashboard's figures of each manager of the scope
+    /// added up (<see cref="DashboardService.OwnerFiguresAsync"/>, shared with the dashboards and following each change); the
+    /// latest assignments and the pending approvals are read apart, when a lead or an approval changes.
+    /// </summary>
     private async Task<BoardData> ComputeAsync(BoardAccess access, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var month = ReportingPeriod.Containing(PeriodKind.Month, now, options.TimeZone);
-        await using var db = contexts.Create();
-        var stages = await db.Stages.AsNoTracking().OrderBy(s => s.Order)
-            .Select(s => new StageInfo(s.Code, s.Name, s.Order, s.Probability, s.StuckAfterDays)).ToListAsync(ct);
-        var owners = access.OwnerIds;
+        var (stages, staff) = await shared.GetAsync($"board:people:{access.TeamId}", SharedScope.Settings, async c =>
+        {
+            await using var db = contexts.Create();
+            var stageList = await db.Stages.AsNoTracking().OrderBy(s => s.Order).Select(s => new { s.Code, s.Name }).ToListAsync(c);
+            var managers = db.Managers.AsNoTracking();
+            if (access.OwnerIds is { } members) managers = managers.Where(m => members.Contains(m.Id));
+            var people = await managers.Select(m => new BoardPerson(m.Id, m.FullName, m.IsActive && (m.Role == StaffRole.Manager || m.Role == StaffRole.TeamLead)))
+                .ToListAsync(c);
+            return (stageList.Select(s => (s.Code, s.Name)).ToList(), people);
+        }, ct);
+        var parts = (await Task.WhenAll(staff.Select(async p => (Person: p, Figures: await dashboards.OwnerFiguresAsync(p.Id, month, AttentionFilter.None, ct)))))
+            .ToList();
 
-        var sellers = db.Managers.AsNoTracking().Where(m => m.IsActive && (m.Role == StaffRole.Manager || m.Role == StaffRole.TeamLead));
-        if (owners is not null) sellers = sellers.Where(m => owners.Contains(m.Id));
-        var people = await sellers.Select(m => new { m.Id, m.FullName }).ToListAsync(ct);
-        var ids = people.Select(p => p.Id).ToList();
-        var won = await db.Deals.AsNoTracking()
-            .Where(d => ids.Contains(d.OwnerId) && d.Stage == StageCode.Won && d.ClosedAt >= month.FromUtc && d.ClosedAt < month.ToUtc)
-            .GroupBy(d => d.OwnerId).Select(g => new { Owner = g.Key, Sum = g.Sum(d => d.PremiumKopecks), Count = g.Count() })
-            .ToDictionaryAsync(x => x.Owner, ct);
-        var plans = await db.Plans.AsNoTracking().Where(p => ids.Contains(p.ManagerId) && p.Year == month.FirstDay.Year && p.Month == month.FirstDay.Month)
-            .ToDictionaryAsync(p => p.ManagerId, p => p.TargetKopecks, ct);
-        var leaders = people
-            .Select(p => new LeaderRow(p.Id, p.FullName, won.TryGetValue(p.Id, out var w) ? w.Sum : 0, plans.GetValueOrDefault(p.Id),
-                won.TryGetValue(p.Id, out var w2) ? w2.Count : 0))
+        FunnelStage Cell(DashboardData figures, StageCode stage) => figures.Funnel.Single(s => s.Stage == stage);
+        var leaders = parts.Where(p => p.Person.Sells)
+            .Select(p => new LeaderRow(p.Person.Id, p.Person.Name, Cell(p.Figures, StageCode.Won).PremiumKopecks, p.Figures.MonthForecast.PlanKopecks,
+                Cell(p.Figures, StageCode.Won).Count))
             .Where(r => r.PlanKopecks > 0 || r.WonKopecks > 0)
             .OrderByDescending(r => r.Attainment ?? 0).ThenByDescending(r => r.WonKopecks).ToList();
+        var funnel = stages.Select(s => new FunnelStage(s.Code, s.Name, parts.Sum(p => Cell(p.Figures, s.Code).Count),
+            parts.Sum(p => Cell(p.Figures, s.Code).PremiumKopecks), parts.Sum(p => Cell(p.Figures, s.Code).WeightedKopecks), 0, 0, 0, 0, null)).ToList();
+        var stuck = parts.SelectMany(p => p.Figures.Stuck).OrderBy(d => d.StageEnteredAt).ThenBy(d => d.DealId).Take(12).ToList();
+        var forecast = new ForecastFigure(PeriodKind.Month, month.FirstDay, month.LastDay, parts.Sum(p => p.Figures.MonthForecast.WonKopecks),
+            parts.Sum(p => p.Figures.MonthForecast.WeightedOpenKopecks), parts.Sum(p => p.Figures.MonthForecast.PlanKopecks));
 
-        var totals = await DashboardQueries.StageTotalsAsync(db, owners, month, ct);
-        var funnel = stages.Select(s =>
-        {
-            totals.TryGetValue(s.Code, out var t);
-            return new FunnelStage(s.Code, s.Name, t.Count, t.Premium, t.Weighted, 0, 0, 0, 0, null);
-        }).ToList();
-        var (stuck, stuckTotal) = await DashboardQueries.StuckAsync(db, owners, stages, now, 12, ct);
+        var assignments = await shared.GetAsync($"board:assignments:{access.TeamId}", new SharedScope(null, SettingsOnly: true, Also: ["leads"]),
+            c => AssignmentsAsync(access.OwnerIds, c), ct);
+        // A move or a task changes no approval: they are read again when an approval changes, or a deal changes otherwise.
+        var (approvals, approvalsTotal) = await shared.GetAsync($"board:approvals:{access.TeamId}",
+            new SharedScope(access.OwnerIds, Also: ["approvals"], Follow: change => change.Move is not null || change.Kind == nameof(Domain.Tasks.TaskChanged)
+                ? (before, _) => Task.FromResult(before)
+                : null),
+            c => ApprovalsAsync(access.OwnerIds, c), ct);
+        var computedAt = parts.Count == 0 ? now : parts.Min(p => p.Figures.ComputedAt);
+        return new BoardData(access, month, leaders, funnel, stuck, parts.Sum(p => p.Figures.StuckTotal), assignments, approvals, forecast, computedAt,
+            approvalsTotal);
+    }
 
+    private sealed record BoardPerson(int Id, string Name, bool Sells);
+
+    private async Task<List<AssignmentRow>> AssignmentsAsync(IReadOnlyList<int>? owners, CancellationToken ct)
+    {
+        await using var db = contexts.Create();
         var assignments = db.Assignments.AsNoTracking().Where(a => a.LeadId != null);
         if (owners is not null) assignments = assignments.Where(a => owners.Contains(a.ToManagerId));
         var latest = await assignments.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(10)
@@ -112,14 +132,21 @@ public sealed class BoardService(IProviderContextFactory contexts, TimeProvider 
         var leadIds = latest.Select(a => a.LeadId!.Value).ToList();
         var leadNames = await db.Leads.AsNoTracking().Where(l => leadIds.Contains(l.Id))
             .Select(l => new { l.Id, Name = l.CompanyName ?? l.ContactName ?? l.Phone ?? l.Email ?? "" }).ToDictionaryAsync(l => l.Id, l => l.Name, ct);
-        var assignmentRows = latest.Select(a => new AssignmentRow(a.At, leadNames.GetValueOrDefault(a.LeadId!.Value, ""), a.To,
-            a.Reason.Russian(), a.Rule)).ToList();
+        return latest.Select(a => new AssignmentRow(a.At, leadNames.GetValueOrDefault(a.LeadId!.Value, ""), a.To, a.Reason.Russian(), a.Rule)).ToList();
+    }
 
+    private async Task<(List<PendingApprovalRow> Rows, int Total)> ApprovalsAsync(IReadOnlyList<int>? owners, CancellationToken ct)
+    {
+        await using var db = contexts.Create();
         var pending = db.ApprovalRequests.AsNoTracking().Where(r => r.State == ApprovalRequestState.Pending);
-        if (owners is not null) pending = pending.Where(r => db.Deals.Any(d => d.Id == r.DealId && owners.Contains(d.OwnerId)));
-        var approvalsTotal = await pending.CountAsync(ct);
+        // A team's requests are found from its deals that wait for an approval (a pending request keeps its deal pending,
+        // Deal.ApprovalState), through the (OwnerId, ApprovalState) index: not by checking every pending request of the company.
+        if (owners is not null)
+            pending = db.Deals.AsNoTracking().Where(d => owners.Contains(d.OwnerId) && d.ApprovalState == ApprovalState.Pending)
+                .Join(pending, d => d.Id, r => r.DealId, (d, r) => r);
+        var total = await pending.CountAsync(ct);
         // The longest waiting at their current level first: the age the board shows.
-        var approvals = (await pending.OrderBy(r => r.LevelSince).ThenBy(r => r.Id).Take(10)
+        var rows = (await pending.OrderBy(r => r.LevelSince).ThenBy(r => r.Id).Take(10)
                 .Select(r => new
                 {
                     r.Id, r.DealId, Client = db.Deals.Where(d => d.Id == r.DealId).Select(d => d.Client!.Name).First(),
@@ -130,9 +157,7 @@ public sealed class BoardService(IProviderContextFactory contexts, TimeProvider 
             .Select(r => new PendingApprovalRow(r.Id, r.DealId, r.Client, r.Requester,
                 AuthorityMatrix.DiscountPercent(new Money(r.BasePremiumKopecks), new Money(r.RequestedPremiumKopecks)),
                 r.RequestedPremiumKopecks, r.Level, r.LevelSince)).ToList();
-
-        var forecast = await DashboardQueries.ForecastAsync(db, owners, month, ct);
-        return new BoardData(access, month, leaders, funnel, stuck, stuckTotal, assignmentRows, approvals, forecast, now, approvalsTotal);
+        return (rows, total);
     }
 }
 

@@ -66,14 +66,27 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
     /// and adds up the rest as they are — one computation per change, whatever the number of viewers and scopes above it.
     /// </summary>
     private Task<DashboardData> FiguresAsync(CurrentUser user, DashboardScope scope, ReportingPeriod period, AttentionFilter filter, CancellationToken ct) =>
-        shared.GetAsync($"dashboard:{KeyOf(scope)}:{period.FromUtc.Ticks}:{period.ToUtc.Ticks}:{(int)filter}", new SharedScope(scope.OwnerIds, MaxAge: ClockAge),
-            c => scope.OwnerIds switch
-            {
-                null => DepartmentAsync(user, scope, period, filter, c),
-                [] => ComputeAsync(scope, period, filter, c),
-                [var one] when scope.Name.Length == 0 => ComputeAsync(scope, period, filter, c),
-                var owners => CombineAsync(user, scope, owners.Select(o => new DashboardScope(null, "", [o])), period, filter, c),
-            }, ct);
+        scope.OwnerIds is [var one] && scope.Name.Length == 0
+            ? OwnerFiguresAsync(one, period, filter, ct)
+            : shared.GetAsync($"dashboard:{KeyOf(scope)}:{period.FromUtc.Ticks}:{period.ToUtc.Ticks}:{(int)filter}", new SharedScope(scope.OwnerIds, MaxAge: ClockAge),
+                c => scope.OwnerIds switch
+                {
+                    null => DepartmentAsync(user, scope, period, filter, c),
+                    [] => ComputeAsync(scope, period, filter, c),
+                    var owners => CombineAsync(user, scope, owners.Select(o => new DashboardScope(null, "", [o])), period, filter, c),
+                }, ct);
+
+    /// <summary>
+    /// One manager's figures, the part every scope above is added up from (the team and department dashboards, the TV
+    /// boards): read once, then kept and following the manager's changes (<see cref="Follow"/>) until <see cref="ClockAge"/>.
+    /// The caller has checked access.
+    /// </summary>
+    internal Task<DashboardData> OwnerFiguresAsync(int ownerId, ReportingPeriod period, AttentionFilter filter, CancellationToken ct)
+    {
+        var scope = new DashboardScope(null, "", [ownerId]);
+        return shared.GetAsync($"dashboard:{KeyOf(scope)}:{period.FromUtc.Ticks}:{period.ToUtc.Ticks}:{(int)filter}",
+            new SharedScope(scope.OwnerIds, MaxAge: ClockAge, Follow: change => Follow(change, filter)), c => ComputeAsync(scope, period, filter, c), ct);
+    }
 
     private async Task<DashboardData> DepartmentAsync(CurrentUser user, DashboardScope scope, ReportingPeriod period, AttentionFilter filter, CancellationToken ct)
     {
@@ -95,6 +108,58 @@ public sealed class DashboardService(IDbContextFactory<CrmDbContext> factory, IU
     {
         var figures = await Task.WhenAll(parts.Select(part => FiguresAsync(user, part, period, filter, ct)));
         return DashboardData.Combine(scope, period, PeriodComparison.Of(period, time.GetUtcNow().UtcDateTime, options.TimeZone), figures, ListSize);
+    }
+
+    /// <summary>
+    /// How one manager's figures follow a change instead of being read again (decision 0017). A task's change alters none of
+    /// them. A move between two open stages alters the funnel's totals and the forecasts, which are read again (one index range
+    /// of the manager each), and the conversion and the stuck list, which follow the move itself; the attention counts stay. Any
+    /// other change, a move that closes a deal, an attention list shown, or a period that has ended: read again.
+    /// </summary>
+    private FollowStep? Follow(SharedChange change, AttentionFilter filter) => change switch
+    {
+        { Kind: nameof(TaskChanged) } => (before, _) => Task.FromResult(before),
+        { Move: { BetweenOpenStages: true } move } when filter == AttentionFilter.None =>
+            async (before, ct) => await FollowMoveAsync((DashboardData)before, move, ct),
+        _ => null,
+    };
+
+    private async Task<DashboardData> FollowMoveAsync(DashboardData before, DealMove move, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var period = before.Period;
+        if (period.ToUtc <= now) return await ComputeAsync(before.Scope, period, AttentionFilter.None, ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var owners = before.Scope.OwnerIds;
+        var stages = await lookups.StagesAsync(ct);
+        var totals = await DashboardQueries.StageTotalsAsync(db, owners, period, ct);
+        var conversion = move.ConversionChange(period);
+        var funnel = before.Funnel.Select(stage =>
+        {
+            totals.TryGetValue(stage.Stage, out var t);
+            conversion.TryGetValue(stage.Stage, out var c);
+            var (entered, progressed) = (stage.Entered + c.Entered, stage.Progressed + c.Progressed);
+            return stage with
+            {
+                Count = t.Count, PremiumKopecks = t.Premium, WeightedKopecks = t.Weighted, Entered = entered, Progressed = progressed,
+                ChangePoints = before.Comparison.ConversionChange((entered, progressed), (stage.PreviousEntered, stage.PreviousProgressed)),
+            };
+        }).ToList();
+        var month = await DashboardQueries.ForecastAsync(db, owners, ReportingPeriod.Containing(PeriodKind.Month, now, options.TimeZone), ct);
+        var quarter = await DashboardQueries.ForecastAsync(db, owners, ReportingPeriod.Containing(PeriodKind.Quarter, now, options.TimeZone), ct);
+
+        // Stuck as of the figures' time: the deal left the list and the count if it was stuck then; after a move it is not.
+        var (stuck, stuckTotal) = (before.Stuck, before.StuckTotal);
+        var threshold = stages.FirstOrDefault(s => s.Code == move.From)?.StuckAfterDays ?? 0;
+        if (PipelineFigures.IsStuck(move.From, move.FromEnteredAt, threshold, before.ComputedAt))
+        {
+            stuckTotal--;
+            if (stuck.Any(d => d.DealId == move.DealId))
+                (stuck, stuckTotal) = stuck.Count >= ListSize && stuckTotal >= ListSize
+                    ? await DashboardQueries.StuckAsync(db, owners, stages, before.ComputedAt, ListSize, ct) // the next one moves up
+                    : ([.. stuck.Where(d => d.DealId != move.DealId)], stuckTotal);
+        }
+        return before with { Funnel = funnel, MonthForecast = month, QuarterForecast = quarter, Stuck = stuck, StuckTotal = stuckTotal };
     }
 
     private async Task<DashboardData> ComputeAsync(DashboardScope scope, ReportingPeriod period, AttentionFilter filter, CancellationToken ct)

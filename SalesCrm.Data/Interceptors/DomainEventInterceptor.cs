@@ -80,6 +80,8 @@ public sealed class DomainEventInterceptor(IDomainEventPublisher publisher) : Sa
             foreach (var entry in db.ChangeTracker.Entries<Entity>()) entry.Entity.ClearDomainEvents();
             return;
         }
+        // Before anything of this save is written: a result read completely before this moment cannot hold the change.
+        if (db.PendingEvents.Count == 0) db.PendingSince = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (var entry in db.ChangeTracker.Entries<Entity>())
         {
             if (entry.Entity.DomainEvents.Count == 0) continue;
@@ -93,7 +95,7 @@ public sealed class DomainEventInterceptor(IDomainEventPublisher publisher) : Sa
         if (db.PendingEvents.Count == 0) return;
         var events = db.PendingEvents.ToList();
         db.PendingEvents.Clear();
-        await publisher.PublishAsync(events, cancellationToken);
+        await publisher.PublishAsync(events, db.PendingSince, cancellationToken);
     }
 }
 
@@ -101,6 +103,13 @@ public sealed class DomainEventInterceptor(IDomainEventPublisher publisher) : Sa
 public interface IDomainEventPublisher
 {
     Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The events of a save that began writing at <paramref name="savingSince"/> (a <see cref="System.Diagnostics.Stopwatch"/>
+    /// timestamp of this process): whatever was read completely before it cannot hold these changes.
+    /// </summary>
+    Task PublishAsync(IReadOnlyList<IDomainEvent> events, long savingSince, CancellationToken cancellationToken) =>
+        PublishAsync(events, cancellationToken);
 }
 
 /// <summary>Publishes nowhere; for tools that save without a running app (migrations, benchmarks).</summary>

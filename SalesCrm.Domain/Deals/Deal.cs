@@ -103,7 +103,7 @@ public sealed class Deal : Entity, IVersioned
         string? lossComment = null)
     {
         if (WhyCannotMoveTo(target.Code, reason, lossComment) is { } why) throw new DomainException(why, nameof(Stage));
-        var from = Stage;
+        var (from, fromProbability, fromEnteredAt) = (Stage, Probability, StageEnteredAt);
         if (target.Code == StageCode.Lost)
         {
             LossReason = reason;
@@ -117,7 +117,7 @@ public sealed class Deal : Entity, IVersioned
         if (target.Code != StageCode.Lost)
             foreach (var earlier in _stageChanges.Where(c => c.To < target.Code)) earlier.MarkProgressed();
         _stageChanges.Add(new DealStageChange(from, target.Code, byManagerId, now));
-        Raise(new DealStageChanged(this, from, target.Code, now));
+        Raise(new DealStageChanged(this, from, target.Code, now, fromProbability, fromEnteredAt));
     }
 
     /// <summary>

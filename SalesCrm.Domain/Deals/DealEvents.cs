@@ -11,8 +11,9 @@ public abstract record DealEvent(Deal Deal, DateTime OccurredAt) : IDomainEvent
 
 public sealed record DealCreated(Deal Deal, DateTime OccurredAt) : DealEvent(Deal, OccurredAt);
 
-public sealed record DealStageChanged(Deal Deal, StageCode From, StageCode To, DateTime OccurredAt)
-    : DealEvent(Deal, OccurredAt);
+/// <summary>A move between stages; with the probability and the stage entry the deal had before it (figures follow the move).</summary>
+public sealed record DealStageChanged(Deal Deal, StageCode From, StageCode To, DateTime OccurredAt, int FromProbability = 0,
+    DateTime FromEnteredAt = default) : DealEvent(Deal, OccurredAt);
 
 public sealed record DealUpdated(Deal Deal, DateTime OccurredAt) : DealEvent(Deal, OccurredAt);
 

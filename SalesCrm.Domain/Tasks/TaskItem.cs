@@ -114,8 +114,9 @@ public sealed class TaskItem : Entity
     public void Reassign(int assigneeId, DateTime now)
     {
         if (!IsOpen) throw new DomainException("Задача уже закрыта.");
+        var from = AssigneeId;
         AssigneeId = assigneeId;
-        Raise(new TaskChanged(this, now));
+        Raise(new TaskChanged(this, now, from));
     }
 
     private static DateTime CheckDue(DateTime dueAt, DateTime now)
@@ -165,4 +166,5 @@ public static class TaskTexts
     };
 }
 
-public sealed record TaskChanged(TaskItem Task, DateTime OccurredAt) : IDomainEvent;
+/// <summary>A task was created or changed; <paramref name="FromAssigneeId"/> is the previous assignee of a reassigned task.</summary>
+public sealed record TaskChanged(TaskItem Task, DateTime OccurredAt, int? FromAssigneeId = null) : IDomainEvent;

@@ -145,10 +145,12 @@ public sealed class RecordingPublisher(IDomainEventPublisher? next = null) : IDo
         get { lock (_events) return [.. _events]; }
     }
 
-    public Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken)
+    public Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken) => PublishAsync(events, 0, cancellationToken);
+
+    public Task PublishAsync(IReadOnlyList<IDomainEvent> events, long savingSince, CancellationToken cancellationToken)
     {
         lock (_events) _events.AddRange(events);
-        return next?.PublishAsync(events, cancellationToken) ?? Task.CompletedTask;
+        return next?.PublishAsync(events, savingSince, cancellationToken) ?? Task.CompletedTask;
     }
 
     public void Clear()

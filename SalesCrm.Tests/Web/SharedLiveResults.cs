@@ -56,19 +56,69 @@ public sealed class SharedLiveResults : CrmComponentTest
         await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => View()));
         Assert.Equal(1 + 2 * members + 1, shared.Computations);
 
-        // A move in team 1 makes its dashboard stale: ten viewers refresh with one computation of its owner between them.
+        // A next step set in team 1 changes none of its figures: m1's follow the change as they are (decision 0017), and the ten
+        // viewers get the team's sum made again once between them; the baseline moves with the clock only.
         var mine = await H.DealAtAsync("m1@demo.salescrm", StageCode.Qualification);
         await H.User.SignInAsAsync("m1@demo.salescrm");
         await H.Get<DealService>().SetNextStepAsync(mine.Id, "Встреча с ЛПР", H.Time.GetUtcNow().UtcDateTime.AddDays(2));
         await H.User.SignInAsAsync("lead@demo.salescrm");
         var after = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => View()));
-        Assert.Equal(1 + 2 * members + 1 + 2, shared.Computations); // m1's figures and the team's sum; the baseline moves with the clock only
+        Assert.Equal(1 + 2 * members + 1 + 1, shared.Computations);
+        Assert.Equal(1, shared.Follows);
         Assert.NotSame(first[0], after[0]);
+        Assert.Equal(first[0].Funnel, after[0].Funnel);
+
+        // A change the figures cannot follow (the terms of a deal): m1's figures are read again, and the team's sum made again.
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        var card = await H.Get<DealService>().GetCardAsync(mine.Id);
+        await H.Get<DealService>().UpdateTermsAsync(mine.Id, card.Version, card.PremiumKopecks + 100_00, card.ExpectedCloseDate);
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => View()));
+        Assert.Equal(1 + 2 * members + 1 + 1 + 2, shared.Computations);
 
         // Another team's lead is still refused by the access check, which runs for every viewer.
         await H.User.SignInAsAsync("lead2@demo.salescrm");
         var team1 = await H.QueryAsync(db => db.Teams.Where(t => t.Name == "Команда 1").Select(t => t.Id).SingleAsync());
         await Assert.ThrowsAsync<SalesCrm.Data.Access.AccessDeniedException>(() => dashboard.LoadAsync(team1, month, AttentionFilter.None));
+    }
+
+    [Fact]
+    public async Task AManagersFiguresFollowAMoveToExactlyWhatReadingThemAgainGives()
+    {
+        using var shared = new LiveSharedResults(Live, H.Time);
+        var lead = await H.User.SignInAsAsync("lead@demo.salescrm");
+        var options = H.Get<CrmOptions>();
+        var now = H.Time.GetUtcNow().UtcDateTime;
+        var month = ReportingPeriod.Containing(PeriodKind.Month, now, options.TimeZone);
+        var before = await DashboardOver(shared).LoadAsync(null, month, AttentionFilter.None);
+        var computations = shared.Computations;
+
+        // A stuck deal of the team moves on (it leaves the stuck list), another deal moves back and forth.
+        var stuck = before.Stuck.First(d => d.Stage is StageCode.New or StageCode.Qualification);
+        var owner = await H.QueryAsync(db => db.Managers.Where(m => m.Id == stuck.OwnerId).Select(m => m.Email).SingleAsync());
+        var other = await H.DealAtAsync(owner, StageCode.Qualification, stuck.DealId);
+        await H.User.SignInAsAsync(owner);
+        var deals = H.Get<DealService>();
+        await deals.MoveStageAsync(stuck.DealId, (await deals.GetCardAsync(stuck.DealId)).Version, stuck.Stage + 1);
+        await deals.MoveStageAsync(other.Id, (await deals.GetCardAsync(other.Id)).Version, StageCode.NeedsAnalysis);
+        await deals.MoveStageAsync(other.Id, (await deals.GetCardAsync(other.Id)).Version, StageCode.Qualification);
+        await H.User.SignInAsAsync("lead@demo.salescrm");
+
+        var followed = await DashboardOver(shared).LoadAsync(null, month, AttentionFilter.None);
+        Assert.Equal(3, shared.Follows);
+        Assert.Equal(computations + 1, shared.Computations); // the team's sum only: the owner's figures followed the moves
+        var read = await ActivatorUtilities.CreateInstance<DashboardService>(H.Get<IServiceProvider>(), new UnsharedResults())
+            .LoadAsync(null, month, AttentionFilter.None);
+        Assert.Equal(read.Funnel, followed.Funnel);
+        Assert.Equal(read.MonthForecast, followed.MonthForecast);
+        Assert.Equal(read.QuarterForecast, followed.QuarterForecast);
+        Assert.Equal(read.StuckTotal, followed.StuckTotal);
+        Assert.Equal(before.StuckTotal - 1, followed.StuckTotal);
+        Assert.Equal(read.Stuck, followed.Stuck);
+        Assert.DoesNotContain(followed.Stuck, d => d.DealId == stuck.DealId);
+        Assert.Equal(read.AttentionCounts, followed.AttentionCounts);
+        Assert.NotEqual(before.Funnel, followed.Funnel);
+        Assert.Contains(lead.VisibleOwnerIds!, id => id == stuck.OwnerId);
     }
 
     [Fact]

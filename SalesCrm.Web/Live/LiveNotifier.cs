@@ -9,9 +9,17 @@ using SalesCrm.Domain.Tasks;
 
 namespace SalesCrm.Web.Live;
 
-/// <summary>A committed change, as the live UI sees it: what happened and to which records.</summary>
+/// <summary>
+/// A committed change, as the live UI sees it: what happened and to which records. A stage move carries the move
+/// (<see cref="DealMove"/>), which shared figures follow; <see cref="SavingSince"/> is when its save began on this node (0 for
+/// a change of another node: there is no common clock to say what a result read there already held).
+/// </summary>
 public sealed record LiveEvent(string Kind, int? DealId = null, int? OwnerId = null, int? LeadId = null,
-    int? RecipientId = null, int? ApprovalId = null, int? NotificationId = null);
+    int? RecipientId = null, int? ApprovalId = null, int? NotificationId = null, DealMove? Move = null)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long SavingSince { get; init; }
+}
 
 /// <summary>
 /// Fans committed domain events out to the components that watch them. Keyed, locked subscriptions
@@ -44,6 +52,19 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
 
     /// <summary>The changes of one owner's deals and tasks (a reassignment reaches the old owner and the new).</summary>
     public static string Owner(int managerId) => $"owner:{managerId}";
+
+    /// <summary>Every task change in the company: only a task list of the whole department listens here.</summary>
+    public const string AllTasks = "tasks";
+
+    /// <summary>The changes of one assignee's tasks (a reassignment reaches the old assignee and the new).</summary>
+    public static string Tasks(int assigneeId) => $"tasks:{assigneeId}";
+
+    /// <summary>
+    /// The topics of a task list holding the tasks of <paramref name="assignees"/>, or of everyone when null: a task list shows
+    /// no figure of a deal, so a deal's move does not reach it — only its tasks' changes and the settings (names, teams).
+    /// </summary>
+    public static IReadOnlyList<string> TaskScope(IReadOnlyList<int>? assignees) =>
+        assignees is null ? [AllTasks, Settings] : [.. assignees.Distinct().Select(Tasks), Settings];
 
     /// <summary>
     /// The topics of a page that shows the deals of <paramref name="owners"/> (a team's members), or of everyone when null:
@@ -90,9 +111,14 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
     /// Committed domain events of this node: delivered to this node's subscribers and handed to the relays
     /// (the other nodes through Redis, clients outside Blazor through the SignalR hub).
     /// </summary>
-    public async Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken)
+    public Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken) => PublishAsync(events, 0, cancellationToken);
+
+    public async Task PublishAsync(IReadOnlyList<IDomainEvent> events, long savingSince, CancellationToken cancellationToken)
     {
-        var items = events.SelectMany(Map).Distinct().ToList();
+        var stamped = new Dictionary<LiveEvent, LiveEvent>();
+        var items = events.SelectMany(Map).Distinct()
+            .Select(i => (i.Topic, stamped.TryGetValue(i.Event, out var e) ? e : stamped[i.Event] = i.Event with { SavingSince = savingSince }))
+            .ToList();
         if (items.Count == 0) return;
         DeliverLocally(items);
         foreach (var relay in _relays.Value)
@@ -157,7 +183,7 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
         switch (e)
         {
             case DealEvent d:
-                var live = new LiveEvent(d.GetType().Name, DealId: d.DealId, OwnerId: d.OwnerId);
+                var live = new LiveEvent(d.GetType().Name, DealId: d.DealId, OwnerId: d.OwnerId, Move: d is DealStageChanged move ? DealMove.Of(move) : null);
                 yield return (AllDeals, live);
                 yield return (Deal(d.DealId), live);
                 yield return (Owner(d.OwnerId), live);
@@ -166,10 +192,17 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
             case Domain.Activities.ActivityLogged a when a.Activity.DealId is { } activityDeal:
                 yield return (Deal(activityDeal), new LiveEvent(nameof(Domain.Activities.ActivityLogged), DealId: activityDeal));
                 break;
-            case TaskChanged t when t.Task.DealId is { } dealId:
-                yield return (Deal(dealId), new LiveEvent(nameof(TaskChanged), DealId: dealId, OwnerId: t.Task.AssigneeId));
-                yield return (AllDeals, new LiveEvent(nameof(TaskChanged), DealId: dealId, OwnerId: t.Task.AssigneeId));
-                yield return (Owner(t.Task.AssigneeId), new LiveEvent(nameof(TaskChanged), DealId: dealId, OwnerId: t.Task.AssigneeId));
+            case TaskChanged t:
+                var task = new LiveEvent(nameof(TaskChanged), DealId: t.Task.DealId, OwnerId: t.Task.AssigneeId);
+                yield return (AllTasks, task);
+                yield return (Tasks(t.Task.AssigneeId), task);
+                if (t.FromAssigneeId is { } from && from != t.Task.AssigneeId) yield return (Tasks(from), task);
+                // A deal's next step: the deal's card, and the boards and figures of its owner.
+                if (t.Task.DealId is not { } dealId) break;
+                yield return (Deal(dealId), task);
+                yield return (AllDeals, task);
+                yield return (Owner(t.Task.AssigneeId), task);
+                if (t.FromAssigneeId is { } previous && previous != t.Task.AssigneeId) yield return (Owner(previous), task);
                 break;
             case LeadEvent l:
                 yield return ("leads", new LiveEvent(l.GetType().Name, LeadId: l.LeadId, OwnerId: l.Lead.AssigneeId));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using SalesCrm.Data.Common;
 
 namespace SalesCrm.Web.Live;
@@ -27,7 +28,11 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
     /// <summary>Computations started (tests and the load bench count them).</summary>
     public int Computations => _computations;
 
+    /// <summary>Changes followed by a result instead of reading it again (tests and the load bench count them).</summary>
+    public int Follows => _follows;
+
     private int _computations;
+    private int _follows;
 
     public async Task<T> GetAsync<T>(string key, SharedScope scope, Func<CancellationToken, Task<T>> compute, CancellationToken ct = default)
     {
@@ -35,11 +40,17 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
         while (true)
         {
             if (_entries.Count > PurgeAbove) Purge(now);
-            var entry = _entries.GetOrAdd(key, _ => new Entry(Topics(scope), now, Spread(scope.MaxAge ?? MaxAge), new Lazy<Task<object?>>(async () =>
+            var entry = _entries.GetOrAdd(key, _ =>
             {
-                Interlocked.Increment(ref _computations);
-                return await compute(CancellationToken.None);
-            })));
+                var read = new Read();
+                return new Entry(Topics(scope), now, Spread(scope.MaxAge ?? MaxAge), new Lazy<Task<object?>>(async () =>
+                {
+                    Interlocked.Increment(ref _computations);
+                    var result = await compute(CancellationToken.None);
+                    read.Completed = Stopwatch.GetTimestamp();
+                    return result;
+                }), scope.Follow, read);
+            });
             if (now - entry.CreatedAt > entry.MaxAge)
             {
                 _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
@@ -86,11 +97,47 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
     private void Invalidate(IReadOnlyList<(string Topic, LiveEvent Event)> items)
     {
         foreach (var (key, entry) in _entries)
-            if (items.Any(i => entry.Topics.Contains(i.Topic)))
-                _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+        {
+            var changes = items.Where(i => entry.Topics.Contains(i.Topic)).Select(i => i.Event).Distinct().ToList();
+            if (changes.Count == 0) continue;
+            var next = entry;
+            foreach (var change in changes)
+                if ((next = next is null ? null : Followed(next, change)) is null) break;
+            if (next is null) _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+            else _entries.TryUpdate(key, next, entry);
+        }
+    }
+
+    /// <summary>
+    /// The entry after a change it can follow (<see cref="SharedScope.Follow"/>), or null when it must be read again: a change
+    /// of another node, a result whose reading had not ended before the change began to be saved here (it may hold the change
+    /// already), or a change the result cannot follow. The step runs on the result before it, when somebody asks.
+    /// </summary>
+    private Entry? Followed(Entry entry, LiveEvent change)
+    {
+        if (entry.Follow is null || change.SavingSince == 0) return null;
+        var completed = Volatile.Read(ref entry.Base.Completed);
+        if (completed == 0 || completed >= change.SavingSince) return null;
+        if (entry.Follow(new SharedChange(change.Kind, change.Move)) is not { } step) return null;
+        var before = entry.Result;
+        return entry with
+        {
+            Result = new Lazy<Task<object?>>(async () =>
+            {
+                Interlocked.Increment(ref _follows);
+                return await step((await before.Value)!, CancellationToken.None);
+            }),
+        };
     }
 
     public void Dispose() => _live.Delivering -= Invalidate;
 
-    private sealed record Entry(HashSet<string> Topics, DateTimeOffset CreatedAt, TimeSpan MaxAge, Lazy<Task<object?>> Result);
+    /// <summary>The reading a result (and every result that followed it) started from, and when it ended (0: not yet).</summary>
+    private sealed class Read
+    {
+        public long Completed;
+    }
+
+    private sealed record Entry(HashSet<string> Topics, DateTimeOffset CreatedAt, TimeSpan MaxAge, Lazy<Task<object?>> Result,
+        Func<SharedChange, FollowStep?>? Follow, Read Base);
 }

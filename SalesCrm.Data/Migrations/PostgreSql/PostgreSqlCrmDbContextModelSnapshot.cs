@@ -1022,6 +1022,8 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
                     b.HasIndex("ProductId");
 
+                    b.HasIndex("OwnerId", "ApprovalState");
+
                     b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("OwnerId", "StageEnteredAt");
@@ -1795,6 +1797,8 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.HasIndex("ClientId");
 
                     b.HasIndex("AssigneeId", "Status", "DueAt");
+
+                    b.HasIndex("AssigneeId", "Status", "FixRule");
 
                     b.HasIndex("DealId", "Status", "DueAt");
 

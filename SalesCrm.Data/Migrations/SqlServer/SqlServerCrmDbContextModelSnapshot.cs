@@ -1024,6 +1024,8 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.HasIndex("ProductId");
 
+                    b.HasIndex("OwnerId", "ApprovalState");
+
                     b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("OwnerId", "StageEnteredAt");
@@ -1798,6 +1800,8 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.HasIndex("ClientId");
 
                     b.HasIndex("AssigneeId", "Status", "DueAt");
+
+                    b.HasIndex("AssigneeId", "Status", "FixRule");
 
                     b.HasIndex("DealId", "Status", "DueAt");
 

@@ -980,6 +980,8 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
                     b.HasIndex("ProductId");
 
+                    b.HasIndex("OwnerId", "ApprovalState");
+
                     b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("OwnerId", "StageEnteredAt");
@@ -1719,6 +1721,8 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.HasIndex("ClientId");
 
                     b.HasIndex("AssigneeId", "Status", "DueAt");
+
+                    b.HasIndex("AssigneeId", "Status", "FixRule");
 
                     b.HasIndex("DealId", "Status", "DueAt");
 

@@ -13,7 +13,7 @@ using SalesCrm.Data.Providers;
 namespace SalesCrm.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlCrmDbContext))]
-    [Migration("20261207091115_Initial")]
+    [Migration("20261207113705_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1025,6 +1025,8 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
                     b.HasIndex("ProductId");
 
+                    b.HasIndex("OwnerId", "ApprovalState");
+
                     b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("OwnerId", "StageEnteredAt");
@@ -1798,6 +1800,8 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.HasIndex("ClientId");
 
                     b.HasIndex("AssigneeId", "Status", "DueAt");
+
+                    b.HasIndex("AssigneeId", "Status", "FixRule");
 
                     b.HasIndex("DealId", "Status", "DueAt");
 

@@ -1612,6 +1612,11 @@ namespace SalesCrm.Data.Migrations.SqlServer
                 column: "LastActivityAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Deals_OwnerId_ApprovalState",
+                table: "Deals",
+                columns: new[] { "OwnerId", "ApprovalState" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Deals_OwnerId_ExpectedCloseDate_Stage_PremiumKopecks_Probability",
                 table: "Deals",
                 columns: new[] { "OwnerId", "ExpectedCloseDate", "Stage", "PremiumKopecks", "Probability" });
@@ -1899,6 +1904,11 @@ namespace SalesCrm.Data.Migrations.SqlServer
                 name: "IX_Tasks_AssigneeId_Status_DueAt",
                 table: "Tasks",
                 columns: new[] { "AssigneeId", "Status", "DueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tasks_AssigneeId_Status_FixRule",
+                table: "Tasks",
+                columns: new[] { "AssigneeId", "Status", "FixRule" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tasks_ClientId",

@@ -12,7 +12,7 @@ using SalesCrm.Data.Providers;
 namespace SalesCrm.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerCrmDbContext))]
-    [Migration("20261207091111_Initial")]
+    [Migration("20261207113701_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1027,6 +1027,8 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.HasIndex("ProductId");
 
+                    b.HasIndex("OwnerId", "ApprovalState");
+
                     b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("OwnerId", "StageEnteredAt");
@@ -1801,6 +1803,8 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.HasIndex("ClientId");
 
                     b.HasIndex("AssigneeId", "Status", "DueAt");
+
+                    b.HasIndex("AssigneeId", "Status", "FixRule");
 
                     b.HasIndex("DealId", "Status", "DueAt");
 

@@ -11,7 +11,7 @@ using SalesCrm.Data.Providers;
 namespace SalesCrm.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCrmDbContext))]
-    [Migration("20261207091108_Initial")]
+    [Migration("20261207113657_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -983,6 +983,8 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
                     b.HasIndex("ProductId");
 
+                    b.HasIndex("OwnerId", "ApprovalState");
+
                     b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("OwnerId", "StageEnteredAt");
@@ -1722,6 +1724,8 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.HasIndex("ClientId");
 
                     b.HasIndex("AssigneeId", "Status", "DueAt");
+
+                    b.HasIndex("AssigneeId", "Status", "FixRule");
 
                     b.HasIndex("DealId", "Status", "DueAt");
 
