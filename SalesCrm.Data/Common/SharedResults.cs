@@ -21,8 +21,8 @@ public sealed record SharedScope(IReadOnlyList<int>? Owners, bool SettingsOnly =
     public static readonly SharedScope Settings = new(null, SettingsOnly: true);
 }
 
-/// <summary>A committed change as a shared result sees it: the domain event's name and, for a stage move, the move.</summary>
-public sealed record SharedChange(string Kind, DealMove? Move);
+/// <summary>A committed change as a shared result sees it: the domain event's name, its deal, and for a stage move the move.</summary>
+public sealed record SharedChange(string Kind, int? DealId, DealMove? Move);
 
 /// <summary>From the result before a change to the result after it (<see cref="SharedScope.Follow"/>).</summary>
 public delegate Task<object> FollowStep(object before, CancellationToken ct);

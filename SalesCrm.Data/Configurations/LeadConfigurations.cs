@@ -54,6 +54,7 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         b.Property(a => a.Comment).HasMaxLength(1000);
         b.Property(a => a.Rule).HasMaxLength(500);
         b.HasIndex(a => a.At);
+        b.HasIndex(a => new { a.DealId, a.At }); // a deal card's assignment history
         b.HasOne<Manager>().WithMany().HasForeignKey(a => a.ToManagerId).OnDelete(DeleteBehavior.Restrict);
     }
 }

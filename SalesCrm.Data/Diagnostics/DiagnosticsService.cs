@@ -41,10 +41,11 @@ public sealed partial class DiagnosticsService(IDbContextFactory<CrmDbContext> f
 {
     /// <summary>
     /// How often the page measures again (decision 0014): thirty triggers over a month of the scope's records are too much
-    /// work to redo on every deal change, and a diagnosis does not move by the minute. A change of the settings (thresholds,
-    /// calendar, teams) measures again at once.
+    /// work to redo on every deal change, and a diagnosis does not move by the minute. At a million deals one measurement of a
+    /// team takes seconds; twenty teams measured every 15 minutes cost a tenth of a core (docs/benchmarks.md). Opening the
+    /// page, acting on it, or a change of the settings (thresholds, calendar, teams) measures again at once.
     /// </summary>
-    public static readonly TimeSpan Cadence = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan Cadence = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// The eight blocks for a scope and month, shared by all who look: measured at most <see cref="Cadence"/> ago, or now

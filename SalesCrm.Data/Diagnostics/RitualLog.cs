@@ -12,6 +12,7 @@ public sealed class RitualLog(IProviderContextFactory contexts, TimeProvider tim
 {
     // What this node already wrote: a dashboard re-reads on every live update, the database is asked once a day.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, RitualKind, DateTime), bool> _marked = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(RitualKind, DateTime), DateTime> _allMarked = new();
 
     public async Task MarkAsync(int teamId, RitualKind kind, CancellationToken ct = default)
     {
@@ -33,6 +34,11 @@ public sealed class RitualLog(IProviderContextFactory contexts, TimeProvider tim
     /// <summary>Marks every team (the head looking at the whole department).</summary>
     public async Task MarkAllAsync(RitualKind kind, CancellationToken ct = default)
     {
+        // The teams are read again a minute later at the soonest: a department dashboard re-reads on every live update.
+        var now = time.GetUtcNow().UtcDateTime;
+        var key = (kind, options.Today(now));
+        if (_allMarked.TryGetValue(key, out var at) && now - at < TimeSpan.FromMinutes(1) && now >= at) return;
+        _allMarked[key] = now;
         await using var db = contexts.Create();
         foreach (var team in await db.Teams.AsNoTracking().Select(t => t.Id).ToListAsync(ct)) await MarkAsync(team, kind, ct);
     }

@@ -34,9 +34,12 @@ public sealed record KanbanCard(int DealId, int Version, int ClientId, string Cl
     DateTime? NextStepDueAt, DateTime? ProposalValidUntil, bool HasProposal, ApprovalState ApprovalState, RiskLevel ClientRisk,
     DealSignal Signals);
 
-/// <summary>A column: one open stage, its totals, and its cards (longest in the stage first).</summary>
+/// <summary>
+/// A column: one open stage, its totals, and its cards (longest in the stage first). <c>AllShown</c> says whether the cards
+/// are every card of the column (when they were read, or after the moves followed since).
+/// </summary>
 public sealed record KanbanColumn(StageCode Stage, string Name, int Probability, int StuckAfterDays, int Count, long PremiumKopecks,
-    long WeightedKopecks, IReadOnlyList<KanbanCard> Cards);
+    long WeightedKopecks, IReadOnlyList<KanbanCard> Cards, bool AllShown = true);
 
 public sealed record PipelineBoardData(IReadOnlyList<KanbanColumn> Columns, IReadOnlyList<Common.ManagerInfo> Owners,
     IReadOnlyList<Dashboard.TeamOption> Teams, int? TeamId, DateTime LoadedAt);

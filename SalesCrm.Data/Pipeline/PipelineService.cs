@@ -39,8 +39,83 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
         filter = filter with { Cards = Math.Clamp(filter.Cards, 1, MaxCardsPerColumn) };
         var key = $"pipeline:{viewer}:{filter.TeamId}:{filter.OwnerId}:{filter.ProductId}:{(int)filter.Signal}:{filter.Text}:{filter.Cards}";
         IReadOnlyList<int>? watched = filter.OwnerId is { } one ? [one] : filter.TeamId is null ? user.VisibleOwnerIds : null;
-        return await shared.GetAsync(key, new SharedScope(watched), c => ComputeAsync(user, filter, c), ct);
+        // Kept as the dashboard's figures are (DashboardService.ClockAge): days in stage and overdue next steps move with the clock.
+        return await shared.GetAsync(key, new SharedScope(watched, MaxAge: DashboardService.ClockAge,
+                Follow: filter.Signal == DealSignal.None ? change => Follow(user, filter, change) : null),
+            c => ComputeAsync(user, filter, c), ct);
     }
+
+    /// <summary>
+    /// How a board follows a change instead of being read again (decision 0017): a move between open stages re-reads the
+    /// columns' totals and moves its card; a task's change re-reads the card of its deal when the board shows it. A board
+    /// filtered by a signal, and any other change, is read again.
+    /// </summary>
+    private FollowStep? Follow(CurrentUser user, PipelineFilter filter, SharedChange change) => change switch
+    {
+        { Move: { BetweenOpenStages: true } move } => async (before, ct) => await FollowMoveAsync(user, filter, (PipelineBoardData)before, move, ct),
+        { Kind: nameof(TaskChanged), DealId: { } deal } => async (before, ct) => await FollowCardAsync(user, filter, (PipelineBoardData)before, deal, ct),
+        _ => null,
+    };
+
+    private async Task<PipelineBoardData> FollowMoveAsync(CurrentUser user, PipelineFilter filter, PipelineBoardData before, DealMove move,
+        CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var stages = (await lookups.StagesAsync(ct)).Where(s => !s.Code.IsClosed()).ToList();
+        var (deals, _) = await ScopeAsync(db, user, filter, ct);
+        deals = Filter(db, deals, filter, stages, before.LoadedAt);
+        var totals = await TotalsAsync(deals, ct);
+        var moved = before.Columns.SelectMany(c => c.Cards).FirstOrDefault(c => c.DealId == move.DealId);
+        var columns = new List<KanbanColumn>();
+        foreach (var column in before.Columns)
+        {
+            totals.TryGetValue(column.Stage, out var t);
+            var (cards, allShown) = (column.Cards, column.AllShown);
+            // The card leaves its column; when the column showed only its first cards, the next one moves up (read again).
+            if (column.Stage != move.To && cards.Any(c => c.DealId == move.DealId))
+            {
+                if (allShown) cards = [.. cards.Where(c => c.DealId != move.DealId)];
+                else
+                {
+                    cards = (await CardsAsync(db, [deals.Where(d => d.Stage == column.Stage)], stages, before.LoadedAt, filter.Cards, ct))[0];
+                    allShown = cards.Count >= t.Count;
+                }
+            }
+            // It enters the new one last (the newest in the stage), seen when the column showed all its cards and has room.
+            if (column.Stage == move.To && allShown && cards.Count >= filter.Cards) allShown = false;
+            else if (column.Stage == move.To && allShown)
+            {
+                var card = moved is null
+                    ? (await CardsAsync(db, [deals.Where(d => d.Id == move.DealId)], stages, before.LoadedAt, 1, ct))[0].FirstOrDefault()
+                    : moved with
+                    {
+                        Stage = move.To, StageEnteredAt = move.At, DaysInStage = PipelineFigures.DaysInStage(move.At, before.LoadedAt),
+                        Probability = move.ToProbability, Version = move.Version, Signals = moved.Signals & ~DealSignal.Stuck,
+                    };
+                if (card is not null) cards = [.. cards.Where(c => c.DealId != card.DealId).Append(card).OrderBy(c => c.StageEnteredAt).ThenBy(c => c.DealId)];
+            }
+            columns.Add(column with { Count = t.Count, PremiumKopecks = t.Premium, WeightedKopecks = t.Weighted / 100, Cards = cards, AllShown = allShown });
+        }
+        return before with { Columns = columns };
+    }
+
+    private async Task<PipelineBoardData> FollowCardAsync(CurrentUser user, PipelineFilter filter, PipelineBoardData before, int dealId, CancellationToken ct)
+    {
+        if (!before.Columns.Any(c => c.Cards.Any(d => d.DealId == dealId))) return before;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var stages = (await lookups.StagesAsync(ct)).Where(s => !s.Code.IsClosed()).ToList();
+        var (deals, _) = await ScopeAsync(db, user, filter, ct);
+        var card = (await CardsAsync(db, [Filter(db, deals, filter, stages, before.LoadedAt).Where(d => d.Id == dealId)], stages, before.LoadedAt, 1, ct))[0]
+            .FirstOrDefault();
+        if (card is null) return await ComputeAsync(user, filter, ct);
+        return before with { Columns = [.. before.Columns.Select(c => c with { Cards = [.. c.Cards.Select(d => d.DealId == dealId ? card : d)] })] };
+    }
+
+    private static async Task<Dictionary<StageCode, (int Count, long Premium, long Weighted)>> TotalsAsync(IQueryable<Deal> deals, CancellationToken ct) =>
+        (await deals.GroupBy(d => d.Stage)
+            .Select(g => new { Stage = g.Key, Count = g.Count(), Premium = g.Sum(d => d.PremiumKopecks), Weighted = g.Sum(d => d.PremiumKopecks * d.Probability) })
+            .ToListAsync(ct))
+        .ToDictionary(x => x.Stage, x => (x.Count, x.Premium, x.Weighted));
 
     private async Task<PipelineBoardData> ComputeAsync(CurrentUser user, PipelineFilter filter, CancellationToken ct)
     {
@@ -50,9 +125,7 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
         var (deals, teamId) = await ScopeAsync(db, user, filter, ct);
         deals = Filter(db, deals, filter, stages, now);
 
-        var totals = await deals.GroupBy(d => d.Stage)
-            .Select(g => new { Stage = g.Key, Count = g.Count(), Premium = g.Sum(d => d.PremiumKopecks), Weighted = g.Sum(d => d.PremiumKopecks * d.Probability) })
-            .ToDictionaryAsync(x => x.Stage, ct);
+        var totals = await TotalsAsync(deals, ct);
 
         var shown = stages.Where(s => totals.ContainsKey(s.Code)).ToList();
         var cards = await CardsAsync(db, shown.Select(stage => deals.Where(d => d.Stage == stage.Code)).ToList(), stages, now, filter.Cards, ct);
@@ -61,8 +134,9 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
         {
             var index = shown.IndexOf(stage);
             totals.TryGetValue(stage.Code, out var t);
-            columns.Add(new KanbanColumn(stage.Code, stage.Name, stage.Probability, stage.StuckAfterDays, t?.Count ?? 0, t?.Premium ?? 0,
-                (t?.Weighted ?? 0) / 100, index >= 0 ? cards[index] : []));
+            var shownCards = index >= 0 ? cards[index] : [];
+            columns.Add(new KanbanColumn(stage.Code, stage.Name, stage.Probability, stage.StuckAfterDays, t.Count, t.Premium, t.Weighted / 100,
+                shownCards, shownCards.Count >= t.Count));
         }
 
         var owners = await lookups.VisibleManagersAsync(ct);

@@ -8,10 +8,11 @@ namespace SalesCrm.Domain.Deals;
 /// move's own entry last.
 /// </summary>
 public sealed record DealMove(int DealId, int OwnerId, StageCode From, StageCode To, DateTime At, int FromProbability, DateTime FromEnteredAt,
-    long PremiumKopecks, IReadOnlyList<StageEntry> History)
+    int ToProbability, long PremiumKopecks, int Version, IReadOnlyList<StageEntry> History)
 {
+    /// <summary>The move of a committed event (the deal's version is the one saved).</summary>
     public static DealMove Of(DealStageChanged e) => new(e.DealId, e.OwnerId, e.From, e.To, e.OccurredAt, e.FromProbability, e.FromEnteredAt,
-        e.Deal.PremiumKopecks, [.. e.Deal.StageChanges.OrderBy(c => c.At).Select(c => new StageEntry(e.DealId, c.To, c.At))]);
+        e.Deal.Probability, e.Deal.PremiumKopecks, e.Deal.Version, [.. e.Deal.StageChanges.OrderBy(c => c.At).Select(c => new StageEntry(e.DealId, c.To, c.At))]);
 
     /// <summary>Both stages open: the deal stays in the open funnel, and nothing but its stage, probability and stage entry changed.</summary>
     public bool BetweenOpenStages => !From.IsClosed() && !To.IsClosed();

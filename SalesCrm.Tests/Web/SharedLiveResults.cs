@@ -121,6 +121,38 @@ public sealed class SharedLiveResults : CrmComponentTest
         Assert.Contains(lead.VisibleOwnerIds!, id => id == stuck.OwnerId);
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(3)]
+    public async Task APipelineBoardFollowsMovesAndNextStepsToExactlyWhatReadingItAgainGives(int cards)
+    {
+        using var shared = new LiveSharedResults(Live, H.Time);
+        var pipeline = ActivatorUtilities.CreateInstance<SalesCrm.Data.Pipeline.PipelineService>(H.Get<IServiceProvider>(), shared);
+        var fresh = ActivatorUtilities.CreateInstance<SalesCrm.Data.Pipeline.PipelineService>(H.Get<IServiceProvider>(), new UnsharedResults());
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        var filter = new SalesCrm.Data.Pipeline.PipelineFilter { Cards = cards };
+        var before = await pipeline.LoadAsync(filter);
+        var computations = shared.Computations;
+
+        // The longest-waiting card of a column moves on, another deal moves back and forth, and a card gets a next step.
+        var first = before.Columns.First(c => c.Stage == StageCode.Qualification).Cards[0];
+        var other = await H.DealAtAsync("m1@demo.salescrm", StageCode.Qualification, first.DealId);
+        var deals = H.Get<DealService>();
+        await deals.MoveStageAsync(first.DealId, first.Version, StageCode.NeedsAnalysis);
+        await deals.MoveStageAsync(other.Id, (await deals.GetCardAsync(other.Id)).Version, StageCode.NeedsAnalysis);
+        await deals.MoveStageAsync(other.Id, (await deals.GetCardAsync(other.Id)).Version, StageCode.Qualification);
+        var shown = before.Columns.First(c => c.Stage == StageCode.New).Cards[0];
+        await deals.SetNextStepAsync(shown.DealId, "Позвонить ЛПР", H.Time.GetUtcNow().UtcDateTime.AddDays(1));
+
+        var followed = await pipeline.LoadAsync(filter);
+        Assert.Equal(4, shared.Follows);
+        Assert.Equal(computations, shared.Computations);
+        var read = await fresh.LoadAsync(filter);
+        Assert.Equal(read.Columns.Select(c => (c.Stage, c.Count, c.PremiumKopecks, c.WeightedKopecks)), followed.Columns.Select(c => (c.Stage, c.Count, c.PremiumKopecks, c.WeightedKopecks)));
+        foreach (var (expected, actual) in read.Columns.Zip(followed.Columns)) Assert.Equal(expected.Cards, actual.Cards);
+        Assert.Equal("Позвонить ЛПР", followed.Columns.SelectMany(c => c.Cards).Single(c => c.DealId == shown.DealId).NextStepTitle);
+    }
+
     [Fact]
     public async Task TheHeadsBoardsShareOneComputationAndEachManagerKeepsTheirOwn()
     {

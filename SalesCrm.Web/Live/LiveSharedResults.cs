@@ -39,7 +39,7 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
         var now = _time.GetUtcNow();
         while (true)
         {
-            if (_entries.Count > PurgeAbove) Purge(now);
+            if (_entries.Count > PurgeAbove && now - _purgedAt > PurgeEvery) Purge(now);
             var entry = _entries.GetOrAdd(key, _ =>
             {
                 var read = new Read();
@@ -83,8 +83,14 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
     /// <summary>Entries held now (tests).</summary>
     public int Count => _entries.Count;
 
+    /// <summary>Expired entries are looked for at most this often (every entry is visited).</summary>
+    private static readonly TimeSpan PurgeEvery = TimeSpan.FromSeconds(10);
+
+    private DateTimeOffset _purgedAt = DateTimeOffset.MinValue;
+
     private void Purge(DateTimeOffset now)
     {
+        _purgedAt = now;
         foreach (var (key, entry) in _entries)
             if (now - entry.CreatedAt > entry.MaxAge)
                 _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
@@ -118,7 +124,7 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
         if (entry.Follow is null || change.SavingSince == 0) return null;
         var completed = Volatile.Read(ref entry.Base.Completed);
         if (completed == 0 || completed >= change.SavingSince) return null;
-        if (entry.Follow(new SharedChange(change.Kind, change.Move)) is not { } step) return null;
+        if (entry.Follow(new SharedChange(change.Kind, change.DealId, change.Move)) is not { } step) return null;
         var before = entry.Result;
         return entry with
         {

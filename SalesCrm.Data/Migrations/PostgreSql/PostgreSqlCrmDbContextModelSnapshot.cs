@@ -1369,11 +1369,11 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
                     b.HasIndex("ClientId");
 
-                    b.HasIndex("DealId");
-
                     b.HasIndex("LeadId");
 
                     b.HasIndex("ToManagerId");
+
+                    b.HasIndex("DealId", "At");
 
                     b.ToTable("Assignments");
                 });

@@ -1371,11 +1371,11 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
                     b.HasIndex("ClientId");
 
-                    b.HasIndex("DealId");
-
                     b.HasIndex("LeadId");
 
                     b.HasIndex("ToManagerId");
+
+                    b.HasIndex("DealId", "At");
 
                     b.ToTable("Assignments");
                 });

@@ -1311,11 +1311,11 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
                     b.HasIndex("ClientId");
 
-                    b.HasIndex("DealId");
-
                     b.HasIndex("LeadId");
 
                     b.HasIndex("ToManagerId");
+
+                    b.HasIndex("DealId", "At");
 
                     b.ToTable("Assignments");
                 });

@@ -1432,9 +1432,9 @@ namespace SalesCrm.Data.Migrations.SqlServer
                 column: "ClientId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Assignments_DealId",
+                name: "IX_Assignments_DealId_At",
                 table: "Assignments",
-                column: "DealId");
+                columns: new[] { "DealId", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Assignments_LeadId",
