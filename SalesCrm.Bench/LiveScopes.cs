@@ -99,6 +99,7 @@ public static class LiveScopes
             }
         }
         var before = shared ? results.Computations : computations;
+        var followsBefore = results.Follows;
         var teamLatency = new List<double>();
         var headLatency = new List<double>();
         var watch = Stopwatch.StartNew();
@@ -131,7 +132,7 @@ public static class LiveScopes
             : "  unshared — every page listens to every deal and computes all its figures itself:");
         Console.WriteLine($"    team-lead dashboard:  commit → updated p50 {P(teamLatency, 50):F0} ms  p95 {P(teamLatency, 95):F0} ms  max {teamLatency.Max():F0} ms");
         Console.WriteLine($"    department dashboard: commit → updated p50 {P(headLatency, 50):F0} ms  p95 {P(headLatency, 95):F0} ms  max {headLatency.Max():F0} ms");
-        Console.WriteLine($"    dashboard computations per change: {(double)computed / plan.Count:F1}   (floor: 3 — the changed manager's figures, the team's sum and the department's sum)");
+        Console.WriteLine($"    dashboard computations per change: {(double)computed / plan.Count:F1}, changes followed per change: {(double)(results.Follows - followsBefore) / plan.Count:F1}   (floor: 3 — the changed manager's figures, the team's sum and the department's sum)");
         Console.WriteLine($"    process CPU: {used.TotalSeconds / elapsed.TotalSeconds / Environment.ProcessorCount * 100:F0} % of {Environment.ProcessorCount} cores over {elapsed.TotalSeconds:F1} s");
     }
 
@@ -204,10 +205,12 @@ public static class LiveScopes
     {
         public long CommittedAt { get; private set; }
 
-        public Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken)
+        public Task PublishAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken) => PublishAsync(events, 0, cancellationToken);
+
+        public Task PublishAsync(IReadOnlyList<IDomainEvent> events, long savingSince, CancellationToken cancellationToken)
         {
             CommittedAt = Stopwatch.GetTimestamp();
-            return notifier.PublishAsync(events, cancellationToken);
+            return notifier.PublishAsync(events, savingSince, cancellationToken);
         }
     }
 }

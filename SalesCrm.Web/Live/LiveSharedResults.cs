@@ -121,13 +121,14 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
     /// </summary>
     private Entry? Followed(Entry entry, LiveEvent change)
     {
-        if (entry.Follow is null || change.SavingSince == 0) return null;
+        if (entry.Follow is null || change.SavingSince == 0 || entry.Steps >= MaxSteps) return null;
         var completed = Volatile.Read(ref entry.Base.Completed);
         if (completed == 0 || completed >= change.SavingSince) return null;
         if (entry.Follow(new SharedChange(change.Kind, change.DealId, change.Move)) is not { } step) return null;
         var before = entry.Result;
         return entry with
         {
+            Steps = entry.Steps + 1,
             Result = new Lazy<Task<object?>>(async () =>
             {
                 Interlocked.Increment(ref _follows);
@@ -144,6 +145,12 @@ public sealed class LiveSharedResults : ISharedResults, IDisposable
         public long Completed;
     }
 
+    /// <summary>
+    /// Steps a result takes at most before it is read again: steps run when somebody asks, so a result nobody looks at would
+    /// otherwise keep every change it heard.
+    /// </summary>
+    private const int MaxSteps = 64;
+
     private sealed record Entry(HashSet<string> Topics, DateTimeOffset CreatedAt, TimeSpan MaxAge, Lazy<Task<object?>> Result,
-        Func<SharedChange, FollowStep?>? Follow, Read Base);
+        Func<SharedChange, FollowStep?>? Follow, Read Base, int Steps = 0);
 }
