@@ -277,6 +277,7 @@ public static partial class Hosting
         app.MapLeadsApi();
         app.MapExports();
         app.MapTelephonyApi();
+        app.MapMangoOfficeApi();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health");
         return app;

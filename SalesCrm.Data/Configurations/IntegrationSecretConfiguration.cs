@@ -11,6 +11,7 @@ internal sealed class IntegrationSecretConfiguration : IEntityTypeConfiguration<
         b.Property(s => s.Secret).HasMaxLength(200);
         b.Property(s => s.PreviousSecret).HasMaxLength(200);
         b.Property(s => s.Hint).HasMaxLength(10);
+        b.Property(s => s.Account).HasMaxLength(200);
         b.HasIndex(s => s.Kind).IsUnique();   // one secret per connected system
     }
 }

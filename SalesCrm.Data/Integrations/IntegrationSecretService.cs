@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SalesCrm.Data.Access;
 using SalesCrm.Data.Common;
+using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Integrations;
 using SalesCrm.Domain.Teams;
 
@@ -42,6 +43,27 @@ public sealed class IntegrationSecretService(IDbContextFactory<CrmDbContext> fac
         return secret;
     }
 
+    /// <summary>
+    /// Keeps the account and secret a connected system issued (Mango Office's API key and salt, entered from its settings);
+    /// audited without the secret.
+    /// </summary>
+    public async Task IssuedAsync(IntegrationKind kind, string account, string secret, CancellationToken ct = default)
+    {
+        var user = await RequireAsync(ct);
+        if (kind == IntegrationKind.Telephony) throw new DomainException("Секрет этой интеграции создаёт SalesCrm: нажмите «Создать».", "kind");
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var current = await db.IntegrationSecrets.SingleOrDefaultAsync(x => x.Kind == kind, ct);
+        if (current is null)
+        {
+            current = new IntegrationSecret(kind, secret, user.ManagerId, now);
+            db.IntegrationSecrets.Add(current);
+        }
+        current.Issued(account, secret, user.ManagerId, now);
+        await db.SaveChangesAsync(ct);
+        verifier.Forget();
+    }
+
     private async Task<CurrentUser> RequireAsync(CancellationToken ct) =>
         await users.RequireRoleAsync(security, u => u.ConfiguresDepartment, "IntegrationSecret", "manage",
             "Секретами интеграций управляют администратор и начальник отдела.", ct);
@@ -67,5 +89,23 @@ public sealed class IntegrationSecretVerifier(IProviderContextFactory contexts, 
         return valid;
     }
 
-    public void Forget() => _cache.Clear();
+    /// <summary>The account a connected system's requests must name, and the secrets they may be signed with now.</summary>
+    public async Task<(string? Account, IReadOnlyList<string> Secrets)> CredentialsAsync(IntegrationKind kind, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (_accounts.TryGetValue(kind, out var cached) && now - cached.At < CacheFor) return (cached.Account, cached.Secrets);
+        await using var db = contexts.Create();
+        var secret = await db.IntegrationSecrets.AsNoTracking().SingleOrDefaultAsync(x => x.Kind == kind, ct);
+        var valid = secret?.ValidAt(now) ?? [];
+        _accounts[kind] = (secret?.Account, valid, now);
+        return (secret?.Account, valid);
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IntegrationKind, (string? Account, IReadOnlyList<string> Secrets, DateTime At)> _accounts = new();
+
+    public void Forget()
+    {
+        _cache.Clear();
+        _accounts.Clear();
+    }
 }

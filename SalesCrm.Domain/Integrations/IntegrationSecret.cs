@@ -23,6 +23,13 @@ public sealed class IntegrationSecret : Entity
     }
 
     public IntegrationKind Kind { get; private set; }
+
+    /// <summary>
+    /// The connected system's own account identifier that comes with its requests (Mango Office's <c>vpbx_api_key</c>,
+    /// Zadarma's API key); null for a secret SalesCrm generated.
+    /// </summary>
+    public string? Account { get; private set; }
+
     [Sensitive]
     public string Secret { get; private set; } = "";
     /// <summary>The last four characters, to tell which secret the other system has.</summary>
@@ -32,6 +39,22 @@ public sealed class IntegrationSecret : Entity
     public DateTime? PreviousValidUntil { get; private set; }
     public int? CreatedById { get; private set; }
     public DateTime CreatedAt { get; private set; }
+
+    /// <summary>
+    /// The account and secret a connected system issued (entered from its settings): the previous secret stays valid for
+    /// <see cref="Grace"/> when the account is the same, and is dropped when it is another account.
+    /// </summary>
+    public void Issued(string account, string secret, int? byId, DateTime now)
+    {
+        account = Guard.Required(account, nameof(Account), "Ключ учётной записи", 200);
+        if (Account != account)
+        {
+            Account = account;
+            Set(secret, byId, now);
+            (PreviousSecret, PreviousValidUntil) = (null, null);
+        }
+        else if (secret.Trim() != Secret) Rotate(secret, byId, now);
+    }
 
     /// <summary>Replaces the secret; the old one stays valid for <see cref="Grace"/>.</summary>
     public void Rotate(string secret, int? byId, DateTime now)
@@ -64,4 +87,6 @@ public enum IntegrationKind
 {
     /// <summary>The PBX signing call events (<c>POST /api/telephony/events</c>, HMAC-SHA256).</summary>
     Telephony = 1,
+    /// <summary>Mango Office's virtual PBX: its <c>vpbx_api_key</c> and the salt it signs with (<c>/api/telephony/mango/…</c>).</summary>
+    MangoOffice = 2,
 }

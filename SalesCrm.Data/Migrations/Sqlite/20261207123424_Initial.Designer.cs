@@ -11,7 +11,7 @@ using SalesCrm.Data.Providers;
 namespace SalesCrm.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCrmDbContext))]
-    [Migration("20261207114825_Initial")]
+    [Migration("20261207123424_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1232,6 +1232,10 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Account")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");

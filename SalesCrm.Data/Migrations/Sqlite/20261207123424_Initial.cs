@@ -197,6 +197,7 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     Id = table.Column<int>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
                     Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Account = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     Secret = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     Hint = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
                     PreviousSecret = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
