@@ -8,7 +8,8 @@ using SalesCrm.Domain.Teams;
 namespace SalesCrm.Data.Integrations;
 
 /// <summary>What the settings page shows of a secret: never the secret, only whether there is one and its last characters.</summary>
-public sealed record IntegrationSecretInfo(IntegrationKind Kind, bool Configured, string? Hint, DateTime? CreatedAt, DateTime? PreviousValidUntil);
+public sealed record IntegrationSecretInfo(IntegrationKind Kind, bool Configured, string? Hint, DateTime? CreatedAt, DateTime? PreviousValidUntil,
+    string? Account = null);
 
 /// <summary>
 /// The secrets connected systems sign with. The admin or the head generates one (it is shown once) and rotates it (the
@@ -25,7 +26,7 @@ public sealed class IntegrationSecretService(IDbContextFactory<CrmDbContext> fac
         var now = time.GetUtcNow().UtcDateTime;
         return s is null
             ? new IntegrationSecretInfo(kind, false, null, null, null)
-            : new IntegrationSecretInfo(kind, true, s.Hint, s.CreatedAt, s.PreviousValidUntil > now ? s.PreviousValidUntil : null);
+            : new IntegrationSecretInfo(kind, true, s.Hint, s.CreatedAt, s.PreviousValidUntil > now ? s.PreviousValidUntil : null, s.Account);
     }
 
     /// <summary>Generates the first secret or rotates the current one; returns the new secret, the only time it is shown.</summary>

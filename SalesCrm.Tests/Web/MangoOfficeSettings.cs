@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using SalesCrm.Data.Integrations;
+using SalesCrm.Domain.Integrations;
+using SalesCrm.Tests.Support;
+using Bunit;
+using SalesCrm.Web.Components.Pages.Admin;
+
+namespace SalesCrm.Tests.Web;
+
+/// <summary>The administration's Mango Office section: the key and salt are kept, the salt never shown again, and only the administration may set them.</summary>
+[Trait(TestKind.Key, TestKind.Web)]
+public sealed class MangoOfficeSettings : CrmComponentTest
+{
+    protected override void AddServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services) =>
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, H.Get<IntegrationSecretService>());
+
+    [Fact]
+    public async Task TheHeadSavesTheKeyAndSaltAndTheSaltIsShownOnlyByItsLastCharacters()
+    {
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        var section = Render<IntegrationsSection>();
+        section.WaitForAssertion(() => Assert.Equal("false", section.Find("[data-testid=mango-state]").GetAttribute("data-configured")));
+        Assert.EndsWith("/api/telephony/mango", section.Find("[data-testid=mango-address]").TextContent);
+
+        section.Find("input[data-testid=mango-key]").Change("vpbx-key-from-mango");
+        section.Find("input[data-testid=mango-salt]").Change("short");
+        section.Find("[data-testid=mango-save]").Click();
+        Assert.False(await H.QueryAsync(db => db.IntegrationSecrets.AnyAsync(s => s.Kind == IntegrationKind.MangoOffice))); // refused, nothing kept
+
+        section.Find("input[data-testid=mango-salt]").Change("salt-from-mango-0123456789");
+        section.Find("[data-testid=mango-save]").Click();
+        section.WaitForAssertion(() => Assert.Equal("true", section.Find("[data-testid=mango-state]").GetAttribute("data-configured")));
+        var state = section.Find("[data-testid=mango-state]").TextContent;
+        Assert.Contains("vpbx-key-from-mango", state);
+        Assert.Contains("…6789", state);
+        Assert.DoesNotContain("salt-from-mango", section.Markup);
+        var (account, secrets) = await H.Get<IntegrationSecretVerifier>().CredentialsAsync(IntegrationKind.MangoOffice);
+        Assert.Equal("vpbx-key-from-mango", account);
+        Assert.Equal(["salt-from-mango-0123456789"], secrets);
+    }
+
+    [Fact]
+    public async Task AManagerCannotSetThem()
+    {
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+        await Assert.ThrowsAsync<SalesCrm.Data.Access.AccessDeniedException>(() =>
+            H.Get<IntegrationSecretService>().IssuedAsync(IntegrationKind.MangoOffice, "vpbx-key", "salt-from-mango-0123456789"));
+        Assert.False(await H.QueryAsync(db => db.IntegrationSecrets.AnyAsync(s => s.Kind == IntegrationKind.MangoOffice)));
+    }
+}
