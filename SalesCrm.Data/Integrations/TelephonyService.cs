@@ -4,6 +4,7 @@ using SalesCrm.Domain.Activities;
 using SalesCrm.Domain.Common;
 using SalesCrm.Domain.Deals;
 using SalesCrm.Domain.Leads;
+using SalesCrm.Domain.Tasks;
 using SalesCrm.Domain.Teams;
 
 namespace SalesCrm.Data.Integrations;
@@ -30,7 +31,7 @@ public sealed record TelephonyResult(TelephonyOutcome Outcome, int? ActivityId, 
 /// own phone, or to an open lead (an answered call is the lead's first contact); an unknown inbound caller becomes a lead
 /// through the distribution engine. The manager is found by extension. A call is recorded once, by its call id.
 /// </summary>
-public sealed class TelephonyService(IProviderContextFactory contexts, LeadIntakeService intake, TimeProvider time)
+public sealed class TelephonyService(IProviderContextFactory contexts, LeadIntakeService intake, TimeProvider time, Common.CrmOptions options)
 {
     private static readonly string[] Events = ["started", "answered", "ended", "missed"];
 
@@ -96,6 +97,7 @@ public sealed class TelephonyService(IProviderContextFactory contexts, LeadIntak
             Math.Max(0, e.DurationSeconds ?? 0), missed, e.RecordingUrl, author, dealId, clientId, leadId, now,
             missed ? "Пропущенный звонок" : null);
         db.Activities.Add(activity);
+        if (missed && inbound) await CallbackAsync(db, external, Utc(started) > now ? now : Utc(started), author, dealId, clientId, leadId, now, ct);
         if (leadId is { } lid && !missed)
         {
             var lead = await db.Leads.SingleAsync(l => l.Id == lid, ct);
@@ -111,6 +113,26 @@ public sealed class TelephonyService(IProviderContextFactory contexts, LeadIntak
             return new TelephonyResult(TelephonyOutcome.Duplicate, null, null, null, null, false);
         }
         return new TelephonyResult(TelephonyOutcome.Recorded, activity.Id, clientId, dealId, leadId, newLead);
+    }
+
+    /// <summary>
+    /// A missed inbound call asks for a call back: a task for whoever owns the caller — the deal's, the client's or the lead's
+    /// owner, else the employee whose extension rang — due when the response target runs out after the call
+    /// (<see cref="Common.ThresholdOptions.ResponseTargetMinutes"/>). A caller who tries again while a call back is open adds no second task.
+    /// </summary>
+    private async Task CallbackAsync(CrmDbContext db, string? number, DateTime calledAt, int author, int? dealId, int? clientId, int? leadId,
+        DateTime now, CancellationToken ct)
+    {
+        if (number is null) return;
+        var title = $"Перезвонить: +{number}";
+        if (await db.Tasks.AnyAsync(t => t.Kind == TaskKind.Callback && t.Status == TaskState.Open && t.Title == title, ct)) return;
+        var owner = (dealId is { } d ? await db.Deals.Where(x => x.Id == d).Select(x => (int?)x.OwnerId).FirstAsync(ct) : null)
+                    ?? (clientId is { } c ? await db.Clients.Where(x => x.Id == c).Select(x => (int?)x.OwnerId).FirstAsync(ct) : null)
+                    ?? (leadId is { } l ? await db.Leads.Where(x => x.Id == l).Select(x => x.AssigneeId).FirstAsync(ct) : null)
+                    ?? author;
+        var due = calledAt.AddMinutes(options.Thresholds.ResponseTargetMinutes);
+        db.Tasks.Add(new TaskItem(TaskKind.Callback, title, owner, owner, due < now ? now : due, dealId, clientId,
+            $"Пропущенный звонок {TimeZoneInfo.ConvertTimeFromUtc(calledAt, options.TimeZone):dd.MM.yyyy HH:mm}", now));
     }
 
     private async Task<bool> AlreadyRecordedAsync(string callId, CancellationToken ct)

@@ -135,6 +135,8 @@ public enum TaskKind
     DataFix = 4,
     Development = 5,
     Approval = 6,
+    /// <summary>Call back a client or lead whose call was missed (the speed-to-lead clock runs from the call).</summary>
+    Callback = 7,
 }
 
 public enum TaskState
@@ -154,6 +156,7 @@ public static class TaskTexts
         TaskKind.DataFix => "Исправление данных",
         TaskKind.Development => "Развитие",
         TaskKind.Approval => "Согласование",
+        TaskKind.Callback => "Перезвонить",
         _ => kind.ToString(),
     };
 

@@ -133,6 +133,26 @@ public sealed class MangoOfficeEvents : IClassFixture<CrmAppFactory>
     }
 
     [Fact]
+    public async Task AMissedCallOfAClientAsksTheirOwnerToCallBackWithinTheResponseTargetOnceHoweverOftenTheyTry()
+    {
+        var (dealId, phone) = await TelephonyCalls.DealWithPhoneAsync(app.ConnectionString, "m2@demo.salescrm", skip: 1);
+        var number = Phone.Normalize(phone)!;
+        var first = Summary("cb1-" + Guid.NewGuid().ToString("N"), 1, number, null, "74951000000", "105", talked: false);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("events/summary", first)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("events/summary", Summary("cb2-" + Guid.NewGuid().ToString("N"), 1, number, null, "74951000000", "105", talked: false))).StatusCode);
+
+        await using var db = TestDatabase.CreateContext(app.ConnectionString);
+        var owner = await db.Deals.Where(d => d.Id == dealId).Select(d => d.OwnerId).SingleAsync();
+        var task = Assert.Single(await db.Tasks.AsNoTracking()
+            .Where(t => t.Kind == SalesCrm.Domain.Tasks.TaskKind.Callback && t.Title == "Перезвонить: +" + number).ToListAsync());
+        Assert.Equal(owner, task.AssigneeId); // the deal's owner, not the extension that rang
+        Assert.Equal(dealId, task.DealId);
+        var called = DateTimeOffset.FromUnixTimeSeconds(JsonDocument.Parse(first).RootElement.GetProperty("create_time").GetInt64()).UtcDateTime;
+        Assert.Equal(called.AddMinutes(10), task.DueAt, TimeSpan.FromSeconds(1)); // the response target from the call
+        Assert.Equal(2, await db.Activities.CountAsync(a => a.DealId == dealId && a.IsMissed && a.CallId!.StartsWith("mango:cb")));
+    }
+
+    [Fact]
     public async Task AMalformedSummaryIs400AndRecordsNothing()
     {
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync("events/summary", "{\"entry_id\": \"x\", ")).StatusCode);
