@@ -278,6 +278,7 @@ public static partial class Hosting
         app.MapExports();
         app.MapTelephonyApi();
         app.MapMangoOfficeApi();
+        app.MapZadarmaApi();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health");
         return app;

@@ -89,4 +89,6 @@ public enum IntegrationKind
     Telephony = 1,
     /// <summary>Mango Office's virtual PBX: its <c>vpbx_api_key</c> and the salt it signs with (<c>/api/telephony/mango/…</c>).</summary>
     MangoOffice = 2,
+    /// <summary>Zadarma's PBX: its API key and the API secret it signs notifications with (<c>/api/telephony/zadarma</c>).</summary>
+    Zadarma = 3,
 }

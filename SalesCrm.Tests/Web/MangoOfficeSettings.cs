@@ -7,7 +7,7 @@ using SalesCrm.Web.Components.Pages.Admin;
 
 namespace SalesCrm.Tests.Web;
 
-/// <summary>The administration's Mango Office section: the key and salt are kept, the salt never shown again, and only the administration may set them.</summary>
+/// <summary>The administration's PBX sections (Mango Office, Zadarma): the key and salt are kept, the salt never shown again, and only the administration may set them.</summary>
 [Trait(TestKind.Key, TestKind.Web)]
 public sealed class MangoOfficeSettings : CrmComponentTest
 {
@@ -23,11 +23,11 @@ public sealed class MangoOfficeSettings : CrmComponentTest
         Assert.EndsWith("/api/telephony/mango", section.Find("[data-testid=mango-address]").TextContent);
 
         section.Find("input[data-testid=mango-key]").Change("vpbx-key-from-mango");
-        section.Find("input[data-testid=mango-salt]").Change("short");
+        section.Find("input[data-testid=mango-secret]").Change("short");
         section.Find("[data-testid=mango-save]").Click();
         Assert.False(await H.QueryAsync(db => db.IntegrationSecrets.AnyAsync(s => s.Kind == IntegrationKind.MangoOffice))); // refused, nothing kept
 
-        section.Find("input[data-testid=mango-salt]").Change("salt-from-mango-0123456789");
+        section.Find("input[data-testid=mango-secret]").Change("salt-from-mango-0123456789");
         section.Find("[data-testid=mango-save]").Click();
         section.WaitForAssertion(() => Assert.Equal("true", section.Find("[data-testid=mango-state]").GetAttribute("data-configured")));
         var state = section.Find("[data-testid=mango-state]").TextContent;
@@ -37,6 +37,21 @@ public sealed class MangoOfficeSettings : CrmComponentTest
         var (account, secrets) = await H.Get<IntegrationSecretVerifier>().CredentialsAsync(IntegrationKind.MangoOffice);
         Assert.Equal("vpbx-key-from-mango", account);
         Assert.Equal(["salt-from-mango-0123456789"], secrets);
+    }
+
+    [Fact]
+    public async Task ZadarmasKeyAndSecretAreKeptTheSameWay()
+    {
+        await H.User.SignInAsAsync("admin@demo.salescrm");
+        var section = Render<IntegrationsSection>();
+        section.WaitForAssertion(() => Assert.Equal("false", section.Find("[data-testid=zadarma-state]").GetAttribute("data-configured")));
+        Assert.EndsWith("/api/telephony/zadarma", section.Find("[data-testid=zadarma-address]").TextContent);
+        section.Find("input[data-testid=zadarma-key]").Change("zadarma-user-key");
+        section.Find("input[data-testid=zadarma-secret]").Change("zadarma-api-secret-42");
+        section.Find("[data-testid=zadarma-save]").Click();
+        section.WaitForAssertion(() => Assert.Equal("true", section.Find("[data-testid=zadarma-state]").GetAttribute("data-configured")));
+        Assert.DoesNotContain("zadarma-api-secret", section.Markup);
+        Assert.Equal("zadarma-user-key", (await H.Get<IntegrationSecretVerifier>().CredentialsAsync(IntegrationKind.Zadarma)).Account);
     }
 
     [Fact]

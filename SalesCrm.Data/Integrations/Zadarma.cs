@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SalesCrm.Data.Integrations;
+
+/// <summary>
+/// Zadarma's PBX notifications, as its API describes them (docs/integrations.md): form posts whose <c>Signature</c> header is
+/// Base64 of the hex HMAC-SHA1, under the API secret, of a few of the notification's fields, which depend on the event.
+/// </summary>
+public static class Zadarma
+{
+    /// <summary>The fields each event signs, in order; an event not listed here cannot be checked.</summary>
+    private static readonly Dictionary<string, string[]> Signed = new(StringComparer.Ordinal)
+    {
+        ["NOTIFY_START"] = ["caller_id", "called_did", "call_start"],
+        ["NOTIFY_INTERNAL"] = ["caller_id", "called_did", "call_start"],
+        ["NOTIFY_END"] = ["caller_id", "called_did", "call_start"],
+        ["NOTIFY_IVR"] = ["caller_id", "called_did", "call_start"],
+        ["NOTIFY_ANSWER"] = ["caller_id", "destination", "call_start"],
+        ["NOTIFY_OUT_START"] = ["internal", "destination", "call_start"],
+        ["NOTIFY_OUT_END"] = ["internal", "destination", "call_start"],
+        ["NOTIFY_RECORD"] = ["pbx_call_id", "call_id_with_rec"],
+    };
+
+    /// <summary>The signature of a notification as the PBX computes it, or null for an event whose signed fields are unknown.</summary>
+    public static string? Sign(IReadOnlyDictionary<string, string> fields, string secret)
+    {
+        if (!fields.TryGetValue("event", out var kind) || !Signed.TryGetValue(kind, out var names)) return null;
+        var text = string.Concat(names.Select(n => fields.GetValueOrDefault(n, "")));
+        var hex = Convert.ToHexStringLower(HMACSHA1.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(text)));
+        return Convert.ToBase64String(Encoding.ASCII.GetBytes(hex));
+    }
+
+    /// <summary>Whether <paramref name="signature"/> is the notification's signature under one of the secrets.</summary>
+    public static bool IsSigned(IReadOnlyDictionary<string, string> fields, string? signature, IEnumerable<string> secrets)
+    {
+        if (string.IsNullOrWhiteSpace(signature)) return false;
+        var given = Encoding.ASCII.GetBytes(signature.Trim());
+        return secrets.Any(secret => Sign(fields, secret) is { } s && Encoding.ASCII.GetBytes(s) is var expected
+                                     && expected.Length == given.Length && CryptographicOperations.FixedTimeEquals(expected, given));
+    }
+
+    /// <summary>
+    /// The finished call a <c>NOTIFY_END</c> (inbound) or <c>NOTIFY_OUT_END</c> (outbound) describes, or null for the other
+    /// events (a call in progress, a recording ready). One call is one <c>pbx_call_id</c>. An inbound call not answered is
+    /// missed. <c>call_start</c> carries no zone: it is read in the department's time zone, which the PBX's account is set to.
+    /// </summary>
+    /// <exception cref="FormatException">A field of the call is not in the documented format.</exception>
+    public static TelephonyEvent? FromNotification(IReadOnlyDictionary<string, string> fields, TimeZoneInfo zone)
+    {
+        var kind = fields.GetValueOrDefault("event");
+        if (kind is not ("NOTIFY_END" or "NOTIFY_OUT_END")) return null;
+        var inbound = kind == "NOTIFY_END";
+        DateTime? started = null;
+        if (fields.GetValueOrDefault("call_start") is { Length: > 0 } start)
+            started = DateTime.TryParseExact(start, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+                ? TimeZoneInfo.ConvertTimeToUtc(local, zone)
+                : throw new FormatException($"call_start «{start}»: ожидается ГГГГ-ММ-ДД ЧЧ:ММ:СС.");
+        var seconds = fields.GetValueOrDefault("duration") is { Length: > 0 } d
+            ? int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException($"duration «{d}»: ожидается число секунд.")
+            : 0;
+        var answered = string.Equals(fields.GetValueOrDefault("disposition"), "answered", StringComparison.OrdinalIgnoreCase);
+        var callId = fields.GetValueOrDefault("pbx_call_id");
+        return new TelephonyEvent(
+            CallId: string.IsNullOrWhiteSpace(callId) ? null : "zadarma:" + callId.Trim(),
+            Event: inbound && !answered ? "missed" : "ended",
+            Direction: inbound ? "inbound" : "outbound",
+            From: inbound ? fields.GetValueOrDefault("caller_id") : null,
+            To: inbound ? fields.GetValueOrDefault("called_did") : fields.GetValueOrDefault("destination"),
+            Extension: fields.GetValueOrDefault("internal"),
+            StartedAt: started, AnsweredAt: answered ? started : null, EndedAt: started?.AddSeconds(seconds),
+            DurationSeconds: answered ? seconds : 0, RecordingUrl: null);
+    }
+}
