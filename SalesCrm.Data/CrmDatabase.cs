@@ -128,6 +128,10 @@ public static class CrmDatabase
         services.AddScoped<Calendar.CalendarAdminService>();
         services.AddScoped<Catalogues.CatalogueService>();
         services.AddScoped<Integrations.TelephonyService>();
+        services.AddSingleton(new Integrations.PbxApiOptions(configuration));
+        services.AddSingleton(new Integrations.PbxHttp(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            { Timeout = TimeSpan.FromSeconds(30) }));
+        services.AddScoped<Integrations.PbxRecordingService>();
         services.AddScoped<Integrations.CounterpartyRiskService>();
         services.AddSingleton(new Integrations.RiskProviderOptions(configuration));
         // One long-lived client with pooled connections that are recycled (DNS changes are picked up).

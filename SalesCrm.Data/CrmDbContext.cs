@@ -56,6 +56,7 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<CompetitorOffer> CompetitorOffers => Set<CompetitorOffer>();
     public DbSet<DealParticipant> DealParticipants => Set<DealParticipant>();
     public DbSet<Activity> Activities => Set<Activity>();
+    public DbSet<PbxRecording> PbxRecordings => Set<PbxRecording>();
     public DbSet<TaskItem> Tasks => Set<TaskItem>();
     public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
     public DbSet<ApprovalDecision> ApprovalDecisions => Set<ApprovalDecision>();

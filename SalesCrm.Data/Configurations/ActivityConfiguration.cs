@@ -26,3 +26,13 @@ internal sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
         b.HasIndex(a => a.CallId).IsUnique(); // one call is one activity, however often the PBX delivers it
     }
 }
+
+internal sealed class PbxRecordingConfiguration : IEntityTypeConfiguration<PbxRecording>
+{
+    public void Configure(EntityTypeBuilder<PbxRecording> b)
+    {
+        b.Property(r => r.CallId).HasMaxLength(100);
+        b.Property(r => r.Reference).HasMaxLength(200);
+        b.HasIndex(r => r.CallId).IsUnique(); // a call's recording is announced once, or again with the same reference
+    }
+}

@@ -54,6 +54,18 @@ public static class MangoOffice
             StartedAt: created, AnsweredAt: talk, EndedAt: end, DurationSeconds: duration, RecordingUrl: null);
     }
 
+    /// <summary>The call and recording of an <c>events/record/added</c> (the file is in the PBX's storage and can be downloaded).</summary>
+    /// <exception cref="JsonException">The JSON lacks them.</exception>
+    public static (string EntryId, string RecordingId) RecordAdded(JsonElement added)
+    {
+        if (added.ValueKind != JsonValueKind.Object) throw new JsonException("events/record/added: a JSON object is expected.");
+        var entry = Text(added, "entry_id");
+        var recording = Text(added, "recording_id");
+        if (entry is not { Length: > 0 and <= 90 } || recording is not { Length: > 0 and <= 190 })
+            throw new JsonException("events/record/added: entry_id and recording_id are required.");
+        return (entry, recording);
+    }
+
     private static (string? Number, string? Extension) Party(JsonElement o, string name) =>
         o.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.Object ? (Text(p, "number"), Text(p, "extension")) : (null, null);
 

@@ -93,8 +93,11 @@ public sealed class TelephonyService(IProviderContextFactory contexts, LeadIntak
                      ?? (leadId is { } l0 ? await db.Leads.Where(l => l.Id == l0).Select(l => l.AssigneeId).FirstAsync(ct) : null)
                      ?? await db.Managers.Where(m => m.IsActive && m.Role == StaffRole.Head).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct);
         var started = e.StartedAt ?? e.EndedAt ?? now;
+        // A PBX may say the recording is ready before it describes the call.
+        var recording = e.RecordingUrl ?? await db.PbxRecordings.AsNoTracking().Where(r => r.CallId == callId).Select(r => "/recordings/" + r.Id)
+            .FirstOrDefaultAsync(ct);
         var activity = Activity.FromCall(callId, inbound ? ActivityDirection.Inbound : ActivityDirection.Outbound, Utc(started) > now ? now : Utc(started),
-            Math.Max(0, e.DurationSeconds ?? 0), missed, e.RecordingUrl, author, dealId, clientId, leadId, now,
+            Math.Max(0, e.DurationSeconds ?? 0), missed, recording, author, dealId, clientId, leadId, now,
             missed ? "Пропущенный звонок" : null);
         db.Activities.Add(activity);
         if (missed && inbound) await CallbackAsync(db, external, Utc(started) > now ? now : Utc(started), author, dealId, clientId, leadId, now, ct);
@@ -133,6 +136,38 @@ public sealed class TelephonyService(IProviderContextFactory contexts, LeadIntak
         var due = calledAt.AddMinutes(options.Thresholds.ResponseTargetMinutes);
         db.Tasks.Add(new TaskItem(TaskKind.Callback, title, owner, owner, due < now ? now : due, dealId, clientId,
             $"Пропущенный звонок {TimeZoneInfo.ConvertTimeFromUtc(calledAt, options.TimeZone):dd.MM.yyyy HH:mm}", now));
+    }
+
+    /// <summary>
+    /// A PBX says a call's recording is ready (<paramref name="reference"/>: what its API needs to give the file). The reference is
+    /// kept once per call; the call's activity, when the call is already known, links to where the app plays it.
+    /// </summary>
+    public async Task RecordingReadyAsync(string callId, string reference, CancellationToken ct = default)
+    {
+        await using var db = contexts.Create();
+        db.Actor = new Actor(null, "Телефония");
+        var kept = await db.PbxRecordings.SingleOrDefaultAsync(r => r.CallId == callId, ct);
+        if (kept is null)
+        {
+            kept = new PbxRecording(callId, reference, time.GetUtcNow().UtcDateTime);
+            db.PbxRecordings.Add(kept);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Announced at the same moment on another request: the unique index kept one.
+                db.ChangeTracker.Clear();
+                kept = await db.PbxRecordings.SingleAsync(r => r.CallId == callId, ct);
+            }
+        }
+        var call = await db.Activities.SingleOrDefaultAsync(a => a.CallId == callId, ct);
+        if (call is not null && call.RecordingUrl != kept.PlayUrl)
+        {
+            call.AttachRecording(kept.PlayUrl);
+            await db.SaveChangesAsync(ct);
+        }
     }
 
     private async Task<bool> AlreadyRecordedAsync(string callId, CancellationToken ct)

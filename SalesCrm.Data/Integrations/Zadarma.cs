@@ -41,6 +41,39 @@ public static class Zadarma
                                      && expected.Length == given.Length && CryptographicOperations.FixedTimeEquals(expected, given));
     }
 
+    /// <summary>A request's parameters as Zadarma's API signs them: sorted by name, encoded as PHP's http_build_query does.</summary>
+    public static string Query(IReadOnlyDictionary<string, string> parameters) =>
+        string.Join("&", parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Encode(p.Key) + "=" + Encode(p.Value)));
+
+    /// <summary>The API's <c>Authorization</c> signature: Base64 of the hex HMAC-SHA1 of method + query + hex MD5 of the query.</summary>
+    public static string ApiSignature(string method, string query, string secret)
+    {
+        var md5 = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(query)));
+        var hex = Convert.ToHexStringLower(HMACSHA1.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(method + query + md5)));
+        return Convert.ToBase64String(Encoding.ASCII.GetBytes(hex));
+    }
+
+    /// <summary>RFC 1738 as PHP encodes it: letters, digits and <c>-_.</c> stay, a space is <c>+</c>, the rest <c>%XX</c>.</summary>
+    private static string Encode(string value)
+    {
+        var text = new StringBuilder();
+        foreach (var b in Encoding.UTF8.GetBytes(value))
+            text.Append(b switch
+            {
+                >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'-' or (byte)'_' or (byte)'.' => ((char)b).ToString(),
+                (byte)' ' => "+",
+                _ => "%" + b.ToString("X2", CultureInfo.InvariantCulture),
+            });
+        return text.ToString();
+    }
+
+    /// <summary>The call and recording of a <c>NOTIFY_RECORD</c> (the recording can be requested through the API).</summary>
+    /// <exception cref="FormatException">The notification lacks them.</exception>
+    public static (string PbxCallId, string RecordingId) Recorded(IReadOnlyDictionary<string, string> fields) =>
+        (fields.GetValueOrDefault("pbx_call_id"), fields.GetValueOrDefault("call_id_with_rec")) is ({ Length: > 0 and <= 90 } call, { Length: > 0 and <= 190 } recording)
+            ? (call, recording)
+            : throw new FormatException("NOTIFY_RECORD: нужны pbx_call_id и call_id_with_rec.");
+
     /// <summary>
     /// The finished call a <c>NOTIFY_END</c> (inbound) or <c>NOTIFY_OUT_END</c> (outbound) describes, or null for the other
     /// events (a call in progress, a recording ready). One call is one <c>pbx_call_id</c>. An inbound call not answered is

@@ -65,6 +65,13 @@ public sealed class Activity : Entity
     public List<string> Tags { get; private set; } = [];
     public string? CallId { get; private set; }
     public string? RecordingUrl { get; private set; }
+
+    /// <summary>The PBX's recording of this call became available (it is announced apart from the call).</summary>
+    public void AttachRecording(string url)
+    {
+        if (Kind != ActivityKind.Call) throw new DomainException("Запись бывает только у звонка.", nameof(RecordingUrl));
+        RecordingUrl = Guard.Required(url, nameof(RecordingUrl), "Запись", 1000);
+    }
     public bool IsMissed { get; private set; }
     public DateTime CreatedAt { get; private set; }
 

@@ -25,14 +25,7 @@ public sealed class MangoOfficeEvents : IClassFixture<CrmAppFactory>
     public MangoOfficeEvents(CrmAppFactory app)
     {
         this.app = app;
-        using var db = TestDatabase.CreateContext(app.ConnectionString);
-        if (!db.IntegrationSecrets.Any(s => s.Kind == IntegrationKind.MangoOffice))
-        {
-            var secret = new IntegrationSecret(IntegrationKind.MangoOffice, Salt, null, DateTime.UtcNow);
-            secret.Issued(Key, Salt, null, DateTime.UtcNow);
-            db.IntegrationSecrets.Add(secret);
-            db.SaveChanges();
-        }
+        PbxCredentials.Keep(app.ConnectionString, IntegrationKind.MangoOffice, Key, Salt);
         app.Services.GetRequiredService<IntegrationSecretVerifier>().Forget();
     }
 

@@ -23,14 +23,7 @@ public sealed class ZadarmaEvents : IClassFixture<CrmAppFactory>
     public ZadarmaEvents(CrmAppFactory app)
     {
         this.app = app;
-        using var db = TestDatabase.CreateContext(app.ConnectionString);
-        if (!db.IntegrationSecrets.Any(s => s.Kind == IntegrationKind.Zadarma))
-        {
-            var secret = new IntegrationSecret(IntegrationKind.Zadarma, Secret, null, DateTime.UtcNow);
-            secret.Issued(Key, Secret, null, DateTime.UtcNow);
-            db.IntegrationSecrets.Add(secret);
-            db.SaveChanges();
-        }
+        PbxCredentials.Keep(app.ConnectionString, IntegrationKind.Zadarma, Key, Secret);
         app.Services.GetRequiredService<IntegrationSecretVerifier>().Forget();
     }
 

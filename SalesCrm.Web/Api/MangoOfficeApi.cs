@@ -11,7 +11,7 @@ namespace SalesCrm.Web.Api;
 /// (this prefix), appending the event's path (docs/integrations/mango-office.md). Each request is checked against the API key
 /// and salt entered in the administration: a request naming another key, or signed wrongly, is 401 and nothing is read. The
 /// PBX reads only the HTTP status. The call summary records the call (once, by its <c>entry_id</c>); the leg events, recording
-/// events and others are acknowledged; the connection check (a request without <c>json</c>) is answered 200.
+/// events and others are acknowledged; a recording added to the PBX's storage is linked to its call (played through the PBX's API); the connection check (a request without <c>json</c>) is answered 200.
 /// </summary>
 public static partial class MangoOfficeApi
 {
@@ -49,10 +49,16 @@ public static partial class MangoOfficeApi
         }
 
         var kind = (path ?? "").Trim('/').ToLowerInvariant();
-        if (kind != "events/summary") return Results.Ok(); // leg, recording and other events: acknowledged
+        if (kind is not ("events/summary" or "events/record/added")) return Results.Ok(); // leg, recording progress and other events: acknowledged
         try
         {
             using var document = JsonDocument.Parse(json);
+            if (kind == "events/record/added")
+            {
+                var (entry, recording) = MangoOffice.RecordAdded(document.RootElement);
+                await telephony.RecordingReadyAsync("mango:" + entry, "mango:" + recording, ct);
+                return Results.Ok();
+            }
             if (MangoOffice.FromSummary(document.RootElement) is not { } call) return Results.Ok(); // a call between employees
             var result = await telephony.HandleAsync(call, ct);
             return Results.Ok(new { status = result.Outcome.ToString().ToLowerInvariant(), activityId = result.ActivityId });

@@ -11,7 +11,7 @@ namespace SalesCrm.Web.Api;
 /// value) and then posts its call notifications there (docs/integrations.md). Each notification's <c>Signature</c> is checked
 /// against the API secret entered in the administration: an unsigned or wrongly signed one is 401 and nothing is read. The end
 /// of a call (<c>NOTIFY_END</c>, <c>NOTIFY_OUT_END</c>) records it, once per <c>pbx_call_id</c>; the other notifications are
-/// acknowledged.
+/// acknowledged, and a recording ready (<c>NOTIFY_RECORD</c>) is linked to its call (played through the PBX's API).
 /// </summary>
 public static partial class ZadarmaApi
 {
@@ -54,7 +54,13 @@ public static partial class ZadarmaApi
         }
         try
         {
-            if (Zadarma.FromNotification(fields, options.TimeZone) is not { } call) return Results.Ok(); // a call in progress, a recording
+            if (kind == "NOTIFY_RECORD")
+            {
+                var (callId, recording) = Zadarma.Recorded(fields);
+                await telephony.RecordingReadyAsync("zadarma:" + callId, "zadarma:" + recording, ct);
+                return Results.Ok();
+            }
+            if (Zadarma.FromNotification(fields, options.TimeZone) is not { } call) return Results.Ok(); // a call in progress
             var result = await telephony.HandleAsync(call, ct);
             return Results.Ok(new { status = result.Outcome.ToString().ToLowerInvariant(), activityId = result.ActivityId });
         }

@@ -376,6 +376,35 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("Activities");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Activities.PbxRecording", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("CallId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallId")
+                        .IsUnique();
+
+                    b.ToTable("PbxRecordings");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Approvals.ApprovalDecision", b =>
                 {
                     b.Property<int>("Id")

@@ -378,6 +378,35 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("Activities");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Activities.PbxRecording", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("CallId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallId")
+                        .IsUnique();
+
+                    b.ToTable("PbxRecordings");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Approvals.ApprovalDecision", b =>
                 {
                     b.Property<int>("Id")

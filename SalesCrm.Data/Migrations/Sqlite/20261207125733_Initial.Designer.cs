@@ -11,7 +11,7 @@ using SalesCrm.Data.Providers;
 namespace SalesCrm.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCrmDbContext))]
-    [Migration("20261207123424_Initial")]
+    [Migration("20261207125733_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -361,6 +361,33 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.HasIndex("LeadId", "OccurredAt");
 
                     b.ToTable("Activities");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Activities.PbxRecording", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallId")
+                        .IsUnique();
+
+                    b.ToTable("PbxRecordings");
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Approvals.ApprovalDecision", b =>

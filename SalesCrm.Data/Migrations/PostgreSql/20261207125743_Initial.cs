@@ -213,6 +213,21 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "PbxRecordings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CallId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Reference = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ReceivedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PbxRecordings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Products",
                 columns: table => new
                 {
@@ -1803,6 +1818,12 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                 columns: new[] { "RecipientId", "ReadAt", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_PbxRecordings_CallId",
+                table: "PbxRecordings",
+                column: "CallId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Plans_ManagerId_Year_Month",
                 table: "Plans",
                 columns: new[] { "ManagerId", "Year", "Month" },
@@ -2004,6 +2025,9 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "Notifications");
+
+            migrationBuilder.DropTable(
+                name: "PbxRecordings");
 
             migrationBuilder.DropTable(
                 name: "Plans");
