@@ -70,8 +70,8 @@ public sealed class PbxRecordingsPlayback
         PbxCredentials.Keep(app.ConnectionString, IntegrationKind.MangoOffice, MangoKey, MangoSalt);
         PbxCredentials.Keep(app.ConnectionString, IntegrationKind.Zadarma, ZadarmaKey, ZadarmaSecret);
         var pbxClient = app.NewClient();
-        var (mangoDeal, mangoPhone) = await TelephonyCalls.DealWithPhoneAsync(app.ConnectionString, "m1@demo.salescrm", skip: 7);
-        var (zadarmaDeal, zadarmaPhone) = await TelephonyCalls.DealWithPhoneAsync(app.ConnectionString, "m1@demo.salescrm", skip: 8);
+        var (mangoDeal, mangoPhone) = await TelephonyCalls.DealWithPhoneAsync(app.ConnectionString, "m1@demo.salescrm", skip: 0);
+        var (zadarmaDeal, zadarmaPhone) = await TelephonyCalls.DealWithPhoneAsync(app.ConnectionString, "m1@demo.salescrm", skip: 1);
 
         // Mango Office: the call, then its recording.
         async Task MangoAsync(string path, object body)
