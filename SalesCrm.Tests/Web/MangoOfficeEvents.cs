@@ -25,7 +25,7 @@ public sealed class MangoOfficeEvents : IClassFixture<CrmAppFactory>
     public MangoOfficeEvents(CrmAppFactory app)
     {
         this.app = app;
-        PbxCredentials.Keep(app.ConnectionString, IntegrationKind.MangoOffice, Key, Salt);
+        PbxCredentials.Keep(app.ConnectionString, IntegrationKind.MangoOffice, Key, Salt, TimeProvider.System);
         app.Services.GetRequiredService<IntegrationSecretVerifier>().Forget();
     }
 
@@ -150,6 +150,7 @@ public sealed class MangoOfficeEvents : IClassFixture<CrmAppFactory>
     {
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync("events/summary", "{\"entry_id\": \"x\", ")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync("events/summary", "[1,2]")).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await PostAsync("events/summary", "{\"entry_id\":\"" + new string('x', 70_000) + "\"}")).StatusCode);
         var entry = "bad-" + Guid.NewGuid().ToString("N");
         var future = JsonSerializer.Serialize(new
         {

@@ -67,8 +67,8 @@ public sealed class PbxRecordingsPlayback
             Settings = { ["Telephony:MangoOfficeApiUrl"] = url + "/vpbx/", ["Telephony:ZadarmaApiUrl"] = url },
         };
         await app.InitializeAsync();
-        PbxCredentials.Keep(app.ConnectionString, IntegrationKind.MangoOffice, MangoKey, MangoSalt);
-        PbxCredentials.Keep(app.ConnectionString, IntegrationKind.Zadarma, ZadarmaKey, ZadarmaSecret);
+        PbxCredentials.Keep(app.ConnectionString, IntegrationKind.MangoOffice, MangoKey, MangoSalt, TimeProvider.System);
+        PbxCredentials.Keep(app.ConnectionString, IntegrationKind.Zadarma, ZadarmaKey, ZadarmaSecret, TimeProvider.System);
         var pbxClient = app.NewClient();
         var (mangoDeal, mangoPhone) = await TelephonyCalls.DealWithPhoneAsync(app.ConnectionString, "m1@demo.salescrm", skip: 0);
         var (zadarmaDeal, zadarmaPhone) = await TelephonyCalls.DealWithPhoneAsync(app.ConnectionString, "m1@demo.salescrm", skip: 1);

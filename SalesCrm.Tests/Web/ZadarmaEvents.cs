@@ -23,7 +23,7 @@ public sealed class ZadarmaEvents : IClassFixture<CrmAppFactory>
     public ZadarmaEvents(CrmAppFactory app)
     {
         this.app = app;
-        PbxCredentials.Keep(app.ConnectionString, IntegrationKind.Zadarma, Key, Secret);
+        PbxCredentials.Keep(app.ConnectionString, IntegrationKind.Zadarma, Key, Secret, TimeProvider.System);
         app.Services.GetRequiredService<IntegrationSecretVerifier>().Forget();
     }
 
