@@ -132,6 +132,9 @@ public static class CrmDatabase
         services.AddSingleton(new Integrations.PbxHttp(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             { Timeout = TimeSpan.FromSeconds(30) }));
         services.AddScoped<Integrations.PbxRecordingService>();
+        services.AddScoped<Integrations.ClickToCallService>();
+        services.AddSingleton<Integrations.ClickToCallPace>();
+        services.AddScoped<Integrations.ScreenPopService>();
         services.AddScoped<Integrations.CounterpartyRiskService>();
         services.AddSingleton(new Integrations.RiskProviderOptions(configuration));
         // One long-lived client with pooled connections that are recycled (DNS changes are picked up).

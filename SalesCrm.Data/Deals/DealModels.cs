@@ -74,6 +74,9 @@ public enum TimelineKind
 public sealed record TimelineItem(TimelineKind Kind, DateTime At, string? Who, string Subject, string? From = null,
     string? To = null, string? Text = null, string? RecordingUrl = null, int? DealId = null);
 
+/// <summary>A phone to call about the deal: the client's own (<see cref="Integrations.PhoneOwner.Client"/>) or a contact's.</summary>
+public sealed record DealPhone(Integrations.PhoneOwner Owner, int Id, string Name, string? Position, string Phone, bool IsDecisionMaker);
+
 /// <summary>Everything the deal card shows.</summary>
 public sealed record DealCard
 {
@@ -104,6 +107,8 @@ public sealed record DealCard
     public string? NegotiationStrategy { get; init; }
     public string? Agreements { get; init; }
     public NextStepInfo? NextStep { get; init; }
+    /// <summary>The client's phone and its contacts' phones, to call from the card.</summary>
+    public IReadOnlyList<DealPhone> Phones { get; init; } = [];
     public required IReadOnlyList<CompetitorOfferInfo> CompetitorOffers { get; init; }
     public required IReadOnlyList<NamedRef> Participants { get; init; }
     public required IReadOnlyList<StageMove> Moves { get; init; }

@@ -382,6 +382,9 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var stage = stages.Single(s => s.Code == deal.Stage);
         var nextTask = await db.Tasks.AsNoTracking().OpenSteps().Where(t => t.DealId == dealId)
             .OrderBy(t => t.DueAt).FirstOrDefaultAsync(ct);
+        var contacts = await db.Contacts.AsNoTracking().Where(c => c.ClientId == deal.ClientId && c.Phone != null)
+            .OrderByDescending(c => c.IsDecisionMaker).ThenBy(c => c.FullName)
+            .Select(c => new DealPhone(Integrations.PhoneOwner.Contact, c.Id, c.FullName, c.Position, c.Phone!, c.IsDecisionMaker)).ToListAsync(ct);
         var participantIds = deal.Participants.Select(p => p.ManagerId).ToList();
         var participants = await db.Managers.AsNoTracking().Where(m => participantIds.Contains(m.Id))
             .Select(m => new NamedRef(m.Id, m.FullName)).ToListAsync(ct);
@@ -420,6 +423,9 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
             NegotiationStrategy = deal.NegotiationStrategy,
             Agreements = deal.Agreements,
             NextStep = nextTask is null ? null : new NextStepInfo(nextTask.Id, nextTask.Title, nextTask.DueAt, nextTask.DueAt < now),
+            Phones = deal.Client.Phone is { Length: > 0 } clientPhone
+                ? [new DealPhone(Integrations.PhoneOwner.Client, deal.ClientId, deal.Client.Name, null, clientPhone, false), .. contacts]
+                : contacts,
             CompetitorOffers = deal.CompetitorOffers.OrderByDescending(o => o.RecordedAt)
                 .Select(o => new CompetitorOfferInfo(o.Id, o.Competitor, o.PremiumKopecks, o.Terms, o.RecordedAt)).ToList(),
             Participants = participants,

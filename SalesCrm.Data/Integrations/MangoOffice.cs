@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SalesCrm.Domain.Activities;
 
 namespace SalesCrm.Data.Integrations;
 
@@ -64,6 +65,31 @@ public static class MangoOffice
         if (entry is not { Length: > 0 and <= 90 } || recording is not { Length: > 0 and <= 190 })
             throw new JsonException("events/record/added: entry_id and recording_id are required.");
         return (entry, recording);
+    }
+
+    /// <summary>
+    /// What an <c>events/call</c> says of a call from outside at an employee's extension (the screen-pop), or null for any
+    /// other leg: a call in the voice menu or a queue, an employee's own outgoing call, a call between employees. Legs may arrive
+    /// repeated and out of order (their <c>seq</c> says the order); the state only moves forward where it is shown
+    /// (<see cref="CallPops"/>). One call is one <c>entry_id</c>, as in the summary.
+    /// </summary>
+    /// <exception cref="JsonException">The JSON is not an object of the documented shape.</exception>
+    public static (string CallId, string Extension, string? Number, CallLegState State)? FromCallEvent(JsonElement call)
+    {
+        if (call.ValueKind != JsonValueKind.Object) throw new JsonException("events/call: a JSON object is expected.");
+        var entry = Text(call, "entry_id") is { Length: > 0 and <= 90 } e ? e : throw new JsonException("events/call: entry_id is missing.");
+        var state = Text(call, "call_state") switch
+        {
+            "Appeared" => CallLegState.Ringing,
+            "Connected" or "OnHold" => CallLegState.Talking,
+            "Disconnected" => CallLegState.Ended,
+            null or "" => throw new JsonException("events/call: call_state is missing."),
+            _ => (CallLegState?)null,
+        };
+        var from = Party(call, "from");
+        var to = Party(call, "to");
+        if (state is null || string.IsNullOrWhiteSpace(to.Extension) || !string.IsNullOrWhiteSpace(from.Extension)) return null;
+        return ("mango:" + entry, to.Extension.Trim(), from.Number, state.Value);
     }
 
     private static (string? Number, string? Extension) Party(JsonElement o, string name) =>

@@ -12,11 +12,15 @@ using SalesCrm.Domain.Integrations;
 
 namespace SalesCrm.Data.Integrations;
 
-/// <summary>Where the PBXs' APIs are (the <c>Telephony</c> section): their public addresses unless configured otherwise.</summary>
+/// <summary>
+/// Where the PBXs' APIs are (the <c>Telephony</c> section): their public addresses unless configured otherwise; and which one
+/// places calls from the cards when both are set up (<c>Telephony:ClickToCall</c>: <c>MangoOffice</c>, the default, or <c>Zadarma</c>).
+/// </summary>
 public sealed class PbxApiOptions(IConfiguration configuration)
 {
     public Uri MangoOffice { get; } = new(configuration["Telephony:MangoOfficeApiUrl"] is { Length: > 0 } m ? m.TrimEnd('/') + "/" : "https://app.mango-office.ru/vpbx/");
     public Uri Zadarma { get; } = new(configuration["Telephony:ZadarmaApiUrl"] is { Length: > 0 } z ? z.TrimEnd('/') + "/" : "https://api.zadarma.com/");
+    public bool CallsThroughZadarma { get; } = string.Equals(configuration["Telephony:ClickToCall"], "Zadarma", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>The PBX did not give a recording: its API is down, refused, or answered something else.</summary>

@@ -52,21 +52,8 @@ public sealed class TelephonyService(IProviderContextFactory contexts, LeadIntak
 
         var manager = string.IsNullOrWhiteSpace(e.Extension) ? null
             : await db.Managers.AsNoTracking().Where(m => m.IsActive && m.Extension == e.Extension.Trim()).Select(m => (int?)m.Id).FirstOrDefaultAsync(ct);
-        int? clientId = null, leadId = null, dealId = null;
-        if (external is not null)
-        {
-            clientId = await db.Contacts.AsNoTracking().Where(c => c.PhoneNormalized == external).Select(c => (int?)c.ClientId).FirstOrDefaultAsync(ct);
-            if (clientId is null)
-            {
-                var tail = external.Length > 10 ? external[^10..] : external;
-                var candidates = await db.Clients.AsNoTracking().Where(c => c.Phone != null && c.Phone.Contains(tail.Substring(tail.Length - 4)))
-                    .Select(c => new { c.Id, c.Phone }).Take(200).ToListAsync(ct);
-                clientId = candidates.FirstOrDefault(c => Phone.Normalize(c.Phone) == external)?.Id;
-            }
-            if (clientId is null)
-                leadId = await db.Leads.AsNoTracking().Where(l => l.PhoneNormalized == external && (l.Status == LeadStatus.New || l.Status == LeadStatus.InWork))
-                    .OrderByDescending(l => l.CreatedAt).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
-        }
+        var (clientId, _, leadId) = external is null ? new CallerMatch(null, null, null) : await Callers.FindAsync(db, external, ct);
+        int? dealId = null;
         if (clientId is { } client)
         {
             var open = db.Deals.AsNoTracking().Where(d => d.ClientId == client && d.Stage != StageCode.Won && d.Stage != StageCode.Lost);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using SalesCrm.Domain.Activities;
 
 namespace SalesCrm.Data.Integrations;
 
@@ -73,6 +74,27 @@ public static class Zadarma
         (fields.GetValueOrDefault("pbx_call_id"), fields.GetValueOrDefault("call_id_with_rec")) is ({ Length: > 0 and <= 90 } call, { Length: > 0 and <= 190 } recording)
             ? (call, recording)
             : throw new FormatException("NOTIFY_RECORD: нужны pbx_call_id и call_id_with_rec.");
+
+    /// <summary>
+    /// What a notification says of a call from outside at an employee's extension (the screen-pop): <c>NOTIFY_INTERNAL</c> rings
+    /// the extension <c>internal</c>, <c>NOTIFY_ANSWER</c> is answered there, <c>NOTIFY_END</c> ended there; null for the other
+    /// notifications. One call is one <c>pbx_call_id</c>.
+    /// </summary>
+    public static (string CallId, string Extension, string? Number, CallLegState State)? Leg(IReadOnlyDictionary<string, string> fields)
+    {
+        var state = fields.GetValueOrDefault("event") switch
+        {
+            "NOTIFY_INTERNAL" => CallLegState.Ringing,
+            "NOTIFY_ANSWER" => CallLegState.Talking,
+            "NOTIFY_END" => CallLegState.Ended,
+            _ => (CallLegState?)null,
+        };
+        var extension = fields.GetValueOrDefault("internal") is { Length: > 0 } i ? i
+            : state == CallLegState.Talking ? fields.GetValueOrDefault("destination") : null;
+        var call = fields.GetValueOrDefault("pbx_call_id");
+        if (state is null || string.IsNullOrWhiteSpace(extension) || string.IsNullOrWhiteSpace(call)) return null;
+        return ("zadarma:" + call.Trim(), extension.Trim(), fields.GetValueOrDefault("caller_id"), state.Value);
+    }
 
     /// <summary>
     /// The finished call a <c>NOTIFY_END</c> (inbound) or <c>NOTIFY_OUT_END</c> (outbound) describes, or null for the other

@@ -9,7 +9,8 @@ namespace SalesCrm.Web.Api;
 /// (this prefix), appending the event's path (docs/integrations.md). Each request is checked against the API key and salt
 /// entered in the administration: a request naming another key, or signed wrongly, is 401 and nothing is read. The PBX reads
 /// only the HTTP status. The call summary records the call (once, by its <c>entry_id</c>); a recording added to the PBX's
-/// storage is linked to its call (played through the PBX's API); leg events, recording progress and others are acknowledged;
+/// storage is linked to its call (played through the PBX's API); a leg of a call from outside at an employee's extension goes live
+/// to that employee (the screen-pop); recording progress and others are acknowledged;
 /// the connection check (a request without <c>json</c>) is answered 200.
 /// </summary>
 public static class MangoOfficeApi
@@ -24,7 +25,7 @@ public static class MangoOfficeApi
     }
 
     private static async Task<IResult> PostAsync(HttpContext http, string? path, IntegrationSecretVerifier verifier, TelephonyService telephony,
-        ILoggerFactory logs, CancellationToken ct)
+        ScreenPopService screenPop, ILoggerFactory logs, CancellationToken ct)
     {
         var log = logs.CreateLogger(typeof(MangoOfficeApi));
         var (form, refusal) = await PbxRequests.ReadFormAsync(http, ct);
@@ -41,10 +42,15 @@ public static class MangoOfficeApi
             return PbxRequests.Refused(log, Name, path, "wrong key or signature", "sign", "Подпись события неверна.");
 
         var kind = (path ?? "").Trim('/').ToLowerInvariant();
-        if (kind is not ("events/summary" or "events/record/added")) return Results.Ok(); // leg, recording progress and other events: acknowledged
+        if (kind is not ("events/summary" or "events/record/added" or "events/call")) return Results.Ok(); // recording progress and other events: acknowledged
         return await PbxRequests.RecordAsync<JsonException>(log, Name, kind, async () =>
         {
             using var document = JsonDocument.Parse(json);
+            if (kind == "events/call")
+            {
+                if (MangoOffice.FromCallEvent(document.RootElement) is { } leg) await screenPop.SignalAsync(leg.Extension, leg.CallId, leg.Number, leg.State, ct);
+                return Results.Ok();
+            }
             if (kind == "events/record/added")
             {
                 var (entry, recording) = MangoOffice.RecordAdded(document.RootElement);
@@ -54,6 +60,6 @@ public static class MangoOfficeApi
             if (MangoOffice.FromSummary(document.RootElement) is not { } call) return Results.Ok(); // a call between employees
             var result = await telephony.HandleAsync(call, ct);
             return Results.Ok(new { status = result.Outcome.ToString().ToLowerInvariant(), activityId = result.ActivityId });
-        }, "json", _ => "Событие — не корректный JSON сводки звонка.");
+        }, "json", _ => "Событие — не корректный JSON события звонка.");
     }
 }

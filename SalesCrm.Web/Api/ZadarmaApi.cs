@@ -9,7 +9,8 @@ namespace SalesCrm.Web.Api;
 /// value) and then posts its call notifications there (docs/integrations.md). Each notification's <c>Signature</c> is checked
 /// against the API secret entered in the administration: an unsigned or wrongly signed one is 401 and nothing is read. The end
 /// of a call (<c>NOTIFY_END</c>, <c>NOTIFY_OUT_END</c>) records it, once per <c>pbx_call_id</c>; a recording ready
-/// (<c>NOTIFY_RECORD</c>) is linked to its call (played through the PBX's API); the other notifications are acknowledged.
+/// (<c>NOTIFY_RECORD</c>) is linked to its call (played through the PBX's API); a call ringing, answered or ended at an employee's
+/// extension goes live to that employee (the screen-pop); the other notifications are acknowledged.
 /// </summary>
 public static class ZadarmaApi
 {
@@ -26,8 +27,8 @@ public static class ZadarmaApi
         return app;
     }
 
-    private static async Task<IResult> PostAsync(HttpContext http, IntegrationSecretVerifier verifier, TelephonyService telephony, CrmOptions options,
-        ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> PostAsync(HttpContext http, IntegrationSecretVerifier verifier, TelephonyService telephony, ScreenPopService screenPop,
+        CrmOptions options, ILoggerFactory logs, CancellationToken ct)
     {
         var log = logs.CreateLogger(typeof(ZadarmaApi));
         var (form, refusal) = await PbxRequests.ReadFormAsync(http, ct);
@@ -51,7 +52,9 @@ public static class ZadarmaApi
                 await telephony.RecordingReadyAsync("zadarma:" + callId, "zadarma:" + recording, ct);
                 return Results.Ok();
             }
-            if (Zadarma.FromNotification(fields, options.TimeZone) is not { } call) return Results.Ok(); // a call in progress
+            var call = Zadarma.FromNotification(fields, options.TimeZone);
+            if (Zadarma.Leg(fields) is { } leg) await screenPop.SignalAsync(leg.Extension, leg.CallId, leg.Number, leg.State, ct);
+            if (call is null) return Results.Ok(); // a call in progress
             var result = await telephony.HandleAsync(call, ct);
             return Results.Ok(new { status = result.Outcome.ToString().ToLowerInvariant(), activityId = result.ActivityId });
         }, "body", ex => ex.Message);

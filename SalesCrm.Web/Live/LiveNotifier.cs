@@ -15,11 +15,14 @@ namespace SalesCrm.Web.Live;
 /// a change of another node: there is no common clock to say what a result read there already held).
 /// </summary>
 public sealed record LiveEvent(string Kind, int? DealId = null, int? OwnerId = null, int? LeadId = null,
-    int? RecipientId = null, int? ApprovalId = null, int? NotificationId = null, DealMove? Move = null)
+    int? RecipientId = null, int? ApprovalId = null, int? NotificationId = null, DealMove? Move = null, LiveCall? Call = null)
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public long SavingSince { get; init; }
 }
+
+/// <summary>A call from outside at the recipient's extension: which call, from what number, and where it stands.</summary>
+public sealed record LiveCall(string CallId, string? Number, Domain.Activities.CallLegState State);
 
 /// <summary>
 /// Fans committed domain events out to the components that watch them. Keyed, locked subscriptions
@@ -85,6 +88,9 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
     public static string Deal(int dealId) => $"deal:{dealId}";
 
     public static string User(int managerId) => $"user:{managerId}";
+
+    /// <summary>The calls from outside at one employee's extension (the screen-pop of that employee's open pages).</summary>
+    public static string Calls(int managerId) => $"calls:{managerId}";
 
     /// <summary>The sessions of one sign-in account (its open pages and hub connections listen here).</summary>
     public static string Sessions(string userId) => $"sessions:{userId}";
@@ -219,6 +225,10 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
                 break;
             case Domain.Teams.SessionsEnded ended:
                 yield return (Sessions(ended.UserId), new LiveEvent(nameof(Domain.Teams.SessionsEnded)));
+                break;
+            case Domain.Activities.CallLegChanged call:
+                yield return (Calls(call.ManagerId), new LiveEvent(nameof(Domain.Activities.CallLegChanged), RecipientId: call.ManagerId,
+                    Call: new LiveCall(call.CallId, call.Number, call.State)));
                 break;
             case NotificationCreated n:
                 yield return (User(n.Notification.RecipientId), new LiveEvent(nameof(NotificationCreated), RecipientId: n.Notification.RecipientId,
