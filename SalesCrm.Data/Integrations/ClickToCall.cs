@@ -84,7 +84,7 @@ public sealed class ClickToCallService(IProviderContextFactory contexts, IUserCo
         if (pbx is null)
             return new ClickToCallState(null, "Звонки через АТС не настроены: администратор вводит ключи Mango Office или Zadarma в «Администрирование → Интеграции».");
         var user = await users.RequireAsync(ct);
-        if (!user.Scope.CanWorkDeals) return new ClickToCallState(pbx, "Ваша роль не ведёт клиентов: звонки из карточек ей не доступны.");
+        if (!user.Scope.CanWorkDeals) return new ClickToCallState(pbx, "Ваша роль не ведёт клиентов: звонки из карточек ей недоступны.");
         await using var db = contexts.Create();
         var extension = await db.Managers.AsNoTracking().Where(m => m.Id == user.ManagerId).Select(m => m.Extension).SingleOrDefaultAsync(ct);
         return string.IsNullOrWhiteSpace(extension)

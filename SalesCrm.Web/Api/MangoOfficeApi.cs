@@ -60,6 +60,6 @@ public static class MangoOfficeApi
             if (MangoOffice.FromSummary(document.RootElement) is not { } call) return Results.Ok(); // a call between employees
             var result = await telephony.HandleAsync(call, ct);
             return Results.Ok(new { status = result.Outcome.ToString().ToLowerInvariant(), activityId = result.ActivityId });
-        }, "json", _ => "Событие — не корректный JSON события звонка.");
+        }, "json", _ => "Событие — некорректный JSON события звонка.");
     }
 }
