@@ -60,6 +60,19 @@ public sealed class UserAdminService(IDbContextFactory<CrmDbContext> factory, IU
             openLeads.GetValueOrDefault(m.Id), slowed.Contains(SignInFailures.KeyOf(m.Email)))).ToList();
     }
 
+    /// <summary>
+    /// An extension belongs to one active employee: the PBX's calls and the screen-pop find the employee by it, and click-to-call
+    /// rings it.
+    /// </summary>
+    private static async Task CheckExtensionAsync(CrmDbContext db, string? extension, int? except, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(extension)) return;
+        var value = extension.Trim();
+        var holder = await db.Managers.AsNoTracking().Where(m => m.IsActive && m.Extension == value && m.Id != except).Select(m => m.FullName).FirstOrDefaultAsync(ct);
+        if (holder is not null)
+            throw new DomainException(new UserText("Добавочный {0} уже у сотрудника {1}: по добавочному АТС находит, кому звонок.", value, holder), nameof(UserInput.Extension));
+    }
+
     /// <summary>Creates the account and the profile; returns a one-time password or a set-password token, shown once.</summary>
     public async Task<Credentials> CreateAsync(UserInput input, FirstPassword first, CancellationToken ct = default)
     {
@@ -67,6 +80,7 @@ public sealed class UserAdminService(IDbContextFactory<CrmDbContext> factory, IU
         var email = CheckEmail(input.Email);
         await using var db = await factory.CreateDbContextAsync(ct);
         await CheckTeamAsync(db, input.Role, input.TeamId, ct);
+        await CheckExtensionAsync(db, input.Extension, null, ct);
         if (await accounts.FindByEmailAsync(email) is not null) throw new DomainException("Пользователь с таким e-mail уже есть.", nameof(UserInput.Email));
         var now = time.GetUtcNow().UtcDateTime;
         // The profile is checked before the account exists, so that a refusal leaves nothing behind.
@@ -102,6 +116,7 @@ public sealed class UserAdminService(IDbContextFactory<CrmDbContext> factory, IU
         await using var db = await factory.CreateDbContextAsync(ct);
         var manager = await LoadAsync(db, managerId, ct);
         await CheckTeamAsync(db, input.Role, input.TeamId, ct);
+        await CheckExtensionAsync(db, input.Extension, managerId, ct);
         if (manager.Id == admin.ManagerId && input.Role != StaffRole.Admin)
             throw new DomainException("Свою роль администратора снять нельзя: это сделает другой администратор.", nameof(UserInput.Role));
         var account = await accounts.FindByIdAsync(manager.UserId) ?? throw new NotFoundException("Учётная запись не найдена.");

@@ -94,22 +94,41 @@ public sealed class UserAdministration : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnExtensionBelongsToOneEmployee()
+    {
+        var (m1, m4) = (await IdOfAsync("m1@demo.salescrm"), await IdOfAsync("m4@demo.salescrm"));
+        var taken = await H.QueryAsync(db => db.Managers.Where(m => m.Id == m1).Select(m => m.Extension!).SingleAsync());
+        var team = await TeamAsync("Команда 1");
+        var ex = await Assert.ThrowsAsync<DomainException>(() =>
+            Admin.UpdateAsync(m4, new UserInput("Новикова Екатерина Андреевна", "m4@demo.salescrm", StaffRole.Manager, team, null, " " + taken + " ")));
+        Assert.Equal(nameof(UserInput.Extension), ex.Field);
+        Assert.Contains(taken, ex.Message);
+        await Assert.ThrowsAsync<DomainException>(() =>
+            Admin.CreateAsync(new UserInput("Смирнов Олег", "smirnov@insurer.ru", StaffRole.Manager, team, null, taken), FirstPassword.OneTime));
+        Assert.Null(await Accounts.FindByEmailAsync("smirnov@insurer.ru"));
+        Assert.NotEqual(taken, await H.QueryAsync(db => db.Managers.Where(m => m.Id == m4).Select(m => m.Extension).SingleAsync()));
+        // One's own extension stays one's own.
+        var own = await H.QueryAsync(db => db.Managers.Where(m => m.Id == m1).Select(m => new { m.FullName, m.Email, m.Role, m.TeamId, m.Phone }).SingleAsync());
+        await Admin.UpdateAsync(m1, new UserInput(own.FullName, own.Email, own.Role, own.TeamId, own.Phone, taken));
+    }
+
+    [Fact]
     public async Task ChangingARoleOrTeamEndsThePersonsSessions()
     {
         var m4 = await IdOfAsync("m4@demo.salescrm");
         var account = (await Accounts.FindByEmailAsync("m4@demo.salescrm"))!;
         var stamp = account.SecurityStamp;
         H.Events.Clear();
-        await Admin.UpdateAsync(m4, new UserInput("Новикова Екатерина Андреевна", "m4@demo.salescrm", StaffRole.Manager, await TeamAsync("Команда 2"), null, "104"));
+        await Admin.UpdateAsync(m4, new UserInput("Новикова Екатерина Андреевна", "m4@demo.salescrm", StaffRole.Manager, await TeamAsync("Команда 2"), null, "184"));
         Assert.Contains(H.Events.Published, e => e is SessionsEnded s && s.UserId == account.Id);
         Assert.NotEqual(stamp, (await Accounts.FindByIdAsync(account.Id))!.SecurityStamp);
 
         // A change of contacts only does not end anything.
         H.Events.Clear();
-        await Admin.UpdateAsync(m4, new UserInput("Новикова Екатерина Андреевна", "m4@demo.salescrm", StaffRole.Manager, await TeamAsync("Команда 2"), null, "105"));
+        await Admin.UpdateAsync(m4, new UserInput("Новикова Екатерина Андреевна", "m4@demo.salescrm", StaffRole.Manager, await TeamAsync("Команда 2"), null, "185"));
         Assert.DoesNotContain(H.Events.Published, e => e is SessionsEnded);
 
-        await Admin.UpdateAsync(m4, new UserInput("Новикова Екатерина Андреевна", "m4@demo.salescrm", StaffRole.TeamLead, await TeamAsync("Команда 2"), null, "105"));
+        await Admin.UpdateAsync(m4, new UserInput("Новикова Екатерина Андреевна", "m4@demo.salescrm", StaffRole.TeamLead, await TeamAsync("Команда 2"), null, "185"));
         Assert.Equal([nameof(StaffRole.TeamLead)], await Accounts.GetRolesAsync((await Accounts.FindByIdAsync(account.Id))!));
     }
 
