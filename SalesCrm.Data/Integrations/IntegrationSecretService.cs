@@ -65,6 +65,16 @@ public sealed class IntegrationSecretService(IDbContextFactory<CrmDbContext> fac
         verifier.Forget();
     }
 
+    /// <summary>Which active employee each PBX extension reaches, and who works with clients without one (the telephony settings).</summary>
+    public async Task<IReadOnlyList<(string? Extension, string FullName, StaffRole Role)>> ExtensionsAsync(CancellationToken ct = default)
+    {
+        await RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var staff = await db.Managers.AsNoTracking().Where(m => m.IsActive).Select(m => new { m.Extension, m.FullName, m.Role }).ToListAsync(ct);
+        return [.. staff.OrderBy(m => m.Extension is null).ThenBy(m => m.Extension, StringComparer.Ordinal).ThenBy(m => m.FullName)
+            .Select(m => (m.Extension, m.FullName, m.Role))];
+    }
+
     private async Task<CurrentUser> RequireAsync(CancellationToken ct) =>
         await users.RequireRoleAsync(security, u => u.ConfiguresDepartment, "IntegrationSecret", "manage",
             "Секретами интеграций управляют администратор и начальник отдела.", ct);

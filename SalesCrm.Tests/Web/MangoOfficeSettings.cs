@@ -37,6 +37,19 @@ public sealed class MangoOfficeSettings : CrmComponentTest
         var (account, secrets) = await H.Get<IntegrationSecretVerifier>().CredentialsAsync(IntegrationKind.MangoOffice);
         Assert.Equal("vpbx-key-from-mango", account);
         Assert.Equal(["salt-from-mango-0123456789"], secrets);
+
+        // Who each extension reaches, as the administration set them; a manager without one is named.
+        var m1 = await H.QueryAsync(db => db.Managers.Where(m => m.Email == "m1@demo.salescrm").Select(m => new { m.Id, m.FullName, m.Extension }).SingleAsync());
+        Assert.Contains(m1.FullName, section.Find($"[data-testid=extension-row][data-extension='{m1.Extension}']").TextContent);
+        Assert.Empty(section.FindAll("[data-testid=extension-missing]"));
+        await using (var db = H.Db())
+        {
+            var manager = await db.Managers.SingleAsync(m => m.Id == m1.Id);
+            manager.SetContacts(manager.Phone, null);
+            await db.SaveChangesAsync();
+        }
+        var again = Render<IntegrationsSection>();
+        again.WaitForAssertion(() => Assert.Contains(m1.FullName, again.Find("[data-testid=extension-missing]").TextContent));
     }
 
     [Fact]
