@@ -94,6 +94,8 @@ public static class CrmDatabase
         services.AddScoped<Leads.LeadService>();
         services.AddScoped<Leads.AssignmentService>();
         services.AddScoped<Leads.LeadImportService>();
+        services.AddScoped<Leads.WebFormService>();
+        services.AddSingleton<Leads.FormSpamGuard>();
         services.AddSingleton<Leads.SpeedToLeadScanner>();
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Leads.SpeedToLeadScanner>());
         services.AddScoped<Integrations.ApiKeyService>();

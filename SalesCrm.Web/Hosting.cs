@@ -279,6 +279,7 @@ public static partial class Hosting
         app.MapTelephonyApi();
         app.MapMangoOfficeApi();
         app.MapZadarmaApi();
+        app.MapFormsApi();
         app.MapRecordings();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health");

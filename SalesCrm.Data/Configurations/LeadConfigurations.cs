@@ -91,3 +91,23 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<SalesCrm.Do
         b.HasIndex(k => k.KeyHash).IsUnique();
     }
 }
+
+internal sealed class WebFormConfiguration : IEntityTypeConfiguration<WebForm>
+{
+    public void Configure(EntityTypeBuilder<WebForm> b)
+    {
+        b.Property(f => f.Name).HasMaxLength(100);
+        b.Property(f => f.PublicKey).HasMaxLength(40);
+        b.HasIndex(f => f.PublicKey).IsUnique();
+        b.Property(f => f.Mapping)
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+                v => new Dictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(v, JsonSerializerOptions.Default) ?? new(),
+                    StringComparer.OrdinalIgnoreCase),
+                new ValueComparer<Dictionary<string, string>>(
+                    (a, c) => a!.Count == c!.Count && !a.Except(c).Any(),
+                    v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key.GetHashCode(), kv.Value.GetHashCode())),
+                    v => new Dictionary<string, string>(v, StringComparer.OrdinalIgnoreCase)))
+            .HasMaxLength(8000);
+    }
+}

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SalesCrm.Tests.Support;
 
@@ -31,6 +32,23 @@ public partial class CrmAppFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Demo:Enabled", "false");
         if (Redis is not null) builder.UseSetting("Redis:ConnectionString", Redis);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, CallerAddress>());
+    }
+
+    /// <summary>The in-memory server has no network: a test names the caller's address in <see cref="CallerAddress.Header"/>.</summary>
+    public sealed class CallerAddress : IStartupFilter
+    {
+        public const string Header = "X-Test-Remote-Address";
+
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            Microsoft.AspNetCore.Builder.UseExtensions.Use(app, async (http, inner) =>
+            {
+                if (IPAddress.TryParse(http.Request.Headers[Header].ToString(), out var address)) http.Connection.RemoteIpAddress = address;
+                await inner();
+            });
+            next(app);
+        };
     }
 
     /// <summary>A client that keeps cookies and does not follow redirects (so the tests see them).</summary>

@@ -5,7 +5,7 @@ using SalesCrm.Domain.Common;
 namespace SalesCrm.Web.Api;
 
 /// <summary>
-/// What the PBX endpoints (Mango Office, Zadarma) share: a form body of 64 KB at most, whatever its framing; refusals logged
+/// What the PBX endpoints (Mango Office, Zadarma) share — the form body also with the website forms: a form body of 64 KB at most, whatever its framing; refusals logged
 /// under the PBX's name; and an event that cannot be recorded answered 400 with what is wrong, nothing written.
 /// </summary>
 public static partial class PbxRequests
@@ -13,9 +13,10 @@ public static partial class PbxRequests
     private const int MaxBodyBytes = 64 * 1024;
 
     /// <summary>The request's form (null when it has none), or the refusal of a body over 64 KB.</summary>
-    public static async Task<(IFormCollection? Form, IResult? Refusal)> ReadFormAsync(HttpContext http, CancellationToken ct)
+    public static async Task<(IFormCollection? Form, IResult? Refusal)> ReadFormAsync(HttpContext http, CancellationToken ct,
+        string tooLarge = "Событие слишком большое: не больше 64 КБ.")
     {
-        if (http.Request.ContentLength > MaxBodyBytes) return (null, TooLarge());
+        if (http.Request.ContentLength > MaxBodyBytes) return (null, TooLarge(tooLarge));
         // A chunked body has no length to check first: the server stops reading it at the limit.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
         if (!http.Request.HasFormContentType) return (null, null);
@@ -25,12 +26,11 @@ public static partial class PbxRequests
         }
         catch (Exception ex) when (ex is BadHttpRequestException or InvalidDataException)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(tooLarge));
         }
     }
 
-    private static IResult TooLarge() =>
-        ApiRequests.Problem("body", "Событие слишком большое: не больше 64 КБ.", StatusCodes.Status413PayloadTooLarge);
+    private static IResult TooLarge(string message) => ApiRequests.Problem("body", message, StatusCodes.Status413PayloadTooLarge);
 
     public static IResult Refused(ILogger log, string pbx, string? what, string reason, string field, string message)
     {

@@ -1601,6 +1601,49 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.ToTable("LeadDedupKeys");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Leads.WebForm", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("LastLeadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Leads")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Mapping")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublicKey")
+                        .IsUnique();
+
+                    b.ToTable("WebForms");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Notifications.Notification", b =>
                 {
                     b.Property<int>("Id")

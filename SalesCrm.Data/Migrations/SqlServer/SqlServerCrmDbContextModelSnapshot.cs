@@ -1603,6 +1603,49 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.ToTable("LeadDedupKeys");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Leads.WebForm", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime?>("LastLeadAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Leads")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Mapping")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublicKey")
+                        .IsUnique();
+
+                    b.ToTable("WebForms");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Notifications.Notification", b =>
                 {
                     b.Property<int>("Id")

@@ -1535,6 +1535,47 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("LeadDedupKeys");
                 });
 
+            modelBuilder.Entity("SalesCrm.Domain.Leads.WebForm", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastLeadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Leads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Mapping")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublicKey")
+                        .IsUnique();
+
+                    b.ToTable("WebForms");
+                });
+
             modelBuilder.Entity("SalesCrm.Domain.Notifications.Notification", b =>
                 {
                     b.Property<int>("Id")

@@ -304,6 +304,25 @@ namespace SalesCrm.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "WebForms",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    PublicKey = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Mapping = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastLeadAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Leads = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebForms", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -1941,6 +1960,12 @@ namespace SalesCrm.Data.Migrations.Sqlite
                 table: "Teams",
                 column: "Name",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebForms_PublicKey",
+                table: "WebForms",
+                column: "PublicKey",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -2059,6 +2084,9 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Tasks");
+
+            migrationBuilder.DropTable(
+                name: "WebForms");
 
             migrationBuilder.DropTable(
                 name: "ApprovalRequests");
