@@ -24,17 +24,17 @@ public static class FormFields
 
     private static readonly Dictionary<string, string> Usual = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["name"] = "contactName", ["fio"] = "contactName", ["имя"] = "contactName", ["фио"] = "contactName", ["contact"] = "contactName",
-        ["contactname"] = "contactName", ["контактное лицо"] = "contactName", ["your-name"] = "contactName",
-        ["phone"] = "phone", ["tel"] = "phone", ["telephone"] = "phone", ["телефон"] = "phone", ["mobile"] = "phone", ["your-phone"] = "phone",
-        ["email"] = "email", ["e-mail"] = "email", ["mail"] = "email", ["почта"] = "email", ["your-email"] = "email",
-        ["company"] = "company", ["компания"] = "company", ["organization"] = "company", ["organisation"] = "company", ["организация"] = "company",
-        ["inn"] = "inn", ["инн"] = "inn",
-        ["comment"] = "comment", ["comments"] = "comment", ["message"] = "comment", ["сообщение"] = "comment", ["комментарий"] = "comment",
-        ["вопрос"] = "comment", ["textarea"] = "comment", ["your-message"] = "comment",
-        ["product"] = "product", ["продукт"] = "product",
-        ["region"] = "region", ["регион"] = "region", ["city"] = "region", ["город"] = "region",
-        ["industry"] = "industry", ["отрасль"] = "industry",
+        ["name"] = "contactName", ["fio"] = "contactName", ["имя"] = "contactName", ["фио"] = "contactName", ["contact"] = "contactName", // not UI text: field names sites use
+        ["contactname"] = "contactName", ["контактное лицо"] = "contactName", ["your-name"] = "contactName", // not UI text: field names sites use
+        ["phone"] = "phone", ["tel"] = "phone", ["telephone"] = "phone", ["телефон"] = "phone", ["mobile"] = "phone", ["your-phone"] = "phone", // not UI text: field names sites use
+        ["email"] = "email", ["e-mail"] = "email", ["mail"] = "email", ["почта"] = "email", ["your-email"] = "email", // not UI text: field names sites use
+        ["company"] = "company", ["компания"] = "company", ["organization"] = "company", ["organisation"] = "company", ["организация"] = "company", // not UI text: field names sites use
+        ["inn"] = "inn", ["инн"] = "inn", // not UI text: field names sites use
+        ["comment"] = "comment", ["comments"] = "comment", ["message"] = "comment", ["сообщение"] = "comment", ["комментарий"] = "comment", // not UI text: field names sites use
+        ["вопрос"] = "comment", ["textarea"] = "comment", ["your-message"] = "comment", // not UI text: field names sites use
+        ["product"] = "product", ["продукт"] = "product", // not UI text: field names sites use
+        ["region"] = "region", ["регион"] = "region", ["city"] = "region", ["город"] = "region", // not UI text: field names sites use
+        ["industry"] = "industry", ["отрасль"] = "industry", // not UI text: field names sites use
     };
 
     /// <summary>Fields that are the transport's, not the visitor's: never shown in the comment.</summary>

@@ -28,9 +28,7 @@ public sealed class HttpRiskProviderRefresh : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _provider = builder.Build();
+        _provider = StandInServer.New();
         _provider.MapGet("/v1/companies/{inn}/risk", async (string inn, HttpContext http) =>
         {
             lock (_calls) _calls.Add((http.Request.Path, http.Request.Headers["X-Api-Key"].ToString()));

@@ -45,9 +45,7 @@ public sealed class TelephonyInBrowser(RunningApp app)
         const string key = "vpbx-e2e-key", salt = "mango-e2e-salt-998877";
         // Mango Office's API, standing in on 127.0.0.1: it checks the signature and takes the call-back command.
         var commands = new ConcurrentQueue<JsonElement>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var pbx = builder.Build();
+        await using var pbx = StandInServer.New();
         pbx.MapPost("/vpbx/commands/callback", async (HttpContext c) =>
         {
             var form = await c.Request.ReadFormAsync();

@@ -39,9 +39,7 @@ public sealed class ClickToCallRequests
 
     private static async Task<StandIn> StandInAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = StandInServer.New();
         var standIn = new StandIn { App = app };
         app.MapPost("/vpbx/commands/callback", async (HttpContext c) =>
         {

@@ -72,6 +72,7 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Calendar.WorkingCalendarSource>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Catalogues.CatalogueService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.ClickToCallService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Leads.WebFormService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.ScreenPopService>());
         Services.AddSingleton(new SmtpOptions());
         AddServices(Services);

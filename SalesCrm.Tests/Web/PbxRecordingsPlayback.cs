@@ -29,9 +29,7 @@ public sealed class PbxRecordingsPlayback
     /// <summary>The PBXs' APIs as their documentation describes them: a signed form post redirected to the file; a signed GET answered with a link.</summary>
     private static async Task<WebApplication> StandInAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var pbx = builder.Build();
+        var pbx = StandInServer.New();
         pbx.MapPost("/vpbx/queries/recording/post", async (HttpContext c) =>
         {
             var form = await c.Request.ReadFormAsync();

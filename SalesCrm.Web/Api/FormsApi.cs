@@ -93,7 +93,8 @@ public static partial class FormsApi
         // A form of the administration may lend its field mapping (?form=<its key>).
         var mapped = await forms.FindAsync(http.Request.Query["form"].ToString(), ct);
         var all = fields!.Concat(FormFields.TildaUtm(Field("COOKIES")));
-        var lead = FormFields.Read(all, mapped?.Mapping, "Tilda: " + (Field("formname") ?? Field("formid") ?? "форма"), Field("referer") ?? Field("page"));
+        var formName = "Tilda: " + (Field("formname") ?? Field("formid") ?? "форма"); // not UI text: a source tag's value
+        var lead = FormFields.Read(all, mapped?.Mapping, formName, Field("referer") ?? Field("page"));
         return await AnswerAsync(log, "Tilda", async () =>
         {
             var answer = await forms.SubmitAsync(lead, new IntakeSource(key.Id, $"Tilda: {key.Name}", null, LeadChannel.Website),
@@ -177,7 +178,8 @@ public static partial class FormsApi
     private static async Task<IResult> ScriptAsync(HttpContext http, string key, WebFormService forms, CancellationToken ct)
     {
         var form = await forms.FindAsync(key, ct);
-        if (form is null) return Results.Content("console.error('SalesCrm: форма не найдена или отключена.');", "text/javascript; charset=utf-8", Encoding.UTF8, 404);
+        const string missing = "console.error('SalesCrm: форма не найдена или отключена.');"; // not UI text: the site developer's console
+        if (form is null) return Results.Content(missing, "text/javascript; charset=utf-8", Encoding.UTF8, 404);
         http.Response.Headers.CacheControl = "public, max-age=300";
         var endpoint = $"{http.Request.Scheme}://{http.Request.Host}{FormPrefix}{Uri.EscapeDataString(form.PublicKey)}";
         return Results.Content(EmbeddedForm.Script(endpoint, form.Name), "text/javascript; charset=utf-8", Encoding.UTF8);
