@@ -121,6 +121,7 @@ public static class CrmDatabase
         services.AddSingleton<Common.IPeriodicScan>(sp => sp.GetRequiredService<Approvals.ApprovalSlaScanner>());
         services.AddSingleton<Integrations.ApiKeyVerifier>();
         services.AddSingleton<Integrations.IntegrationSecretVerifier>();
+        services.AddSingleton<Integrations.ConnectorHealth>();
         services.AddScoped<Integrations.IntegrationSecretService>();
         services.AddScoped<Admin.UserAdminService>();
         services.AddScoped<Admin.TeamAdminService>();

@@ -47,6 +47,7 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<LeadDedupKey> LeadDedupKeys => Set<LeadDedupKey>();
     public DbSet<WebForm> WebForms => Set<WebForm>();
+    public DbSet<Domain.Integrations.ConnectorState> ConnectorStates => Set<Domain.Integrations.ConnectorState>();
     public DbSet<Domain.Integrations.ApiKey> ApiKeys => Set<Domain.Integrations.ApiKey>();
     public DbSet<Domain.Integrations.IntegrationSecret> IntegrationSecrets => Set<Domain.Integrations.IntegrationSecret>();
     public DbSet<Identity.SignInFailures> SignInFailures => Set<Identity.SignInFailures>();

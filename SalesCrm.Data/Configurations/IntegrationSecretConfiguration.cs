@@ -15,3 +15,12 @@ internal sealed class IntegrationSecretConfiguration : IEntityTypeConfiguration<
         b.HasIndex(s => s.Kind).IsUnique();   // one secret per connected system
     }
 }
+
+internal sealed class ConnectorStateConfiguration : IEntityTypeConfiguration<ConnectorState>
+{
+    public void Configure(EntityTypeBuilder<ConnectorState> b)
+    {
+        b.HasIndex(s => s.Connector).IsUnique();
+        b.Property(s => s.LastError).HasMaxLength(500);
+    }
+}

@@ -16,8 +16,15 @@ public sealed record IntegrationSecretInfo(IntegrationKind Kind, bool Configured
 /// previous one stays valid for <see cref="IntegrationSecret.Grace"/>); every change is audited without the value.
 /// </summary>
 public sealed class IntegrationSecretService(IDbContextFactory<CrmDbContext> factory, IUserContext users, TimeProvider time, SecurityLog security,
-    IntegrationSecretVerifier verifier)
+    IntegrationSecretVerifier verifier, ConnectorHealth health)
 {
+    /// <summary>How each connector is doing: last message, last failure, what waits (the integrations page).</summary>
+    public async Task<IReadOnlyList<ConnectorRow>> ConnectorsAsync(CancellationToken ct = default)
+    {
+        await RequireAsync(ct);
+        return await health.ReadAsync(ct);
+    }
+
     public async Task<IntegrationSecretInfo> InfoAsync(IntegrationKind kind, CancellationToken ct = default)
     {
         await RequireAsync(ct);

@@ -74,7 +74,12 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
         CancellationToken ct = default)
     {
         var item = new QueuedIntake(submission, source, idempotencyKey);
-        if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(LeadIntakeService));
+        Interlocked.Increment(ref _waiting);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            Interlocked.Decrement(ref _waiting);
+            throw new ObjectDisposedException(nameof(LeadIntakeService));
+        }
         EnsureWriter();
         return await item.Done.Task.WaitAsync(ct);
     }
@@ -101,6 +106,7 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
         {
             var batch = new List<QueuedIntake>(MaxBatch);
             while (batch.Count < MaxBatch && reader.TryRead(out var next)) batch.Add(next);
+            Interlocked.Add(ref _waiting, -batch.Count);
             // One transaction per author, so that the audit trail names who sent each lead.
             foreach (var group in batch.GroupBy(i => (i.Source.ActorManagerId, i.Source.ActorName)))
             {
@@ -178,6 +184,11 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
             }
         }
     }
+
+    private int _waiting;
+
+    /// <summary>Submissions waiting for the writer (the backlog of the channels that bring leads in).</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     public void Dispose() => _queue.Writer.TryComplete();
 

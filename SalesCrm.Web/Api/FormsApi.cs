@@ -30,9 +30,9 @@ public static partial class FormsApi
 
     public static IEndpointRouteBuilder MapFormsApi(this IEndpointRouteBuilder app)
     {
-        RefusedCallers.Apply(app.MapPost(TildaPath, TildaAsync).DisableAntiforgery(),
+        RefusedCallers.Apply(app.MapPost(TildaPath, TildaAsync).DisableAntiforgery().Track(Domain.Integrations.Connector.Tilda),
             http => http.RequestServices.GetRequiredService<ApiKeyVerifier>().KnownValid(http.Request.Headers["X-Api-Key"].ToString()) is not null);
-        app.MapPost(FormPrefix + "{key}", SubmitAsync).DisableAntiforgery();
+        app.MapPost(FormPrefix + "{key}", SubmitAsync).DisableAntiforgery().Track(Domain.Integrations.Connector.WebForms);
         app.MapMethods(FormPrefix + "{key}", ["OPTIONS"], (HttpContext http) =>
         {
             AllowAnySite(http);

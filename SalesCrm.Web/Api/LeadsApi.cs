@@ -6,6 +6,8 @@ using SalesCrm.Data.Integrations;
 using SalesCrm.Data.Leads;
 using SalesCrm.Domain.Leads;
 
+using SalesCrm.Domain.Integrations;
+
 namespace SalesCrm.Web.Api;
 
 /// <summary>The <c>Api</c> section of appsettings.json.</summary>
@@ -75,7 +77,7 @@ public static class LeadsApi
 
     public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
-        RefusedCallers.Apply(app.MapPost(Path, PostAsync).RequireRateLimiting(RateLimitPolicy).DisableAntiforgery(),
+        RefusedCallers.Apply(app.MapPost(Path, PostAsync).RequireRateLimiting(RateLimitPolicy).DisableAntiforgery().Track(Connector.LeadsApi),
             http => http.RequestServices.GetRequiredService<ApiKeyVerifier>().KnownValid(http.Request.Headers["X-Api-Key"].ToString()) is not null);
         return app;
     }

@@ -20,7 +20,7 @@ public static class MangoOfficeApi
 
     public static IEndpointRouteBuilder MapMangoOfficeApi(this IEndpointRouteBuilder app)
     {
-        RefusedCallers.Apply(app.MapPost(Prefix + "/{**path}", PostAsync).DisableAntiforgery());
+        RefusedCallers.Apply(app.MapPost(Prefix + "/{**path}", PostAsync).DisableAntiforgery().Track(Connector.MangoOffice));
         return app;
     }
 

@@ -23,7 +23,7 @@ public static class TelephonyApi
 
     public static IEndpointRouteBuilder MapTelephonyApi(this IEndpointRouteBuilder app)
     {
-        RefusedCallers.Apply(app.MapPost(Path, PostAsync).DisableAntiforgery());
+        RefusedCallers.Apply(app.MapPost(Path, PostAsync).DisableAntiforgery().Track(Connector.Telephony));
         return app;
     }
 

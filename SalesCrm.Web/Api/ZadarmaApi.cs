@@ -23,7 +23,7 @@ public static class ZadarmaApi
             http.Request.Query["zd_echo"].ToString() is { Length: > 0 and <= 200 } echo
                 ? Results.Text(echo, "text/plain")
                 : ApiRequests.Problem("zd_echo", "Нужен параметр zd_echo: так Zadarma проверяет адрес.", StatusCodes.Status400BadRequest));
-        RefusedCallers.Apply(app.MapPost(Path, PostAsync).DisableAntiforgery());
+        RefusedCallers.Apply(app.MapPost(Path, PostAsync).DisableAntiforgery().Track(Connector.Zadarma));
         return app;
     }
 

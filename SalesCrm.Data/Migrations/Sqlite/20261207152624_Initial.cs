@@ -143,6 +143,24 @@ namespace SalesCrm.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConnectorStates",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Connector = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastMessageAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Messages = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastErrorAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Errors = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConnectorStates", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -1562,6 +1580,12 @@ namespace SalesCrm.Data.Migrations.Sqlite
                 column: "DealId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConnectorStates_Connector",
+                table: "ConnectorStates",
+                column: "Connector",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Contacts_ClientId",
                 table: "Contacts",
                 column: "ClientId");
@@ -2015,6 +2039,9 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "CompetitorOffers");
+
+            migrationBuilder.DropTable(
+                name: "ConnectorStates");
 
             migrationBuilder.DropTable(
                 name: "Contacts");
