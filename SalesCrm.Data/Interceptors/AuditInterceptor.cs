@@ -149,9 +149,9 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         db.AuditState = state;
     }
 
-    /// <summary>Business records are audited; the audit trail itself and the bell's notifications are not.</summary>
+    /// <summary>Business records are audited; the audit trail itself, the bell's notifications and the connectors' counters are not.</summary>
     private static bool IsAudited(EntityEntry entry) =>
-        entry.Entity is not Domain.Notifications.Notification
+        entry.Entity is not (Domain.Notifications.Notification or Domain.Integrations.ConnectorState)
         && (entry.Metadata.ClrType.Namespace?.StartsWith("SalesCrm.Domain", StringComparison.Ordinal) == true || entry.Metadata.IsOwned());
 
     /// <summary>One audit row per field whose value differs from <paramref name="before"/> (null: a new owned part).</summary>

@@ -40,11 +40,25 @@ public sealed partial class RedisLiveFanOut(IConnectionMultiplexer redis, LiveNo
         });
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => redis.GetSubscriber().UnsubscribeAsync(Channel);
+    /// <summary>Stops listening; a connection already closed or lost (Redis down at shutdown) has nothing left to stop.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await redis.GetSubscriber().UnsubscribeAsync(Channel);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or RedisConnectionException or RedisTimeoutException)
+        {
+            LogStopWithoutRedis(logger, ex.GetType().Name);
+        }
+    }
 
     private sealed record Message(Guid Node, List<Item> Items);
 
     private sealed record Item(string Topic, LiveEvent Event);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Live fan-out stopped without Redis ({Reason})")]
+    private static partial void LogStopWithoutRedis(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a malformed live message from Redis")]
     private static partial void LogBadMessage(ILogger logger, Exception ex);
