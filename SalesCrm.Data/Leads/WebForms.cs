@@ -121,10 +121,11 @@ public sealed class WebFormService(IDbContextFactory<CrmDbContext> factory, IUse
         var answer = await SubmitAsync(lead, new IntakeSource(apiKeyId, actor, null, LeadChannel.Website), idempotencyKey, ct);
         if (answer.Accepted)
         {
+            // Counted in the database, so that sendings at the same moment on any node all count.
             await using var db = await factory.CreateDbContextAsync(ct);
-            var stored = await db.WebForms.SingleAsync(f => f.Id == form.Id, ct);
-            stored.Received(time.GetUtcNow().UtcDateTime);
-            await db.SaveChangesAsync(ct);
+            var now = time.GetUtcNow().UtcDateTime;
+            await db.WebForms.Where(f => f.Id == form.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(f => f.Leads, f => f.Leads + 1).SetProperty(f => f.LastLeadAt, now), ct);
         }
         return answer;
     }

@@ -34,7 +34,7 @@ public sealed class WebForm : Entity
 
     public DateTime CreatedAt { get; private set; }
 
-    /// <summary>When the form last sent a lead, and how many it has sent (the administration's health view).</summary>
+    /// <summary>When the form last sent a lead, and how many it has sent (counted in the database as sendings arrive).</summary>
     public DateTime? LastLeadAt { get; private set; }
 
     public int Leads { get; private set; }
@@ -47,12 +47,6 @@ public sealed class WebForm : Entity
 
     /// <summary>A new key: the old address and snippet stop working (a form copied to a site it should not be on).</summary>
     public void RenewKey() => PublicKey = NewKey();
-
-    public void Received(DateTime now)
-    {
-        LastLeadAt = now;
-        Leads++;
-    }
 
     private static string NewKey() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

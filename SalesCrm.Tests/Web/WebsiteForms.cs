@@ -131,6 +131,12 @@ public sealed class WebsiteForms(CrmAppFactory app) : IClassFixture<CrmAppFactor
         Assert.Equal(form.Name, lead.SourceTags["form"]);
         Assert.Equal("https://insurer.example.ru/kasko?utm_source=google", lead.SourceTags["page"]);
         Assert.DoesNotContain("agree", lead.Comment ?? "");
+        await using (var db = TestDatabase.CreateContext(app.ConnectionString))
+        {
+            var counted = await db.WebForms.AsNoTracking().SingleAsync(f => f.Id == form.Id);
+            Assert.Equal(1, counted.Leads);
+            Assert.NotNull(counted.LastLeadAt);
+        }
 
         // A bot fills the hidden field: answered as a person, nothing kept.
         var botPhone = "7926" + Unique()[..7];
