@@ -67,6 +67,7 @@ public sealed class WebFormService(IDbContextFactory<CrmDbContext> factory, IUse
         await RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var form = new WebForm(name, time.GetUtcNow().UtcDateTime);
+        await EnsureUniqueAsync(db, form.Name, null, ct);
         db.WebForms.Add(form);
         await db.SaveChangesAsync(ct);
         return Row(form);
@@ -91,6 +92,7 @@ public sealed class WebFormService(IDbContextFactory<CrmDbContext> factory, IUse
         var form = await db.WebForms.SingleOrDefaultAsync(f => f.Id == id, ct) ?? throw new NotFoundException("Форма не найдена.");
         var oldKey = form.PublicKey;
         change(form);
+        await EnsureUniqueAsync(db, form.Name, form.Id, ct);
         await db.SaveChangesAsync(ct);
         Cache.TryRemove(oldKey, out _);
         Cache.TryRemove(form.PublicKey, out _);
@@ -143,6 +145,14 @@ public sealed class WebFormService(IDbContextFactory<CrmDbContext> factory, IUse
         {
             return new FormAnswer(false, null, ex.Errors.Count > 0 ? ex.Errors : new Dictionary<string, string[]> { ["form"] = [ex.Message] });
         }
+    }
+
+    /// <summary>A form's name tags its leads: two forms of one name could not be told apart in the reports.</summary>
+    private static async Task EnsureUniqueAsync(CrmDbContext db, string name, int? except, CancellationToken ct)
+    {
+        var names = await db.WebForms.AsNoTracking().Where(f => f.Id != except).Select(f => f.Name).ToListAsync(ct);
+        if (names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            throw new DomainException(new UserText("Форма «{0}» уже есть: дайте другое название.", name), "Name");
     }
 
     private static WebFormRow Row(WebForm f) => new(f.Id, f.Name, f.PublicKey, f.Mapping, f.IsActive, f.CreatedAt, f.LastLeadAt, f.Leads);
