@@ -22,7 +22,7 @@ public sealed class RenewalsInBrowser(RunningApp app)
             var m1 = await db.Managers.SingleAsync(m => m.Email == "m1@demo.salescrm");
             var client = await db.Clients.Where(c => c.OwnerId == m1.Id && !db.ClientSignals.Any(s => s.ClientId == c.Id)).OrderBy(c => c.Id).FirstAsync();
             var product = await db.Products.FirstAsync();
-            var now = DateTime.UtcNow;
+            var now = RunningApp.Clock.GetUtcNow().UtcDateTime;
             var today = TimeZoneInfo.ConvertTimeFromUtc(now, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow")).Date;
             var contract = new Contract(client.Id, product.Id, m1.Id, "Е2Е-" + Guid.NewGuid().ToString("N")[..6], today.AddDays(25).AddYears(-1), today.AddDays(25),
                 Money.FromRubles(900_000), null);

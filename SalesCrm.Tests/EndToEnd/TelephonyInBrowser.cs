@@ -57,7 +57,7 @@ public sealed class TelephonyInBrowser(RunningApp app)
 
         // The app with the PBX set up, on its own copy of the demo data.
         var connection = await TestDatabase.CopyAsync();
-        PbxCredentials.Keep(connection, IntegrationKind.MangoOffice, key, salt, TimeProvider.System);
+        PbxCredentials.Keep(connection, IntegrationKind.MangoOffice, key, salt, RunningApp.Clock);
         await using var own = await AppProcess.StartAsync(new Dictionary<string, string>
         {
             ["Database__ConnectionString"] = connection, ["Telephony__MangoOfficeApiUrl"] = pbx.Urls.First() + "/vpbx/",
@@ -78,7 +78,7 @@ public sealed class TelephonyInBrowser(RunningApp app)
         {
             var json = JsonSerializer.Serialize(new
             {
-                entry_id = entry, call_id = entry + "-1", timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), seq, call_state = state, location = "abonent",
+                entry_id = entry, call_id = entry + "-1", timestamp = RunningApp.Clock.GetUtcNow().ToUnixTimeSeconds(), seq, call_state = state, location = "abonent",
                 from = new { number = Phone.Normalize(phone) }, to = new { extension, number = "sip:m1@demo.mangosip.ru", line_number = "74951000000" },
             });
             var response = await http.PostAsync(MangoOfficeApi.Prefix + "/events/call", new FormUrlEncodedContent(new Dictionary<string, string>

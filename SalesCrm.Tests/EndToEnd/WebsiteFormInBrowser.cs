@@ -22,7 +22,7 @@ public sealed class WebsiteFormInBrowser(RunningApp app)
         WebForm form;
         await using (var db = TestDatabase.CreateContext(app.ConnectionString))
         {
-            form = new WebForm("Лендинг КАСКО (e2e)", DateTime.UtcNow);
+            form = new WebForm("Лендинг КАСКО (e2e)", RunningApp.Clock.GetUtcNow().UtcDateTime);
             db.WebForms.Add(form);
             await db.SaveChangesAsync();
         }

@@ -20,6 +20,13 @@ public sealed class RunningApp : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>
+    /// The clock of the app process: the machine's, which the app reads through its <see cref="TimeProvider"/>. Under
+    /// <c>./test.sh --at WHEN</c> the app, this process and Chromium all see WHEN (decision 0002), so what a test writes for
+    /// the app stamped with this clock is "now" for the app on any date.
+    /// </summary>
+    public static TimeProvider Clock => TimeProvider.System;
+
     public string ConnectionString { get; private set; } = "";
 
     /// <summary>
