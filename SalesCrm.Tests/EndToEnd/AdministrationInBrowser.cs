@@ -40,16 +40,16 @@ public sealed class AdministrationInBrowser(RunningApp app)
         await colleague.GetByTestId("login-email").FillAsync(email);
         await colleague.GetByTestId("login-password").FillAsync(password);
         await colleague.GetByTestId("login-submit").ClickAsync();
-        await colleague.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/password");
+        await RunningApp.ExpectPathAsync(colleague, "/account/password");
         await Expect(colleague.GetByTestId("password-must-change")).ToBeVisibleAsync();
         // Any other page sends them back here until the password is their own.
         await colleague.GotoAsync("/deals");
-        await colleague.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/password");
+        await RunningApp.ExpectPathAsync(colleague, "/account/password");
         await colleague.GetByTestId("password-current").FillAsync(password);
         await colleague.GetByTestId("password-new").FillAsync("Novikova-2027!");
         await colleague.GetByTestId("password-repeat").FillAsync("Novikova-2027!");
         await colleague.GetByTestId("password-submit").ClickAsync();
-        await colleague.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await RunningApp.ExpectPathAsync(colleague, "/");
         await context.CloseAsync();
         await admin.Context.CloseAsync();
     }

@@ -22,7 +22,7 @@ public sealed class DealCardInBrowser(RunningApp app)
         // Open it the way a manager does: from the deal list filtered by stage.
         await RunningApp.GotoInteractiveAsync(page, "/deals?stage=Qualification");
         await page.Locator($"[data-testid=deal-row][data-deal-id='{dealId}']").ClickAsync();
-        await page.WaitForURLAsync($"**/deals/{dealId}");
+        await RunningApp.ExpectPathAsync(page, $"/deals/{dealId}");
         await page.GetByTestId("app-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Expect(page.GetByTestId("deal-stage")).ToHaveAttributeAsync("data-stage", "Qualification");
 

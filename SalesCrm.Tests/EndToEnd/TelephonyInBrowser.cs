@@ -108,7 +108,7 @@ public sealed class TelephonyInBrowser(RunningApp app)
 
         // One click to the deal's card; from there the manager calls the client back through the PBX.
         await pop.GetByTestId("screen-pop-open").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == $"/deals/{dealId}");
+        await RunningApp.ExpectPathAsync(page, $"/deals/{dealId}");
         await Expect(page.GetByTestId("screen-pop")).ToHaveCountAsync(0);
         var number = page.GetByTestId("deal-phones").GetByTestId("phone-number").Filter(new() { HasText = phone });
         await number.GetByTestId("call-phone").ClickAsync();
