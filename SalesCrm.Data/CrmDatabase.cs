@@ -138,6 +138,13 @@ public static class CrmDatabase
         services.AddScoped<Integrations.ClickToCallService>();
         services.AddSingleton<Integrations.ClickToCallPace>();
         services.AddScoped<Integrations.ScreenPopService>();
+        services.AddSingleton(new Integrations.TelegramOptions(configuration));
+        services.AddSingleton(sp => new Integrations.TelegramBotApi(sp.GetRequiredService<Integrations.TelegramOptions>(),
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) }));
+        services.AddScoped<Integrations.TelegramService>();
+        services.AddSingleton<Integrations.IOutboundChannel, Integrations.TelegramChannel>();
+        services.AddSingleton<Integrations.OutboxSender>();
+        services.AddScoped<Integrations.Conversations>();
         services.AddScoped<Integrations.CounterpartyRiskService>();
         services.AddSingleton(new Integrations.RiskProviderOptions(configuration));
         // One long-lived client with pooled connections that are recycled (DNS changes are picked up).

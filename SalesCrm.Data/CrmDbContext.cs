@@ -59,6 +59,8 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<DealParticipant> DealParticipants => Set<DealParticipant>();
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<PbxRecording> PbxRecordings => Set<PbxRecording>();
+    public DbSet<MessengerChat> MessengerChats => Set<MessengerChat>();
+    public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
     public DbSet<TaskItem> Tasks => Set<TaskItem>();
     public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
     public DbSet<ApprovalDecision> ApprovalDecisions => Set<ApprovalDecision>();

@@ -75,7 +75,11 @@ public static partial class Hosting
         }
         // Background jobs run on every node by default, each period once across nodes (ScanRuns); a web-only node can
         // leave them to the others.
-        if (config.GetValue("BackgroundJobs:Enabled", true)) services.AddHostedService<ScanService>();
+        if (config.GetValue("BackgroundJobs:Enabled", true))
+        {
+            services.AddHostedService<ScanService>();
+            services.AddHostedService<OutboxWorker>();
+        }
 
         // One key ring in the database for every node: a sign-in cookie or antiforgery token issued by one node is valid
         // on the others, and survives restarts.
@@ -280,6 +284,7 @@ public static partial class Hosting
         app.MapMangoOfficeApi();
         app.MapZadarmaApi();
         app.MapFormsApi();
+        app.MapTelegramApi();
         app.MapRecordings();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health");

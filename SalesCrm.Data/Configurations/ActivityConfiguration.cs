@@ -24,6 +24,8 @@ internal sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
         b.HasIndex(a => new { a.LeadId, a.OccurredAt });
         b.HasIndex(a => new { a.AuthorId, a.OccurredAt });
         b.HasIndex(a => a.CallId).IsUnique(); // one call is one activity, however often the PBX delivers it
+        b.Property(a => a.MessageId).HasMaxLength(300);
+        b.HasIndex(a => a.MessageId).IsUnique(); // one message is one activity, however often the channel delivers it
     }
 }
 
@@ -34,5 +36,37 @@ internal sealed class PbxRecordingConfiguration : IEntityTypeConfiguration<PbxRe
         b.Property(r => r.CallId).HasMaxLength(100);
         b.Property(r => r.Reference).HasMaxLength(200);
         b.HasIndex(r => r.CallId).IsUnique(); // a call's recording is announced once, or again with the same reference
+    }
+}
+
+internal sealed class MessengerChatConfiguration : IEntityTypeConfiguration<MessengerChat>
+{
+    public void Configure(EntityTypeBuilder<MessengerChat> b)
+    {
+        b.Property(c => c.ExternalId).HasMaxLength(64);
+        b.Property(c => c.Name).HasMaxLength(200);
+        b.Property(c => c.Username).HasMaxLength(100);
+        b.Property(c => c.Phone).HasMaxLength(40);
+        b.HasIndex(c => new { c.Channel, c.ExternalId }).IsUnique(); // one person writing twice at once is still one chat
+        b.HasIndex(c => c.LeadId);
+        b.HasIndex(c => c.ClientId);
+        b.Ignore(c => c.Display);
+    }
+}
+
+internal sealed class OutboundMessageConfiguration : IEntityTypeConfiguration<OutboundMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboundMessage> b)
+    {
+        b.Property(m => m.To).HasMaxLength(320);
+        b.Property(m => m.Subject).HasMaxLength(300);
+        b.Property(m => m.Body).HasMaxLength(20_000);
+        b.Property(m => m.InReplyTo).HasMaxLength(300);
+        b.Property(m => m.LastError).HasMaxLength(1000);
+        b.Property(m => m.ExternalId).HasMaxLength(300);
+        b.HasOne(m => m.Activity).WithMany().HasForeignKey(m => m.ActivityId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Manager>().WithMany().HasForeignKey(m => m.AuthorId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(m => new { m.Status, m.NextAttemptAt }); // the sender's due messages
+        b.HasIndex(m => m.ActivityId);
     }
 }

@@ -19,6 +19,7 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         b.Property(l => l.PhoneNormalized).HasMaxLength(20);
         b.Property(l => l.Email).HasMaxLength(256);
         b.Property(l => l.EmailNormalized).HasMaxLength(256);
+        b.Property(l => l.Messenger).HasMaxLength(100);
         b.Property(l => l.ProductCode).HasMaxLength(50);
         b.Property(l => l.Region).HasMaxLength(100);
         b.Property(l => l.Industry).HasMaxLength(100);

@@ -124,8 +124,13 @@ public sealed class ConnectorHealth(IProviderContextFactory contexts, LeadIntake
     public async Task<IReadOnlyList<ConnectorRow>> ReadAsync(CancellationToken ct = default)
     {
         Dictionary<Connector, ConnectorState> stored;
+        Dictionary<Domain.Activities.MessageChannel, int> outbox;
         await using (var db = contexts.Create())
+        {
             stored = await db.ConnectorStates.AsNoTracking().ToDictionaryAsync(s => s.Connector, ct);
+            outbox = (await db.OutboundMessages.AsNoTracking().Where(m => m.Status == Domain.Activities.OutboundStatus.Pending)
+                .GroupBy(m => m.Channel).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct)).ToDictionary(x => x.Key, x => x.Count);
+        }
         Dictionary<Connector, Pending> pending;
         lock (_lock) pending = _pending.ToDictionary(p => p.Key, p => new Pending
         {
@@ -137,7 +142,12 @@ public sealed class ConnectorHealth(IProviderContextFactory contexts, LeadIntake
             var row = new ConnectorState(c);
             if (stored.TryGetValue(c, out var s)) row.Add(s.Messages, s.LastMessageAt, s.Errors, s.LastErrorAt, s.LastError);
             if (pending.TryGetValue(c, out var p)) row.Add(p.Messages, p.LastMessageAt, p.Errors, p.LastErrorAt, p.LastError);
-            int? backlog = c is Connector.LeadsApi or Connector.Tilda or Connector.WebForms ? intake.Waiting : null;
+            int? backlog = c switch
+            {
+                Connector.LeadsApi or Connector.Tilda or Connector.WebForms => intake.Waiting,
+                Connector.Telegram => outbox.GetValueOrDefault(Domain.Activities.MessageChannel.Telegram),
+                _ => null,
+            };
             return new ConnectorRow(c, row.LastMessageAt, row.Messages, row.LastErrorAt, row.LastError, row.Errors, backlog);
         })];
     }

@@ -13,7 +13,7 @@ namespace SalesCrm.Data.Leads;
 
 /// <summary>A lead as an integration, a form or an import row sends it; every field optional but one of INN, phone, e-mail.</summary>
 public sealed record LeadSubmission(string? Company, string? Inn, string? ContactName, string? Phone, string? Email, string? Product,
-    string? Channel, string? Region, string? Industry, string? Comment, Dictionary<string, string>? Tags);
+    string? Channel, string? Region, string? Industry, string? Comment, Dictionary<string, string>? Tags, string? Messenger = null);
 
 /// <summary>Where a submission came from: an API key, a person in the UI, an import.</summary>
 public sealed record IntakeSource(int? ApiKeyId, string ActorName, int? ActorManagerId, LeadChannel DefaultChannel);
@@ -322,14 +322,14 @@ public sealed class LeadIntakeService(IProviderContextFactory contexts, Distribu
         if (!string.IsNullOrWhiteSpace(s.Inn) && Inn.Validate(s.Inn) is { } innError) Add("inn", innError);
         if (Phone.Validate(s.Phone) is { } phoneError) Add("phone", phoneError);
         if (Email.Validate(s.Email) is { } emailError) Add("email", emailError);
-        if (string.IsNullOrWhiteSpace(s.Inn) && string.IsNullOrWhiteSpace(s.Phone) && string.IsNullOrWhiteSpace(s.Email))
+        if (string.IsNullOrWhiteSpace(s.Inn) && string.IsNullOrWhiteSpace(s.Phone) && string.IsNullOrWhiteSpace(s.Email) && string.IsNullOrWhiteSpace(s.Messenger))
             Add("phone", "Нужен хотя бы один способ связи или ИНН: телефон, e-mail или ИНН.");
         if (errors.Count > 0) throw new LeadValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 
         try
         {
             var lead = new Lead(channel, s.Company, s.Inn?.Trim(), s.ContactName, s.Phone, s.Email, product?.Code, s.Region, s.Industry, s.Comment,
-                s.Tags, time.GetUtcNow().UtcDateTime);
+                s.Tags, time.GetUtcNow().UtcDateTime, s.Messenger);
             return (lead, product);
         }
         catch (DomainException ex)

@@ -51,6 +51,24 @@ public sealed class Activity : Entity
         return activity;
     }
 
+    /// <summary>
+    /// A message or letter that came in or went out through a channel (a Telegram bot, the shared mailbox); its
+    /// <paramref name="messageId"/> — <c>telegram:{bot}:{update}</c>, an e-mail's Message-ID — is unique, so a message
+    /// delivered twice is one activity, and an e-mail reply finds the letter it answers.
+    /// </summary>
+    public static Activity FromMessage(ActivityKind kind, string messageId, ActivityDirection direction, DateTime at, int authorId,
+        int? dealId, int? clientId, int? leadId, string? outcome, string? text, DateTime now)
+    {
+        if (kind is not (ActivityKind.Message or ActivityKind.Email)) throw new DomainException("Сообщение — это письмо или сообщение мессенджера.", nameof(Kind));
+        if (at > now) at = now;
+        if (at < now.AddYears(-5)) at = now;
+        return new Activity(kind, at, authorId, dealId, clientId, leadId, direction, 0, outcome,
+            text is { Length: > 4000 } ? text[..3999] + "…" : text, null, now)
+        {
+            MessageId = Guard.Required(messageId, nameof(MessageId), "Идентификатор сообщения", 300),
+        };
+    }
+
     public ActivityKind Kind { get; private set; }
     public DateTime OccurredAt { get; private set; }
     public int AuthorId { get; private set; }
@@ -64,6 +82,7 @@ public sealed class Activity : Entity
     /// <summary>Free tags, e.g. "возражение отработано", "успешный кейс".</summary>
     public List<string> Tags { get; private set; } = [];
     public string? CallId { get; private set; }
+    public string? MessageId { get; private set; }
     public string? RecordingUrl { get; private set; }
 
     /// <summary>The PBX's recording of this call became available (it is announced apart from the call).</summary>

@@ -15,6 +15,8 @@ public enum Connector
     Telephony = 4,
     MangoOffice = 5,
     Zadarma = 6,
+    /// <summary>The company's Telegram bot: updates in, answers out.</summary>
+    Telegram = 7,
 }
 
 /// <summary>

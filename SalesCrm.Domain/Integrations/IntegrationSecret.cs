@@ -91,4 +91,6 @@ public enum IntegrationKind
     MangoOffice = 2,
     /// <summary>Zadarma's PBX: its API key and the API secret it signs notifications with (<c>/api/telephony/zadarma</c>).</summary>
     Zadarma = 3,
+    /// <summary>The company's Telegram bot: its username (account) and the token @BotFather issued (<c>/api/messengers/telegram</c>).</summary>
+    Telegram = 4,
 }

@@ -11,10 +11,10 @@ public sealed class Lead : Entity, IVersioned
 
     public Lead(LeadChannel channel, string? companyName, string? inn, string? contactName, string? phone,
         string? email, string? productCode, string? region, string? industry, string? comment,
-        IReadOnlyDictionary<string, string>? sourceTags, DateTime now)
+        IReadOnlyDictionary<string, string>? sourceTags, DateTime now, string? messenger = null)
     {
         if (!Enum.IsDefined(channel)) throw new DomainException("Неизвестный канал заявки.", nameof(Channel));
-        if (string.IsNullOrWhiteSpace(inn) && string.IsNullOrWhiteSpace(phone) && string.IsNullOrWhiteSpace(email))
+        if (string.IsNullOrWhiteSpace(inn) && string.IsNullOrWhiteSpace(phone) && string.IsNullOrWhiteSpace(email) && string.IsNullOrWhiteSpace(messenger))
             throw new DomainException("Нужен хотя бы один способ связи или ИНН: телефон, e-mail или ИНН.", nameof(Phone));
         if (!string.IsNullOrWhiteSpace(inn) && Common.Inn.Validate(inn) is { } innError)
             throw new DomainException(innError, nameof(Inn));
@@ -28,6 +28,7 @@ public sealed class Lead : Entity, IVersioned
         PhoneNormalized = Common.Phone.Normalize(phone);
         Email = Guard.Optional(email, nameof(Email), "E-mail", 256);
         EmailNormalized = Common.Email.Normalize(email);
+        Messenger = Guard.Optional(messenger, nameof(Messenger), "Мессенджер", 100);
         ProductCode = Guard.Optional(productCode, nameof(ProductCode), "Продукт", 50);
         Region = Guard.Optional(region, nameof(Region), "Регион", 100);
         Industry = Guard.Optional(industry, nameof(Industry), "Отрасль", 100);
@@ -49,6 +50,8 @@ public sealed class Lead : Entity, IVersioned
     public string? PhoneNormalized { get; private set; }
     public string? Email { get; private set; }
     public string? EmailNormalized { get; private set; }
+    /// <summary>The person's account in a messenger (<c>telegram:123456789</c>) when they wrote to the company's bot.</summary>
+    public string? Messenger { get; private set; }
     public string? ProductCode { get; private set; }
     public string? Region { get; private set; }
     public string? Industry { get; private set; }
@@ -77,10 +80,10 @@ public sealed class Lead : Entity, IVersioned
     /// <summary>Minutes from creation to first contact; null while nobody has reached the lead.</summary>
     public double? ResponseMinutes => FirstContactAt is { } c ? (c - CreatedAt).TotalMinutes : null;
 
-    /// <summary>The keys that identify the same person arriving again: INN, normalised phone, normalised e-mail.</summary>
+    /// <summary>The keys that identify the same person arriving again: INN, normalised phone, normalised e-mail, messenger account.</summary>
     public IReadOnlyList<string> DedupKeys() =>
         new[] { Inn is null ? null : "inn:" + Inn, PhoneNormalized is null ? null : "phone:" + PhoneNormalized,
-                EmailNormalized is null ? null : "email:" + EmailNormalized }
+                EmailNormalized is null ? null : "email:" + EmailNormalized, Messenger is null ? null : "messenger:" + Messenger }
             .Where(k => k is not null).Select(k => k!).ToList();
 
     public Assignment AssignTo(int managerId, AssignmentReason reason, string? comment, int? byManagerId, string? rule,
@@ -113,6 +116,18 @@ public sealed class Lead : Entity, IVersioned
         LastTouchedAt = now;
         if (!string.IsNullOrWhiteSpace(comment) && Comment is null) Comment = Guard.Optional(comment, nameof(Comment), "Комментарий", 4000);
         Raise(new LeadTouched(this, now));
+    }
+
+    /// <summary>
+    /// The person shared a phone number later (a messenger's contact button): kept when the lead has none yet; returns
+    /// whether it was taken, so the caller adds its anti-duplicate key.
+    /// </summary>
+    public bool SharePhone(string phone)
+    {
+        if (!IsOpen || Phone is not null || Common.Phone.Validate(phone) is not null || Common.Phone.Normalize(phone) is null) return false;
+        Phone = Guard.Required(phone, nameof(Phone), "Телефон", 40);
+        PhoneNormalized = Common.Phone.Normalize(phone);
+        return true;
     }
 
     /// <summary>Stops the speed-to-lead clock on the first contact; later contacts change nothing.</summary>

@@ -74,6 +74,8 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.ClickToCallService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Leads.WebFormService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.ScreenPopService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.TelegramService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.Conversations>());
         Services.AddSingleton(new SmtpOptions());
         AddServices(Services);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
