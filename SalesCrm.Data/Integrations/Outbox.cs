@@ -135,7 +135,7 @@ public sealed class TelegramChannel(IntegrationSecretVerifier verifier, Telegram
         if (answer.Ok)
             return OutboundResult.Done(answer.Result.ValueKind == System.Text.Json.JsonValueKind.Object && answer.Result.TryGetProperty("message_id", out var id)
                 ? id.GetRawText() : null);
-        var error = $"Telegram: {answer.Description}";
+        var error = answer.ErrorCode is null ? answer.Description ?? "?" : $"Telegram: {answer.Description}";
         return answer.Final ? OutboundResult.Refused(error) : OutboundResult.Retry(error, answer.RetryAfter);
     }
 }

@@ -68,7 +68,7 @@ public sealed record WorkloadRow(int ManagerId, string Name, int? TeamId, IReadO
 
 public sealed record LeadAssignmentInfo(DateTime At, string? From, string To, AssignmentReason Reason, string? Comment, string? By, string? Rule);
 
-public sealed record LeadActivityInfo(DateTime At, string Kind, string? Comment, string Author);
+public sealed record LeadActivityInfo(DateTime At, string Kind, string? Comment, string Author, string? Direction = null, string? Outcome = null);
 
 public sealed record LeadDetail(LeadRow Lead, string? Inn, string? Comment, string? Industry, IReadOnlyDictionary<string, string> Tags, int? ClientId, int? DealId,
     string? DisqualifyReason, IReadOnlyList<LeadAssignmentInfo> Assignments, IReadOnlyList<LeadActivityInfo> Activities, bool CanAssign);

@@ -95,7 +95,8 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         return new LeadDetail(row, lead.Inn, lead.Comment, lead.Industry, lead.SourceTags, lead.ClientId, lead.DealId, lead.DisqualifyReason,
             assignments.Select(a => new LeadAssignmentInfo(a.At, a.FromManagerId is { } f ? names.GetValueOrDefault(f) : null,
                 names.GetValueOrDefault(a.ToManagerId, "?"), a.Reason, a.Comment, a.ByManagerId is { } b ? names.GetValueOrDefault(b) : null, a.Rule)).ToList(),
-            activities.Select(a => new LeadActivityInfo(a.OccurredAt, a.Kind.ToString(), a.Comment ?? a.Outcome, names.GetValueOrDefault(a.AuthorId, "?"))).ToList(),
+            activities.Select(a => new LeadActivityInfo(a.OccurredAt, a.Kind.ToString(), a.Comment ?? a.Outcome, names.GetValueOrDefault(a.AuthorId, "?"),
+                a.Direction.ToString(), a.Comment is null ? null : a.Outcome)).ToList(),
             user.CanAssign);
     }
 

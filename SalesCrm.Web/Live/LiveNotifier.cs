@@ -198,6 +198,10 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
             case Domain.Activities.ActivityLogged a when a.Activity.DealId is { } activityDeal:
                 yield return (Deal(activityDeal), new LiveEvent(nameof(Domain.Activities.ActivityLogged), DealId: activityDeal));
                 break;
+            case Domain.Activities.ActivityLogged a when a.Activity.LeadId is { } activityLead:
+                // A message of the lead (its bot chat, its mail): the open lead panels read it again.
+                yield return ("leads", new LiveEvent(nameof(Domain.Activities.ActivityLogged), LeadId: activityLead));
+                break;
             case TaskChanged t:
                 var task = new LiveEvent(nameof(TaskChanged), DealId: t.Task.DealId, OwnerId: t.Task.AssigneeId);
                 yield return (AllTasks, task);
