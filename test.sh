@@ -45,6 +45,7 @@ if [ $fast -eq 0 ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 fi
 [ ${#instants[@]} -eq 0 ] || command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 

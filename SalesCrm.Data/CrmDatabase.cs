@@ -144,6 +144,9 @@ public static class CrmDatabase
         services.AddScoped<Integrations.TelegramService>();
         services.AddSingleton<Integrations.IOutboundChannel, Integrations.TelegramChannel>();
         services.AddSingleton<Integrations.OutboxSender>();
+        services.AddSingleton(new Integrations.MailboxOptions(configuration));
+        services.AddSingleton<Integrations.IOutboundChannel, Integrations.EmailChannel>();
+        services.AddSingleton<Integrations.MailboxReader>();
         services.AddScoped<Integrations.Conversations>();
         services.AddScoped<Integrations.CounterpartyRiskService>();
         services.AddSingleton(new Integrations.RiskProviderOptions(configuration));

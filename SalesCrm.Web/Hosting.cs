@@ -79,6 +79,7 @@ public static partial class Hosting
         {
             services.AddHostedService<ScanService>();
             services.AddHostedService<OutboxWorker>();
+            if (!string.IsNullOrWhiteSpace(config["Mailbox:Imap:Host"])) services.AddHostedService<MailboxWorker>();
         }
 
         // One key ring in the database for every node: a sign-in cookie or antiforgery token issued by one node is valid

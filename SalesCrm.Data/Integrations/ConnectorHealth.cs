@@ -146,6 +146,7 @@ public sealed class ConnectorHealth(IProviderContextFactory contexts, LeadIntake
             {
                 Connector.LeadsApi or Connector.Tilda or Connector.WebForms => intake.Waiting,
                 Connector.Telegram => outbox.GetValueOrDefault(Domain.Activities.MessageChannel.Telegram),
+                Connector.Email => outbox.GetValueOrDefault(Domain.Activities.MessageChannel.Email),
                 _ => null,
             };
             return new ConnectorRow(c, row.LastMessageAt, row.Messages, row.LastErrorAt, row.LastError, row.Errors, backlog);

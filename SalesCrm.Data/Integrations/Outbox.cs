@@ -115,6 +115,7 @@ public sealed class OutboxSender(IProviderContextFactory contexts, IEnumerable<I
     public static Connector ConnectorOf(MessageChannel channel) => channel switch
     {
         MessageChannel.Telegram => Connector.Telegram,
+        MessageChannel.Email => Connector.Email,
         _ => throw new ArgumentOutOfRangeException(nameof(channel)),
     };
 }

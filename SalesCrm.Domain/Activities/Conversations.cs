@@ -156,3 +156,31 @@ public sealed class OutboundMessage : Entity
         return false;
     }
 }
+
+/// <summary>A file that came with a client's letter, kept with the letter's activity and opened from the card.</summary>
+public sealed class MessageAttachment : Entity
+{
+    /// <summary>A larger file is not kept: the letter's text names it, and it stays in the mailbox.</summary>
+    public const long MaxBytes = 10 * 1024 * 1024;
+
+    private MessageAttachment()
+    {
+    }
+
+    public MessageAttachment(Activity activity, string? fileName, string? contentType, byte[] content)
+    {
+        if (content.LongLength > MaxBytes) throw new DomainException("Вложение больше 10 МБ — оно не сохраняется.", nameof(Content));
+        Activity = activity;
+        FileName = string.IsNullOrWhiteSpace(fileName) ? "вложение" : fileName.Trim().Length > 255 ? fileName.Trim()[..255] : fileName.Trim(); // not UI text: a stored file name
+        ContentType = string.IsNullOrWhiteSpace(contentType) || contentType.Length > 100 ? "application/octet-stream" : contentType;
+        Size = content.LongLength;
+        Content = content;
+    }
+
+    public int ActivityId { get; private set; }
+    public Activity? Activity { get; private set; }
+    public string FileName { get; private set; } = "";
+    public string ContentType { get; private set; } = "";
+    public long Size { get; private set; }
+    public byte[] Content { get; private set; } = [];
+}

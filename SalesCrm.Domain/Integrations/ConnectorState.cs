@@ -17,6 +17,8 @@ public enum Connector
     Zadarma = 6,
     /// <summary>The company's Telegram bot: updates in, answers out.</summary>
     Telegram = 7,
+    /// <summary>The shared mailbox: letters read over IMAP, answers sent over SMTP.</summary>
+    Email = 8,
 }
 
 /// <summary>

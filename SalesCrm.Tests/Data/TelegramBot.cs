@@ -145,18 +145,18 @@ public sealed class TelegramBot : IAsyncLifetime
         // Somebody who may not work the lead cannot answer it.
         var stranger = await H.QueryAsync(db => db.Managers.Where(m => m.Role == SalesCrm.Domain.Teams.StaffRole.Manager && m.Id != lead.AssigneeId).Select(m => m.Email).FirstAsync());
         await H.User.SignInAsAsync(stranger);
-        await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<Conversations>().ReplyAsync(ConversationSubject.Lead, lead.Id, "Добрый день!"));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<Conversations>().ReplyAsync(ConversationSubject.Lead, lead.Id, MessageChannel.Telegram, "Добрый день!"));
 
         await H.User.SignInAsAsync("head@demo.salescrm");
         var conversations = H.Get<Conversations>();
-        var info = await conversations.ChatAsync(ConversationSubject.Lead, lead.Id);
+        var info = await conversations.ConversationAsync(ConversationSubject.Lead, lead.Id);
         Assert.NotNull(info);
-        Assert.Equal("Пётр (@petr_k)", info.Display);
-        await Assert.ThrowsAsync<DomainException>(() => conversations.ReplyAsync(ConversationSubject.Lead, lead.Id, "  "));
+        Assert.Equal("Пётр (@petr_k)", info.Telegram);
+        await Assert.ThrowsAsync<DomainException>(() => conversations.ReplyAsync(ConversationSubject.Lead, lead.Id, MessageChannel.Telegram, "  "));
 
         // Telegram is down: the answer waits, retried with a growing pause, and nothing is lost.
         Bot.Failure = ("sendMessage", 502, "<html>Bad Gateway</html>");
-        await conversations.ReplyAsync(ConversationSubject.Lead, lead.Id, "Добрый день! Пришлите, пожалуйста, маршрут и стоимость грузов.");
+        await conversations.ReplyAsync(ConversationSubject.Lead, lead.Id, MessageChannel.Telegram, "Добрый день! Пришлите, пожалуйста, маршрут и стоимость грузов.");
         var outbox = H.Get<OutboxSender>();
         Assert.Equal(0, await outbox.SendDueAsync());
         var waiting = await H.QueryAsync(db => db.OutboundMessages.SingleAsync(m => m.To == chat.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -181,7 +181,7 @@ public sealed class TelegramBot : IAsyncLifetime
 
         // The person blocked the bot: refused for good, and the author is told.
         Bot.Failure = ("sendMessage", 403, """{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}""");
-        await conversations.ReplyAsync(ConversationSubject.Lead, lead.Id, "Вы здесь?");
+        await conversations.ReplyAsync(ConversationSubject.Lead, lead.Id, MessageChannel.Telegram, "Вы здесь?");
         await outbox.SendDueAsync();
         var failed = await H.QueryAsync(db => db.OutboundMessages.OrderByDescending(m => m.Id).FirstAsync(m => m.To == chat.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(OutboundStatus.Failed, failed.Status);
