@@ -34,6 +34,19 @@ public sealed record AttachmentInfo(int Id, string FileName, long Size, DateTime
 public sealed record OutboundInfo(int Id, DateTime CreatedAt, MessageChannel Channel, string To, string Body, OutboundStatus Status, int Attempts,
     string? LastError, DateTime NextAttemptAt);
 
+/// <summary>What became of a client's message (a Telegram update, a letter).</summary>
+public enum MessageReceipt
+{
+    /// <summary>Not a person writing to the company: a group, a channel, another bot, the mailbox's own letter, an auto-reply outside a thread.</summary>
+    Ignored,
+    /// <summary>Taken before: the same message delivered again.</summary>
+    Repeated,
+    NewLead,
+    ToLead,
+    ToDeal,
+    ToClient,
+}
+
 /// <summary>Where a client's message lands: the person who owns it, and the deal, client or lead whose timeline shows it.</summary>
 public sealed record MessageTarget(int OwnerId, int? DealId, int? ClientId, int? LeadId, string Link);
 

@@ -49,18 +49,6 @@ public sealed class MailboxOptions(IConfiguration configuration)
         Enum.TryParse<SecureSocketOptions>(value, true, out var parsed) ? parsed : SecureSocketOptions.Auto;
 }
 
-/// <summary>What became of a letter.</summary>
-public enum MailReceipt
-{
-    /// <summary>Not a client's letter: the mailbox's own, an auto-reply outside a thread, no sender.</summary>
-    Ignored,
-    Repeated,
-    NewLead,
-    ToLead,
-    ToDeal,
-    ToClient,
-}
-
 /// <summary>
 /// Reads the shared mailbox (decision 0022): the unread letters of its folder over IMAP, each stored and then marked read —
 /// a letter that could not be stored stays unread and is read again at the next round, so a failure loses nothing. A
@@ -90,7 +78,7 @@ public sealed class MailboxReader(MailboxOptions options, IProviderContextFactor
             try
             {
                 var receipt = await ReceiveAsync(letter, ct);
-                if (receipt is not (MailReceipt.Ignored or MailReceipt.Repeated)) stored++;
+                if (receipt is not (MessageReceipt.Ignored or MessageReceipt.Repeated)) stored++;
                 health.Received(Connector.Email);
             }
             catch (Exception ex) when (ex is DomainException or DbUpdateException or LeadValidationException)
@@ -114,14 +102,14 @@ public sealed class MailboxReader(MailboxOptions options, IProviderContextFactor
         return key.Length <= 300 ? key : "mail:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
     }
 
-    public async Task<MailReceipt> ReceiveAsync(MimeMessage letter, CancellationToken ct = default)
+    public async Task<MessageReceipt> ReceiveAsync(MimeMessage letter, CancellationToken ct = default)
     {
         var sender = letter.From.Mailboxes.FirstOrDefault() ?? letter.Sender;
-        if (sender?.Address is not { Length: > 0 } address || Email.Validate(address) is not null) return MailReceipt.Ignored;
-        if (options.Address is { } own && string.Equals(address, own, StringComparison.OrdinalIgnoreCase)) return MailReceipt.Ignored;
+        if (sender?.Address is not { Length: > 0 } address || Email.Validate(address) is not null) return MessageReceipt.Ignored;
+        if (options.Address is { } own && string.Equals(address, own, StringComparison.OrdinalIgnoreCase)) return MessageReceipt.Ignored;
         var key = Key(letter.MessageId, letter);
         await using var db = contexts.Create();
-        if (await db.Activities.AnyAsync(a => a.MessageId == key, ct)) return MailReceipt.Repeated;
+        if (await db.Activities.AnyAsync(a => a.MessageId == key, ct)) return MessageReceipt.Repeated;
         var now = time.GetUtcNow().UtcDateTime;
         var at = letter.Date == DateTimeOffset.MinValue ? now : letter.Date.UtcDateTime;
         var subject = string.IsNullOrWhiteSpace(letter.Subject) ? "(без темы)" : letter.Subject.Trim(); // not UI text: a stored subject
@@ -134,7 +122,7 @@ public sealed class MailboxReader(MailboxOptions options, IProviderContextFactor
             .OrderByDescending(a => a.OccurredAt).FirstOrDefaultAsync(ct);
         var normalized = Email.Normalize(address)!;
         MessageTarget target;
-        var receipt = MailReceipt.ToClient;
+        var receipt = MessageReceipt.ToClient;
         var notify = true;
         if (earlier is not null)
         {
@@ -155,7 +143,7 @@ public sealed class MailboxReader(MailboxOptions options, IProviderContextFactor
         }
         else if (automatic)
         {
-            return MailReceipt.Ignored; // an out-of-office from a stranger is not a lead
+            return MessageReceipt.Ignored; // an out-of-office from a stranger is not a lead
         }
         else
         {
@@ -168,7 +156,7 @@ public sealed class MailboxReader(MailboxOptions options, IProviderContextFactor
             await db.SaveChangesAsync(ct);
             var lead = pending.Outcome == IntakeOutcome.ExistingClient ? null : pending.Lead ?? await db.Leads.SingleAsync(l => l.Id == pending.LeadId, ct);
             target = await Conversations.TargetAsync(db, lead, pending.ClientId, ct);
-            receipt = pending.Outcome == IntakeOutcome.Created ? MailReceipt.NewLead : receipt;
+            receipt = pending.Outcome == IntakeOutcome.Created ? MessageReceipt.NewLead : receipt;
             notify = pending.Outcome == IntakeOutcome.ExistingLead; // the intake told the assignee of a new lead and the owner of a known client
         }
 
@@ -189,7 +177,7 @@ public sealed class MailboxReader(MailboxOptions options, IProviderContextFactor
             db.Notifications.Add(new Notification(target.OwnerId, NotificationKind.Assignment, $"Письмо: {subject}",
                 $"{sender}{(skipped.Count == 0 ? "" : $" · не сохранены вложения больше 10 МБ: {string.Join(", ", skipped)}")}", target.Link, null, now));
         await db.SaveChangesAsync(ct);
-        return receipt != MailReceipt.ToClient ? receipt : target.DealId is not null ? MailReceipt.ToDeal : target.LeadId is not null ? MailReceipt.ToLead : MailReceipt.ToClient;
+        return receipt != MessageReceipt.ToClient ? receipt : target.DealId is not null ? MessageReceipt.ToDeal : target.LeadId is not null ? MessageReceipt.ToLead : MessageReceipt.ToClient;
     }
 
     private static string? HtmlText(string? html) => html is null ? null

@@ -73,19 +73,6 @@ public sealed class TelegramBotApi(TelegramOptions options, HttpClient http)
 /// <summary>What the settings page shows of the bot.</summary>
 public sealed record TelegramBotInfo(bool Connected, string? Username, DateTime? ConnectedAt, string? WebhookUrl, int? PendingUpdates, string? LastError);
 
-/// <summary>What became of an update.</summary>
-public enum TelegramReceipt
-{
-    /// <summary>Not a message from a person in a private chat (a group, a channel, another bot, a service message): nothing to do.</summary>
-    Ignored,
-    /// <summary>Taken before: the same update again.</summary>
-    Repeated,
-    NewLead,
-    ToLead,
-    ToDeal,
-    ToClient,
-}
-
 /// <summary>
 /// The company's Telegram bot (decision 0021). The administrator enters the token @BotFather issued; the app checks it
 /// (<c>getMe</c>) and registers its webhook (<c>setWebhook</c>) with a secret token derived from the bot's token, which
@@ -179,18 +166,18 @@ public sealed partial class TelegramService(IProviderContextFactory contexts, IU
     /// creates the lead (or finds the client whose phone they share), every one is a message activity in the timeline of the
     /// lead, its deal or the client's open deal; the owner gets a live notification. Delivered twice — one activity.
     /// </summary>
-    public async Task<TelegramReceipt> ReceiveAsync(JsonElement update, CancellationToken ct = default)
+    public async Task<MessageReceipt> ReceiveAsync(JsonElement update, CancellationToken ct = default)
     {
         if (update.ValueKind != JsonValueKind.Object || !update.TryGetProperty("update_id", out var idElement) || !idElement.TryGetInt64(out var updateId))
             throw new DomainException("В обновлении Telegram нет update_id.", "update_id");
         var message = update.TryGetProperty("message", out var m) ? m : update.TryGetProperty("edited_message", out var e) ? e : default;
-        if (message.ValueKind != JsonValueKind.Object) return TelegramReceipt.Ignored;
+        if (message.ValueKind != JsonValueKind.Object) return MessageReceipt.Ignored;
         var edited = !update.TryGetProperty("message", out _);
-        if (!message.TryGetProperty("chat", out var chat) || Str(chat, "type") != "private" || !chat.TryGetProperty("id", out var chatIdElement)) return TelegramReceipt.Ignored;
+        if (!message.TryGetProperty("chat", out var chat) || Str(chat, "type") != "private" || !chat.TryGetProperty("id", out var chatIdElement)) return MessageReceipt.Ignored;
         var from = message.TryGetProperty("from", out var f) ? f : default;
-        if (from.ValueKind == JsonValueKind.Object && from.TryGetProperty("is_bot", out var bot) && bot.ValueKind == JsonValueKind.True) return TelegramReceipt.Ignored;
+        if (from.ValueKind == JsonValueKind.Object && from.TryGetProperty("is_bot", out var bot) && bot.ValueKind == JsonValueKind.True) return MessageReceipt.Ignored;
         var text = Describe(message);
-        if (text is null) return TelegramReceipt.Ignored;
+        if (text is null) return MessageReceipt.Ignored;
         // The button that opens a bot sends /start, with the deep link's payload when the person came from a link (?start=…).
         string? startedFrom = null;
         if (StartCommand().Match(text) is { Success: true } start)
@@ -230,10 +217,10 @@ public sealed partial class TelegramService(IProviderContextFactory contexts, IU
     [GeneratedRegex(@"^/start(?:@\w+)?(?:\s+([A-Za-z0-9_-]{1,64}))?\s*$")]
     private static partial Regex StartCommand();
 
-    private async Task<TelegramReceipt> ReceiveAsync(Incoming message, CancellationToken ct)
+    private async Task<MessageReceipt> ReceiveAsync(Incoming message, CancellationToken ct)
     {
         await using var db = contexts.Create();
-        if (await db.Activities.AnyAsync(a => a.MessageId == message.MessageId, ct)) return TelegramReceipt.Repeated;
+        if (await db.Activities.AnyAsync(a => a.MessageId == message.MessageId, ct)) return MessageReceipt.Repeated;
         var now = time.GetUtcNow().UtcDateTime;
         var chat = await db.MessengerChats.SingleOrDefaultAsync(c => c.Channel == MessageChannel.Telegram && c.ExternalId == message.ChatId, ct);
         if (chat is not null)
@@ -263,11 +250,11 @@ public sealed partial class TelegramService(IProviderContextFactory contexts, IU
         // The intake told the assignee of a new lead and the owner of a known client; a lead found again is told here.
         var receipt = await LandAsync(db, chat, lead, chat.ClientId, message, now, notifyOwner: pending.Outcome == IntakeOutcome.ExistingLead, ct);
         await transaction.CommitAsync(ct);
-        return pending.Outcome == IntakeOutcome.Created ? TelegramReceipt.NewLead : receipt;
+        return pending.Outcome == IntakeOutcome.Created ? MessageReceipt.NewLead : receipt;
     }
 
     /// <summary>Writes the message where it belongs and tells the owner.</summary>
-    private static async Task<TelegramReceipt> LandAsync(CrmDbContext db, MessengerChat chat, Lead? lead, int? clientId, Incoming message, DateTime now,
+    private static async Task<MessageReceipt> LandAsync(CrmDbContext db, MessengerChat chat, Lead? lead, int? clientId, Incoming message, DateTime now,
         bool notifyOwner, CancellationToken ct)
     {
         chat.Received(message.Name, message.Username, message.Phone, message.At);
@@ -284,7 +271,7 @@ public sealed partial class TelegramService(IProviderContextFactory contexts, IU
             db.Notifications.Add(new Notification(target.OwnerId, NotificationKind.Assignment, $"Сообщение в Telegram: {chat.Display}",
                 message.Text.Length > 300 ? message.Text[..300] + "…" : message.Text, target.Link, null, now));
         await db.SaveChangesAsync(ct);
-        return target.DealId is not null ? TelegramReceipt.ToDeal : target.LeadId is not null ? TelegramReceipt.ToLead : TelegramReceipt.ToClient;
+        return target.DealId is not null ? MessageReceipt.ToDeal : target.LeadId is not null ? MessageReceipt.ToLead : MessageReceipt.ToClient;
     }
 
     private static string? Str(JsonElement element, string name) =>

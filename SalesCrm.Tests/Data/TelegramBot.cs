@@ -35,7 +35,7 @@ public sealed class TelegramBot : IAsyncLifetime
 
     private static long NewChatId() => Random.Shared.NextInt64(100_000_000, 999_999_999);
 
-    private Task<TelegramReceipt> ReceiveAsync(string update) => H.Get<TelegramService>().ReceiveAsync(JsonDocument.Parse(update).RootElement);
+    private Task<MessageReceipt> ReceiveAsync(string update) => H.Get<TelegramService>().ReceiveAsync(JsonDocument.Parse(update).RootElement);
 
     private async Task ConnectAsync()
     {
@@ -86,7 +86,7 @@ public sealed class TelegramBot : IAsyncLifetime
         var now = H.Time.GetUtcNow();
         var update = Random.Shared.NextInt64(1_000_000, 9_000_000);
 
-        Assert.Equal(TelegramReceipt.NewLead, await ReceiveAsync(TelegramStandIn.Message(update, chat, "Ольга", "Миронова", "olga_m", now, "/start landing_dms")));
+        Assert.Equal(MessageReceipt.NewLead, await ReceiveAsync(TelegramStandIn.Message(update, chat, "Ольга", "Миронова", "olga_m", now, "/start landing_dms")));
         var lead = await H.QueryAsync(db => db.Leads.SingleAsync(l => l.Messenger == "telegram:" + chat));
         Assert.Equal(LeadChannel.Messenger, lead.Channel);
         Assert.Equal("Ольга Миронова", lead.ContactName);
@@ -95,10 +95,10 @@ public sealed class TelegramBot : IAsyncLifetime
         Assert.Equal("landing_dms", lead.SourceTags["start"]);
 
         // Telegram delivers an update again when it did not see the answer: one activity still.
-        Assert.Equal(TelegramReceipt.Repeated, await ReceiveAsync(TelegramStandIn.Message(update, chat, "Ольга", "Миронова", "olga_m", now, "/start landing_dms")));
-        Assert.Equal(TelegramReceipt.ToLead, await ReceiveAsync(TelegramStandIn.Message(update + 1, chat, "Ольга", "Миронова", "olga_m", now,
+        Assert.Equal(MessageReceipt.Repeated, await ReceiveAsync(TelegramStandIn.Message(update, chat, "Ольга", "Миронова", "olga_m", now, "/start landing_dms")));
+        Assert.Equal(MessageReceipt.ToLead, await ReceiveAsync(TelegramStandIn.Message(update + 1, chat, "Ольга", "Миронова", "olga_m", now,
             "Нужен ДМС на 40 сотрудников, сколько стоит?")));
-        Assert.Equal(TelegramReceipt.ToLead, await ReceiveAsync(TelegramStandIn.Message(update + 2, chat, "Ольга", "Миронова", "olga_m", now, null,
+        Assert.Equal(MessageReceipt.ToLead, await ReceiveAsync(TelegramStandIn.Message(update + 2, chat, "Ольга", "Миронова", "olga_m", now, null,
             sharedPhone: "+79161112233")));
         var messages = await H.QueryAsync(db => db.Activities.Where(a => a.LeadId == lead.Id).OrderBy(a => a.Id).ToListAsync());
         Assert.Equal(3, messages.Count);
@@ -112,8 +112,8 @@ public sealed class TelegramBot : IAsyncLifetime
 
         // A group, a channel post or another bot is not a person writing to the company.
         var group = TelegramStandIn.Message(update + 3, chat, "Ольга", null, null, now, "всем привет").Replace("\"type\":\"private\"", "\"type\":\"group\"");
-        Assert.Equal(TelegramReceipt.Ignored, await ReceiveAsync(group));
-        Assert.Equal(TelegramReceipt.Ignored, await ReceiveAsync($$$"""{"update_id":{{{update + 4}}},"channel_post":{"message_id":1,"chat":{"id":-100123,"type":"channel"},"date":1,"text":"пост"}}"""));
+        Assert.Equal(MessageReceipt.Ignored, await ReceiveAsync(group));
+        Assert.Equal(MessageReceipt.Ignored, await ReceiveAsync($$$"""{"update_id":{{{update + 4}}},"channel_post":{"message_id":1,"chat":{"id":-100123,"type":"channel"},"date":1,"text":"пост"}}"""));
         await Assert.ThrowsAsync<DomainException>(() => ReceiveAsync("""{"message":{}}"""));
     }
 
@@ -125,7 +125,7 @@ public sealed class TelegramBot : IAsyncLifetime
         var phone = await H.QueryAsync(db => db.Contacts.Where(c => c.ClientId == deal.ClientId && c.PhoneNormalized != null).Select(c => c.Phone).FirstAsync());
         var chat = NewChatId();
         var receipt = await ReceiveAsync(TelegramStandIn.Message(Random.Shared.NextInt64(1_000_000, 9_000_000), chat, "Игорь", null, null, H.Time.GetUtcNow(), null, sharedPhone: phone));
-        Assert.Equal(TelegramReceipt.ToDeal, receipt);
+        Assert.Equal(MessageReceipt.ToDeal, receipt);
         var stored = await H.QueryAsync(db => db.MessengerChats.SingleAsync(c => c.ExternalId == chat.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(deal.ClientId, stored.ClientId);
         var openDeals = await H.QueryAsync(db => db.Deals.Where(d => d.ClientId == deal.ClientId && d.ClosedAt == null).Select(d => d.Id).ToListAsync());
