@@ -50,8 +50,9 @@ public sealed class MailboxOptions(IConfiguration configuration)
 }
 
 /// <summary>
-/// Reads the shared mailbox (decision 0022): the unread letters of its folder over IMAP, each stored and then marked read —
-/// a letter that could not be stored stays unread and is read again at the next round, so a failure loses nothing. A
+/// Reads the shared mailbox (decision 0022): the unread letters of its folder over IMAP and those of the last
+/// <see cref="LookBackDays"/> days not stored yet, each stored and then marked read — a letter that could not be stored stays
+/// unread and is read again at the next round, so a failure loses nothing. A
 /// letter becomes an e-mail activity where its sender is worked: the thread it answers (In-Reply-To, References), else the
 /// open deal of the client whose contact wrote, else their open lead, else a new lead (channel «E-mail»). Its attachments
 /// are kept with it; a letter delivered twice (the same Message-ID) is stored once.
@@ -60,6 +61,8 @@ public sealed class MailboxReader(MailboxOptions options, IProviderContextFactor
     TimeProvider time)
 {
     public const int MaxPerRound = 100;
+    /// <summary>How many days back letters are looked at even when read (by a person, before the round came).</summary>
+    public const int LookBackDays = 3;
 
     /// <summary>One round: connects, stores the unread letters, marks each read once stored; returns how many were stored.</summary>
     public async Task<int> ReadAsync(CancellationToken ct = default)
@@ -70,9 +73,24 @@ public sealed class MailboxReader(MailboxOptions options, IProviderContextFactor
         await imap.AuthenticateAsync(options.User!, options.Password ?? "", ct);
         var folder = await imap.GetFolderAsync(options.Folder, ct);
         await folder.OpenAsync(FolderAccess.ReadWrite, ct);
-        var unread = await folder.SearchAsync(SearchQuery.NotSeen, ct);
+        // The unread letters, and those of the last days a person may have opened in their mail program before this round:
+        // a letter already stored (its Message-ID) is skipped without being fetched.
+        var since = time.GetUtcNow().UtcDateTime.Date.AddDays(-LookBackDays);
+        var candidates = await folder.SearchAsync(SearchQuery.NotSeen.Or(SearchQuery.DeliveredAfter(since)), ct);
+        var summaries = candidates.Count == 0 ? [] : await folder.FetchAsync(candidates, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags, ct);
+        var keys = summaries.Where(m => m.Envelope?.MessageId is { Length: > 0 }).ToDictionary(m => m.UniqueId, m => Key(m.Envelope!.MessageId));
+        HashSet<string> known;
+        await using (var db = contexts.Create())
+        {
+            var values = keys.Values.Distinct().ToList();
+            known = [.. await db.Activities.AsNoTracking().Where(a => a.MessageId != null && values.Contains(a.MessageId)).Select(a => a.MessageId!).ToListAsync(ct)];
+        }
+        // A copy of a letter stored before (a forwarding rule, a second delivery) is marked read: it is handled.
+        var copies = summaries.Where(m => keys.TryGetValue(m.UniqueId, out var key) && known.Contains(key) && m.Flags?.HasFlag(MessageFlags.Seen) != true)
+            .Select(m => m.UniqueId).ToList();
+        if (copies.Count > 0) await folder.AddFlagsAsync(copies, MessageFlags.Seen, true, ct);
         var stored = 0;
-        foreach (var uid in unread.Take(MaxPerRound))
+        foreach (var uid in summaries.Select(m => m.UniqueId).Where(u => !keys.TryGetValue(u, out var key) || !known.Contains(key)).Take(MaxPerRound))
         {
             var letter = await folder.GetMessageAsync(uid, ct);
             try

@@ -57,12 +57,12 @@ public sealed class SharedMailbox : IAsyncLifetime
     }
 
     /// <summary>Delivers a letter into the shared mailbox (IMAP APPEND, unread).</summary>
-    private async Task DeliverAsync(MimeMessage letter)
+    private async Task DeliverAsync(MimeMessage letter, MessageFlags flags = MessageFlags.None)
     {
         using var imap = new ImapClient();
         await imap.ConnectAsync("127.0.0.1", Imap.Port, SecureSocketOptions.None);
         await imap.AuthenticateAsync(Mailbox, Password);
-        await imap.Inbox.AppendAsync(letter, MessageFlags.None);
+        await imap.Inbox.AppendAsync(letter, flags);
         await imap.DisconnectAsync(true);
     }
 
@@ -126,6 +126,12 @@ public sealed class SharedMailbox : IAsyncLifetime
         Assert.Equal(0, await reader.ReadAsync());
         Assert.Equal(0, await UnreadAsync());
         Assert.Single(await H.QueryAsync(db => db.Activities.Where(a => a.LeadId == lead.Id).ToListAsync()));
+
+        // A letter somebody opened in their mail program before the round is taken too.
+        var opened = Letter("Петрова Ирина", "p" + address, "Каско на 12 машин", "Прошу КП по каско.");
+        await DeliverAsync(opened, MessageFlags.Seen);
+        Assert.Equal(1, await reader.ReadAsync());
+        Assert.True(await H.QueryAsync(db => db.Leads.AnyAsync(l => l.EmailNormalized == "p" + address)));
 
         // Its attachment opens for whoever may see the lead, not for a colleague's manager.
         await H.User.SignInAsAsync("head@demo.salescrm");
