@@ -122,9 +122,12 @@ public sealed class MailboxReader(MailboxOptions options, IProviderContextFactor
 
     public async Task<MessageReceipt> ReceiveAsync(MimeMessage letter, CancellationToken ct = default)
     {
-        var sender = letter.From.Mailboxes.FirstOrDefault() ?? letter.Sender;
+        bool Own(MailboxAddress? m) => options.Address is { } own && string.Equals(m?.Address, own, StringComparison.OrdinalIgnoreCase);
+        var author = letter.From.Mailboxes.FirstOrDefault() ?? letter.Sender;
+        if (Own(author)) return MessageReceipt.Ignored;
+        // A site's form or a robot writes from its own address and names the person in Reply-To: the person is the sender.
+        var sender = letter.ReplyTo.Mailboxes.FirstOrDefault(m => !Own(m) && Email.Validate(m.Address) is null && m.Address.Length > 0) ?? author;
         if (sender?.Address is not { Length: > 0 } address || Email.Validate(address) is not null) return MessageReceipt.Ignored;
-        if (options.Address is { } own && string.Equals(address, own, StringComparison.OrdinalIgnoreCase)) return MessageReceipt.Ignored;
         var key = Key(letter.MessageId, letter);
         await using var db = contexts.Create();
         if (await db.Activities.AnyAsync(a => a.MessageId == key, ct)) return MessageReceipt.Repeated;

@@ -133,6 +133,14 @@ public sealed class SharedMailbox : IAsyncLifetime
         Assert.Equal(1, await reader.ReadAsync());
         Assert.True(await H.QueryAsync(db => db.Leads.AnyAsync(l => l.EmailNormalized == "p" + address)));
 
+        // A site's form writes from its robot's address and names the person in Reply-To: the lead is the person's.
+        var form = Letter("Tilda", "noreply@tilda.ws", "Заявка с сайта", "Name: Сергей\nPhone: +7 916 000-00-00");
+        form.ReplyTo.Add(new MailboxAddress("Сергей Кузнецов", "s" + address));
+        await DeliverAsync(form);
+        await reader.ReadAsync();
+        Assert.Equal("Сергей Кузнецов", (await H.QueryAsync(db => db.Leads.SingleAsync(l => l.EmailNormalized == "s" + address))).ContactName);
+        Assert.False(await H.QueryAsync(db => db.Leads.AnyAsync(l => l.EmailNormalized == "noreply@tilda.ws")));
+
         // Its attachment opens for whoever may see the lead, not for a colleague's manager.
         await H.User.SignInAsAsync("head@demo.salescrm");
         Assert.Equal(pdf, (await H.Get<Conversations>().AttachmentAsync(stored.Id)).Content);
