@@ -99,9 +99,10 @@ public sealed class MailboxReader(MailboxOptions options, IProviderContextFactor
                 if (receipt is not (MessageReceipt.Ignored or MessageReceipt.Repeated)) stored++;
                 health.Received(Connector.Email);
             }
-            catch (Exception ex) when (ex is DomainException or DbUpdateException or LeadValidationException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // This letter cannot be stored as it is: said on the health page, left unread for a person to see in the mailbox.
+                // This letter cannot be stored now (or as it is): said on the health page, left unread, tried again next round;
+                // the other letters still go in.
                 health.Failed(Connector.Email, $"Письмо {letter.MessageId} от {letter.From}: {ex.Message}");
                 continue;
             }
