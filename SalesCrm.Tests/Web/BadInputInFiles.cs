@@ -76,7 +76,7 @@ public sealed class BadInputInFiles : CrmComponentTest
     public static readonly IReadOnlyList<Case> Cases =
     [
         new(Leads, "пустой файл", "leads.csv", () => [], "Файл пуст"),
-        new(Leads, "PDF", "leads.pdf", () => Csv("%PDF-1.7 ..."), "Поддерживаются файлы .xlsx и .csv"),
+        new(Leads, "PDF", "leads.pdf", () => Csv("%PDF-1.7 ..."), "Поддерживаются файлы .xlsx, .csv и .xls"),
         new(Leads, "11 МБ", "leads.csv", () => new byte[11 * 1024 * 1024], "Файл больше 10 МБ"),
         new(Leads, "случайные байты под видом .xlsx", "leads.xlsx", () => Encoding.ASCII.GetBytes(new string('z', 5000)), "не читается как таблица"),
         new(Leads, "обрезанный .xlsx", "leads.xlsx", () => Xlsx(["Компания", "Телефон"], ["ООО «Ромашка»", "+7 495 111-22-33"])[..900], "не читается как таблица"),

@@ -5,11 +5,12 @@ using ClosedXML.Excel;
 namespace SalesCrm.Web.Services;
 
 /// <summary>
-/// Reads a table from .xlsx (the first sheet) or .csv (";" or "," separated, UTF-8 or Windows-1251, RFC 4180 quoting)
+/// Reads a table from .xlsx (the first sheet), .csv (";" or "," separated, UTF-8 or Windows-1251, RFC 4180 quoting) or an
+/// HTML table saved as .xls (Bitrix24's "Excel" export)
 /// into rows of cell texts with the file's own line numbers, so an import's report points at the row the user sees in
 /// Excel. Lead import and the counterparty-risk import read their files through here.
 /// </summary>
-public static class TableFileReader
+public static partial class TableFileReader
 {
     public const long MaxBytes = 10 * 1024 * 1024;
 
@@ -29,7 +30,8 @@ public static class TableFileReader
             {
                 ".xlsx" => ReadXlsx(content),
                 ".csv" or ".txt" => ReadCsv(content),
-                _ => throw new UnreadableTableException("Поддерживаются файлы .xlsx и .csv."),
+                ".xls" or ".html" or ".htm" => ReadHtmlTable(content),
+                _ => throw new UnreadableTableException("Поддерживаются файлы .xlsx, .csv и .xls (выгрузка «Excel» из Битрикс24)."),
             }, null);
         }
         catch (UnreadableTableException ex)
@@ -96,6 +98,62 @@ public static class TableFileReader
         var separator = firstLine.Count(c => c == ';') >= firstLine.Count(c => c == ',') ? ';' : ',';
         return ParseCsv(text, separator);
     }
+
+    /// <summary>
+    /// An HTML table saved as .xls — what Bitrix24's "Excel" export writes: the rows of the first table, each cell's text with
+    /// its tags dropped, line breaks kept and entities decoded. A real (binary) .xls is refused with what to do.
+    /// </summary>
+    private static List<(int, string[])> ReadHtmlTable(Stream content)
+    {
+        using var buffer = new MemoryStream();
+        content.CopyTo(buffer);
+        var bytes = buffer.ToArray();
+        if (bytes.Length >= 4 && bytes[0] == 0xD0 && bytes[1] == 0xCF && bytes[2] == 0x11 && bytes[3] == 0xE0)
+            throw new UnreadableTableException("Файл в старом формате Excel (.xls). Откройте его в Excel и сохраните как .xlsx или .csv.");
+        var head = Encoding.ASCII.GetString(bytes, 0, Math.Min(bytes.Length, 4096));
+        string text;
+        if (HtmlCharset().Match(head) is { Success: true } charset && charset.Groups[1].Value.Contains("1251", StringComparison.Ordinal))
+            text = Encoding.GetEncoding(1251).GetString(bytes);
+        else
+        {
+            try
+            {
+                text = new UTF8Encoding(false, true).GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                text = Encoding.GetEncoding(1251).GetString(bytes);
+            }
+        }
+        var table = HtmlTable().Match(text);
+        if (!table.Success) throw new UnreadableTableException(Unreadable);
+        var rows = new List<(int, string[])>();
+        foreach (System.Text.RegularExpressions.Match row in HtmlRow().Matches(table.Value))
+        {
+            var cells = HtmlCell().Matches(row.Groups[1].Value).Select(c => System.Net.WebUtility.HtmlDecode(
+                HtmlTag().Replace(HtmlBreak().Replace(c.Groups[1].Value, "\n"), "")).Replace('\u00A0', ' ').Trim()).ToArray();
+            if (cells.Length > 0) rows.Add((rows.Count + 1, cells));
+        }
+        return rows;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"charset\s*=\s*[""']?([\w-]+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex HtmlCharset();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<table\b.*?</table\s*>", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex HtmlTable();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<tr\b[^>]*>(.*?)</tr\s*>", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex HtmlRow();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<t[dh]\b[^>]*>(.*?)</t[dh]\s*>", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex HtmlCell();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<br\s*/?>", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex HtmlBreak();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<[^>]+>")]
+    private static partial System.Text.RegularExpressions.Regex HtmlTag();
 
     /// <summary>RFC 4180: quoted fields may hold separators, quotes ("") and line breaks.</summary>
     private static List<(int, string[])> ParseCsv(string text, char separator)
