@@ -71,7 +71,8 @@ public sealed record LeadAssignmentInfo(DateTime At, string? From, string To, As
 public sealed record LeadActivityInfo(DateTime At, string Kind, string? Comment, string Author, string? Direction = null, string? Outcome = null);
 
 public sealed record LeadDetail(LeadRow Lead, string? Inn, string? Comment, string? Industry, IReadOnlyDictionary<string, string> Tags, int? ClientId, int? DealId,
-    string? DisqualifyReason, IReadOnlyList<LeadAssignmentInfo> Assignments, IReadOnlyList<LeadActivityInfo> Activities, bool CanAssign);
+    string? DisqualifyReason, IReadOnlyList<LeadAssignmentInfo> Assignments, IReadOnlyList<LeadActivityInfo> Activities, bool CanAssign,
+    string? CompanyName = null, string? Messenger = null);
 
 /// <summary>What to qualify a lead into: the deal's product, premium and expected close; the client is matched by INN or created.</summary>
 public sealed record QualifyInput(int ProductId, long PremiumKopecks, DateTime ExpectedCloseDate, string? ClientName, string? Inn,

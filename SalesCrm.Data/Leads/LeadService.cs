@@ -97,7 +97,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
                 names.GetValueOrDefault(a.ToManagerId, "?"), a.Reason, a.Comment, a.ByManagerId is { } b ? names.GetValueOrDefault(b) : null, a.Rule)).ToList(),
             activities.Select(a => new LeadActivityInfo(a.OccurredAt, a.Kind.ToString(), a.Comment ?? a.Outcome, names.GetValueOrDefault(a.AuthorId, "?"),
                 a.Direction.ToString(), a.Comment is null ? null : a.Outcome)).ToList(),
-            user.CanAssign);
+            user.CanAssign, lead.CompanyName, lead.Messenger);
     }
 
     /// <summary>Speed to lead over the leads created in the period, in the user's scope.</summary>

@@ -93,6 +93,9 @@ public sealed class TelegramBot : IAsyncLifetime
         Assert.Equal("telegram", lead.SourceTags["channel"]);
         Assert.Equal("@" + TelegramStandIn.Username, lead.SourceTags["bot"]);
         Assert.Equal("landing_dms", lead.SourceTags["start"]);
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        var detail = await H.Get<SalesCrm.Data.Leads.LeadService>().DetailAsync(lead.Id);
+        Assert.Equal(("telegram:" + chat, null), (detail.Messenger, detail.CompanyName)); // the panel shows the account, and no company
 
         // Telegram delivers an update again when it did not see the answer: one activity still.
         Assert.Equal(MessageReceipt.Repeated, await ReceiveAsync(TelegramStandIn.Message(update, chat, "Ольга", "Миронова", "olga_m", now, "/start landing_dms")));
