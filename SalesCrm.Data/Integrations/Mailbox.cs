@@ -31,7 +31,7 @@ public sealed class MailboxOptions(IConfiguration configuration)
     public SecureSocketOptions SmtpSecurity { get; } = Security(configuration["Mailbox:Smtp:Security"]);
     public string? User { get; } = Text(configuration["Mailbox:User"]);
     public string? Password { get; } = configuration["Mailbox:Password"];
-    /// <summary>The letters SMTP may send without a login (a relay inside the office network) when there is no user.</summary>
+    /// <summary>The folder read (a folder of its own, filled by a mail rule, keeps the app apart from people's reading).</summary>
     public string Folder { get; } = Text(configuration["Mailbox:Folder"]) ?? "INBOX";
     /// <summary>The mailbox's address: the sender of the managers' letters, and not a client when it writes to itself.</summary>
     public string? Address { get; } = Text(configuration["Mailbox:Address"]) ?? Text(configuration["Mailbox:User"]);

@@ -77,10 +77,10 @@ public sealed class SharedMailbox : IAsyncLifetime
         return unread;
     }
 
-    private static MimeMessage Letter(string fromName, string from, string subject, string text, (string Name, byte[] Content)? attachment = null,
+    private MimeMessage Letter(string fromName, string from, string subject, string text, (string Name, byte[] Content)? attachment = null,
         string? inReplyTo = null)
     {
-        var letter = new MimeMessage { Subject = subject, Date = DateTimeOffset.UtcNow.AddMinutes(-1) };
+        var letter = new MimeMessage { Subject = subject, Date = H.Time.GetUtcNow().AddMinutes(-1) };
         letter.From.Add(new MailboxAddress(fromName, from));
         letter.To.Add(new MailboxAddress("Отдел продаж", Mailbox));
         letter.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("client-mail.ru");

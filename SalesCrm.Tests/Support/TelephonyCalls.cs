@@ -34,7 +34,7 @@ public static class TelephonyCalls
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             callId = "e2e-" + Guid.NewGuid(), @event = "ended", direction = "inbound", from = phone, to = "+7 495 100-00-00", extension = "105",
-            startedAt = DateTime.UtcNow.AddMinutes(-4), answeredAt = DateTime.UtcNow.AddMinutes(-4), endedAt = DateTime.UtcNow.AddMinutes(-1),
+            startedAt = RunningApp.Clock.GetUtcNow().UtcDateTime.AddMinutes(-4), answeredAt = RunningApp.Clock.GetUtcNow().UtcDateTime.AddMinutes(-4), endedAt = RunningApp.Clock.GetUtcNow().UtcDateTime.AddMinutes(-1),
             durationSeconds = 180, recordingUrl,
         });
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };

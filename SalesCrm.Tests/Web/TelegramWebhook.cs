@@ -19,7 +19,7 @@ public sealed class TelegramWebhook(CrmAppFactory app) : IClassFixture<CrmAppFac
 {
     private async Task<HttpResponseMessage> PostAsync(string body, string? secret)
     {
-        PbxCredentials.Keep(app.ConnectionString, IntegrationKind.Telegram, "@" + TelegramStandIn.Username, TelegramStandIn.Token, TimeProvider.System);
+        PbxCredentials.Keep(app.ConnectionString, IntegrationKind.Telegram, "@" + TelegramStandIn.Username, TelegramStandIn.Token, RunningApp.Clock);
         using var request = new HttpRequestMessage(HttpMethod.Post, TelegramService.WebhookPath) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         if (secret is not null) request.Headers.Add(TelegramService.SecretHeader, secret);
         return await app.NewClient().SendAsync(request);
@@ -30,7 +30,7 @@ public sealed class TelegramWebhook(CrmAppFactory app) : IClassFixture<CrmAppFac
     {
         var chat = Random.Shared.NextInt64(100_000_000, 999_999_999);
         var update = Random.Shared.NextInt64(1_000_000, 9_000_000);
-        var body = TelegramStandIn.Message(update, chat, "Анна", "Белова", "anna_b", DateTimeOffset.UtcNow, "Добрый день! Интересует страхование офиса.");
+        var body = TelegramStandIn.Message(update, chat, "Анна", "Белова", "anna_b", RunningApp.Clock.GetUtcNow(), "Добрый день! Интересует страхование офиса.");
         var secret = TelegramService.WebhookSecret(TelegramStandIn.Token);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(body, null)).StatusCode);
