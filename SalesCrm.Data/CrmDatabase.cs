@@ -94,6 +94,8 @@ public static class CrmDatabase
         services.AddScoped<Leads.LeadService>();
         services.AddScoped<Leads.AssignmentService>();
         services.AddScoped<Leads.LeadImportService>();
+        services.AddSingleton<Imports.ImportQueue>();
+        services.AddScoped<Imports.CrmImportService>();
         services.AddScoped<Leads.WebFormService>();
         services.AddSingleton<Leads.FormSpamGuard>();
         services.AddSingleton<Leads.SpeedToLeadScanner>();

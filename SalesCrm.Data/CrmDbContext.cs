@@ -74,6 +74,9 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<Domain.Contracts.RenewalStep> RenewalSteps => Set<Domain.Contracts.RenewalStep>();
     public DbSet<Contract> Contracts => Set<Contract>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Domain.Imports.ImportMapping> ImportMappings => Set<Domain.Imports.ImportMapping>();
+    public DbSet<Domain.Imports.ImportedRecord> ImportedRecords => Set<Domain.Imports.ImportedRecord>();
+    public DbSet<Domain.Imports.ImportRun> ImportRuns => Set<Domain.Imports.ImportRun>();
     public DbSet<Notification> Notifications => Set<Notification>();
 
     /// <summary>Who the audit trail names for the changes saved through this context.</summary>

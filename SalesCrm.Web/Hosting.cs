@@ -82,6 +82,11 @@ public static partial class Hosting
             if (!string.IsNullOrWhiteSpace(config["Mailbox:Imap:Host"])) services.AddHostedService<MailboxWorker>();
         }
 
+        // An import started in the wizard runs on the node it was started on, whatever that node's other jobs.
+        services.AddSingleton<SalesCrm.Data.Imports.IExportFileReader, CrmExportReader>();
+        services.AddSingleton<SalesCrm.Data.Imports.CrmImportJob>();
+        services.AddHostedService<ImportWorker>();
+
         // One key ring in the database for every node: a sign-in cookie or antiforgery token issued by one node is valid
         // on the others, and survives restarts.
         services.AddDataProtection().SetApplicationName("SalesCrm").PersistKeysToDbContext<CrmDbContext>();

@@ -149,9 +149,13 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         db.AuditState = state;
     }
 
-    /// <summary>Business records are audited; the audit trail itself, the bell's notifications and the connectors' counters are not.</summary>
+    /// <summary>
+    /// Business records are audited; the audit trail itself, the bell's notifications, the connectors' counters and an import's
+    /// own bookkeeping (its files, progress and the table of imported IDs — the imported records themselves are audited) are not.
+    /// </summary>
     private static bool IsAudited(EntityEntry entry) =>
-        entry.Entity is not (Domain.Notifications.Notification or Domain.Integrations.ConnectorState)
+        entry.Entity is not (Domain.Notifications.Notification or Domain.Integrations.ConnectorState
+            or Domain.Imports.ImportedRecord or Domain.Imports.ImportRun or Domain.Imports.ImportFile)
         && (entry.Metadata.ClrType.Namespace?.StartsWith("SalesCrm.Domain", StringComparison.Ordinal) == true || entry.Metadata.IsOwned());
 
     /// <summary>One audit row per field whose value differs from <paramref name="before"/> (null: a new owned part).</summary>

@@ -105,6 +105,15 @@ public sealed class Client : Entity, IVersioned
         Branches = branches;
     }
 
+    /// <summary>What an import knows and this card does not: only blanks are filled, nothing entered here is overwritten.</summary>
+    public void FillBlanks(string? inn, string? phone, string? email, string? address)
+    {
+        if (string.IsNullOrWhiteSpace(Inn) && Common.Inn.IsValid(inn)) Inn = inn!.Trim();
+        if (Phone is null && Common.Phone.Normalize(phone) is not null) Phone = Guard.Optional(phone, nameof(Phone), "Телефон", 40);
+        if (Email is null && Common.Email.Validate(email) is null) Email = Guard.Optional(email, nameof(Email), "E-mail", 256);
+        if (Address is null && address is { Length: <= 500 }) Address = Guard.Optional(address, nameof(Address), "Адрес", 500);
+    }
+
     public void MarkKey(bool isKey) => IsKeyClient = isKey;
 
     /// <summary>

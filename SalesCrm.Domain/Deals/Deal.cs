@@ -38,6 +38,42 @@ public sealed class Deal : Entity, IVersioned
         Raise(new DealCreated(this, now));
     }
 
+    /// <summary>
+    /// A deal carried over from the CRM a team left, as it stands there: its stage (a closed one too), premium (zero when the
+    /// CRM had none), dates and owner. Its history there is not known: the stage is recorded as entered when the deal was
+    /// closed, or — for an open deal — when it came to SalesCrm, so an old deal is not reported stuck on its first day here.
+    /// Nothing is announced: an import is not a new deal for the board's counters.
+    /// </summary>
+    public static Deal FromImport(int clientId, int productId, int ownerId, Money premium, DateTime expectedCloseDate, PipelineStage stage,
+        DateTime createdAt, DateTime? closedAt, string source, int byManagerId, DateTime now)
+    {
+        if (premium.Kopecks < 0) throw new DomainException("Премия не может быть отрицательной.", nameof(Premium));
+        if (premium > MaxPremium) throw new DomainException("Премия больше 10 млрд ₽ — проверьте сумму.", nameof(Premium));
+        var closed = stage.IsClosed ? closedAt ?? createdAt : (DateTime?)null;
+        var entered = closed ?? now;
+        var deal = new Deal
+        {
+            ClientId = clientId,
+            ProductId = productId,
+            OwnerId = ownerId,
+            PremiumKopecks = premium.Kopecks,
+            ExpectedCloseDate = DateTime.SpecifyKind(expectedCloseDate.Date, DateTimeKind.Utc),
+            Stage = stage.Code,
+            StageEnteredAt = entered < createdAt ? createdAt : entered,
+            Probability = stage.Probability,
+            CreatedAt = createdAt,
+            ClosedAt = closed,
+        };
+        if (stage.Code == StageCode.Lost)
+        {
+            deal.LossReason = Deals.LossReason.Other;
+            deal.LossComment = Guard.Optional($"Проиграна в {source}; причина там не указана.", // not UI text: a record of the deal, kept as written
+                 nameof(LossComment), "Комментарий к причине", 2000);
+        }
+        deal._stageChanges.Add(new DealStageChange(null, stage.Code, byManagerId, deal.StageEnteredAt));
+        return deal;
+    }
+
     public int ClientId { get; private set; }
     public Clients.Client? Client { get; private set; }
     public int ProductId { get; private set; }

@@ -151,7 +151,14 @@ public static partial class CrmExports
     /// <summary>Every phone of a cell: Bitrix24 and amoCRM put several in one cell, separated by commas or semicolons.</summary>
     public static IReadOnlyList<string> Phones(string? cell) =>
         string.IsNullOrWhiteSpace(cell) ? [] : [.. cell.Split([',', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(p => p.Count(char.IsAsciiDigit) >= 10)];
+            .Select(WithoutExtension).Where(p => p.Count(char.IsAsciiDigit) >= 10)];
+
+    /// <summary>«+7 495 123-45-67 доб. 12» is the office's number: the extension is dropped.</summary>
+    private static string WithoutExtension(string phone) =>
+        Extension().Split(phone, 2)[0].Trim();
+
+    [GeneratedRegex(@"\s*(доб\.?|ext\.?|вн\.?|#|\()\s*\d{1,6}\)?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex Extension();
 
     /// <summary>Every e-mail of a cell (several, separated by commas, semicolons or spaces).</summary>
     public static IReadOnlyList<string> Emails(string? cell) =>

@@ -28,7 +28,9 @@ public sealed record ImportedRow(
     string? Company,
     string? Contact,
     string? Source,
-    string? Comment);
+    string? Comment,
+    string? Industry = null,
+    string? Address = null);
 
 /// <summary>
 /// Reads the rows of a recognised export (<see cref="CrmExports"/>). A row that cannot be taken is refused with every reason at
@@ -38,6 +40,14 @@ public static class ImportRows
 {
     /// <summary>The words a ruble amount may end with; another currency's is not read as rubles.</summary>
     private static readonly string[] RubleWords = ["руб", "руб.", "rub", "р.", "₽"]; // not UI text: what the CRMs write after an amount
+
+    /// <summary>What SalesCrm keeps of a text at most; a longer one is refused rather than cut.</summary>
+    private static readonly (ExportField Field, string Label, int Max)[] Limits =
+    [
+        (ExportField.Title, "Название", 300), (ExportField.CompanyName, "Название компании", 300), (ExportField.Company, "Компания", 300),
+        (ExportField.FullName, "Имя", 200), (ExportField.Contact, "Контакт", 200), (ExportField.Position, "Должность", 200),
+        (ExportField.Address, "Адрес", 500), (ExportField.Industry, "Сфера деятельности", 100),
+    ];
 
     private static readonly string[] DateFormats =
     [
@@ -49,9 +59,9 @@ public static class ImportRows
     /// The row, or the reasons it is refused. <paramref name="zone"/> is the time zone the CRM wrote its dates in (the
     /// portal's or account's): they become UTC.
     /// </summary>
-    public static (ImportedRow? Row, IReadOnlyList<string> Refusals) Read(RecognizedExport export, int line, IReadOnlyList<string> cells, TimeZoneInfo zone)
+    public static (ImportedRow? Row, IReadOnlyList<UserText> Refusals) Read(RecognizedExport export, int line, IReadOnlyList<string> cells, TimeZoneInfo zone)
     {
-        var refusals = new List<string>();
+        var refusals = new List<UserText>();
         string? Cell(ExportField field) => export.First(field) is { } at && at < cells.Count && cells[at].Trim() is { Length: > 0 } text ? text : null;
         string? Joined(ExportField field) => export.All(field).Where(at => at < cells.Count).Select(at => cells[at].Trim()).Where(t => t.Length > 0) is var parts && parts.Any()
             ? string.Join("\n", parts.Distinct()) : null;
@@ -59,7 +69,7 @@ public static class ImportRows
         {
             if (Cell(field) is not { } text) return null;
             if (ParseDate(text, zone) is { } at) return at;
-            refusals.Add($"{label}: «{text}» не читается как дата.");
+            refusals.Add(new UserText("{0}: «{1}» не читается как дата.", label, text));
             return null;
         }
 
@@ -72,23 +82,28 @@ public static class ImportRows
         if (Cell(ExportField.Amount) is { } money)
         {
             amount = ParseMoney(money);
-            if (amount is null) refusals.Add($"Сумма «{money}» не читается как число.");
-            else if (amount < 0) refusals.Add($"Сумма «{money}» отрицательная.");
+            if (amount is null) refusals.Add(new UserText("Сумма «{0}» не читается как число.", money));
+            else if (amount < 0) refusals.Add(new UserText("Сумма «{0}» отрицательная.", money));
         }
         var inn = Cell(ExportField.Inn);
-        if (inn is not null && Common.Inn.Validate(inn) is { } innError) refusals.Add($"ИНН «{inn}»: {innError}");
+        if (inn is not null && Common.Inn.Validate(inn) is { } innError) refusals.Add(new UserText("ИНН «{0}»: {1}", inn, innError));
 
         var phones = export.All(ExportField.Phone).Where(at => at < cells.Count).SelectMany(at => CrmExports.Phones(cells[at])).Distinct().ToList();
         var emails = export.All(ExportField.Email).Where(at => at < cells.Count).SelectMany(at => CrmExports.Emails(cells[at]))
             .Select(e => e.ToLowerInvariant()).Distinct().ToList();
-        var badEmail = emails.FirstOrDefault(e => Common.Email.Validate(e) is not null);
-        if (badEmail is not null) refusals.Add($"E-mail «{badEmail}» указан неверно.");
+        var badEmail = emails.FirstOrDefault(e => Common.Email.Validate(e) is not null || e.Length > 256);
+        if (badEmail is not null) refusals.Add(new UserText("E-mail «{0}» указан неверно.", badEmail));
+        var badPhone = phones.FirstOrDefault(p => Common.Phone.Normalize(p) is null || p.Length > 40);
+        if (badPhone is not null) refusals.Add(new UserText("Телефон «{0}» указан неверно.", badPhone));
+        foreach (var (field, label, max) in Limits)
+            if (Cell(field) is { } text && text.Length > max) refusals.Add(new UserText("{0} длиннее {1} символов.", label, max));
 
         var row = new ImportedRow(line, export.Kind, isCompany, Cell(ExportField.Id), Cell(ExportField.Title),
             isCompany ? Cell(ExportField.CompanyName) ?? person : Cell(ExportField.CompanyName), inn, isCompany ? null : person, Cell(ExportField.Position),
             phones, emails, Cell(ExportField.Stage), Cell(ExportField.Pipeline), amount, Cell(ExportField.Currency), Cell(ExportField.Responsible),
             Date(ExportField.CreatedAt, "Дата создания"), Date(ExportField.ClosedAt, "Дата закрытия"), Date(ExportField.ExpectedCloseAt, "Дата закрытия (план)"),
-            Joined(ExportField.Product), Cell(ExportField.Company), Cell(ExportField.Contact), Cell(ExportField.Source), Joined(ExportField.Comment));
+            Joined(ExportField.Product), Cell(ExportField.Company), Cell(ExportField.Contact), Cell(ExportField.Source), Joined(ExportField.Comment),
+            Cell(ExportField.Industry), Cell(ExportField.Address));
 
         switch (export.Kind)
         {

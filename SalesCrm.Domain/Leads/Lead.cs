@@ -41,6 +41,40 @@ public sealed class Lead : Entity, IVersioned
         Raise(new LeadCreated(this, now));
     }
 
+    /// <summary>
+    /// A lead carried over from the CRM a team left, with its status and assignee there; nothing is announced (it is not a
+    /// new request: no distribution, no speed-to-lead clock).
+    /// </summary>
+    public static Lead FromImport(LeadChannel channel, string? companyName, string? inn, string? contactName, string? phone, string? email,
+        string? comment, LeadStatus status, int? assigneeId, DateTime createdAt, DateTime? closedAt, string source)
+    {
+        var lead = new Lead(channel, companyName, inn, contactName, phone, email, null, null, null, comment,
+            new Dictionary<string, string> { ["import"] = source }, createdAt); // not UI text: the source tag's key
+        lead.ClearDomainEvents();
+        if (assigneeId is { } assignee)
+        {
+            lead.AssigneeId = assignee;
+            lead.AssignedAt = createdAt;
+        }
+        switch (status)
+        {
+            case LeadStatus.InWork:
+                lead.Status = LeadStatus.InWork;
+                lead.FirstContactAt = createdAt;
+                break;
+            case LeadStatus.Disqualified:
+                lead.Status = LeadStatus.Disqualified;
+                lead.DisqualifyReason = $"Закрыт в {source}"; // not UI text: a record of the lead, kept as written
+                lead.ClosedAt = closedAt ?? createdAt;
+                break;
+            case LeadStatus.New:
+                break;
+            default:
+                throw new DomainException("Импортированный лид может быть новым, в работе или закрытым.", nameof(Status));
+        }
+        return lead;
+    }
+
     public LeadChannel Channel { get; private set; }
     public Dictionary<string, string> SourceTags { get; private set; } = [];
     public string? CompanyName { get; private set; }

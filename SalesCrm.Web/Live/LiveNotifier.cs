@@ -53,6 +53,9 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
     /// <summary>Thresholds, names, plans, teams, the calendar: every page showing figures reads them again.</summary>
     public const string Settings = "settings";
 
+    /// <summary>The import wizard's progress.</summary>
+    public const string Imports = "imports";
+
     /// <summary>The changes of one owner's deals and tasks (a reassignment reaches the old owner and the new).</summary>
     public static string Owner(int managerId) => $"owner:{managerId}";
 
@@ -226,6 +229,13 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
                 // Thresholds, names, plans or the calendar: every page that shows figures reads them again.
                 yield return (AllDeals, new LiveEvent(nameof(SettingsChanged) + ":" + settings.Area));
                 yield return (Settings, new LiveEvent(nameof(SettingsChanged) + ":" + settings.Area));
+                break;
+            case Domain.Imports.ImportProgressed import:
+                yield return (Imports, new LiveEvent(nameof(Domain.Imports.ImportProgressed)));
+                if (!import.Finished) break;
+                // Clients, deals and leads arrived: every page that shows them reads them again.
+                yield return (AllDeals, new LiveEvent(nameof(Domain.Imports.ImportProgressed)));
+                yield return ("leads", new LiveEvent(nameof(Domain.Imports.ImportProgressed)));
                 break;
             case Domain.Teams.SessionsEnded ended:
                 yield return (Sessions(ended.UserId), new LiveEvent(nameof(Domain.Teams.SessionsEnded)));
