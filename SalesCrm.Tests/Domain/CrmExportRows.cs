@@ -54,10 +54,10 @@ public sealed class CrmExportRows
         var (bad, reasons) = ImportRows.Read(export!, 3, ["1044", "", "много", "", "вчера", "", "", "", "", "", "not-an-email@", "", ""], Moscow);
         Assert.Null(bad);
         Assert.Equal(4, reasons.Count);
-        Assert.Contains(reasons, r => r.Contains("Нет названия сделки"));
-        Assert.Contains(reasons, r => r.Contains("«много»"));
-        Assert.Contains(reasons, r => r.Contains("«вчера»"));
-        Assert.Contains(reasons, r => r.Contains("not-an-email@"));
+        Assert.Contains(reasons, r => r.ToString().Contains("Нет названия сделки"));
+        Assert.Contains(reasons, r => r.ToString().Contains("«много»"));
+        Assert.Contains(reasons, r => r.ToString().Contains("«вчера»"));
+        Assert.Contains(reasons, r => r.ToString().Contains("not-an-email@"));
     }
 
     [Fact]
