@@ -65,7 +65,7 @@ public sealed partial class CrmImportJob(IDbContextFactory<CrmDbContext> factory
         foreach (var file in run.Files)
         {
             var (rows, error) = reader.Read(file.Name, file.Content);
-            if (rows is null) throw new DomainException($"{file.Name}: {error}");
+            if (rows is null) throw new DomainException(new UserText("{0}: {1}", file.Name, error));
             files.Add(rows);
         }
         var zone = TimeZoneInfo.FindSystemTimeZoneById(run.TimeZoneId);
