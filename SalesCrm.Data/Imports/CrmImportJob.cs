@@ -25,7 +25,7 @@ public interface IExportFileReader
 /// <see cref="ImportedRecord"/>). Every record is audited in the name of the person who started the import, with the CRM it
 /// came from.
 /// </summary>
-public sealed partial class CrmImportJob(IDbContextFactory<CrmDbContext> factory, IExportFileReader reader, IDomainEventPublisher events,
+public sealed partial class CrmImportJob(IProviderContextFactory contexts, IExportFileReader reader, IDomainEventPublisher events,
     TimeProvider time, ILogger<CrmImportJob> logger)
 {
     public const int BatchSize = 500;
@@ -33,7 +33,7 @@ public sealed partial class CrmImportJob(IDbContextFactory<CrmDbContext> factory
     public async Task RunAsync(int runId, CancellationToken ct = default)
     {
         ImportRun run;
-        await using (var db = await factory.CreateDbContextAsync(ct))
+        await using (var db = contexts.Create())
             run = await db.ImportRuns.Include(r => r.Files).AsNoTracking().SingleAsync(r => r.Id == runId, ct);
         try
         {
@@ -72,7 +72,7 @@ public sealed partial class CrmImportJob(IDbContextFactory<CrmDbContext> factory
         ImportPlan plan;
         Dictionary<(MappingKind, string), string> mappings;
         List<PipelineStage> stages;
-        await using (var db = await factory.CreateDbContextAsync(ct))
+        await using (var db = contexts.Create())
         {
             mappings = await CrmImportBook.MappingsAsync(db, run.Source, ct);
             plan = ImportPlanner.Plan(files, await CrmImportBook.LoadAsync(db, run.Source, ct), mappings, run.ConflictsAsNew, zone);
@@ -121,7 +121,7 @@ public sealed partial class CrmImportJob(IDbContextFactory<CrmDbContext> factory
     private async Task WriteBatchAsync(BatchContext context, List<PlanItem> batch, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var db = contexts.Create();
         db.Actor = new Actor(context.Run.StartedById, $"{context.Run.StartedByName} (импорт из {context.SourceName})"); // not UI text: the audit trail's name of the actor
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var created = new List<(PlanItem Item, object Entity)>();
@@ -252,7 +252,7 @@ public sealed partial class CrmImportJob(IDbContextFactory<CrmDbContext> factory
 
     private async Task SetStateAsync(int runId, Action<ImportRun> change, CancellationToken ct)
     {
-        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var db = contexts.Create();
         var run = await db.ImportRuns.SingleAsync(r => r.Id == runId, ct);
         change(run);
         await db.SaveChangesAsync(ct);

@@ -48,8 +48,12 @@ public static class ImportGuesses
             case MappingKind.LeadStatus:
                 return ByName(choices, value) ?? KnownLeadStatuses.GetValueOrDefault(value);
             case MappingKind.User:
-                var person = ImportPlanner.PersonKey(external);
-                return choices.FirstOrDefault(c => ImportPlanner.PersonKey(c.Name) == person)?.Value;
+                // «Иван Петров» in the CRM is «Петров Иван Алексеевич» here: every word of theirs is in our name, and only one name has them.
+                var words = ImportPlanner.PersonKey(external).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var same = choices.Where(c => ImportPlanner.PersonKey(c.Name) == string.Join(' ', words)).ToList();
+                if (same.Count == 1) return same[0].Value;
+                var within = words.Length >= 2 ? choices.Where(c => words.All(ImportPlanner.PersonKey(c.Name).Split(' ').Contains)).ToList() : [];
+                return within.Count == 1 ? within[0].Value : null;
             default:
                 return ByName(choices, value)
                        ?? choices.FirstOrDefault(c => ClientDuplicates.NormalizeName(c.Name) == ClientDuplicates.NormalizeName(external))?.Value;

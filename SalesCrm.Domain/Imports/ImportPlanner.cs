@@ -212,18 +212,18 @@ public sealed class ImportPlanner
         var sources = files.Select(f => f.Export.Source).Distinct().ToList();
         if (sources.Count > 1) throw new DomainException("Файлы из разных CRM: импортируйте выгрузки Битрикс24 и amoCRM по отдельности.");
         var planner = new ImportPlanner(book, mappings, conflictsAsNew);
-        var rows = new List<(ExportFileRows File, ImportedKind Kind, int Line, ImportedRow? Row, IReadOnlyList<UserText> Refusals)>();
+        var rows = new List<(ExportFileRows File, ImportedKind Kind, int Line, string[] Cells, ImportedRow? Row, IReadOnlyList<UserText> Refusals)>();
         foreach (var file in files)
         {
             foreach (var (line, cells) in file.Rows.Skip(1))
             {
                 if (cells.All(string.IsNullOrWhiteSpace)) continue;
                 var (row, refusals) = ImportRows.Read(file.Export, line, cells, zone);
-                rows.Add((file, KindOf(file.Export, cells), line, row, refusals));
+                rows.Add((file, KindOf(file.Export, cells), line, cells, row, refusals));
             }
         }
         foreach (var r in rows.Where(r => r.Row is null))
-            planner.Refused(r.Kind, r.File.Name, r.Line, r.Refusals);
+            planner.Refused(r.Kind, r.File.Name, r.Line, NameOf(r.File.Export, r.Cells), r.Refusals);
         var read = rows.Where(r => r.Row is not null).Select(r => (r.File.Name, Row: r.Row!)).ToList();
         planner.PlanCompanies(read.Where(r => r.Row.Kind == ExportKind.Companies || r.Row.IsCompany));
         // A contact's company may be named only on a deal, and a deal's company only on its contact.
@@ -258,8 +258,14 @@ public sealed class ImportPlanner
         _ => ImportedKind.Contact,
     };
 
-    private void Refused(ImportedKind kind, string file, int line, IReadOnlyList<UserText> reasons) =>
-        List(kind).Add(new PlanItem { Kind = kind, File = file, Line = line, ExternalId = "", Name = "—", Outcome = RowOutcome.Refused, Reasons = reasons });
+    private void Refused(ImportedKind kind, string file, int line, string name, IReadOnlyList<UserText> reasons) =>
+        List(kind).Add(new PlanItem { Kind = kind, File = file, Line = line, ExternalId = "", Name = name, Outcome = RowOutcome.Refused, Reasons = reasons });
+
+    /// <summary>What a refused row is called, so that the person finds it in the CRM.</summary>
+    private static string NameOf(RecognizedExport export, string[] cells) =>
+        new[] { ExportField.Title, ExportField.CompanyName, ExportField.FullName, ExportField.LastName, ExportField.Id }
+            .Select(export.First).Where(at => at is not null && at < cells.Length).Select(at => cells[at!.Value].Trim())
+            .FirstOrDefault(text => text.Length > 0) ?? "—";
 
     private List<PlanItem> List(ImportedKind kind) => kind switch
     {
@@ -275,7 +281,7 @@ public sealed class ImportPlanner
         item.Outcome = RowOutcome.Imported;
         item.ExistingId = id;
         item.EntityId = id;
-        item.Reason = "Уже импортирована раньше.";
+        item.Reason = "Уже в SalesCrm: импортировано раньше.";
         return true;
     }
 

@@ -60,7 +60,7 @@ public sealed class CrmImport : IAsyncLifetime
     }
 
     private CrmImportJob Job() =>
-        new(H.Get<IDbContextFactory<CrmDbContext>>(), new CrmExportReader(), H.Events, H.Time, NullLogger<CrmImportJob>.Instance);
+        new(H.Get<IProviderContextFactory>(), new CrmExportReader(), H.Events, H.Time, NullLogger<CrmImportJob>.Instance);
 
     private async Task<ImportPlan> PlanAsync(IEnumerable<ImportUpload> files, bool conflictsAsNew = false) =>
         await H.Get<CrmImportService>().PlanAsync([.. files.Select(f => f.Rows)], conflictsAsNew, "Europe/Moscow");
