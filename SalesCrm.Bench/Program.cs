@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace SalesCrm.Bench;
 
 /// <summary>
-/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--notifier] [--live] [--department [--seconds 60] [--rate 10] [--burst 100] [--profile]] [--intake] [--export] [--hubload [--seconds 120]] [--circuits [--pages 100] [--rounds 3]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
+/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--import [--rows 100000]] [--notifier] [--live] [--department [--seconds 60] [--rate 10] [--burst 100] [--profile]] [--intake] [--export] [--hubload [--seconds 120]] [--circuits [--pages 100] [--rounds 3]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
 /// Datasets are generated once into artifacts/bench by the app's demo generator.
 /// </summary>
 public static class Program
@@ -29,6 +29,12 @@ public static class Program
             var value = int.Parse(rest[at + 1], System.Globalization.CultureInfo.InvariantCulture);
             rest.RemoveRange(at, 2);
             return value;
+        }
+        if (rest.Remove("--import"))
+        {
+            // Its own files and empty databases: no dataset is needed.
+            var ok = await ImportBench.RunAsync(Option("--rows", 100_000));
+            if (rest.Count == 0) return ok ? 0 : 1;
         }
         foreach (var size in Sizes) await BenchData.EnsureAsync(size);
         if (rest.Remove("--explain"))
