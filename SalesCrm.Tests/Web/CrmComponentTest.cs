@@ -76,6 +76,8 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.ScreenPopService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.TelegramService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.Conversations>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Imports.CrmImportService>());
+        Services.AddSingleton<SalesCrm.Data.Imports.IExportFileReader, CrmExportReader>();
         Services.AddSingleton(new SmtpOptions());
         AddServices(Services);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
