@@ -102,7 +102,7 @@ public static class ImportRows
             isCompany ? Cell(ExportField.CompanyName) ?? person : Cell(ExportField.CompanyName), inn, isCompany ? null : person, Cell(ExportField.Position),
             phones, emails, Cell(ExportField.Stage), Cell(ExportField.Pipeline), amount, Cell(ExportField.Currency), Cell(ExportField.Responsible),
             Date(ExportField.CreatedAt, "Дата создания"), Date(ExportField.ClosedAt, "Дата закрытия"), Date(ExportField.ExpectedCloseAt, "Дата закрытия (план)"),
-            Joined(ExportField.Product), Cell(ExportField.Company), Cell(ExportField.Contact), Cell(ExportField.Source), Joined(ExportField.Comment),
+            Joined(ExportField.Product), Cell(ExportField.Company), Cell(ExportField.Contact) ?? (export.Kind == ExportKind.Deals ? person : null), Cell(ExportField.Source), Joined(ExportField.Comment),
             Cell(ExportField.Industry), Cell(ExportField.Address));
 
         switch (export.Kind)

@@ -246,8 +246,9 @@ public sealed class CrmImport : IAsyncLifetime
             "контакт","9003","","Без Компании","","","","+7 921 111-22-99","","","{_m1}"
             """, new UTF8Encoding(true));
         var deals = File("amocrm_export_leads.csv", $"""
-            "ID","Название сделки","Бюджет","Ответственный","Дата создания","Этап сделки","Воронка","Теги","Компания","Основной контакт"
-            "7001","Омега: ОСАГО","1 500 000","{_m1}","20.11.2026 09:00:00","Переговоры","Воронка","b2b","{company}","Сидорова Анна"
+            "ID","Название сделки","Бюджет","Ответственный","Дата создания","Этап сделки","Воронка","Теги","Полное имя контакта","Компания контакта","Рабочий телефон (контакт)","Компания"
+            "7001","Омега: ОСАГО","1 500 000","{_m1}","20.11.2026 09:00:00","Переговоры","Воронка","b2b","Сидорова Анна","{company}","+7 921 111-22-33","{company}"
+            "7002","Омега: грузы","300000","{_m1}","21.11.2026 09:00:00","Первичный контакт","Воронка","","Лебедев Павел","{company}","+7 921 555-66-77","{company}"
             """, new UTF8Encoding(true));
         var plan = await PlanAsync([people, deals]);
         Assert.Equal(RowOutcome.Refused, plan.Items.Single(i => i.ExternalId == "9003").Outcome);
@@ -259,8 +260,9 @@ public sealed class CrmImport : IAsyncLifetime
         await using var db = H.Db();
         var omega = await db.Clients.Include(c => c.Contacts).SingleAsync(c => c.Name == company);
         Assert.Equal((inn, "info@omega.ru"), (omega.Inn, omega.Email));
-        Assert.Equal("Сидорова Анна", Assert.Single(omega.Contacts).FullName);
-        var deal = await db.Deals.SingleAsync(d => d.ClientId == omega.Id);
+        // The deal's person is matched to the contact of the people's file by phone; the other deal brings a new one.
+        Assert.Equal(["Лебедев Павел", "Сидорова Анна"], omega.Contacts.Select(c => c.FullName).Order());
+        var deal = await db.Deals.SingleAsync(d => d.ClientId == omega.Id && d.PremiumKopecks == 150_000_000);
         Assert.Equal((StageCode.Negotiation, 150_000_000L), (deal.Stage, deal.PremiumKopecks));
         Assert.Equal(new DateTime(2026, 11, 20, 6, 0, 0, DateTimeKind.Utc), deal.CreatedAt);
     }

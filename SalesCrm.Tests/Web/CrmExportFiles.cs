@@ -43,4 +43,32 @@ public sealed class CrmExportFiles
         var binary = new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0 };
         Assert.Contains("старом формате Excel", TableFileReader.Read("old.xls", new MemoryStream(binary)).Error);
     }
+
+    [Fact]
+    public void AmoCrmsXlsxExportKeepsTheTimeOfItsDatesAndItsBudgetAsANumber()
+    {
+        using var book = new ClosedXML.Excel.XLWorkbook();
+        var sheet = book.AddWorksheet("Сделки");
+        string[] headers = ["ID", "Название сделки", "Бюджет", "Ответственный", "Дата создания", "Этап сделки", "Воронка"];
+        for (var i = 0; i < headers.Length; i++) sheet.Cell(1, i + 1).Value = headers[i];
+        sheet.Cell(2, 1).Value = 7001;
+        sheet.Cell(2, 2).Value = "ОСАГО";
+        sheet.Cell(2, 3).Value = 1500000;
+        sheet.Cell(2, 4).Value = "Иван Петров";
+        sheet.Cell(2, 5).Value = new DateTime(2026, 11, 20, 9, 15, 0);
+        sheet.Cell(2, 6).Value = "Переговоры";
+        sheet.Cell(2, 7).Value = "Воронка";
+        using var file = new MemoryStream();
+        book.SaveAs(file);
+        file.Position = 0;
+
+        var (rows, error) = TableFileReader.Read("amocrm_export_leads_2026-12-07.xlsx", file);
+
+        Assert.Null(error);
+        var (export, _) = CrmExports.Recognize(rows[0].Cells);
+        Assert.Equal((ExportSource.AmoCrm, ExportKind.Deals), (export!.Source, export.Kind));
+        var (row, refusals) = ImportRows.Read(export, rows[1].Line, rows[1].Cells, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow"));
+        Assert.Empty(refusals);
+        Assert.Equal((1_500_000_00L, new DateTime(2026, 11, 20, 6, 15, 0, DateTimeKind.Utc)), (row!.AmountKopecks!.Value, row.CreatedAt!.Value));
+    }
 }

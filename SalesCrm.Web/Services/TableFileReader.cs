@@ -69,12 +69,13 @@ public static partial class TableFileReader
         return result;
     }
 
-    /// <summary>Numbers as typed (an INN or a phone stored as a number is not "7.7E+09"), dates as dd.MM.yyyy.</summary>
+    /// <summary>Numbers as typed (an INN or a phone stored as a number is not "7.7E+09"), dates as dd.MM.yyyy (with the time when it has one).</summary>
     private static string CellText(IXLCell cell) => cell.Value switch
     {
         double d when Math.Abs(d % 1) < 1e-9 && Math.Abs(d) < 1e15 => ((long)d).ToString(CultureInfo.InvariantCulture),
         double d => d.ToString(CultureInfo.InvariantCulture),
-        DateTime t => t.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture),
+        DateTime t when t.TimeOfDay == TimeSpan.Zero => t.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture),
+        DateTime t => t.ToString("dd.MM.yyyy HH:mm:ss", CultureInfo.InvariantCulture), // a moment (a CRM's "created at") keeps its time
         null => "",
         var v => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
     };
