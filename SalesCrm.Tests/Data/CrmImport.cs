@@ -20,13 +20,12 @@ namespace SalesCrm.Tests.Data;
 /// quoted cells, a trailing delimiter, a deal's row repeated for each product, several phones in a cell), planned against
 /// the demo department, mapped, imported in batches, run again, and resumed after a failure.
 /// </summary>
-[Trait(TestKind.Key, TestKind.Data)]
-public sealed class CrmImport : IAsyncLifetime
+public abstract class CrmImportContract : IAsyncLifetime
 {
     private static int _seq = Random.Shared.Next(1_000_000, 9_000_000);
     private static readonly Encoding Windows1251;
 
-    static CrmImport()
+    static CrmImportContract()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         Windows1251 = Encoding.GetEncoding(1251);
@@ -34,12 +33,20 @@ public sealed class CrmImport : IAsyncLifetime
 
     private ServiceHarness H { get; set; } = default!;
     private string _m1 = "";
+
+    protected abstract Task<(string ConnectionString, DatabaseProvider Provider)> DatabaseAsync();
+
+    /// <summary>Makes the database refuse every deal once 500 deals of the import are recorded (a disk filling up mid-run).</summary>
+    protected abstract string FailSecondBatchSql { get; }
+
+    protected abstract string RepairSql { get; }
     private string _m2 = "";
 
     public async ValueTask InitializeAsync()
     {
         // A Sunday evening in Moscow: the dates of the files are read in the portal's zone, whatever the machine's.
-        H = await ServiceHarness.CreateAsync(await TestDatabase.CopyAsync(), at: new DateTimeOffset(2026, 12, 6, 17, 0, 0, TimeSpan.Zero));
+        var (connection, provider) = await DatabaseAsync();
+        H = await ServiceHarness.CreateAsync(connection, provider, at: new DateTimeOffset(2026, 12, 6, 17, 0, 0, TimeSpan.Zero));
         _m1 = await H.QueryAsync(db => db.Managers.Where(m => m.Email == "m1@demo.salescrm").Select(m => m.FullName).SingleAsync());
         _m2 = await H.QueryAsync(db => db.Managers.Where(m => m.Email == "m2@demo.salescrm").Select(m => m.FullName).SingleAsync());
         await H.User.SignInAsAsync("head@demo.salescrm");
@@ -307,9 +314,7 @@ public sealed class CrmImport : IAsyncLifetime
         await MapAsync(await PlanAsync([deals]));
         var before = await H.QueryAsync(db => db.Deals.CountAsync());
         // The disk fills up when the second batch of deals is written.
-        await using (var db = H.Db())
-            await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER disk_full BEFORE INSERT ON Deals WHEN (SELECT COUNT(*) FROM ImportedRecords WHERE Kind = 3) >= 500 "
-                + "BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+        await using (var db = H.Db()) await db.Database.ExecuteSqlRawAsync(FailSecondBatchSql);
 
         var failed = await ImportAsync([deals]);
 
@@ -319,7 +324,7 @@ public sealed class CrmImport : IAsyncLifetime
         var written = await H.QueryAsync(db => db.Deals.CountAsync()) - before;
         Assert.Equal(CrmImportJob.BatchSize, written);
         Assert.Equal(written + 1, failed.Done); // the company and the first batch of deals
-        await using (var db = H.Db()) await db.Database.ExecuteSqlRawAsync("DROP TRIGGER disk_full;");
+        await using (var db = H.Db()) await db.Database.ExecuteSqlRawAsync(RepairSql);
 
         await H.Get<CrmImportService>().ResumeAsync(failed.Id);
         await Job().RunAsync(failed.Id);
@@ -343,4 +348,35 @@ public sealed class CrmImport : IAsyncLifetime
         await Assert.ThrowsAsync<AccessDeniedException>(() => H.Get<CrmImportService>().RunsAsync());
         Assert.True(await H.QueryAsync(db => db.AuditEntries.AnyAsync(e => e.Action == AuditAction.AccessDenied && e.EntityType == "Import")));
     }
+}
+
+/// <summary>The import on SQLite, the embedded default (a copy of the demo database per test).</summary>
+[Trait(TestKind.Key, TestKind.Data)]
+public sealed class SqliteCrmImport : CrmImportContract
+{
+    protected override async Task<(string, DatabaseProvider)> DatabaseAsync() => (await TestDatabase.CopyAsync(), DatabaseProvider.Sqlite);
+
+    protected override string FailSecondBatchSql =>
+        "CREATE TRIGGER disk_full BEFORE INSERT ON Deals WHEN (SELECT COUNT(*) FROM ImportedRecords WHERE Kind = 3) >= 500 BEGIN SELECT RAISE(ABORT, 'disk full'); END;";
+
+    protected override string RepairSql => "DROP TRIGGER disk_full;";
+}
+
+/// <summary>The import on a real PostgreSQL server started for the tests, with its own demo data.</summary>
+[Trait(TestKind.Key, TestKind.Server)]
+public sealed class PostgreSqlCrmImport(PostgresServer server) : CrmImportContract
+{
+    protected override async Task<(string, DatabaseProvider)> DatabaseAsync() =>
+        (await server.CreateDemoDatabaseAsync(clients: 60, deals: 120), DatabaseProvider.PostgreSql);
+
+    protected override string FailSecondBatchSql => """
+        CREATE FUNCTION disk_full() RETURNS trigger AS $$
+        BEGIN
+            IF (SELECT COUNT(*) FROM "ImportedRecords" WHERE "Kind" = 3) >= 500 THEN RAISE EXCEPTION 'disk full'; END IF;
+            RETURN NEW;
+        END $$ LANGUAGE plpgsql;
+        CREATE TRIGGER disk_full BEFORE INSERT ON "Deals" FOR EACH ROW EXECUTE FUNCTION disk_full();
+        """;
+
+    protected override string RepairSql => "DROP TRIGGER disk_full ON \"Deals\"; DROP FUNCTION disk_full();";
 }
