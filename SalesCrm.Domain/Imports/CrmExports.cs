@@ -73,8 +73,10 @@ public static partial class CrmExports
     [
         (ExportSource.Bitrix24, ExportKind.Deals, ["стадия сделки"]), // not UI text: the column titles the CRMs write
         (ExportSource.Bitrix24, ExportKind.Leads, ["название лида"]), // not UI text: the column titles the CRMs write
-        (ExportSource.Bitrix24, ExportKind.Companies, ["тип компании", "сфера деятельности"]), // not UI text: the column titles the CRMs write
-        (ExportSource.Bitrix24, ExportKind.Contacts, ["обращение", "рабочий e-mail"]), // not UI text: the column titles the CRMs write
+        (ExportSource.Bitrix24, ExportKind.Companies, ["тип компании"]), // not UI text: the column titles the CRMs write
+        (ExportSource.Bitrix24, ExportKind.Companies, ["название компании", "сфера деятельности"]), // not UI text: the column titles the CRMs write
+        (ExportSource.Bitrix24, ExportKind.Contacts, ["обращение"]), // not UI text: the column titles the CRMs write
+        (ExportSource.Bitrix24, ExportKind.Contacts, ["тип контакта"]), // not UI text: the column titles the CRMs write
         (ExportSource.AmoCrm, ExportKind.Deals, ["этап сделки", "бюджет"]), // not UI text: the column titles the CRMs write
         (ExportSource.AmoCrm, ExportKind.ContactsAndCompanies, ["тип", "полное имя", "наименование"]), // not UI text: the column titles the CRMs write
     ];
@@ -94,7 +96,7 @@ public static partial class CrmExports
         [ExportField.Position] = ["должность"], // not UI text: the column titles the CRMs write
         [ExportField.Stage] = ["стадия сделки", "этап сделки", "статус", "статус лида"], // not UI text: the column titles the CRMs write
         [ExportField.Pipeline] = ["воронка", "направление"], // not UI text: the column titles the CRMs write
-        [ExportField.Amount] = ["сумма", "бюджет", "бюджет ₽", "бюджет руб.", "сумма сделки"], // not UI text: the column titles the CRMs write
+        [ExportField.Amount] = ["сумма", "бюджет", "бюджет ₽", "бюджет руб.", "сумма сделки", "сумма/валюта"], // not UI text: the column titles the CRMs write
         [ExportField.Currency] = ["валюта"], // not UI text: the column titles the CRMs write
         [ExportField.Responsible] = ["ответственный"], // not UI text: the column titles the CRMs write
         [ExportField.CreatedAt] = ["дата создания", "дата создания сделки", "создано"], // not UI text: the column titles the CRMs write

@@ -62,4 +62,17 @@ public sealed class CrmExportRecognition
         Assert.Equal(["a@b.ru", "c@d.ru"], CrmExports.Emails("a@b.ru; c@d.ru"));
         Assert.Empty(CrmExports.Phones("доб. 12"));
     }
+
+    [Fact]
+    public void Bitrix24sListColumnsAreRecognisedToo()
+    {
+        // The list's own column titles (crm.contact.list, crm.company.list, crm.deal.list), as its grid export writes them.
+        var (contacts, _) = CrmExports.Recognize(["ID", "Имя", "Фамилия", "Отчество", "Тип контакта", "Должность", "Телефон", "E-mail", "Компания", "Задан e-mail"]);
+        Assert.Equal((ExportSource.Bitrix24, ExportKind.Contacts), (contacts!.Source, contacts.Kind));
+        Assert.Equal([6], contacts.All(ExportField.Phone));
+        var (companies, _) = CrmExports.Recognize(["ID", "Название компании", "Сфера деятельности", "Телефон", "E-mail", "Фактический адрес", "Ответственный"]);
+        Assert.Equal(ExportKind.Companies, companies!.Kind);
+        var (deals, _) = CrmExports.Recognize(["ID", "Название сделки", "Стадия сделки", "Направление", "Сумма/Валюта", "Компания", "Контакт"]);
+        Assert.Equal((ExportKind.Deals, 4, 3), (deals!.Kind, deals.First(ExportField.Amount), deals.First(ExportField.Pipeline)));
+    }
 }
