@@ -96,6 +96,7 @@ public static class CrmDatabase
         services.AddScoped<Leads.LeadImportService>();
         services.AddSingleton<Imports.ImportQueue>();
         services.AddScoped<Imports.CrmImportService>();
+        services.AddScoped<Search.SearchService>();
         services.AddScoped<Leads.WebFormService>();
         services.AddSingleton<Leads.FormSpamGuard>();
         services.AddSingleton<Leads.SpeedToLeadScanner>();
@@ -190,6 +191,7 @@ public static class CrmDatabase
         var unknown = (await db.Database.GetAppliedMigrationsAsync(ct)).Where(m => !known.Contains(m)).ToList();
         if (unknown.Count > 0) throw new UnknownMigrationsException(unknown);
         await db.Database.MigrateAsync(ct);
+        await Search.SearchIndex.EnsureAsync(db, ct);
         // Keeps SQLite's query-planner statistics current (runs ANALYZE only where it helps).
         if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA optimize;", ct);
     }
