@@ -64,7 +64,7 @@ public static class ImportBench
     private static async Task<bool> ProviderAsync(DatabaseProvider provider, Func<string, Task<string>> database, List<(string Path, int Rows)> files, int rows, int deals)
     {
         // The import as the wizard runs it: files read and recognised, planned, mapped, the job in batches.
-        await using var app = await BenchApp.CreateAsync(provider, await database("import"));
+        await using var app = await BenchServices.CreateAsync(provider, await database("import"), SeedStaffAsync);
         var reader = new CrmExportReader();
         var watch = Stopwatch.StartNew();
         var uploads = files.Select(f => File.ReadAllBytes(f.Path) is var bytes && reader.Read(Path.GetFileName(f.Path), bytes) is var (read, error)
@@ -85,7 +85,7 @@ public static class ImportBench
         if (run.State != ImportRunState.Completed) throw new InvalidOperationException($"The import ended {run.State}: {run.Error}");
 
         // The same records written bare, into an empty database of the same provider.
-        await using var bare = await BenchApp.CreateAsync(provider, await database("bare"));
+        await using var bare = await BenchServices.CreateAsync(provider, await database("bare"), SeedStaffAsync);
         var bareTime = await BareAsync(bare, plan);
 
         var rate = rows / total.TotalSeconds;
@@ -99,7 +99,7 @@ public static class ImportBench
     }
 
     /// <summary>The plan's clients, contacts and deals written with the bulk loader in chunks, parents first; nothing else.</summary>
-    private static async Task<TimeSpan> BareAsync(BenchApp app, ImportPlan plan)
+    private static async Task<TimeSpan> BareAsync(BenchServices app, ImportPlan plan)
     {
         var contexts = app.Get<IProviderContextFactory>();
         int owner, product;
@@ -213,60 +213,22 @@ public static class ImportBench
         return result;
     }
 
-    /// <summary>The data layer as the app wires it, on a new database of <paramref name="provider"/>, with the head signed in.</summary>
-    private sealed class BenchApp : IAsyncDisposable
+    /// <summary>An empty department: the reference data, the head and four managers; the head is signed in.</summary>
+    private static async Task<CurrentUser> SeedStaffAsync(CrmDbContext db)
     {
-        private readonly ServiceProvider _root;
-
-        private BenchApp(ServiceProvider root) => _root = root;
-
-        public T Get<T>() where T : notnull => _root.CreateScope().ServiceProvider.GetRequiredService<T>();
-
-        public static async Task<BenchApp> CreateAsync(DatabaseProvider provider, string connectionString)
+        await ReferenceData.EnsureAsync(db);
+        var ids = new List<int>();
+        foreach (var (name, i) in Staff.Prepend("Кузнецова Елена Викторовна").Select((n, i) => (n, i)))
         {
-            var user = new HeadUser();
-            var services = new ServiceCollection()
-                .AddLogging()
-                .AddSingleton(TimeProvider.System)
-                .AddSingleton<IDomainEventPublisher>(NullDomainEventPublisher.Instance)
-                .AddSingleton<IUserContext>(user)
-                .AddSingleton<IExportFileReader, CrmExportReader>()
-                .AddSingleton<CrmImportJob>()
-                .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-                .AddSalesCrmData(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["Database:Provider"] = provider.ToString(),
-                    ["Database:ConnectionString"] = connectionString,
-                }).Build());
-            var root = services.BuildServiceProvider();
-            await using (var db = root.GetRequiredService<IProviderContextFactory>().Create())
-            {
-                await CrmDatabase.MigrateAsync(db);
-                await ReferenceData.EnsureAsync(db);
-                var ids = new List<int>();
-                foreach (var (name, i) in Staff.Prepend("Кузнецова Елена Викторовна").Select((n, i) => (n, i)))
-                {
-                    var email = $"staff{i}@bench.salescrm";
-                    var account = new SalesCrm.Data.Identity.AppUser { UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant() };
-                    db.Users.Add(account);
-                    var manager = new Manager(account.Id, name, email, i == 0 ? StaffRole.Head : StaffRole.Manager, null, DateTime.UtcNow.AddYears(-1));
-                    db.Managers.Add(manager);
-                    await db.SaveChangesAsync();
-                    ids.Add(manager.Id);
-                }
-                user.Cached = new CurrentUser(ids[0], "Кузнецова Елена Викторовна", "staff0@bench.salescrm", StaffRole.Head, null, []); // not UI text: the benchmark's data
-            }
-            return new BenchApp(root);
+            var email = $"staff{i}@bench.salescrm";
+            var account = new SalesCrm.Data.Identity.AppUser { UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant() };
+            db.Users.Add(account);
+            var manager = new Manager(account.Id, name, email, i == 0 ? StaffRole.Head : StaffRole.Manager, null, DateTime.UtcNow.AddYears(-1));
+            db.Managers.Add(manager);
+            await db.SaveChangesAsync();
+            ids.Add(manager.Id);
         }
-
-        public ValueTask DisposeAsync() => _root.DisposeAsync();
-    }
-
-    private sealed class HeadUser : IUserContext
-    {
-        public CurrentUser? Cached { get; set; }
-
-        public ValueTask<CurrentUser?> FindAsync(CancellationToken ct = default) => ValueTask.FromResult(Cached);
+        return new CurrentUser(ids[0], "Кузнецова Елена Викторовна", "staff0@bench.salescrm", StaffRole.Head, null, []); // not UI text: the benchmark's data
     }
 
     /// <summary>A throw-away PostgreSQL server on 127.0.0.1 (Debian's initdb and pg_ctl; test.sh installs them), as the tests start one.</summary>

@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace SalesCrm.Bench;
 
 /// <summary>
-/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--import [--rows 100000]] [--notifier] [--live] [--department [--seconds 60] [--rate 10] [--burst 100] [--profile]] [--intake] [--export] [--hubload [--seconds 120]] [--circuits [--pages 100] [--rounds 3]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
+/// dotnet run -c Release --project SalesCrm.Bench [-- --deals 3000,100000,1000000] [--import [--rows 100000]] [--search] [--notifier] [--live] [--department [--seconds 60] [--rate 10] [--burst 100] [--profile]] [--intake] [--export] [--hubload [--seconds 120]] [--circuits [--pages 100] [--rounds 3]] [BenchmarkDotNet arguments, e.g. --filter *Dashboard*]
 /// Datasets are generated once into artifacts/bench by the app's demo generator.
 /// </summary>
 public static class Program
@@ -37,6 +37,11 @@ public static class Program
             if (rest.Count == 0) return ok ? 0 : 1;
         }
         foreach (var size in Sizes) await BenchData.EnsureAsync(size);
+        if (rest.Remove("--search"))
+        {
+            var ok = await SearchBench.RunAsync(Sizes.Where(s => s >= 100_000).DefaultIfEmpty(Sizes.Max()).Min());
+            if (rest.Count == 0) return ok ? 0 : 1;
+        }
         if (rest.Remove("--explain"))
         {
             await Explain.RunAsync(Sizes.Max());

@@ -56,7 +56,7 @@ public sealed class SearchService(IDbContextFactory<CrmDbContext> factory, IUser
 
         var (clientIds, contactIds, leadIds) = await CandidatesAsync(db, needle, ct);
         var clients = await db.Clients.AsNoTracking().VisibleTo(user, db).Where(c => c.MergedIntoId == null && clientIds.Contains(c.Id))
-            .OrderBy(c => c.NameLower).Take(PerKind).Select(c => new { c.Id, c.Name, c.Inn, c.Phone }).ToListAsync(ct);
+            .OrderBy(c => c.Name.Length).ThenBy(c => c.NameLower).Take(PerKind).Select(c => new { c.Id, c.Name, c.Inn, c.Phone }).ToListAsync(ct);
         hits.AddRange(clients.Select(c => new SearchHit(SearchKind.Client, c.Id, c.Name, string.Join(" · ", new[] { c.Inn, c.Phone }.Where(x => x is not null)), $"/clients/{c.Id}")));
         var contacts = await db.Contacts.AsNoTracking().Where(k => contactIds.Contains(k.Id) && db.Clients.VisibleTo(user, db).Any(c => c.Id == k.ClientId))
             .OrderBy(k => k.FullName).Take(PerKind)

@@ -77,6 +77,7 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.TelegramService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Integrations.Conversations>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Imports.CrmImportService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Search.SearchService>());
         Services.AddSingleton<SalesCrm.Data.Imports.IExportFileReader, CrmExportReader>();
         Services.AddSingleton(new SmtpOptions());
         AddServices(Services);
