@@ -70,3 +70,6 @@ public sealed record ClientInput(string Name, string Inn, string? Kpp, string In
     ClientSegment Segment, string? Phone, string? Email, string? Address, int Branches, bool IsKeyClient);
 
 public sealed record ContactInput(string FullName, string? Position, string? Phone, string? Email, bool IsDecisionMaker);
+
+/// <summary>A client that already has a typed INN, phone or e-mail (<see cref="Field"/>): its id and name when the user may open it.</summary>
+public sealed record KnownClient(string Field, int? Id, string? Name);

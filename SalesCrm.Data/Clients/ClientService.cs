@@ -150,6 +150,40 @@ public sealed class ClientService(IDbContextFactory<CrmDbContext> factory, IUser
     }
 
     /// <summary>A second client with the same INN is refused: named when the user may see the first, otherwise only said to be served.</summary>
+    /// <summary>
+    /// Clients that already have this INN, phone or e-mail (the new client's dialog asks while the person types). A client
+    /// the user may open is named; another manager's is only said to exist, as saving would say.
+    /// </summary>
+    public async Task<IReadOnlyList<KnownClient>> KnownAsync(string? inn, string? phone, string? email, int? exceptId = null, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var found = new List<(string Field, int Id)>();
+        if (Inn.IsValid(inn))
+        {
+            var value = inn!.Trim();
+            found.AddRange((await db.Clients.AsNoTracking().Where(c => c.Inn == value && c.Id != exceptId && c.MergedIntoId == null).Select(c => c.Id).Take(3).ToListAsync(ct))
+                .Select(id => ("Inn", id)));
+        }
+        if (Phone.Normalize(phone) is { } digits && !string.IsNullOrWhiteSpace(phone))
+        {
+            var raw = phone.Trim();
+            var ids = await db.Clients.AsNoTracking().Where(c => c.Phone == raw && c.Id != exceptId && c.MergedIntoId == null).Select(c => c.Id).Take(3).ToListAsync(ct);
+            ids.AddRange(await db.Contacts.AsNoTracking().Where(k => k.PhoneNormalized == digits && k.ClientId != exceptId).Select(k => k.ClientId).Take(3).ToListAsync(ct));
+            found.AddRange(ids.Distinct().Select(id => ("Phone", id)));
+        }
+        if (Email.Validate(email) is null && Email.Normalize(email) is { } mail)
+        {
+            var ids = await db.Clients.AsNoTracking().Where(c => c.Email != null && c.Email.ToLower() == mail && c.Id != exceptId && c.MergedIntoId == null).Select(c => c.Id).Take(3).ToListAsync(ct);
+            ids.AddRange(await db.Contacts.AsNoTracking().Where(k => k.Email != null && k.Email.ToLower() == mail && k.ClientId != exceptId).Select(k => k.ClientId).Take(3).ToListAsync(ct));
+            found.AddRange(ids.Distinct().Select(id => ("Email", id)));
+        }
+        if (found.Count == 0) return [];
+        var all = found.Select(f => f.Id).Distinct().ToList();
+        var visible = await db.Clients.AsNoTracking().VisibleTo(user, db).Where(c => all.Contains(c.Id)).Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        return [.. found.Select(f => visible.TryGetValue(f.Id, out var name) ? new KnownClient(f.Field, f.Id, name) : new KnownClient(f.Field, null, null)).Distinct()];
+    }
+
     private static async Task EnsureInnFreeAsync(CrmDbContext db, CurrentUser user, Inn inn, int? exceptId, CancellationToken ct)
     {
         var other = await db.Clients.AsNoTracking().Where(c => c.Inn == inn.Value && c.Id != exceptId)
