@@ -97,6 +97,7 @@ public static class CrmDatabase
         services.AddSingleton<Imports.ImportQueue>();
         services.AddScoped<Imports.CrmImportService>();
         services.AddScoped<Search.SearchService>();
+        services.AddScoped<Comments.CommentService>();
         services.AddScoped<Leads.WebFormService>();
         services.AddSingleton<Leads.FormSpamGuard>();
         services.AddSingleton<Leads.SpeedToLeadScanner>();

@@ -58,6 +58,7 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<CompetitorOffer> CompetitorOffers => Set<CompetitorOffer>();
     public DbSet<DealParticipant> DealParticipants => Set<DealParticipant>();
     public DbSet<Activity> Activities => Set<Activity>();
+    public DbSet<Comment> Comments => Set<Comment>();
     public DbSet<PbxRecording> PbxRecordings => Set<PbxRecording>();
     public DbSet<MessengerChat> MessengerChats => Set<MessengerChat>();
     public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();

@@ -55,6 +55,8 @@ internal static class Timeline
             a.Reason.Russian(), Name(a.FromManagerId), Name(a.ToManagerId), a.Comment)));
         items.AddRange(tasks.Select(t => new TimelineItem(TimelineKind.Task, t.CreatedAt, Name(t.AuthorId), t.Title,
             null, t.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), t.Status.ToString())));
+        var comments = await db.Comments.AsNoTracking().Where(c => c.DealId == dealId).OrderByDescending(c => c.CreatedAt).Take(limit).ToListAsync(ct);
+        items.AddRange(comments.Select(c => CommentItem(c, Name)));
         return items.OrderByDescending(i => i.At).Take(limit).ToList();
     }
 
@@ -85,8 +87,16 @@ internal static class Timeline
             .Select(a => new TimelineItem(TimelineKind.Audit, a.At, a.ActorName, a.Field!, a.OldValue, a.NewValue)));
         items.AddRange(assignments.Select(a => new TimelineItem(TimelineKind.Assignment, a.At, Name(a.ByManagerId) ?? a.Rule,
             a.Reason.Russian(), Name(a.FromManagerId), Name(a.ToManagerId), a.Comment)));
+        var comments = await db.Comments.AsNoTracking().Where(c => c.ClientId == clientId || (c.DealId != null && dealIds.Contains(c.DealId.Value)))
+            .OrderByDescending(c => c.CreatedAt).Take(limit).ToListAsync(ct);
+        items.AddRange(comments.Select(c => CommentItem(c, Name)));
         return items.OrderByDescending(i => i.At).Take(limit).ToList();
     }
+
+    /// <summary>A colleague's comment: its text, and whom it mentions.</summary>
+    private static TimelineItem CommentItem(Comment c, Func<int?, string?> name) =>
+        new(TimelineKind.Comment, c.CreatedAt, name(c.AuthorId), "comment", null,
+            c.Mentions.Count == 0 ? null : string.Join(", ", c.Mentions.Select(m => name(m) ?? "—")), c.Text, null, c.DealId);
 
     private static TimelineItem FromActivity(Activity a, string? who) => new(
         a.Kind == ActivityKind.Call ? TimelineKind.Call : TimelineKind.Activity, a.OccurredAt, who, a.Kind.ToString(),

@@ -64,6 +64,7 @@ public enum TimelineKind
     Assignment,
     Audit,
     Task,
+    Comment,
 }
 
 /// <summary>

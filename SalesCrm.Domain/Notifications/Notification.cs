@@ -68,6 +68,8 @@ public enum NotificationKind
     SpeedToLead = 5,
     Renewal = 6,
     Escalation = 7,
+    /// <summary>A colleague mentioned the recipient in a comment on a deal or a client.</summary>
+    Mention = 8,
     System = 99,
 }
 

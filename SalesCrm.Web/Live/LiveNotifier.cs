@@ -230,6 +230,9 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
                 yield return (AllDeals, new LiveEvent(nameof(SettingsChanged) + ":" + settings.Area));
                 yield return (Settings, new LiveEvent(nameof(SettingsChanged) + ":" + settings.Area));
                 break;
+            case Domain.Activities.CommentAdded { Comment.DealId: { } commentedDeal }:
+                yield return (Deal(commentedDeal), new LiveEvent(nameof(Domain.Activities.CommentAdded), DealId: commentedDeal));
+                break;
             case Domain.Imports.ImportProgressed import:
                 yield return (Imports, new LiveEvent(nameof(Domain.Imports.ImportProgressed)));
                 if (!import.Finished) break;

@@ -143,6 +143,24 @@ namespace SalesCrm.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "Comments",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    DealId = table.Column<int>(type: "int", nullable: true),
+                    ClientId = table.Column<int>(type: "int", nullable: true),
+                    AuthorId = table.Column<int>(type: "int", nullable: false),
+                    Text = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    Mentions = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Comments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ConnectorStates",
                 columns: table => new
                 {
@@ -1759,6 +1777,16 @@ namespace SalesCrm.Data.Migrations.SqlServer
                 columns: new[] { "ManagerId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Comments_ClientId_CreatedAt",
+                table: "Comments",
+                columns: new[] { "ClientId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Comments_DealId_CreatedAt",
+                table: "Comments",
+                columns: new[] { "DealId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CompetitorOffers_DealId",
                 table: "CompetitorOffers",
                 column: "DealId");
@@ -2291,6 +2319,9 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "CoachingNotes");
+
+            migrationBuilder.DropTable(
+                name: "Comments");
 
             migrationBuilder.DropTable(
                 name: "CompetitorOffers");
