@@ -110,7 +110,7 @@ public static class ImportBench
             product = db.Products.Select(p => p.Id).First();
             stages = db.Stages.ToDictionary(s => s.Code);
         }
-        var now = DateTime.UtcNow;
+        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         var loader = new BulkInsert();
         var watch = Stopwatch.StartNew();
         var companies = plan.Items.Where(i => i.Kind == ImportedKind.Company && i.Outcome == RowOutcome.New).ToList();
@@ -223,7 +223,7 @@ public static class ImportBench
             var email = $"staff{i}@bench.salescrm";
             var account = new SalesCrm.Data.Identity.AppUser { UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant() };
             db.Users.Add(account);
-            var manager = new Manager(account.Id, name, email, i == 0 ? StaffRole.Head : StaffRole.Manager, null, DateTime.UtcNow.AddYears(-1));
+            var manager = new Manager(account.Id, name, email, i == 0 ? StaffRole.Head : StaffRole.Manager, null, TimeProvider.System.GetUtcNow().UtcDateTime.AddYears(-1));
             db.Managers.Add(manager);
             await db.SaveChangesAsync();
             ids.Add(manager.Id);
