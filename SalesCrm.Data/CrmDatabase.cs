@@ -109,6 +109,7 @@ public static class CrmDatabase
         services.AddScoped<Quality.QualityService>();
         services.AddScoped<Diagnostics.DiagnosticsService>();
         services.AddScoped<Tasks.TaskService>();
+        services.AddScoped<Tasks.AgendaService>();
         services.AddSingleton(new Diagnostics.DiagnosticsOptions(configuration));
         services.AddSingleton<Diagnostics.RitualLog>();
         services.AddSingleton<Common.ScanRuns>();

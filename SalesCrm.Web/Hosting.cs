@@ -108,6 +108,7 @@ public static partial class Hosting
 
         // Who is acting: the circuit's (or request's) signed-in user (scoped).
         services.AddScoped<WebUserContext>();
+        services.AddScoped<Components.Shared.QuickCreate>();
         services.AddScoped<IUserContext>(sp => sp.GetRequiredService<WebUserContext>());
 
         // Identity in the same database (SalesCrm.Data/Identity/IdentitySetup.cs), with the sign-in and its cookies.
@@ -286,6 +287,7 @@ public static partial class Hosting
         app.MapAccountEndpoints();
         app.MapLeadsApi();
         app.MapExports();
+        app.MapCalendarFiles();
         app.MapTelephonyApi();
         app.MapMangoOfficeApi();
         app.MapZadarmaApi();

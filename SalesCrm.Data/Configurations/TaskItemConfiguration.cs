@@ -14,6 +14,8 @@ internal sealed class TaskItemConfiguration : IEntityTypeConfiguration<TaskItem>
         b.ToTable("Tasks");
         b.Property(t => t.Title).HasMaxLength(300);
         b.Property(t => t.Comment).HasMaxLength(4000);
+        b.Property(t => t.Place).HasMaxLength(300);
+        b.Ignore(t => t.EndsAt);
         b.HasOne<Manager>().WithMany().HasForeignKey(t => t.AssigneeId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Deal>().WithMany().HasForeignKey(t => t.DealId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Client>().WithMany().HasForeignKey(t => t.ClientId).OnDelete(DeleteBehavior.Restrict);

@@ -32,6 +32,13 @@ public sealed record TaskList(IReadOnlyList<TaskRow> Rows, int Total, int Open, 
 public sealed record CloseFixedResult(int Closed, int StillOpen);
 
 /// <summary>
+/// A task planned by hand from anywhere (the task list, «Мой день», the calendar, a card): the fewest fields the rules allow —
+/// a kind, what, when; a meeting also how long and where; optionally the deal or client it is about and, for a leader, who does it.
+/// </summary>
+public sealed record TaskPlan(TaskKind Kind, string? Title, DateTime? DueAt, int? DealId = null, int? ClientId = null, int? AssigneeId = null,
+    int DurationMinutes = 60, string? Place = null, string? Comment = null);
+
+/// <summary>
 /// The task list (/tasks): a manager's own tasks; a team lead's and their team's; the head's and admin's anybody's. Closing
 /// a data-fix task re-checks its rule on the record first (<see cref="TaskItem.Complete(DateTime, bool)"/>).
 /// </summary>
@@ -108,6 +115,51 @@ public sealed class TaskService(IDbContextFactory<CrmDbContext> factory, IUserCo
             t.DueAt, t.Status == TaskState.Open && t.DueAt < now, t.Status, t.CompletedAt, t.DealId,
             db.Deals.Where(d => d.Id == t.DealId).Select(d => d.Client!.Name + " · " + d.Product!.Name).FirstOrDefault(),
             t.ClientId, db.Clients.Where(c => c.Id == t.ClientId).Select(c => c.Name).FirstOrDefault(), t.FixRule));
+
+    /// <summary>
+    /// Plans a task or a meeting. The user must see the deal or client it is about; a leader may give it to someone they see, and a
+    /// task about a record goes to the user or to the record's owner (who sees it) — never to a colleague the record is hidden from.
+    /// </summary>
+    public async Task<int> PlanAsync(TaskPlan plan, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        if (!user.WorksSales) throw new AccessDeniedException("Ваша роль не ведёт задачи.");
+        if (!TaskItem.Plannable.Contains(plan.Kind)) throw new DomainException("Выберите вид задачи.", "Kind");
+        if (plan.DueAt is not { } due) throw new DomainException(plan.Kind == TaskKind.Meeting ? "Укажите, когда встреча." : "Укажите срок задачи.", "DueAt");
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var assignee = plan.AssigneeId ?? user.ManagerId;
+        if (assignee != user.ManagerId && !(user.LeadsSales && user.CanSeeOwner(assignee)))
+        {
+            await security.AccessDeniedAsync(user.Actor, "Task", "", $"plan a task for manager {assignee}", ct);
+            throw new AccessDeniedException("Поставить задачу можно себе, а руководителю — сотруднику своей команды.");
+        }
+        if (!await db.Managers.AnyAsync(m => m.Id == assignee && m.IsActive, ct)) throw new DomainException("Исполнитель не найден или отключён.", "AssigneeId");
+        int? dealId = plan.DealId, clientId = plan.ClientId, owner = null;
+        if (dealId is { } d)
+        {
+            await RecordGuard.EnsureVisibleAsync(db.Deals.VisibleTo(user, db), db.Deals, x => x.Id == d, security, user, nameof(Domain.Deals.Deal), d,
+                "plan a task", "Эта сделка вам недоступна.", "Сделка не найдена.", ct);
+            var deal = await db.Deals.AsNoTracking().Where(x => x.Id == d).Select(x => new { x.ClientId, x.OwnerId, x.Stage }).SingleAsync(ct);
+            if (deal.Stage == Domain.Deals.StageCode.Won || deal.Stage == Domain.Deals.StageCode.Lost) throw new DomainException("Сделка закрыта: новые задачи по ней не ставятся.", "DealId");
+            (clientId, owner) = (deal.ClientId, deal.OwnerId);
+        }
+        else if (clientId is { } c)
+        {
+            await RecordGuard.EnsureVisibleAsync(db.Clients.VisibleTo(user, db), db.Clients, x => x.Id == c, security, user, nameof(Domain.Clients.Client), c,
+                "plan a task", "Этот клиент вам недоступен.", "Клиент не найден.", ct);
+            owner = await db.Clients.Where(x => x.Id == c).Select(x => x.OwnerId).SingleAsync(ct);
+        }
+        if (owner is { } o && assignee != user.ManagerId && assignee != o)
+            throw new DomainException("Задачу по сделке или клиенту получает ответственный за запись или вы сами.", "AssigneeId");
+        var now = time.GetUtcNow().UtcDateTime;
+        var title = string.IsNullOrWhiteSpace(plan.Title) && plan.Kind == TaskKind.Meeting ? "Встреча с клиентом" : plan.Title ?? ""; // not UI text: a stored default title
+        var task = plan.Kind == TaskKind.Meeting
+            ? TaskItem.Meeting(title, assignee, user.ManagerId, due, plan.DurationMinutes, plan.Place, dealId, clientId, plan.Comment, now)
+            : new TaskItem(plan.Kind, title, assignee, user.ManagerId, due, dealId, clientId, plan.Comment, now);
+        db.Tasks.Add(task);
+        await db.SaveChangesAsync(ct);
+        return task.Id;
+    }
 
     /// <summary>
     /// Closes a task: the assignee, or a leader who sees the assignee. A data-fix task whose record still breaks its rule

@@ -10,7 +10,13 @@ namespace SalesCrm.Domain.Tasks;
 public sealed class TaskItem : Entity
 {
     /// <summary>The kinds of task that move a deal with the client: follow-up, reviving a deal, renewal.</summary>
-    public static readonly TaskKind[] NextStepKinds = [TaskKind.FollowUp, TaskKind.ReviveDeal, TaskKind.Renewal];
+    public static readonly TaskKind[] NextStepKinds = [TaskKind.FollowUp, TaskKind.ReviveDeal, TaskKind.Renewal, TaskKind.Meeting];
+
+    /// <summary>The kinds a person creates by hand (the others come from the flows that own them: quality, renewals, calls).</summary>
+    public static readonly TaskKind[] Plannable = [TaskKind.General, TaskKind.FollowUp, TaskKind.Meeting, TaskKind.Callback];
+
+    public const int MinMeetingMinutes = 15;
+    public const int MaxMeetingMinutes = 8 * 60;
 
     private TaskItem() { }
 
@@ -37,6 +43,25 @@ public sealed class TaskItem : Entity
         CreatedAt = now;
         Status = TaskState.Open;
         Raise(new TaskChanged(this, now));
+    }
+
+    /// <summary>
+    /// A meeting with the client planned for <paramref name="startsAt"/> and lasting <paramref name="durationMinutes"/>: it shows in
+    /// the calendar as a block and leaves as an iCalendar event; linked to a deal, it is that deal's next step.
+    /// </summary>
+    public static TaskItem Meeting(string title, int assigneeId, int authorId, DateTime startsAt, int durationMinutes, string? place,
+        int? dealId, int? clientId, string? comment, DateTime now)
+    {
+        if (durationMinutes is < MinMeetingMinutes or > MaxMeetingMinutes)
+            throw new DomainException(new UserText("Длительность встречи — от {0} минут до {1} часов.", MinMeetingMinutes, MaxMeetingMinutes / 60),
+                nameof(DurationMinutes));
+        if (dealId is null && clientId is null)
+            throw new DomainException("Встреча — с клиентом: выберите сделку или клиента.", nameof(ClientId));
+        return new TaskItem(TaskKind.Meeting, title, assigneeId, authorId, startsAt, dealId, clientId, comment, now)
+        {
+            DurationMinutes = durationMinutes,
+            Place = Guard.Optional(place, nameof(Place), "Место", 300),
+        };
     }
 
     /// <summary>A task that already existed before (imported history): its due date may be in the past.</summary>
@@ -70,6 +95,15 @@ public sealed class TaskItem : Entity
     public TaskState Status { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime? CompletedAt { get; private set; }
+
+    /// <summary>A meeting's length in minutes (0 for other tasks: they are due at a moment, not held over a period).</summary>
+    public int DurationMinutes { get; private set; }
+
+    /// <summary>Where a meeting is held: the client's office address, a video link.</summary>
+    public string? Place { get; private set; }
+
+    /// <summary>When the task ends in the calendar: a meeting's end, or its due moment.</summary>
+    public DateTime EndsAt => DueAt.AddMinutes(DurationMinutes);
 
     /// <summary>For a data-fix task: the rule whose finding it fixes (null for other tasks and for free-form fixes).</summary>
     public Quality.QualityRule? FixRule { get; private set; }
@@ -137,6 +171,10 @@ public enum TaskKind
     Approval = 6,
     /// <summary>Call back a client or lead whose call was missed (the speed-to-lead clock runs from the call).</summary>
     Callback = 7,
+    /// <summary>A meeting with the client at a time and place (see <see cref="TaskItem.Meeting"/>).</summary>
+    Meeting = 8,
+    /// <summary>Any other piece of work a person plans for themselves or a colleague; not a step with the client.</summary>
+    General = 9,
 }
 
 public enum TaskState
@@ -157,6 +195,8 @@ public static class TaskTexts
         TaskKind.Development => "Развитие",
         TaskKind.Approval => "Согласование",
         TaskKind.Callback => "Перезвонить",
+        TaskKind.Meeting => "Встреча",
+        TaskKind.General => "Задача",
         _ => kind.ToString(),
     };
 

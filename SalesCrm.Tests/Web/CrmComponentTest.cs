@@ -79,6 +79,8 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Imports.CrmImportService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Search.SearchService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Comments.CommentService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Tasks.AgendaService>());
+        Services.AddScoped<SalesCrm.Web.Components.Shared.QuickCreate>();
         Services.AddSingleton<SalesCrm.Data.Imports.IExportFileReader, CrmExportReader>();
         Services.AddSingleton(new SmtpOptions());
         AddServices(Services);

@@ -94,3 +94,20 @@ public static class LeadListAddress
             ? ReportingPeriod.Month(day.Year, day.Month, zone)
             : null;
 }
+
+/// <summary>
+/// What a text typed in the search means when a record is created from it: ten or twelve digits are an INN, an address with
+/// «@» an e-mail, a number a phone, anything else a name — so «+ Клиент» from the search starts with the right field filled.
+/// </summary>
+public sealed record QuickFill(string? Name, string? Inn, string? Phone, string? Email)
+{
+    public static QuickFill Of(string? text)
+    {
+        var t = text?.Trim();
+        if (string.IsNullOrEmpty(t)) return new(null, null, null, null);
+        if (t.Length is 10 or 12 && t.All(char.IsAsciiDigit)) return new(null, t, null, null);
+        if (t.Contains('@')) return new(null, null, null, t);
+        if (SalesCrm.Domain.Common.Phone.Normalize(t) is not null && t.Count(char.IsAsciiDigit) >= 10) return new(null, null, t, null);
+        return new(t, null, null, null);
+    }
+}

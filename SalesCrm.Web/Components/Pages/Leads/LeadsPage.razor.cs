@@ -50,6 +50,7 @@ public sealed partial class LeadsPage : IDisposable
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private QuickCreate Create { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private CrmOptions Options { get; set; } = default!;
 
@@ -242,24 +243,8 @@ public sealed partial class LeadsPage : IDisposable
 
     private async Task NewLeadAsync()
     {
-        var dialog = await Dialogs.ShowAsync<NewLeadDialog>(L["Новый лид"], new DialogParameters<NewLeadDialog>
-        {
-            { x => x.Products, _products },
-            { x => x.Submit, input => SaveOutcome.AttemptAsync(async () =>
-                {
-                    var result = await Leads.CreateAsync(input);
-                    Snackbar.Add(result.Outcome switch
-                    {
-                        IntakeOutcome.Created when result.AssignedTo is null => L["Лид создан и ждёт в очереди"],
-                        IntakeOutcome.Created => L["Лид создан и назначен по правилам"],
-                        IntakeOutcome.ExistingLead => L["Такой лид уже есть — отметили повторное обращение"],
-                        _ => L["Это действующий клиент — ответственный получил уведомление"],
-                    }, result.IsNew ? Severity.Success : Severity.Info);
-                    if (result.LeadId is { } id) Go(id: id.ToString(CultureInfo.InvariantCulture));
-                }, L)
-            },
-        }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
-        if (await dialog.Result is { Canceled: false }) await RefreshAsync();
+        if (await Create.LeadAsync() is { } id) Go(id: id.ToString(CultureInfo.InvariantCulture));
+        await RefreshAsync();
     }
 
     private async Task ImportAsync()

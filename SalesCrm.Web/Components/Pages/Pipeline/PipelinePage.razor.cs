@@ -38,6 +38,7 @@ public sealed partial class PipelinePage
     [Inject] private PipelineService Pipeline { get; set; } = default!;
     [Inject] private DealService Deals { get; set; } = default!;
     [Inject] private LookupService Lookups { get; set; } = default!;
+    [Inject] private QuickCreate Create { get; set; } = default!;
     [Inject] private LiveNotifier Live { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
