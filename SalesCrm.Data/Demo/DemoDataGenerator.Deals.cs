@@ -393,7 +393,14 @@ public sealed partial class DemoDataGenerator
             if (due <= _now) due = _now.AddDays(1);
             var createdTask = _now.AddHours(-_rnd.Next(1, 72));
             if (createdTask < createdAt) createdTask = createdAt;
-            c.Plan.After.Add((id, _) => TaskItem.FromHistory(TaskKind.FollowUp, title, owner.Id, owner.Id, due, id, client.Id, createdTask, null));
+            // A meeting with the client is planned on the hour, for an hour and a half at the client's office (the calendar's blocks).
+            if (title.StartsWith("Встреча", StringComparison.Ordinal) || title.StartsWith("Презентовать", StringComparison.Ordinal))
+            {
+                var at = due.AddTicks(-(due.Ticks % TimeSpan.TicksPerHour));
+                c.Plan.After.Add((id, _) => TaskItem.FromHistory(TaskKind.Meeting, title, owner.Id, owner.Id, at, id, client.Id, createdTask, null, 90,
+                    "Офис клиента")); // not UI text: demo data
+            }
+            else c.Plan.After.Add((id, _) => TaskItem.FromHistory(TaskKind.FollowUp, title, owner.Id, owner.Id, due, id, client.Id, createdTask, null));
         }
         else if (r < 0.85)
         {

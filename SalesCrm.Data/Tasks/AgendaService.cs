@@ -96,7 +96,8 @@ public sealed class AgendaService(IDbContextFactory<CrmDbContext> factory, IUser
         var tasks = db.Tasks.AsNoTracking().Where(t => people.Contains(t.AssigneeId) && t.Status != TaskState.Cancelled
             && t.DueAt < to && t.DueAt >= from.AddMinutes(-TaskItem.MaxMeetingMinutes));
         var items = (await Project(db, tasks.OrderBy(t => t.DueAt).Take(MaxItems + 1), now).ToListAsync(ct)).Where(i => i.EndsAt >= from);
-        var held = await db.Activities.AsNoTracking()
+        // Meetings already held, for one person's record of the week; a team's calendar is about what is planned.
+        var held = assignee is null ? [] : await db.Activities.AsNoTracking()
             .Where(a => a.Kind == ActivityKind.Meeting && people.Contains(a.AuthorId) && a.OccurredAt >= from && a.OccurredAt < to)
             .OrderBy(a => a.OccurredAt).Take(MaxItems + 1)
             .Select(a => new AgendaItem(a.Id, AgendaItemKind.HeldMeeting, null, a.Outcome ?? a.Comment ?? "", a.OccurredAt,

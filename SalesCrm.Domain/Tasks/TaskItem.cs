@@ -66,7 +66,7 @@ public sealed class TaskItem : Entity
 
     /// <summary>A task that already existed before (imported history): its due date may be in the past.</summary>
     public static TaskItem FromHistory(TaskKind kind, string title, int assigneeId, int authorId, DateTime dueAt,
-        int? dealId, int? clientId, DateTime createdAt, DateTime? completedAt)
+        int? dealId, int? clientId, DateTime createdAt, DateTime? completedAt, int durationMinutes = 0, string? place = null)
     {
         var task = new TaskItem
         {
@@ -80,6 +80,8 @@ public sealed class TaskItem : Entity
             CreatedAt = createdAt,
             Status = completedAt is null ? TaskState.Open : TaskState.Done,
             CompletedAt = completedAt,
+            DurationMinutes = kind == TaskKind.Meeting ? Math.Clamp(durationMinutes, MinMeetingMinutes, MaxMeetingMinutes) : 0,
+            Place = Guard.Optional(place, nameof(Place), "Место", 300),
         };
         return task;
     }
