@@ -19,6 +19,9 @@ public enum FileSubject
 public sealed record FileView(int Id, string Name, string ContentType, long Size, int UploadedById, string UploadedBy, DateTime UploadedAt,
     bool CanDelete);
 
+/// <summary>A record's files, newest first, and whether the user may attach more.</summary>
+public sealed record FileList(IReadOnlyList<FileView> Files, bool CanAttach);
+
 /// <summary>A file opened for download: its name and type as kept, and its content (the caller disposes it).</summary>
 public sealed record FileDownload(int Id, string Name, string ContentType, Stream Content);
 
@@ -35,7 +38,7 @@ public sealed partial class FileService(IDbContextFactory<CrmDbContext> factory,
     /// <summary>The limit of one file, as the page tells it and checks it before sending.</summary>
     public long MaxBytes => options.MaxBytes;
 
-    public async Task<IReadOnlyList<FileView>> ListAsync(FileSubject subject, int id, CancellationToken ct = default)
+    public async Task<FileList> ListAsync(FileSubject subject, int id, CancellationToken ct = default)
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -46,8 +49,8 @@ public sealed partial class FileService(IDbContextFactory<CrmDbContext> factory,
         var staff = await db.Managers.AsNoTracking().Where(m => people.Contains(m.Id)).Select(m => new { m.Id, m.FullName, m.TeamId })
             .ToDictionaryAsync(m => m.Id, ct);
         var owner = await OwnerAsync(db, subject, id, ct);
-        return [.. files.Select(f => View(f, staff.GetValueOrDefault(f.UploadedById)?.FullName ?? "—",
-            MayDelete(user, f.UploadedById, staff.GetValueOrDefault(f.UploadedById)?.TeamId, owner)))];
+        return new FileList([.. files.Select(f => View(f, staff.GetValueOrDefault(f.UploadedById)?.FullName ?? "—",
+            MayDelete(user, f.UploadedById, staff.GetValueOrDefault(f.UploadedById)?.TeamId, owner)))], user.Scope.CanWorkDeals);
     }
 
     /// <summary>

@@ -90,6 +90,9 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
 
     public static string Deal(int dealId) => $"deal:{dealId}";
 
+    /// <summary>The changes shown on one client's card that are not a deal's (its files).</summary>
+    public static string Client(int clientId) => $"client:{clientId}";
+
     public static string User(int managerId) => $"user:{managerId}";
 
     /// <summary>The calls from outside at one employee's extension (the screen-pop of that employee's open pages).</summary>
@@ -232,6 +235,11 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
                 break;
             case Domain.Activities.CommentAdded { Comment.DealId: { } commentedDeal }:
                 yield return (Deal(commentedDeal), new LiveEvent(nameof(Domain.Activities.CommentAdded), DealId: commentedDeal));
+                break;
+            case Domain.Files.FileAttached or Domain.Files.FileRemoved:
+                var file = e is Domain.Files.FileAttached attached ? attached.File : ((Domain.Files.FileRemoved)e).File;
+                if (file.DealId is { } fileDeal) yield return (Deal(fileDeal), new LiveEvent(e.GetType().Name, DealId: fileDeal));
+                else if (file.ClientId is { } fileClient) yield return (Client(fileClient), new LiveEvent(e.GetType().Name));
                 break;
             case Domain.Imports.ImportProgressed import:
                 yield return (Imports, new LiveEvent(nameof(Domain.Imports.ImportProgressed)));
