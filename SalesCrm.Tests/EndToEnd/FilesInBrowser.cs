@@ -7,7 +7,7 @@ namespace SalesCrm.Tests.EndToEnd;
 
 /// <summary>
 /// The manager attaches the proposal's PDF on the deal card, downloads it (the same bytes, under its Cyrillic name) and
-/// deletes it after the confirmation; a program is refused with a message in Russian and is not listed.
+/// deletes it after the confirmation; the download is an attachment with nosniff; a program is refused with a message in Russian and is not listed.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 [Trait(TestKind.Key, TestKind.Browser)]
@@ -34,6 +34,13 @@ public sealed class FilesInBrowser(RunningApp app)
         Assert.Equal(name, download.SuggestedFilename);
         var saved = await download.PathAsync();
         Assert.Equal(pdf, await File.ReadAllBytesAsync(saved));
+        // As an attachment, never rendered in the app's origin; the Cyrillic name in RFC 5987 form.
+        var response = await page.Context.APIRequest.GetAsync($"/files/{await row.GetAttributeAsync("data-file-id")}");
+        Assert.Equal(200, response.Status);
+        Assert.Equal("nosniff", response.Headers["x-content-type-options"]);
+        Assert.StartsWith("attachment;", response.Headers["content-disposition"]);
+        Assert.Contains("filename*=UTF-8''", response.Headers["content-disposition"]);
+        Assert.Equal("application/pdf", response.Headers["content-type"]);
 
         await input.SetInputFilesAsync(new FilePayload { Name = "setup.exe", MimeType = "application/octet-stream", Buffer = [0x4D, 0x5A, 0x90, 0x00] });
         await Expect(panel.GetByTestId("file-error")).ToContainTextAsync("не принят");
