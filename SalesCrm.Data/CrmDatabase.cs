@@ -98,6 +98,11 @@ public static class CrmDatabase
         services.AddScoped<Imports.CrmImportService>();
         services.AddScoped<Search.SearchService>();
         services.AddScoped<Comments.CommentService>();
+        var files = Files.FileStorageOptions.From(configuration);
+        services.AddSingleton(files);
+        if (files.Store == Files.FileStoreKind.Database) services.AddSingleton<Files.IFileStore, Files.DatabaseFileStore>();
+        else services.AddSingleton<Files.IFileStore, Files.DiskFileStore>();
+        services.AddScoped<Files.FileService>();
         services.AddScoped<Leads.WebFormService>();
         services.AddSingleton<Leads.FormSpamGuard>();
         services.AddSingleton<Leads.SpeedToLeadScanner>();

@@ -59,6 +59,9 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<DealParticipant> DealParticipants => Set<DealParticipant>();
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<Domain.Files.AttachedFile> AttachedFiles => Set<Domain.Files.AttachedFile>();
+    /// <summary>The content of attached files when <c>Files:Store</c> is <c>Database</c>.</summary>
+    public DbSet<Files.FileContent> FileContents => Set<Files.FileContent>();
     public DbSet<PbxRecording> PbxRecordings => Set<PbxRecording>();
     public DbSet<MessengerChat> MessengerChats => Set<MessengerChat>();
     public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();

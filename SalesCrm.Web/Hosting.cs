@@ -49,6 +49,7 @@ public static partial class Hosting
         var services = builder.Services;
         var config = builder.Configuration;
         AnchorSqlitePath(builder);
+        AnchorFilesPath(builder);
 
         services.AddSingleton(TimeProvider.System);
         EnoughThreadsForWaitingWriters(config);
@@ -206,6 +207,13 @@ public static partial class Hosting
         config["Database:ConnectionString"] = connection.ToString();
     }
 
+    /// <summary>A relative <c>Files:Path</c> is under the app's content root too, beside the SQLite database.</summary>
+    private static void AnchorFilesPath(WebApplicationBuilder builder)
+    {
+        var path = builder.Configuration["Files:Path"] ?? new SalesCrm.Data.Files.FileStorageOptions().Path;
+        if (!Path.IsPathRooted(path)) builder.Configuration["Files:Path"] = Path.Combine(builder.Environment.ContentRootPath, path);
+    }
+
     /// <summary>
     /// Migrates the database, ensures reference data and, in demo mode, the demo dataset; then refuses to go on
     /// (<see cref="StartupRefusedException"/>) when a start outside Development would expose the demo or a shipped secret,
@@ -294,6 +302,7 @@ public static partial class Hosting
         app.MapFormsApi();
         app.MapTelegramApi();
         app.MapRecordings();
+        app.MapFiles();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health");
         return app;

@@ -58,7 +58,12 @@ public sealed class RunningApp : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await TestDatabase.CopyAsync();
-        _app = await AppProcess.StartAsync(new Dictionary<string, string> { ["Database__ConnectionString"] = ConnectionString });
+        // Attached files beside the test's database, not in the source tree's data folder.
+        _app = await AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Database__ConnectionString"] = ConnectionString,
+            ["Files__Path"] = Path.Combine(Paths.Scratch, "files-" + Guid.NewGuid().ToString("N")),
+        });
         BaseUrl = _app.BaseUrl;
 
         _playwright = await Playwright.CreateAsync();

@@ -90,6 +90,13 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
 
     public static string Deal(int dealId) => $"deal:{dealId}";
 
+    /// <summary>
+    /// The files of one deal or client: only the files panel listens here, so a file attached does not make the whole card
+    /// read itself again, nor a stage move the panel.
+    /// </summary>
+    public static string Files(SalesCrm.Data.Files.FileSubject subject, int id) =>
+        subject == SalesCrm.Data.Files.FileSubject.Deal ? $"files:deal:{id}" : $"files:client:{id}";
+
     public static string User(int managerId) => $"user:{managerId}";
 
     /// <summary>The calls from outside at one employee's extension (the screen-pop of that employee's open pages).</summary>
@@ -232,6 +239,11 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
                 break;
             case Domain.Activities.CommentAdded { Comment.DealId: { } commentedDeal }:
                 yield return (Deal(commentedDeal), new LiveEvent(nameof(Domain.Activities.CommentAdded), DealId: commentedDeal));
+                break;
+            case Domain.Files.FileAttached or Domain.Files.FileRemoved:
+                var file = e is Domain.Files.FileAttached attached ? attached.File : ((Domain.Files.FileRemoved)e).File;
+                if (file.DealId is { } fileDeal) yield return (Files(SalesCrm.Data.Files.FileSubject.Deal, fileDeal), new LiveEvent(e.GetType().Name, DealId: fileDeal));
+                else if (file.ClientId is { } fileClient) yield return (Files(SalesCrm.Data.Files.FileSubject.Client, fileClient), new LiveEvent(e.GetType().Name));
                 break;
             case Domain.Imports.ImportProgressed import:
                 yield return (Imports, new LiveEvent(nameof(Domain.Imports.ImportProgressed)));

@@ -186,6 +186,21 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.ToTable("ScanRuns", (string)null);
                 });
 
+            modelBuilder.Entity("SalesCrm.Data.Files.FileContent", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("FileContents");
+                });
+
             modelBuilder.Entity("SalesCrm.Data.Identity.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1408,6 +1423,65 @@ namespace SalesCrm.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("RitualMarks");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Files.AttachedFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DealId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DeletedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UploadedById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StorageKey")
+                        .IsUnique();
+
+                    b.HasIndex("ClientId", "UploadedAt");
+
+                    b.HasIndex("DealId", "UploadedAt");
+
+                    b.ToTable("AttachedFiles");
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Imports.ImportFile", b =>

@@ -11,7 +11,7 @@ using SalesCrm.Data.Providers;
 namespace SalesCrm.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCrmDbContext))]
-    [Migration("20261207222637_Initial")]
+    [Migration("20261207230000_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -187,6 +187,21 @@ namespace SalesCrm.Data.Migrations.Sqlite
                     b.HasIndex("StartedAt");
 
                     b.ToTable("ScanRuns", (string)null);
+                });
+
+            modelBuilder.Entity("SalesCrm.Data.Files.FileContent", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("FileContents");
                 });
 
             modelBuilder.Entity("SalesCrm.Data.Identity.AppUser", b =>
@@ -1411,6 +1426,65 @@ namespace SalesCrm.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("RitualMarks");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Files.AttachedFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DealId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DeletedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UploadedById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StorageKey")
+                        .IsUnique();
+
+                    b.HasIndex("ClientId", "UploadedAt");
+
+                    b.HasIndex("DealId", "UploadedAt");
+
+                    b.ToTable("AttachedFiles");
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Imports.ImportFile", b =>

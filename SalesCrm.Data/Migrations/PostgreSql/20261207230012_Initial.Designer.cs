@@ -13,7 +13,7 @@ using SalesCrm.Data.Providers;
 namespace SalesCrm.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlCrmDbContext))]
-    [Migration("20261207222648_Initial")]
+    [Migration("20261207230012_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -199,6 +199,21 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                     b.HasIndex("StartedAt");
 
                     b.ToTable("ScanRuns", (string)null);
+                });
+
+            modelBuilder.Entity("SalesCrm.Data.Files.FileContent", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("FileContents");
                 });
 
             modelBuilder.Entity("SalesCrm.Data.Identity.AppUser", b =>
@@ -1473,6 +1488,67 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("RitualMarks");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Files.AttachedFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("ClientId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int?>("DealId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DeletedById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("UploadedById")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StorageKey")
+                        .IsUnique();
+
+                    b.HasIndex("ClientId", "UploadedAt");
+
+                    b.HasIndex("DealId", "UploadedAt");
+
+                    b.ToTable("AttachedFiles");
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Imports.ImportFile", b =>

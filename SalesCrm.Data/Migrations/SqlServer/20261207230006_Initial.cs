@@ -89,6 +89,29 @@ namespace SalesCrm.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "AttachedFiles",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    DealId = table.Column<int>(type: "int", nullable: true),
+                    ClientId = table.Column<int>(type: "int", nullable: true),
+                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    ContentType = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    Sha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    StorageKey = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    UploadedById = table.Column<int>(type: "int", nullable: false),
+                    UploadedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    DeletedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    DeletedById = table.Column<int>(type: "int", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AttachedFiles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AuditEntries",
                 columns: table => new
                 {
@@ -224,6 +247,18 @@ namespace SalesCrm.Data.Migrations.SqlServer
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_DiagnosticSnapshots", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FileContents",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Content = table.Column<byte[]>(type: "varbinary(max)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FileContents", x => x.Key);
                 });
 
             migrationBuilder.CreateTable(
@@ -1701,6 +1736,22 @@ namespace SalesCrm.Data.Migrations.SqlServer
                 column: "ToManagerId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AttachedFiles_ClientId_UploadedAt",
+                table: "AttachedFiles",
+                columns: new[] { "ClientId", "UploadedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AttachedFiles_DealId_UploadedAt",
+                table: "AttachedFiles",
+                columns: new[] { "DealId", "UploadedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AttachedFiles_StorageKey",
+                table: "AttachedFiles",
+                column: "StorageKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_At",
                 table: "AuditEntries",
                 column: "At");
@@ -2305,6 +2356,9 @@ namespace SalesCrm.Data.Migrations.SqlServer
                 name: "Assignments");
 
             migrationBuilder.DropTable(
+                name: "AttachedFiles");
+
+            migrationBuilder.DropTable(
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
@@ -2348,6 +2402,9 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "DiagnosticSnapshots");
+
+            migrationBuilder.DropTable(
+                name: "FileContents");
 
             migrationBuilder.DropTable(
                 name: "IdempotencyRecords");

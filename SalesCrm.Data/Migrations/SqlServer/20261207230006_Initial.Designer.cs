@@ -12,7 +12,7 @@ using SalesCrm.Data.Providers;
 namespace SalesCrm.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerCrmDbContext))]
-    [Migration("20261207222642_Initial")]
+    [Migration("20261207230006_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -199,6 +199,21 @@ namespace SalesCrm.Data.Migrations.SqlServer
                     b.HasIndex("StartedAt");
 
                     b.ToTable("ScanRuns", (string)null);
+                });
+
+            modelBuilder.Entity("SalesCrm.Data.Files.FileContent", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("FileContents");
                 });
 
             modelBuilder.Entity("SalesCrm.Data.Identity.AppUser", b =>
@@ -1476,6 +1491,67 @@ namespace SalesCrm.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("RitualMarks");
+                });
+
+            modelBuilder.Entity("SalesCrm.Domain.Files.AttachedFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("ClientId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int?>("DealId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int?>("DeletedById")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("UploadedById")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StorageKey")
+                        .IsUnique();
+
+                    b.HasIndex("ClientId", "UploadedAt");
+
+                    b.HasIndex("DealId", "UploadedAt");
+
+                    b.ToTable("AttachedFiles");
                 });
 
             modelBuilder.Entity("SalesCrm.Domain.Imports.ImportFile", b =>
