@@ -32,7 +32,7 @@ public sealed record PipelineFilter
 public sealed record KanbanCard(int DealId, int Version, int ClientId, string ClientName, string ProductName, long PremiumKopecks,
     int Probability, int OwnerId, string OwnerName, StageCode Stage, DateTime StageEnteredAt, int DaysInStage, string? NextStepTitle,
     DateTime? NextStepDueAt, DateTime? ProposalValidUntil, bool HasProposal, ApprovalState ApprovalState, RiskLevel ClientRisk,
-    DealSignal Signals);
+    DealSignal Signals, DateTime ExpectedCloseDate = default);
 
 /// <summary>
 /// A column: one open stage, its totals, and its cards (longest in the stage first). <c>AllShown</c> says whether the cards

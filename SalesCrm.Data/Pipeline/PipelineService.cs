@@ -199,7 +199,7 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
     }
 
     private sealed record CardRow(int Id, int Version, int ClientId, string Client, string Product, long PremiumKopecks, int Probability, int OwnerId,
-        string Owner, StageCode Stage, DateTime StageEnteredAt, DateTime? ValidUntil, ApprovalState ApprovalState, RiskLevel Risk);
+        string Owner, StageCode Stage, DateTime StageEnteredAt, DateTime? ValidUntil, ApprovalState ApprovalState, RiskLevel Risk, DateTime ExpectedCloseDate);
 
     private sealed record StepRow(int DealId, string Title, DateTime DueAt, int Id);
 
@@ -211,7 +211,8 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
         foreach (var deals in columns)
             columnRows.Add(await deals.OrderBy(d => d.StageEnteredAt).ThenBy(d => d.Id).Take(take)
                 .Select(d => new CardRow(d.Id, d.Version, d.ClientId, d.Client!.Name, d.Product!.Name, d.PremiumKopecks, d.Probability, d.OwnerId,
-                    d.Owner!.FullName, d.Stage, d.StageEnteredAt, d.Proposal != null ? d.Proposal.ValidUntil : (DateTime?)null, d.ApprovalState, d.Client.Risk))
+                    d.Owner!.FullName, d.Stage, d.StageEnteredAt, d.Proposal != null ? d.Proposal.ValidUntil : (DateTime?)null, d.ApprovalState, d.Client.Risk,
+                    d.ExpectedCloseDate))
                 .ToListAsync(ct));
         // The next steps of all these cards in one indexed read (DealId, Status, DueAt), the earliest per deal picked here: a
         // per-card subquery compiled into a window function over every open task, per column (docs/benchmarks.md).
@@ -234,7 +235,7 @@ public sealed class PipelineService(IDbContextFactory<CrmDbContext> factory, IUs
             if (r.Risk == RiskLevel.High) signals |= DealSignal.HighRiskClient;
             return new KanbanCard(r.Id, r.Version, r.ClientId, r.Client, r.Product, r.PremiumKopecks, r.Probability, r.OwnerId, r.Owner,
                 r.Stage, r.StageEnteredAt, PipelineFigures.DaysInStage(r.StageEnteredAt, now), step?.Title, step?.DueAt, r.ValidUntil,
-                r.ValidUntil is not null, r.ApprovalState, r.Risk, signals);
+                r.ValidUntil is not null, r.ApprovalState, r.Risk, signals, r.ExpectedCloseDate);
         }).ToList())];
     }
 }
