@@ -98,6 +98,7 @@ public static class CrmDatabase
         services.AddScoped<Imports.CrmImportService>();
         services.AddScoped<Search.SearchService>();
         services.AddScoped<Comments.CommentService>();
+        services.AddScoped<Views.SavedViewService>();
         services.AddScoped<Leads.WebFormService>();
         services.AddSingleton<Leads.FormSpamGuard>();
         services.AddSingleton<Leads.SpeedToLeadScanner>();
