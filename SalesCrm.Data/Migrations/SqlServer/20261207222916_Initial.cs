@@ -920,6 +920,34 @@ namespace SalesCrm.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "SavedViews",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    OwnerId = table.Column<int>(type: "int", nullable: false),
+                    List = table.Column<int>(type: "int", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(60)", maxLength: 60, nullable: false),
+                    NameKey = table.Column<string>(type: "nvarchar(60)", maxLength: 60, nullable: false),
+                    Query = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    HiddenColumns = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: false),
+                    IsDefault = table.Column<bool>(type: "bit", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Version = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SavedViews", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SavedViews_Managers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ClientSignals",
                 columns: table => new
                 {
@@ -2208,6 +2236,12 @@ namespace SalesCrm.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SavedViews_OwnerId_List_NameKey",
+                table: "SavedViews",
+                columns: new[] { "OwnerId", "List", "NameKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ScanRuns_StartedAt",
                 table: "ScanRuns",
                 column: "StartedAt");
@@ -2403,6 +2437,9 @@ namespace SalesCrm.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "RitualMarks");
+
+            migrationBuilder.DropTable(
+                name: "SavedViews");
 
             migrationBuilder.DropTable(
                 name: "ScanRuns");
