@@ -79,6 +79,7 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Imports.CrmImportService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Search.SearchService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Comments.CommentService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Views.SavedViewService>());
         Services.AddSingleton<SalesCrm.Data.Imports.IExportFileReader, CrmExportReader>();
         Services.AddSingleton(new SmtpOptions());
         AddServices(Services);
