@@ -103,6 +103,7 @@ public static class CrmDatabase
         if (files.Store == Files.FileStoreKind.Database) services.AddSingleton<Files.IFileStore, Files.DatabaseFileStore>();
         else services.AddSingleton<Files.IFileStore, Files.DiskFileStore>();
         services.AddScoped<Files.FileService>();
+        services.AddScoped<Views.SavedViewService>();
         services.AddScoped<Leads.WebFormService>();
         services.AddSingleton<Leads.FormSpamGuard>();
         services.AddSingleton<Leads.SpeedToLeadScanner>();

@@ -82,6 +82,7 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<Domain.Imports.ImportedRecord> ImportedRecords => Set<Domain.Imports.ImportedRecord>();
     public DbSet<Domain.Imports.ImportRun> ImportRuns => Set<Domain.Imports.ImportRun>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<Domain.Views.SavedView> SavedViews => Set<Domain.Views.SavedView>();
 
     /// <summary>Who the audit trail names for the changes saved through this context.</summary>
     public Actor Actor { get; set; } = Actor.System;

@@ -14,8 +14,19 @@ public enum LeadView
     Mine,
 }
 
+/// <summary>The orders the lead list offers (newest first unless chosen otherwise).</summary>
+public enum LeadSort
+{
+    Created,
+    Title,
+    Region,
+    Status,
+}
+
 public sealed record LeadListQuery
 {
+    public LeadSort Sort { get; init; } = LeadSort.Created;
+    public bool Descending { get; init; } = true;
     public LeadView View { get; init; } = LeadView.All;
     public LeadStatus? Status { get; init; }
     public int? AssigneeId { get; init; }

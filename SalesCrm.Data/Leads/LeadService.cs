@@ -30,7 +30,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var leads = Filtered(db, user, query);
         var total = await leads.CountAsync(ct);
         var size = Math.Clamp(query.PageSize, 1, 200);
-        var rows = await Project(db, Sorted(leads).Skip(Math.Max(0, query.Page) * size).Take(size)).ToListAsync(ct);
+        var rows = await Project(db, Sorted(leads, query).Skip(Math.Max(0, query.Page) * size).Take(size)).ToListAsync(ct);
         var calendar = await calendars.CurrentAsync(ct);
         return new PagedResult<LeadRow>(rows.Select(r => WithResponse(calendar, r)).ToList(), total);
     }
@@ -41,7 +41,7 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var calendar = await calendars.CurrentAsync(ct);
-        await foreach (var row in Project(db, Sorted(Filtered(db, user, query))).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var row in Project(db, Sorted(Filtered(db, user, query), query)).AsAsyncEnumerable().WithCancellation(ct))
             yield return WithResponse(calendar, row);
     }
 
@@ -80,7 +80,18 @@ public sealed class LeadService(IDbContextFactory<CrmDbContext> factory, IUserCo
         return leads;
     }
 
-    private static IQueryable<Lead> Sorted(IQueryable<Lead> leads) => leads.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id);
+    /// <summary>The chosen order, then the newest first among equals, so a page boundary never shuffles.</summary>
+    private static IQueryable<Lead> Sorted(IQueryable<Lead> leads, LeadListQuery query) => (query.Sort, query.Descending) switch
+    {
+        (LeadSort.Title, false) => leads.OrderBy(l => l.CompanyName ?? l.ContactName).ThenByDescending(l => l.Id),
+        (LeadSort.Title, true) => leads.OrderByDescending(l => l.CompanyName ?? l.ContactName).ThenByDescending(l => l.Id),
+        (LeadSort.Region, false) => leads.OrderBy(l => l.Region).ThenByDescending(l => l.Id),
+        (LeadSort.Region, true) => leads.OrderByDescending(l => l.Region).ThenByDescending(l => l.Id),
+        (LeadSort.Status, false) => leads.OrderBy(l => l.Status).ThenByDescending(l => l.Id),
+        (LeadSort.Status, true) => leads.OrderByDescending(l => l.Status).ThenByDescending(l => l.Id),
+        (_, false) => leads.OrderBy(l => l.CreatedAt).ThenBy(l => l.Id),
+        _ => leads.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id),
+    };
 
     public async Task<LeadDetail> DetailAsync(int leadId, CancellationToken ct = default)
     {

@@ -82,6 +82,7 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Comments.CommentService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Tasks.AgendaService>());
         Services.AddScoped<SalesCrm.Web.Components.Shared.QuickCreate>();
+        Services.AddSingleton(H.Get<SalesCrm.Data.Views.SavedViewService>());
         Services.AddSingleton<SalesCrm.Data.Imports.IExportFileReader, CrmExportReader>();
         Services.AddSingleton(new SmtpOptions());
         AddServices(Services);

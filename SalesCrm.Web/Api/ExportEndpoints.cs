@@ -173,14 +173,7 @@ public static class ExportEndpoints
     {
         var user = await users.RequireAsync(ct);
         var q = http.Request.Query;
-        var query = new ClientListQuery
-        {
-            Text = q["q"].ToString() is { Length: > 0 } text ? text : null,
-            Risk = Enum.TryParse<Domain.Clients.RiskLevel>(q["risk"], out var risk) ? risk : null,
-            OwnerId = QueryValue.Int(q["owner"]),
-            Sort = q["sort"].ToString() is { Length: > 0 } sort ? sort : "Name",
-            Descending = q["desc"] == "1",
-        };
+        var query = ClientListAddress.Read(key => q[key].ToString());
         return await SendGridAsync(http, l, l["Клиенты"], await CaptionAsync(l, lookups, l["Клиенты"], user, http, options, time, http.RequestAborted), ClientColumns(l), clients.ExportAsync(query, ct), "clients",
             async rows => await audit.ExportedAsync(user.Actor, "clients", http.Request.QueryString.Value ?? "", rows, ct), time, ct);
     }

@@ -73,7 +73,7 @@ public static class DealListAddress
 
 
 /// <summary>
-/// The lead list's address (view, q, status, and the diagnostics' month, team and only), read the same way by the page and
+/// The lead list's address (view, q, status, sort, desc, and the diagnostics' month, team and only), read the same way by the page and
 /// by its Excel export. The view is left to the page, which knows the user's default.
 /// </summary>
 public static class LeadListAddress
@@ -86,6 +86,8 @@ public static class LeadListAddress
         Period = Month(get("month"), zone),
         TeamId = QueryValue.Int(get("team")),
         Evidence = Enum.TryParse<SalesCrm.Data.Leads.LeadEvidence>(get("only"), true, out var only) && Enum.IsDefined(only) ? only : default,
+        Sort = Enum.TryParse<SalesCrm.Data.Leads.LeadSort>(get("sort"), out var sort) && Enum.IsDefined(sort) ? sort : SalesCrm.Data.Leads.LeadSort.Created,
+        Descending = get("desc") != "0",
     };
 
     /// <summary>"2026-12" → December 2026 in the department's zone; anything else → none.</summary>
@@ -110,4 +112,22 @@ public sealed record QuickFill(string? Name, string? Inn, string? Phone, string?
         if (SalesCrm.Domain.Common.Phone.Normalize(t) is not null && t.Count(char.IsAsciiDigit) >= 10) return new(null, null, t, null);
         return new(t, null, null, null);
     }
+}
+
+/// <summary>
+/// The client list's address (q, risk, owner, sort, desc), read the same way by the page and by its Excel export. The sort
+/// is one the list offers (name, industry, region), ascending unless <c>desc=1</c>.
+/// </summary>
+public static class ClientListAddress
+{
+    public static readonly IReadOnlyList<string> Sorts = ["Name", "Industry", "Region"];
+
+    public static SalesCrm.Data.Clients.ClientListQuery Read(Func<string, string?> get) => new()
+    {
+        Text = get("q") is { Length: > 0 } text ? text : null,
+        Risk = Enum.TryParse<SalesCrm.Domain.Clients.RiskLevel>(get("risk"), out var risk) && Enum.IsDefined(risk) ? risk : null,
+        OwnerId = QueryValue.Int(get("owner")),
+        Sort = Sorts.FirstOrDefault(s => s == get("sort")) ?? "Name",
+        Descending = get("desc") == "1",
+    };
 }

@@ -62,10 +62,35 @@ public sealed partial class LeadsPage : IDisposable
     [SupplyParameterFromQuery(Name = "month")] public string? Month { get; set; }
     [SupplyParameterFromQuery(Name = "team")] public string? TeamText { get; set; }
     [SupplyParameterFromQuery(Name = "only")] public string? Only { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? SortParam { get; set; }
+    [SupplyParameterFromQuery(Name = "desc")] public string? DescParam { get; set; }
+    [SupplyParameterFromQuery(Name = "hide")] public string? HideParam { get; set; }
 
     /// <summary>The diagnostics' filters of the address (month, team, only), read as the export reads them.</summary>
-    private LeadListQuery Evidence => Shared.LeadListAddress.Read(key => key switch { "month" => Month, "team" => TeamText, "only" => Only, _ => null },
-        Options.TimeZone);
+    private LeadListQuery Evidence => Shared.LeadListAddress.Read(key => key switch
+    {
+        "month" => Month, "team" => TeamText, "only" => Only, "sort" => SortParam, "desc" => DescParam, _ => null,
+    }, Options.TimeZone);
+
+    /// <summary>The grid's property each sort of the address stands for (the header a user clicks).</summary>
+    private static readonly IReadOnlyDictionary<LeadSort, string> SortFields = new Dictionary<LeadSort, string>
+    {
+        [LeadSort.Created] = nameof(LeadRow.CreatedAt),
+        [LeadSort.Title] = nameof(LeadRow.Title),
+        [LeadSort.Region] = nameof(LeadRow.Region),
+        [LeadSort.Status] = nameof(LeadRow.Status),
+    };
+
+    private SortDirection Initial(LeadSort sort) => GridSort.Initial(Evidence.Sort == sort, Evidence.Descending);
+
+    private bool Hide(string column) => ListColumn.IsHidden(HideParam, column);
+
+    /// <summary>What the column chooser offers: every column but the lead itself.</summary>
+    private IReadOnlyList<ListColumn> Hideable =>
+    [
+        new("created", L["Поступил"]), new("region", L["Регион, продукт"]), new("assignee", L["Ответственный"]), new("status", L["Статус"]),
+        new("response", L["Реакция"]),
+    ];
 
     private bool HasEvidence => Evidence is { Period: not null } or { TeamId: not null } or { Evidence: not LeadEvidence.None };
     private int? LeadId => Shared.QueryValue.Int(LeadIdText);
@@ -81,7 +106,7 @@ public sealed partial class LeadsPage : IDisposable
     /// <summary>The list as it is filtered now, as an .xlsx file.</summary>
     private string ExportUrl => Navigation.GetUriWithQueryParameters("/export/leads.xlsx", new Dictionary<string, object?>
     {
-        ["view"] = ViewKey, ["q"] = Q, ["status"] = Status, ["month"] = Month, ["team"] = TeamText, ["only"] = Only,
+        ["view"] = ViewKey, ["q"] = Q, ["status"] = Status, ["month"] = Month, ["team"] = TeamText, ["only"] = Only, ["sort"] = SortParam, ["desc"] = DescParam,
     });
 
     private LeadStatus? StatusFilter => Enum.TryParse<LeadStatus>(Status, out var s) ? s : null;
@@ -106,7 +131,9 @@ public sealed partial class LeadsPage : IDisposable
     protected override async Task OnParametersSetAsync()
     {
         var query = $"{ViewKey}|{Q}|{Status}|{Month}|{TeamText}|{Only}";
-        if (query != _lastQuery && _grid is not null)
+        // Another view chosen: its sort goes to the grid (which reloads), its filters reload the grid otherwise.
+        var sorted = await GridSort.FollowAsync(_grid, SortFields[Evidence.Sort], Evidence.Descending);
+        if (query != _lastQuery && _grid is not null && !sorted)
         {
             _lastQuery = query;
             _selected.Clear();
@@ -163,8 +190,15 @@ public sealed partial class LeadsPage : IDisposable
 
     private async Task<GridData<LeadRow>> LoadAsync(GridState<LeadRow> state, CancellationToken ct)
     {
+        var sort = state.SortDefinitions.FirstOrDefault();
+        var field = SortFields.FirstOrDefault(f => f.Value == sort?.SortBy).Key;
+        var descending = sort?.Descending ?? true;
+        if ((field, descending) != (Evidence.Sort, Evidence.Descending))
+            GridSort.Remember(Navigation, field == LeadSort.Created ? null : field.ToString(), descending ? null : "0");
         var result = await Leads.ListAsync(new LeadListQuery
         {
+            Sort = field,
+            Descending = descending,
             View = ViewKey switch { "queue" => LeadView.Queue, "mine" => LeadView.Mine, _ => LeadView.All },
             Status = StatusFilter,
             Text = Q,

@@ -957,6 +957,34 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "SavedViews",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OwnerId = table.Column<int>(type: "integer", nullable: false),
+                    List = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    NameKey = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Query = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    HiddenColumns = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    IsDefault = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SavedViews", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SavedViews_Managers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "Managers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ClientSignals",
                 columns: table => new
                 {
@@ -2258,6 +2286,12 @@ namespace SalesCrm.Data.Migrations.PostgreSql
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SavedViews_OwnerId_List_NameKey",
+                table: "SavedViews",
+                columns: new[] { "OwnerId", "List", "NameKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ScanRuns_StartedAt",
                 table: "ScanRuns",
                 column: "StartedAt");
@@ -2457,6 +2491,9 @@ namespace SalesCrm.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "RitualMarks");
+
+            migrationBuilder.DropTable(
+                name: "SavedViews");
 
             migrationBuilder.DropTable(
                 name: "ScanRuns");
