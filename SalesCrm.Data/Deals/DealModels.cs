@@ -42,7 +42,7 @@ public sealed record DealListQuery
 
 public sealed record DealRow(int Id, int ClientId, string ClientName, string? ClientInn, string ProductName,
     int OwnerId, string OwnerName, StageCode Stage, long PremiumKopecks, int Probability, DateTime ExpectedCloseDate,
-    DateTime StageEnteredAt, DateTime? NextStepDueAt);
+    DateTime StageEnteredAt, DateTime? NextStepDueAt, int Version = 0);
 
 public sealed record NamedRef(int Id, string Name);
 

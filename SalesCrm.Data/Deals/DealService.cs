@@ -114,7 +114,7 @@ public sealed class DealService(IDbContextFactory<CrmDbContext> factory, IUserCo
     private static IQueryable<DealRow> Rows(CrmDbContext db, IQueryable<Deal> deals) =>
         deals.Select(d => new DealRow(d.Id, d.ClientId, d.Client!.Name, d.Client.Inn, d.Product!.Name, d.OwnerId,
             d.Owner!.FullName, d.Stage, d.PremiumKopecks, d.Probability, d.ExpectedCloseDate, d.StageEnteredAt,
-            db.Tasks.Where(t => t.DealId == d.Id && t.Status == TaskState.Open).Min(t => (DateTime?)t.DueAt)));
+            db.Tasks.Where(t => t.DealId == d.Id && t.Status == TaskState.Open).Min(t => (DateTime?)t.DueAt), d.Version));
 
     /// <summary>The user's pipeline at a glance: open deals, their premium, and the ones that need attention.</summary>
     public async Task<PipelineSummary> SummaryAsync(CancellationToken ct = default)

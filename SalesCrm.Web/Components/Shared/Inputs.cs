@@ -131,3 +131,30 @@ public static class ClientListAddress
         Descending = get("desc") == "1",
     };
 }
+
+/// <summary>Which term of a deal is edited in place (<see cref="DealTermCell"/>).</summary>
+public enum DealTerm
+{
+    Premium = 1,
+    ExpectedClose = 2,
+}
+
+/// <summary>Values typed into a cell edited in place: a sum in rubles («150 000,50»), a date from a date field.</summary>
+public static class InlineValue
+{
+    /// <summary>Kopecks, or null when the text is not a non-negative sum.</summary>
+    public static long? Rubles(string? text)
+    {
+        var t = text?.Replace(" ", "").Replace("\u00A0", "").Replace("₽", "").Replace(',', '.');
+        return decimal.TryParse(t, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var rubles)
+               && rubles <= long.MaxValue / 100m
+            ? (long)Math.Round(rubles * 100, MidpointRounding.AwayFromZero)
+            : null;
+    }
+
+    /// <summary>A calendar date as the domain stores it (midnight, marked UTC), or null.</summary>
+    public static DateTime? Date(string? text) =>
+        DateTime.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)
+            ? DateTime.SpecifyKind(d.Date, DateTimeKind.Utc)
+            : null;
+}

@@ -81,6 +81,23 @@ public sealed class QuickCreate(IDialogService dialogs, NavigationManager naviga
         return true;
     }
 
+    /// <summary>
+    /// The deal's next step set or moved (the board's card, the deal grid): the deal card's own save. True when saved.
+    /// </summary>
+    public async Task<bool> NextStepAsync(int dealId, string? title, DateTime? dueAt)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var dialog = await dialogs.ShowAsync<Pages.Deals.Dialogs.NextStepDialog>(l["Следующий шаг"], new DialogParameters<Pages.Deals.Dialogs.NextStepDialog>
+        {
+            { x => x.Title, title },
+            { x => x.DueLocal, dueAt is { } due && due > now ? Fmt.Local(due) : Today.AddDays(1).AddHours(10) },
+            { x => x.Submit, input => SaveOutcome.AttemptAsync(() => deals.SetNextStepAsync(dealId, input.Title ?? "", Inputs.Moment(input.Date, input.Time, "DueAt", "срок")), l) },
+        }, Options);
+        if (await dialog.Result is not { Canceled: false }) return false;
+        snackbar.Add(l["Следующий шаг назначен"], Severity.Success);
+        return true;
+    }
+
     /// <summary>A new client, starting from what was typed in the search; opens its card.</summary>
     public async Task ClientAsync(string? typed = null)
     {

@@ -39,6 +39,8 @@ public sealed partial class PipelinePage
     [Inject] private DealService Deals { get; set; } = default!;
     [Inject] private LookupService Lookups { get; set; } = default!;
     [Inject] private QuickCreate Create { get; set; } = default!;
+    [Inject] private Data.Leads.AssignmentService Assignment { get; set; } = default!;
+    [Inject] private IUserContext Users { get; set; } = default!;
     [Inject] private LiveNotifier Live { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -97,7 +99,10 @@ public sealed partial class PipelinePage
         _allStages = await Lookups.StagesAsync();
         _stages = _allStages.Where(s => !s.Code.IsClosed()).ToList();
         _products = await Lookups.ProductsAsync();
+        _canAssign = (await Users.FindAsync())?.CanAssign == true;
     }
+
+    private bool _canAssign;
 
     protected override Task OnParametersSetAsync() => LoadAsync();
 
@@ -156,6 +161,17 @@ public sealed partial class PipelinePage
         if (outcome?.Error is { } error) Snackbar.Add(error, Severity.Warning);
     }
 
+    private async Task ReloadAsync()
+    {
+        await LoadAsync();
+        StateHasChanged();
+    }
+
+    private async Task HandOverAsync(KanbanCard card)
+    {
+        if (await HandOverButton.AskAsync(Dialogs, Assignment, Snackbar, L, Domain.Leads.AssignmentSubject.Deal, card.DealId, card.OwnerId)) await ReloadAsync();
+    }
+
     /// <summary>
     /// Moves the card at once (optimistic) when nothing has to be asked, then saves with the version the board
     /// showed. A refusal puts the card back with the reason on it; a conflict shows the current values.
@@ -212,13 +228,10 @@ public sealed partial class PipelinePage
             L["Активность добавлена"]) },
     }, Options());
 
-    private Task NextStepAsync(KanbanCard card) => Dialogs.ShowAsync<NextStepDialog>(L["Следующий шаг"], new DialogParameters<NextStepDialog>
+    private async Task NextStepAsync(KanbanCard card)
     {
-        { x => x.Title, card.NextStepTitle },
-        { x => x.DueLocal, card.NextStepDueAt is { } due && due > Time.GetUtcNow().UtcDateTime ? Fmt.Local(due) : Fmt.Local(Time.GetUtcNow().UtcDateTime).Date.AddDays(1).AddHours(10) },
-        { x => x.Submit, input => QuickAsync(() => Deals.SetNextStepAsync(card.DealId, input.Title ?? "", Inputs.Moment(input.Date, input.Time, "DueAt", "срок")),
-            L["Следующий шаг назначен"]) },
-    }, Options());
+        if (await Create.NextStepAsync(card.DealId, card.NextStepTitle, card.NextStepDueAt)) await ReloadAsync();
+    }
 
     /// <summary>A quick action from a card's menu, through the one save path of dialogs.</summary>
     private async Task<SaveOutcome> QuickAsync(Func<Task<DealCard>> action, string done)
