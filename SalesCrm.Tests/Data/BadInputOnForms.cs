@@ -1,3 +1,5 @@
+using SalesCrm.Domain.Tasks;
+using SalesCrm.Data.Tasks;
 using Microsoft.EntityFrameworkCore;
 using SalesCrm.Data.Admin;
 using SalesCrm.Data.Approvals;
@@ -156,6 +158,14 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
         new("Новая сделка", "продукт, которого нет", M1, w => w.H.Get<DealService>().CreateAsync(w.Client, 987_654, 100_000_00, w.Now.AddMonths(1), null, "Позвонить", w.Now.AddDays(1)), "Выберите продукт"),
         new("Новая сделка", "следующий шаг без названия", M1, w => w.H.Get<DealService>().CreateAsync(w.Client, w.Product, 100_000_00, w.Now.AddMonths(1), null, " ", w.Now.AddDays(1)), "следующего шага"),
         new("Новая сделка", "следующий шаг в 9999 году", M1, w => w.H.Get<DealService>().CreateAsync(w.Client, w.Product, 100_000_00, w.Now.AddMonths(1), null, "Позвонить", Year9999), "не дальше двух лет"),
+
+        // New task or meeting (NewTaskDialog → TaskService.PlanAsync)
+        new("Новая задача", "без названия", M1, w => w.H.Get<TaskService>().PlanAsync(new TaskPlan(TaskKind.General, " ", w.Now.AddDays(1))), "«Задача»"),
+        new("Новая задача", "срок в 9999 году", M1, w => w.H.Get<TaskService>().PlanAsync(new TaskPlan(TaskKind.General, "Отчёт", Year9999)), "не дальше двух лет"),
+        new("Новая задача", "вид вне списка", M1, w => w.H.Get<TaskService>().PlanAsync(new TaskPlan((TaskKind)77, "Отчёт", w.Now.AddDays(1))), "вид задачи"),
+        new("Новая задача", "встреча без клиента", M1, w => w.H.Get<TaskService>().PlanAsync(new TaskPlan(TaskKind.Meeting, "Встреча", w.Now.AddDays(1))), "выберите сделку или клиента"),
+        new("Новая задача", "встреча на 9 часов", M1, w => w.H.Get<TaskService>().PlanAsync(new TaskPlan(TaskKind.Meeting, "Встреча", w.Now.AddDays(1), w.Deal, DurationMinutes: 540)), "Длительность встречи"),
+        new("Новая задача", "место 301 символ", M1, w => w.H.Get<TaskService>().PlanAsync(new TaskPlan(TaskKind.Meeting, "Встреча", w.Now.AddDays(1), w.Deal, Place: new string('м', 301))), "длиннее 300"),
 
         // Deal terms, probability, proposal, notes (deal card dialogs → DealService)
         new("Условия сделки", "отрицательная премия", M1, async w => await w.H.Get<DealService>().UpdateTermsAsync(w.Deal, await w.DealVersionAsync(), -1, w.Now.AddMonths(1)), "больше нуля"),
@@ -338,7 +348,7 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
     private static readonly Dictionary<string, string> Dialogs = new()
     {
         ["ClientDialog"] = "Карточка клиента", ["ContactDialog"] = "Контакт клиента", ["SignalDialog"] = "Сигнал клиента",
-        ["NewDealDialog"] = "Новая сделка", ["TermsDialog"] = "Условия сделки", ["ProposalDialog"] = "КП", ["LostDialog"] = "Проигрыш",
+        ["NewDealDialog"] = "Новая сделка", ["NewTaskDialog"] = "Новая задача", ["TermsDialog"] = "Условия сделки", ["ProposalDialog"] = "КП", ["LostDialog"] = "Проигрыш",
         ["AfterMeetingDialog"] = "После встречи", ["CompetitorOfferDialog"] = "Предложение конкурента", ["ActivityDialog"] = "Активность",
         ["HelpDialog"] = "Нужна помощь", ["NextStepDialog"] = "Следующий шаг", ["ApprovalRequestDialog"] = "Запрос скидки",
         ["NewLeadDialog"] = "Новый лид", ["LeadContactDialog"] = "Контакт с лидом", ["QualifyDialog"] = "Квалификация лида",
