@@ -23,6 +23,17 @@ internal static class RecordGuard
         throw new AccessDeniedException(denied);
     }
 
+    /// <summary>
+    /// The same check for a deal or a client — the two cards that carry comments, files and tasks — with their messages.
+    /// </summary>
+    public static Task EnsureVisibleAsync(CrmDbContext db, CurrentUser user, SecurityLog security, CardSubject subject, int id, string what,
+        CancellationToken ct) =>
+        subject == CardSubject.Deal
+            ? EnsureVisibleAsync(db.Deals.VisibleTo(user, db), db.Deals, d => d.Id == id, security, user, nameof(Domain.Deals.Deal), id, what,
+                "Эта сделка вам недоступна.", "Сделка не найдена.", ct)
+            : EnsureVisibleAsync(db.Clients.VisibleTo(user, db), db.Clients, c => c.Id == id, security, user, nameof(Domain.Clients.Client), id, what,
+                "Этот клиент вам недоступен.", "Клиент не найден.", ct);
+
     /// <summary>The latest audited field changes of a record, newest first (what a conflict shows).</summary>
     public static Task<List<ChangeInfo>> RecentChangesAsync(CrmDbContext db, string entityType, int id, CancellationToken ct)
     {

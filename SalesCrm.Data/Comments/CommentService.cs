@@ -10,12 +10,6 @@ using SalesCrm.Domain.Teams;
 
 namespace SalesCrm.Data.Comments;
 
-public enum CommentSubject
-{
-    Deal = 1,
-    Client = 2,
-}
-
 public sealed record CommentView(int Id, int AuthorId, string Author, DateTime At, string Text, IReadOnlyList<string> Mentioned);
 
 /// <summary>A colleague who may be mentioned: one who sees the record.</summary>
@@ -28,11 +22,11 @@ public sealed record Mentionable(int Id, string Name);
 /// </summary>
 public sealed class CommentService(IDbContextFactory<CrmDbContext> factory, IUserContext users, SecurityLog security, TimeProvider time)
 {
-    public async Task<IReadOnlyList<CommentView>> ListAsync(CommentSubject subject, int id, CancellationToken ct = default)
+    public async Task<IReadOnlyList<CommentView>> ListAsync(CardSubject subject, int id, CancellationToken ct = default)
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        await EnsureVisibleAsync(db, user, subject, id, "read comments", ct);
+        await RecordGuard.EnsureVisibleAsync(db, user, security, subject, id, "read comments", ct);
         var comments = await Of(db, subject, id).AsNoTracking().OrderByDescending(c => c.CreatedAt).Take(200).ToListAsync(ct);
         var names = await db.Managers.AsNoTracking().Select(m => new { m.Id, m.FullName }).ToDictionaryAsync(m => m.Id, m => m.FullName, ct);
         return [.. comments.Select(c => new CommentView(c.Id, c.AuthorId, names.GetValueOrDefault(c.AuthorId) ?? "—", c.CreatedAt, c.Text,
@@ -40,19 +34,19 @@ public sealed class CommentService(IDbContextFactory<CrmDbContext> factory, IUse
     }
 
     /// <summary>The colleagues who see the record and may be mentioned (not the user).</summary>
-    public async Task<IReadOnlyList<Mentionable>> MentionableAsync(CommentSubject subject, int id, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Mentionable>> MentionableAsync(CardSubject subject, int id, CancellationToken ct = default)
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        await EnsureVisibleAsync(db, user, subject, id, "read comments", ct);
+        await RecordGuard.EnsureVisibleAsync(db, user, security, subject, id, "read comments", ct);
         return [.. (await SeersAsync(db, subject, id, ct)).Where(m => m.Id != user.ManagerId).Select(m => new Mentionable(m.Id, m.FullName))];
     }
 
-    public async Task<CommentView> AddAsync(CommentSubject subject, int id, string? text, IReadOnlyList<int> mentionIds, CancellationToken ct = default)
+    public async Task<CommentView> AddAsync(CardSubject subject, int id, string? text, IReadOnlyList<int> mentionIds, CancellationToken ct = default)
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        await EnsureVisibleAsync(db, user, subject, id, "comment", ct);
+        await RecordGuard.EnsureVisibleAsync(db, user, security, subject, id, "comment", ct);
         if (!user.WorksSales && user.Role != StaffRole.Underwriter) throw new AccessDeniedException("Ваша роль не позволяет комментировать.");
         var seers = await SeersAsync(db, subject, id, ct);
         var mentioned = new List<Manager>();
@@ -74,7 +68,7 @@ public sealed class CommentService(IDbContextFactory<CrmDbContext> factory, IUse
             if (bySurname.Count == 1 && !mentioned.Contains(bySurname[0])) mentioned.Add(bySurname[0]);
         }
         var now = time.GetUtcNow().UtcDateTime;
-        var comment = new Comment(subject == CommentSubject.Deal ? id : null, subject == CommentSubject.Client ? id : null, user.ManagerId, text ?? "",
+        var comment = new Comment(subject == CardSubject.Deal ? id : null, subject == CardSubject.Client ? id : null, user.ManagerId, text ?? "",
             mentioned.Select(m => m.Id), now);
         db.Comments.Add(comment);
         var (title, link) = await WhatAsync(db, subject, id, ct);
@@ -85,20 +79,13 @@ public sealed class CommentService(IDbContextFactory<CrmDbContext> factory, IUse
         return new CommentView(comment.Id, user.ManagerId, user.FullName, now, comment.Text, [.. mentioned.Select(m => m.FullName)]);
     }
 
-    private static IQueryable<Comment> Of(CrmDbContext db, CommentSubject subject, int id) =>
-        subject == CommentSubject.Deal ? db.Comments.Where(c => c.DealId == id) : db.Comments.Where(c => c.ClientId == id);
-
-    private Task EnsureVisibleAsync(CrmDbContext db, CurrentUser user, CommentSubject subject, int id, string what, CancellationToken ct) =>
-        subject == CommentSubject.Deal
-            ? RecordGuard.EnsureVisibleAsync(db.Deals.VisibleTo(user, db), db.Deals, d => d.Id == id, security, user, nameof(Deal), id, what,
-                "Эта сделка вам недоступна.", "Сделка не найдена.", ct)
-            : RecordGuard.EnsureVisibleAsync(db.Clients.VisibleTo(user, db), db.Clients, c => c.Id == id, security, user, nameof(Client), id, what,
-                "Этот клиент вам недоступен.", "Клиент не найден.", ct);
+    private static IQueryable<Comment> Of(CrmDbContext db, CardSubject subject, int id) =>
+        subject == CardSubject.Deal ? db.Comments.Where(c => c.DealId == id) : db.Comments.Where(c => c.ClientId == id);
 
     /// <summary>The active colleagues who see the record: the head and the admin, the owners' team leads, the owners themselves.</summary>
-    private static async Task<List<Manager>> SeersAsync(CrmDbContext db, CommentSubject subject, int id, CancellationToken ct)
+    private static async Task<List<Manager>> SeersAsync(CrmDbContext db, CardSubject subject, int id, CancellationToken ct)
     {
-        var owners = subject == CommentSubject.Deal
+        var owners = subject == CardSubject.Deal
             ? await db.Deals.Where(d => d.Id == id).Select(d => d.OwnerId).ToListAsync(ct)
             : await db.Clients.Where(c => c.Id == id).Select(c => c.OwnerId)
                 .Concat(db.Deals.Where(d => d.ClientId == id).Select(d => d.OwnerId)).Distinct().ToListAsync(ct);
@@ -109,9 +96,9 @@ public sealed class CommentService(IDbContextFactory<CrmDbContext> factory, IUse
             .OrderBy(m => m.FullName).ToListAsync(ct);
     }
 
-    private static async Task<(string Title, string Link)> WhatAsync(CrmDbContext db, CommentSubject subject, int id, CancellationToken ct)
+    private static async Task<(string Title, string Link)> WhatAsync(CrmDbContext db, CardSubject subject, int id, CancellationToken ct)
     {
-        if (subject == CommentSubject.Client)
+        if (subject == CardSubject.Client)
             return (await db.Clients.Where(c => c.Id == id).Select(c => c.Name).SingleAsync(ct), $"/clients/{id}");
         var deal = await db.Deals.Where(d => d.Id == id).Select(d => new { Client = d.Client!.Name, Product = d.Product!.Name }).SingleAsync(ct);
         return ($"№ {id} · {deal.Client} · {deal.Product}", $"/deals/{id}");

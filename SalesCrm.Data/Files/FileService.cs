@@ -10,12 +10,6 @@ using SalesCrm.Domain.Teams;
 
 namespace SalesCrm.Data.Files;
 
-public enum FileSubject
-{
-    Deal = 1,
-    Client = 2,
-}
-
 public sealed record FileView(int Id, string Name, string ContentType, long Size, int UploadedById, string UploadedBy, DateTime UploadedAt,
     bool CanDelete);
 
@@ -38,11 +32,11 @@ public sealed partial class FileService(IDbContextFactory<CrmDbContext> factory,
     /// <summary>The limit of one file, as the page tells it and checks it before sending.</summary>
     public long MaxBytes => options.MaxBytes;
 
-    public async Task<FileList> ListAsync(FileSubject subject, int id, CancellationToken ct = default)
+    public async Task<FileList> ListAsync(CardSubject subject, int id, CancellationToken ct = default)
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        await EnsureVisibleAsync(db, user, subject, id, "read files", ct);
+        await RecordGuard.EnsureVisibleAsync(db, user, security, subject, id, "read files", ct);
         var files = await Of(db, subject, id).AsNoTracking().Where(f => f.DeletedAt == null).OrderByDescending(f => f.UploadedAt).ThenByDescending(f => f.Id)
             .ToListAsync(ct);
         var people = files.Select(f => f.UploadedById).Distinct().ToList();
@@ -58,17 +52,17 @@ public sealed partial class FileService(IDbContextFactory<CrmDbContext> factory,
     /// kind does, and it must fit <c>Files:MaxMegabytes</c>; a refused file leaves nothing behind. The browser's declared type
     /// is not asked for: the kept type is the allowed extension's.
     /// </summary>
-    public async Task<FileView> UploadAsync(FileSubject subject, int id, string? name, Stream content, CancellationToken ct = default)
+    public async Task<FileView> UploadAsync(CardSubject subject, int id, string? name, Stream content, CancellationToken ct = default)
     {
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        await EnsureVisibleAsync(db, user, subject, id, "attach a file", ct);
+        await RecordGuard.EnsureVisibleAsync(db, user, security, subject, id, "attach a file", ct);
         await EnsureWorksAsync(user, subject, id, "attach a file", ct);
         var safeName = FileRules.SafeName(name);
         await using var staged = await store.StageAsync(content, safeName, options.MaxBytes, ct);
         FileRules.CheckContent(safeName, staged.Head.Span);
         var key = Guid.NewGuid().ToString("N");
-        var file = new AttachedFile(subject == FileSubject.Deal ? id : null, subject == FileSubject.Client ? id : null, safeName, staged.Size,
+        var file = new AttachedFile(subject == CardSubject.Deal ? id : null, subject == CardSubject.Client ? id : null, safeName, staged.Size,
             staged.Sha256, key, user.ManagerId, time.GetUtcNow().UtcDateTime);
         await staged.CommitAsync(db, key, ct);
         db.AttachedFiles.Add(file);
@@ -91,7 +85,7 @@ public sealed partial class FileService(IDbContextFactory<CrmDbContext> factory,
         var user = await users.RequireAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var file = await FindAsync(db, fileId, ct);
-        await EnsureVisibleAsync(db, user, SubjectOf(file), file.DealId ?? file.ClientId!.Value, "download a file", ct);
+        await RecordGuard.EnsureVisibleAsync(db, user, security, SubjectOf(file), file.DealId ?? file.ClientId!.Value, "download a file", ct);
         var content = await store.OpenAsync(db, file.StorageKey, ct);
         if (content is null)
         {
@@ -115,7 +109,7 @@ public sealed partial class FileService(IDbContextFactory<CrmDbContext> factory,
         var file = await FindAsync(db, fileId, ct);
         var subject = SubjectOf(file);
         var recordId = file.DealId ?? file.ClientId!.Value;
-        await EnsureVisibleAsync(db, user, subject, recordId, "delete a file", ct);
+        await RecordGuard.EnsureVisibleAsync(db, user, security, subject, recordId, "delete a file", ct);
         await EnsureWorksAsync(user, subject, recordId, "delete a file", ct);
         var uploaderTeam = await db.Managers.Where(m => m.Id == file.UploadedById).Select(m => m.TeamId).SingleOrDefaultAsync(ct);
         if (!MayDelete(user, file.UploadedById, uploaderTeam, await OwnerAsync(db, subject, recordId, ct)))
@@ -151,35 +145,28 @@ public sealed partial class FileService(IDbContextFactory<CrmDbContext> factory,
         user.Scope.CanWorkDeals && (user.ManagerId == uploaderId || user.ManagerId == owner.Id || user.Role == StaffRole.Head
             || (user.Role == StaffRole.TeamLead && (user.Scope.CanSeeOwnedBy(owner.Id, owner.TeamId) || user.Scope.CanSeeOwnedBy(uploaderId, uploaderTeam))));
 
-    private async Task EnsureWorksAsync(CurrentUser user, FileSubject subject, int id, string what, CancellationToken ct)
+    private async Task EnsureWorksAsync(CurrentUser user, CardSubject subject, int id, string what, CancellationToken ct)
     {
         if (user.Scope.CanWorkDeals) return;
-        await security.AccessDeniedAsync(user.Actor, subject == FileSubject.Deal ? nameof(Deal) : nameof(Client), RecordGuard.Key(id), what, ct);
+        await security.AccessDeniedAsync(user.Actor, subject == CardSubject.Deal ? nameof(Deal) : nameof(Client), RecordGuard.Key(id), what, ct);
         throw new AccessDeniedException("Ваша роль позволяет только просматривать файлы.");
     }
 
-    private static async Task<(int Id, int? TeamId)> OwnerAsync(CrmDbContext db, FileSubject subject, int id, CancellationToken ct)
+    private static async Task<(int Id, int? TeamId)> OwnerAsync(CrmDbContext db, CardSubject subject, int id, CancellationToken ct)
     {
-        var ownerId = subject == FileSubject.Deal
+        var ownerId = subject == CardSubject.Deal
             ? await db.Deals.Where(d => d.Id == id).Select(d => d.OwnerId).SingleAsync(ct)
             : await db.Clients.Where(c => c.Id == id).Select(c => c.OwnerId).SingleAsync(ct);
         return (ownerId, await db.Managers.Where(m => m.Id == ownerId).Select(m => m.TeamId).SingleOrDefaultAsync(ct));
     }
 
-    private static FileSubject SubjectOf(AttachedFile file) => file.DealId is not null ? FileSubject.Deal : FileSubject.Client;
+    private static CardSubject SubjectOf(AttachedFile file) => file.DealId is not null ? CardSubject.Deal : CardSubject.Client;
 
     private static FileView View(AttachedFile f, string uploadedBy, bool canDelete) =>
         new(f.Id, f.Name, f.ContentType, f.Size, f.UploadedById, uploadedBy, f.UploadedAt, canDelete);
 
-    private static IQueryable<AttachedFile> Of(CrmDbContext db, FileSubject subject, int id) =>
-        subject == FileSubject.Deal ? db.AttachedFiles.Where(f => f.DealId == id) : db.AttachedFiles.Where(f => f.ClientId == id);
-
-    private Task EnsureVisibleAsync(CrmDbContext db, CurrentUser user, FileSubject subject, int id, string what, CancellationToken ct) =>
-        subject == FileSubject.Deal
-            ? RecordGuard.EnsureVisibleAsync(db.Deals.VisibleTo(user, db), db.Deals, d => d.Id == id, security, user, nameof(Deal), id, what,
-                "Эта сделка вам недоступна.", "Сделка не найдена.", ct)
-            : RecordGuard.EnsureVisibleAsync(db.Clients.VisibleTo(user, db), db.Clients, c => c.Id == id, security, user, nameof(Client), id, what,
-                "Этот клиент вам недоступен.", "Клиент не найден.", ct);
+    private static IQueryable<AttachedFile> Of(CrmDbContext db, CardSubject subject, int id) =>
+        subject == CardSubject.Deal ? db.AttachedFiles.Where(f => f.DealId == id) : db.AttachedFiles.Where(f => f.ClientId == id);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The content of attached file {FileId} (key {Key}) is missing from the file store")]
     private static partial void LogContentMissing(ILogger logger, int fileId, string key);

@@ -137,16 +137,14 @@ public sealed class TaskService(IDbContextFactory<CrmDbContext> factory, IUserCo
         int? dealId = plan.DealId, clientId = plan.ClientId, owner = null;
         if (dealId is { } d)
         {
-            await RecordGuard.EnsureVisibleAsync(db.Deals.VisibleTo(user, db), db.Deals, x => x.Id == d, security, user, nameof(Domain.Deals.Deal), d,
-                "plan a task", "Эта сделка вам недоступна.", "Сделка не найдена.", ct);
+            await RecordGuard.EnsureVisibleAsync(db, user, security, CardSubject.Deal, d, "plan a task", ct);
             var deal = await db.Deals.AsNoTracking().Where(x => x.Id == d).Select(x => new { x.ClientId, x.OwnerId, x.Stage }).SingleAsync(ct);
             if (deal.Stage == Domain.Deals.StageCode.Won || deal.Stage == Domain.Deals.StageCode.Lost) throw new DomainException("Сделка закрыта: новые задачи по ней не ставятся.", "DealId");
             (clientId, owner) = (deal.ClientId, deal.OwnerId);
         }
         else if (clientId is { } c)
         {
-            await RecordGuard.EnsureVisibleAsync(db.Clients.VisibleTo(user, db), db.Clients, x => x.Id == c, security, user, nameof(Domain.Clients.Client), c,
-                "plan a task", "Этот клиент вам недоступен.", "Клиент не найден.", ct);
+            await RecordGuard.EnsureVisibleAsync(db, user, security, CardSubject.Client, c, "plan a task", ct);
             owner = await db.Clients.Where(x => x.Id == c).Select(x => x.OwnerId).SingleAsync(ct);
         }
         if (owner is { } o && assignee != user.ManagerId && assignee != o)

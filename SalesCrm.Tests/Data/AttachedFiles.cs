@@ -40,7 +40,7 @@ public sealed class AttachedFiles : IAsyncLifetime
         await H.User.SignInAsAsync("m1@demo.salescrm");
         var service = H.Get<FileService>();
 
-        var saved = await service.UploadAsync(FileSubject.Deal, deal.Id, @"C:\fakepath\КП «Ромашка».pdf", new MemoryStream(Proposal));
+        var saved = await service.UploadAsync(CardSubject.Deal, deal.Id, @"C:\fakepath\КП «Ромашка».pdf", new MemoryStream(Proposal));
         Assert.Equal("КП «Ромашка».pdf", saved.Name);
         Assert.Equal("application/pdf", saved.ContentType);
         Assert.Equal(Proposal.Length, saved.Size);
@@ -52,15 +52,15 @@ public sealed class AttachedFiles : IAsyncLifetime
         Assert.Equal([record.StorageKey], Directory.GetFiles(_folder).Select(Path.GetFileName));
 
         var lead = await H.User.SignInAsAsync("lead@demo.salescrm");
-        var listed = await service.ListAsync(FileSubject.Deal, deal.Id);
+        var listed = await service.ListAsync(CardSubject.Deal, deal.Id);
         Assert.True(listed.CanAttach);
         Assert.Contains(listed.Files, f => f.Id == saved.Id && f.CanDelete && f.UploadedBy.Length > 1);
         Assert.Equal(Proposal, await ReadAsync(await service.OpenAsync(saved.Id)));
 
         await H.User.SignInAsAsync("m5@demo.salescrm");
-        await Assert.ThrowsAsync<AccessDeniedException>(() => service.ListAsync(FileSubject.Deal, deal.Id));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => service.ListAsync(CardSubject.Deal, deal.Id));
         await Assert.ThrowsAsync<AccessDeniedException>(() => service.OpenAsync(saved.Id));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => service.UploadAsync(FileSubject.Deal, deal.Id, "x.pdf", new MemoryStream(Proposal)));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => service.UploadAsync(CardSubject.Deal, deal.Id, "x.pdf", new MemoryStream(Proposal)));
         await Assert.ThrowsAsync<AccessDeniedException>(() => service.DeleteAsync(saved.Id));
 
         var key = Key(saved.Id);
@@ -79,17 +79,17 @@ public sealed class AttachedFiles : IAsyncLifetime
         await H.User.SignInAsAsync("m1@demo.salescrm");
         var service = H.Get<FileService>();
 
-        var exe = await Assert.ThrowsAsync<DomainException>(() => service.UploadAsync(FileSubject.Deal, deal.Id, "setup.exe", new MemoryStream([0x4D, 0x5A, 0x90])));
+        var exe = await Assert.ThrowsAsync<DomainException>(() => service.UploadAsync(CardSubject.Deal, deal.Id, "setup.exe", new MemoryStream([0x4D, 0x5A, 0x90])));
         Assert.Contains("можно прикреплять только", exe.Message);
-        var renamed = await Assert.ThrowsAsync<DomainException>(() => service.UploadAsync(FileSubject.Deal, deal.Id, "КП.pdf", new MemoryStream([0x4D, 0x5A, 0x90, 0x00])));
+        var renamed = await Assert.ThrowsAsync<DomainException>(() => service.UploadAsync(CardSubject.Deal, deal.Id, "КП.pdf", new MemoryStream([0x4D, 0x5A, 0x90, 0x00])));
         Assert.Contains("программа", renamed.Message);
-        var png = await Assert.ThrowsAsync<DomainException>(() => service.UploadAsync(FileSubject.Deal, deal.Id, "скан.pdf",
+        var png = await Assert.ThrowsAsync<DomainException>(() => service.UploadAsync(CardSubject.Deal, deal.Id, "скан.pdf",
             new MemoryStream([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00])));
         Assert.Equal("Файл «скан.pdf» не похож на PDF: его содержимое другого формата.", png.Message);
-        await Assert.ThrowsAsync<DomainException>(() => service.UploadAsync(FileSubject.Deal, deal.Id, "пусто.txt", new MemoryStream()));
+        await Assert.ThrowsAsync<DomainException>(() => service.UploadAsync(CardSubject.Deal, deal.Id, "пусто.txt", new MemoryStream()));
         var large = new byte[1024 * 1024 + 1];
         Proposal.CopyTo(large, 0);
-        var tooLarge = await Assert.ThrowsAsync<DomainException>(() => service.UploadAsync(FileSubject.Deal, deal.Id, "большой.pdf", new MemoryStream(large)));
+        var tooLarge = await Assert.ThrowsAsync<DomainException>(() => service.UploadAsync(CardSubject.Deal, deal.Id, "большой.pdf", new MemoryStream(large)));
         Assert.Contains("больше 1 МБ", tooLarge.Message);
 
         Assert.Empty(Directory.Exists(_folder) ? Directory.GetFiles(_folder) : []);
@@ -103,20 +103,20 @@ public sealed class AttachedFiles : IAsyncLifetime
         var deal = await H.DealAtAsync("m1@demo.salescrm", StageCode.Negotiation);
         var service = H.Get<FileService>();
         await H.User.SignInAsAsync("lead@demo.salescrm");
-        var byLead = await service.UploadAsync(FileSubject.Deal, deal.Id, "совет.txt", new MemoryStream("Предложи франшизу"u8.ToArray()));
+        var byLead = await service.UploadAsync(CardSubject.Deal, deal.Id, "совет.txt", new MemoryStream("Предложи франшизу"u8.ToArray()));
 
         // The administrator sees every deal but works none: neither attaches nor deletes.
         await H.User.SignInAsAsync("admin@demo.salescrm");
-        var listed = await service.ListAsync(FileSubject.Deal, deal.Id);
+        var listed = await service.ListAsync(CardSubject.Deal, deal.Id);
         Assert.False(listed.CanAttach);
         Assert.All(listed.Files, f => Assert.False(f.CanDelete));
         await Assert.ThrowsAsync<AccessDeniedException>(() => service.DeleteAsync(byLead.Id));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => service.UploadAsync(FileSubject.Deal, deal.Id, "x.txt", new MemoryStream("x"u8.ToArray())));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => service.UploadAsync(CardSubject.Deal, deal.Id, "x.txt", new MemoryStream("x"u8.ToArray())));
 
         // The deal's owner deletes the team lead's file: it leaves the list and the disk, its record stays for the audit.
         await H.User.SignInAsAsync("m1@demo.salescrm");
         await service.DeleteAsync(byLead.Id);
-        Assert.Empty((await service.ListAsync(FileSubject.Deal, deal.Id)).Files);
+        Assert.Empty((await service.ListAsync(CardSubject.Deal, deal.Id)).Files);
         Assert.Empty(Directory.GetFiles(_folder));
         var record = await H.QueryAsync(db => db.AttachedFiles.SingleAsync(f => f.Id == byLead.Id));
         Assert.True(record.IsDeleted);
@@ -128,10 +128,10 @@ public sealed class AttachedFiles : IAsyncLifetime
             && a.Action == AuditAction.Modified && a.Field == nameof(AttachedFile.DeletedAt))));
 
         // The head deletes a manager's file on a client.
-        var byManager = await service.UploadAsync(FileSubject.Client, deal.ClientId, "убытки.csv", new MemoryStream("Год;Убытки\n2025;0\n"u8.ToArray()));
+        var byManager = await service.UploadAsync(CardSubject.Client, deal.ClientId, "убытки.csv", new MemoryStream("Год;Убытки\n2025;0\n"u8.ToArray()));
         await H.User.SignInAsAsync("head@demo.salescrm");
         await service.DeleteAsync(byManager.Id);
-        Assert.Empty((await service.ListAsync(FileSubject.Client, deal.ClientId)).Files);
+        Assert.Empty((await service.ListAsync(CardSubject.Client, deal.ClientId)).Files);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class AttachedFiles : IAsyncLifetime
         await h.User.SignInAsAsync("m2@demo.salescrm");
         var service = h.Get<FileService>();
 
-        var saved = await service.UploadAsync(FileSubject.Client, deal.ClientId, "Договор.pdf", new MemoryStream(Proposal));
+        var saved = await service.UploadAsync(CardSubject.Client, deal.ClientId, "Договор.pdf", new MemoryStream(Proposal));
         Assert.False(Directory.Exists(_folder) && Directory.EnumerateFileSystemEntries(_folder).Any());
         var key = await h.QueryAsync(db => db.AttachedFiles.Where(f => f.Id == saved.Id).Select(f => f.StorageKey).SingleAsync());
         Assert.Equal(Proposal, await h.QueryAsync(db => db.FileContents.Where(c => c.Key == key).Select(c => c.Content).SingleAsync()));

@@ -35,12 +35,12 @@ public sealed class Comments : IAsyncLifetime
         await H.User.SignInAsAsync("lead@demo.salescrm");
         var service = H.Get<CommentService>();
 
-        var people = await service.MentionableAsync(CommentSubject.Deal, deal.Id);
+        var people = await service.MentionableAsync(CardSubject.Deal, deal.Id);
         Assert.Contains(people, p => p.Id == m1.Id);
         Assert.DoesNotContain(people, p => p.Id == m2.Id || p.Id == m5.Id);
 
         var surname = m1.FullName.Split(' ')[0];
-        var saved = await service.AddAsync(CommentSubject.Deal, deal.Id, $"@{surname}, предложи клиенту франшизу 100 000 ₽ — снизит премию без скидки.", []);
+        var saved = await service.AddAsync(CardSubject.Deal, deal.Id, $"@{surname}, предложи клиенту франшизу 100 000 ₽ — снизит премию без скидки.", []);
         Assert.Equal([m1.FullName], saved.Mentioned);
         var told = await H.QueryAsync(db => db.Notifications.Where(n => n.RecipientId == m1.Id && n.Kind == NotificationKind.Mention).ToListAsync());
         Assert.Contains(told, n => n.Link == $"/deals/{deal.Id}" && n.Body!.Contains("франшизу"));
@@ -48,19 +48,19 @@ public sealed class Comments : IAsyncLifetime
         Assert.Contains(H.Events.Published, e => e is NotificationCreated { Notification.RecipientId: var r } && r == m1.Id);
 
         // A colleague who does not see the deal cannot be mentioned: the mention would show it to them.
-        var refused = await Assert.ThrowsAsync<DomainException>(() => service.AddAsync(CommentSubject.Deal, deal.Id, "Посмотри", [m5.Id]));
+        var refused = await Assert.ThrowsAsync<DomainException>(() => service.AddAsync(CardSubject.Deal, deal.Id, "Посмотри", [m5.Id]));
         Assert.Equal("Mentions", refused.Field);
 
         // The manager reads it on the deal, and in the deal's and the client's history.
         await H.User.SignInAsAsync("m1@demo.salescrm");
-        Assert.Contains(await service.ListAsync(CommentSubject.Deal, deal.Id), c => c.Text.Contains("франшизу"));
+        Assert.Contains(await service.ListAsync(CardSubject.Deal, deal.Id), c => c.Text.Contains("франшизу"));
         var card = await H.Get<DealService>().GetCardAsync(deal.Id);
         Assert.Contains(card.Timeline, i => i.Kind == TimelineKind.Comment && i.Text!.Contains("франшизу") && i.To == m1.FullName);
 
         // A manager of the other team neither reads nor writes there.
         await H.User.SignInAsAsync("m5@demo.salescrm");
-        await Assert.ThrowsAsync<AccessDeniedException>(() => service.ListAsync(CommentSubject.Deal, deal.Id));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => service.AddAsync(CommentSubject.Deal, deal.Id, "Привет", []));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => service.ListAsync(CardSubject.Deal, deal.Id));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => service.AddAsync(CardSubject.Deal, deal.Id, "Привет", []));
         Assert.Equal(1, await H.QueryAsync(db => db.Comments.CountAsync(c => c.DealId == deal.Id)));
     }
 
@@ -70,12 +70,12 @@ public sealed class Comments : IAsyncLifetime
         var deal = await H.DealAtAsync("m1@demo.salescrm", StageCode.Qualification);
         await H.User.SignInAsAsync("m1@demo.salescrm");
         var service = H.Get<CommentService>();
-        await Assert.ThrowsAsync<DomainException>(() => service.AddAsync(CommentSubject.Deal, deal.Id, "   ", []));
-        await Assert.ThrowsAsync<DomainException>(() => service.AddAsync(CommentSubject.Deal, deal.Id, new string('а', Comment.MaxLength + 1), []));
+        await Assert.ThrowsAsync<DomainException>(() => service.AddAsync(CardSubject.Deal, deal.Id, "   ", []));
+        await Assert.ThrowsAsync<DomainException>(() => service.AddAsync(CardSubject.Deal, deal.Id, new string('а', Comment.MaxLength + 1), []));
         Assert.Equal(0, await H.QueryAsync(db => db.Comments.CountAsync(c => c.DealId == deal.Id)));
 
         var client = deal.ClientId;
-        await service.AddAsync(CommentSubject.Client, client, "Клиент просит звонить после 15:00", []);
-        Assert.Single(await service.ListAsync(CommentSubject.Client, client));
+        await service.AddAsync(CardSubject.Client, client, "Клиент просит звонить после 15:00", []);
+        Assert.Single(await service.ListAsync(CardSubject.Client, client));
     }
 }

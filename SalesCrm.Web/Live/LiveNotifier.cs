@@ -94,8 +94,8 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
     /// The files of one deal or client: only the files panel listens here, so a file attached does not make the whole card
     /// read itself again, nor a stage move the panel.
     /// </summary>
-    public static string Files(SalesCrm.Data.Files.FileSubject subject, int id) =>
-        subject == SalesCrm.Data.Files.FileSubject.Deal ? $"files:deal:{id}" : $"files:client:{id}";
+    public static string Files(SalesCrm.Data.Access.CardSubject subject, int id) =>
+        subject == SalesCrm.Data.Access.CardSubject.Deal ? $"files:deal:{id}" : $"files:client:{id}";
 
     public static string User(int managerId) => $"user:{managerId}";
 
@@ -242,8 +242,8 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
                 break;
             case Domain.Files.FileAttached or Domain.Files.FileRemoved:
                 var file = e is Domain.Files.FileAttached attached ? attached.File : ((Domain.Files.FileRemoved)e).File;
-                if (file.DealId is { } fileDeal) yield return (Files(SalesCrm.Data.Files.FileSubject.Deal, fileDeal), new LiveEvent(e.GetType().Name, DealId: fileDeal));
-                else if (file.ClientId is { } fileClient) yield return (Files(SalesCrm.Data.Files.FileSubject.Client, fileClient), new LiveEvent(e.GetType().Name));
+                if (file.DealId is { } fileDeal) yield return (Files(SalesCrm.Data.Access.CardSubject.Deal, fileDeal), new LiveEvent(e.GetType().Name, DealId: fileDeal));
+                else if (file.ClientId is { } fileClient) yield return (Files(SalesCrm.Data.Access.CardSubject.Client, fileClient), new LiveEvent(e.GetType().Name));
                 break;
             case Domain.Imports.ImportProgressed import:
                 yield return (Imports, new LiveEvent(nameof(Domain.Imports.ImportProgressed)));
