@@ -43,13 +43,17 @@ public sealed class DailyDriverInBrowser(RunningApp app)
         await home.GetByTestId("dialog-save").ClickAsync();
         await Expect(home.GetByTestId("dialog-save")).ToHaveCountAsync(0);
 
-        // Live: the calendar open in the other tab shows the meeting as a block, at 10:00 tomorrow, for an hour.
+        await using var db = TestDatabase.CreateContext(app.ConnectionString);
+        var meeting = await db.Tasks.SingleAsync(t => t.Title == subject);
+        // The dialog's «tomorrow» is the app's: when midnight in Moscow passed since the calendar was opened, that is another day.
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(meeting.DueAt, Zone));
+        if (day != tomorrow) await RunningApp.GotoInteractiveAsync(calendar, $"/calendar?date={day:yyyy-MM-dd}&view=day");
+
+        // Live: the calendar open in the other tab shows the meeting as a block, at 10:00, for an hour.
         var block = calendar.Locator($"[data-testid=calendar-item][data-kind=Meeting]", new() { HasText = subject });
         await Expect(block).ToBeVisibleAsync();
         await Expect(block).ToContainTextAsync("10:00");
 
-        await using var db = TestDatabase.CreateContext(app.ConnectionString);
-        var meeting = await db.Tasks.SingleAsync(t => t.Title == subject);
         Assert.Equal((TaskKind.Meeting, dealId, 60), (meeting.Kind, meeting.DealId!.Value, meeting.DurationMinutes));
 
         var download = await calendar.RunAndWaitForDownloadAsync(() => calendar.GetByTestId("calendar-ics").ClickAsync());

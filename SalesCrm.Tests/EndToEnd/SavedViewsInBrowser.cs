@@ -60,6 +60,14 @@ public sealed class SavedViewsInBrowser(RunningApp app)
             await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/deals\?open=1&sort=Premium&desc=0&hide=product$"));
             await Expect(grid.Locator("th").Filter(new() { HasText = "Продукт" })).ToHaveCountAsync(0);
 
+            // Renamed: the open view keeps its address under the new name.
+            await page.GetByTestId("views-menu").ClickAsync();
+            await page.GetByTestId("view-rename").ClickAsync();
+            await page.Locator("input[data-testid=view-name], [data-testid=view-name] input").First.FillAsync("Дешёвые открытые");
+            await page.GetByTestId("view-save-submit").ClickAsync();
+            await Expect(page.GetByTestId("view-save-submit")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("views-menu")).ToContainTextAsync("Дешёвые открытые");
+
             await page.GetByTestId("views-menu").ClickAsync();
             await page.GetByTestId("view-delete").ClickAsync();
             await page.GetByTestId("views-menu").ClickAsync();
