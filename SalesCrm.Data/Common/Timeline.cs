@@ -57,6 +57,8 @@ internal static class Timeline
             null, t.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), t.Status.ToString())));
         var comments = await db.Comments.AsNoTracking().Where(c => c.DealId == dealId).OrderByDescending(c => c.CreatedAt).Take(limit).ToListAsync(ct);
         items.AddRange(comments.Select(c => CommentItem(c, Name)));
+        items.AddRange(FileItems(await db.AttachedFiles.AsNoTracking().Where(f => f.DealId == dealId)
+            .OrderByDescending(f => f.UploadedAt).Take(limit).ToListAsync(ct), Name));
         return items.OrderByDescending(i => i.At).Take(limit).ToList();
     }
 
@@ -90,8 +92,19 @@ internal static class Timeline
         var comments = await db.Comments.AsNoTracking().Where(c => c.ClientId == clientId || (c.DealId != null && dealIds.Contains(c.DealId.Value)))
             .OrderByDescending(c => c.CreatedAt).Take(limit).ToListAsync(ct);
         items.AddRange(comments.Select(c => CommentItem(c, Name)));
+        items.AddRange(FileItems(await db.AttachedFiles.AsNoTracking().Where(f => f.ClientId == clientId || (f.DealId != null && dealIds.Contains(f.DealId.Value)))
+            .OrderByDescending(f => f.UploadedAt).Take(limit).ToListAsync(ct), Name));
         return items.OrderByDescending(i => i.At).Take(limit).ToList();
     }
+
+    /// <summary>A file attached, and, when it was deleted, its deletion: the file's name stays in the story either way.</summary>
+    private static IEnumerable<TimelineItem> FileItems(IEnumerable<Domain.Files.AttachedFile> files, Func<int?, string?> name) =>
+        files.SelectMany(f => f.DeletedAt is { } deleted
+            ? new[] { FileItem(f, "attached", f.UploadedAt, name(f.UploadedById)), FileItem(f, "deleted", deleted, name(f.DeletedById)) }
+            : [FileItem(f, "attached", f.UploadedAt, name(f.UploadedById))]);
+
+    private static TimelineItem FileItem(Domain.Files.AttachedFile f, string what, DateTime at, string? who) =>
+        new(TimelineKind.File, at, who, what, null, null, f.Name, null, f.DealId);
 
     /// <summary>A colleague's comment: its text, and whom it mentions.</summary>
     private static TimelineItem CommentItem(Comment c, Func<int?, string?> name) =>

@@ -65,6 +65,8 @@ public enum TimelineKind
     Audit,
     Task,
     Comment,
+    /// <summary>A file attached to the record (<see cref="TimelineItem.Subject"/> "attached") or deleted from it ("deleted").</summary>
+    File,
 }
 
 /// <summary>

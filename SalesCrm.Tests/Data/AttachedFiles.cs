@@ -123,6 +123,11 @@ public sealed class AttachedFiles : IAsyncLifetime
         Assert.Contains(H.Events.Published, e => e is FileRemoved { File.Id: var id } && id == byLead.Id);
         await Assert.ThrowsAsync<NotFoundException>(() => service.OpenAsync(byLead.Id));
         await Assert.ThrowsAsync<NotFoundException>(() => service.DeleteAsync(byLead.Id));
+        // The deal's history keeps the file's name: attached by the team lead, deleted by the owner.
+        var owner = (await H.User.SignInAsAsync("m1@demo.salescrm")).FullName;
+        var story = (await H.Get<SalesCrm.Data.Deals.DealService>().GetCardAsync(deal.Id)).Timeline.Where(i => i.Kind == SalesCrm.Data.Deals.TimelineKind.File).ToList();
+        Assert.Contains(story, i => i.Subject == "attached" && i.Text == "совет.txt");
+        Assert.Contains(story, i => i.Subject == "deleted" && i.Text == "совет.txt" && i.Who == owner);
         var key = Key(byLead.Id);
         Assert.True(await H.QueryAsync(db => db.AuditEntries.AnyAsync(a => a.EntityType == nameof(AttachedFile) && a.EntityId == key
             && a.Action == AuditAction.Modified && a.Field == nameof(AttachedFile.DeletedAt))));

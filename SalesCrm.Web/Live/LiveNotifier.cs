@@ -242,7 +242,11 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
                 break;
             case Domain.Files.FileAttached or Domain.Files.FileRemoved:
                 var file = e is Domain.Files.FileAttached attached ? attached.File : ((Domain.Files.FileRemoved)e).File;
-                if (file.DealId is { } fileDeal) yield return (Files(SalesCrm.Data.Access.CardSubject.Deal, fileDeal), new LiveEvent(e.GetType().Name, DealId: fileDeal));
+                if (file.DealId is { } fileDeal)
+                {
+                    yield return (Files(SalesCrm.Data.Access.CardSubject.Deal, fileDeal), new LiveEvent(e.GetType().Name, DealId: fileDeal));
+                    yield return (Deal(fileDeal), new LiveEvent(e.GetType().Name, DealId: fileDeal)); // the card's history names the file
+                }
                 else if (file.ClientId is { } fileClient) yield return (Files(SalesCrm.Data.Access.CardSubject.Client, fileClient), new LiveEvent(e.GetType().Name));
                 break;
             case Domain.Imports.ImportProgressed import:
