@@ -250,6 +250,49 @@ public sealed partial class ProposalDocuments
         Assert.True(letters.Select(l => Math.Round(l.StartBaseLine.Y)).Distinct().Count() > 10, "the paragraph should wrap over many lines");
     }
 
+    /// <summary>Wherever the text before it ends, a heading is on the page of the text it heads, and is drawn as a heading.</summary>
+    [Fact]
+    public void AHeadingNeverEndsAPage()
+    {
+        foreach (var filler in Enumerable.Range(45, 25))
+        {
+            var heading = new Paragraph(new ParagraphProperties(new ParagraphStyleId { Val = "Heading1" }), R("Итоги"));
+            var docx = Docx([.. Enumerable.Range(1, filler).Select(i => P($"Строка {i}")), heading, P("Текст под заголовком")]);
+
+            using var reader = PdfReader.Open(ProposalPdf.Render(docx));
+            var page = Assert.Single(reader.GetPages(), p => p.Text.Contains("Итоги", StringComparison.Ordinal));
+            Assert.Contains("Текст под заголовком", page.Text, StringComparison.Ordinal);
+            Assert.Equal("Итоги", reader.Information.Title);
+            Assert.Contains(page.Letters, l => l.Value == "И" && l.PointSize > 12 && (l.FontName ?? "").Contains("Bold", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void ListItemsAreDrawnWithTheirNumbersAndBulletsAndRunsInTheirFonts()
+    {
+        static Paragraph Item(int list, string text) =>
+            new(new ParagraphProperties(new NumberingProperties(new NumberingLevelReference { Val = 0 }, new NumberingId { Val = list })), R(text));
+        var italic = new Run(new RunProperties(new Italic(), new FontSize { Val = "28" }), new Text("курсивом"));
+        var docx = Docx(
+            [Item(1, "Первый пункт"), Item(1, "Второй пункт"), Item(2, "Пожар"), Item(2, "Залив"), new Paragraph(R("Слово "), italic)],
+            numbering: new Numbering(
+                Abstract(0, NumberFormatValues.Decimal, "%1."), Abstract(1, NumberFormatValues.Bullet, "\uF0B7"),
+                new NumberingInstance(new AbstractNumId { Val = 0 }) { NumberID = 1 }, new NumberingInstance(new AbstractNumId { Val = 1 }) { NumberID = 2 }));
+
+        var pdf = ProposalPdf.Render(docx);
+
+        var text = PageTexts(pdf)[0];
+        Assert.Contains("1. Первый пункт 2. Второй пункт • Пожар • Залив", text, StringComparison.Ordinal);
+        using var reader = PdfReader.Open(pdf);
+        var letters = reader.GetPage(1).Letters;
+        Assert.All(letters.Where(l => l.Value == "к" && l.PointSize > 13), l => Assert.Contains("Oblique", l.FontName ?? "", StringComparison.Ordinal));
+        Assert.Contains(letters, l => l.Value == "к" && l.PointSize > 13);
+    }
+
+    private static AbstractNum Abstract(int id, NumberFormatValues format, string text) =>
+        new(new Level(new StartNumberingValue { Val = 1 }, new NumberingFormat { Val = format }, new LevelText { Val = text },
+            new PreviousParagraphProperties(new Indentation { Left = "720", Hanging = "360" })) { LevelIndex = 0 }) { AbstractNumberId = id };
+
     [Fact]
     public void ProposalsAreDrawnAtTheSameTimeWithTheSameFonts()
     {
@@ -301,12 +344,13 @@ public sealed partial class ProposalDocuments
     }
 
     private static byte[] Docx(IEnumerable<OpenXmlElement> body, Paragraph? header = null, Paragraph? footer = null,
-        SectionProperties? section = null, WordprocessingDocumentType type = WordprocessingDocumentType.Document)
+        SectionProperties? section = null, WordprocessingDocumentType type = WordprocessingDocumentType.Document, Numbering? numbering = null)
     {
         using var stream = new MemoryStream();
         using (var document = WordprocessingDocument.Create(stream, type))
         {
             var main = document.AddMainDocumentPart();
+            if (numbering is not null) main.AddNewPart<NumberingDefinitionsPart>().Numbering = numbering;
             section ??= new SectionProperties();
             if (header is not null)
             {

@@ -65,7 +65,7 @@ internal sealed class ParagraphText
     public static ParagraphText Of(Paragraph paragraph) =>
         new(paragraph, [.. paragraph.Descendants<Text>().Where(t => t.Ancestors<Paragraph>().FirstOrDefault() == paragraph)]);
 
-    /// <summary>The paragraphs of the document's body, headers and footers: everywhere a placeholder may stand.</summary>
+    /// <summary>The document's body, headers and footers: everywhere a placeholder may stand.</summary>
     public static IEnumerable<OpenXmlPartRootElement> Roots(MainDocumentPart main)
     {
         if (main.Document is { } document) yield return document;

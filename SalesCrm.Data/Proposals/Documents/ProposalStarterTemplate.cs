@@ -63,13 +63,14 @@ public static class ProposalStarterTemplate
         Line(JustificationValues.Right, Small(Token(ClientAddress))),
     ];
 
+    /// <summary>The signature: its lines are kept together on one page (Word's «keep with next»).</summary>
     private static IEnumerable<Paragraph> SignatureBlock() =>
     [
-        Tight(null, Text("С уважением,")), // not UI text: the template's own wording
-        Tight(null, Bold(Token(Manager))),
-        Tight(null, Text(Token(ManagerPosition), ", ", Token(Company))),
-        Tight(null, Text("Телефон: ", Token(ManagerPhone))), // not UI text: the template's own wording
-        Tight(null, Text("E-mail: ", Token(ManagerEmail))),
+        Kept(Text("С уважением,")), // not UI text: the template's own wording
+        Kept(Bold(Token(Manager))),
+        Kept(Text(Token(ManagerPosition), ", ", Token(Company))),
+        Kept(Text("Телефон: ", Token(ManagerPhone))), // not UI text: the template's own wording
+        Kept(Text("E-mail: ", Token(ManagerEmail))),
         Line(null, Small(Token(Signature))),
     ];
 
@@ -147,6 +148,14 @@ public static class ProposalStarterTemplate
 
     /// <summary>A line of a block (the addressee, the signature): no space after it.</summary>
     private static Paragraph Tight(JustificationValues? align, params Run[][] parts) => ParagraphOf(align, new SpacingBetweenLines { After = "0" }, parts);
+
+    /// <summary>A line of a block kept with the line after it.</summary>
+    private static Paragraph Kept(params Run[][] parts)
+    {
+        var paragraph = Tight(null, parts);
+        paragraph.ParagraphProperties!.PrependChild(new KeepNext());
+        return paragraph;
+    }
 
     /// <summary>A paragraph after a table, set off from it as from a paragraph.</summary>
     private static Paragraph Spaced(params Run[][] parts) => ParagraphOf(null, new SpacingBetweenLines { Before = "200" }, parts);

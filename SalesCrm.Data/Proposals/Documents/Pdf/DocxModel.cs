@@ -56,6 +56,8 @@ internal abstract record Block;
 /// <summary>
 /// A paragraph ready to lay out. <see cref="Left"/>, <see cref="Right"/> and <see cref="FirstLine"/> (negative for a hanging
 /// indent) are indents in points; <see cref="Prefix"/> is a list item's bullet or number, drawn where the first line starts.
+/// A paragraph kept with the next one (a heading, or Word's «keep with next») goes to the next page rather than end a page
+/// alone.
 /// </summary>
 internal sealed record ParagraphBlock(
     IReadOnlyList<Inline> Inlines,
@@ -69,7 +71,8 @@ internal sealed record ParagraphBlock(
     double FirstLine,
     string? Prefix,
     ParagraphRole Role,
-    bool PageBreakBefore) : Block
+    bool PageBreakBefore,
+    bool KeepWithNext) : Block
 {
     /// <summary>The paragraph's words, for the PDF's title.</summary>
     public string PlainText => string.Concat(Inlines.OfType<TextInline>().Select(t => t.Text)).Trim();

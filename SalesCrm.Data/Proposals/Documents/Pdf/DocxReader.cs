@@ -100,7 +100,7 @@ internal sealed class DocxReader
         return new ParagraphBlock(
             Inlines(paragraph, mark), mark, format.Alignment ?? ParagraphAlignment.Left, format.SpaceBefore ?? 0, format.SpaceAfter ?? 0,
             format.Spacing ?? LineSpacing.Single, left, format.Right ?? 0, format.FirstLine ?? (prefix is null ? 0 : -18), prefix, style.Role,
-            format.PageBreakBefore == true);
+            format.PageBreakBefore == true, format.KeepNext == true || style.Role != ParagraphRole.Body);
     }
 
     /// <summary>

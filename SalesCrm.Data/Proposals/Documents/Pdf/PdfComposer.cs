@@ -30,11 +30,37 @@ internal sealed class PdfComposer : IDisposable
     {
         using var composer = new PdfComposer(model, pdf);
         composer.NewPage();
-        foreach (var block in model.Body)
+        for (var i = 0; i < model.Body.Count; i++)
         {
-            if (block is ParagraphBlock paragraph) composer.Paragraph(paragraph);
-            else if (block is TableBlock table) composer.Table(table);
+            if (model.Body[i] is ParagraphBlock paragraph)
+            {
+                if (paragraph.KeepWithNext && (i == 0 || model.Body[i - 1] is not ParagraphBlock { KeepWithNext: true })) composer.KeepTogether(model.Body, i);
+                composer.Paragraph(paragraph);
+            }
+            else if (model.Body[i] is TableBlock table) composer.Table(table);
         }
+    }
+
+    /// <summary>
+    /// Starts a new page when the paragraphs kept with the next from <paramref name="from"/> on, and the beginning of the block
+    /// after them (its first line, or a table's header rows and first row), do not all fit on this one, as long as they fit on
+    /// a page of their own: a heading never ends a page, nor does the first line of a signature block.
+    /// </summary>
+    private void KeepTogether(IReadOnlyList<Block> body, int from)
+    {
+        if (!_pageHasContent) return;
+        var page = _pdf.PageCount;
+        var needed = 0.0;
+        var next = from;
+        for (; next < body.Count && body[next] is ParagraphBlock { KeepWithNext: true } kept; next++)
+            needed += new ParagraphLayout(kept, LineBreaker.Lines(kept, Page.TextWidth, _typesetter, page), _typesetter).Height;
+        needed += next >= body.Count ? 0 : body[next] switch
+        {
+            ParagraphBlock p => p.SpaceBefore + LineBreaker.Lines(p, Page.TextWidth, _typesetter, page)[0].Height,
+            TableBlock t => FirstRows(TableLayout.Of(t, Page.TextWidth, _typesetter, page).Rows),
+            _ => 0,
+        };
+        if (_y + needed > _bottom && needed < _bottom - Page.Top) NewPage();
     }
 
     private void NewPage()
@@ -66,6 +92,9 @@ internal sealed class PdfComposer : IDisposable
         }
         return top;
     }
+
+    private static double FirstRows(IReadOnlyList<RowLayout> rows) =>
+        rows.TakeWhile(r => r.Header).Concat(rows.SkipWhile(r => r.Header).Take(1)).Sum(r => r.Height);
 
     private void Paragraph(ParagraphBlock paragraph)
     {

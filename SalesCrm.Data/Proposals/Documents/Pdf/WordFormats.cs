@@ -18,12 +18,14 @@ internal sealed record ParagraphFormat(
     double? Right = null,
     double? FirstLine = null,
     (int NumberingId, int Level)? Numbering = null,
-    bool? PageBreakBefore = null)
+    bool? PageBreakBefore = null,
+    bool? KeepNext = null)
 {
     /// <summary>This format with what <paramref name="over"/> sets put over it.</summary>
     public ParagraphFormat With(ParagraphFormat over) => new(
         over.Alignment ?? Alignment, over.SpaceBefore ?? SpaceBefore, over.SpaceAfter ?? SpaceAfter, over.Spacing ?? Spacing,
-        over.Left ?? Left, over.Right ?? Right, over.FirstLine ?? FirstLine, over.Numbering ?? Numbering, over.PageBreakBefore ?? PageBreakBefore);
+        over.Left ?? Left, over.Right ?? Right, over.FirstLine ?? FirstLine, over.Numbering ?? Numbering, over.PageBreakBefore ?? PageBreakBefore,
+        over.KeepNext ?? KeepNext);
 }
 
 /// <summary>Reading Word's property elements (<c>w:rPr</c>, <c>w:pPr</c> and their style and default forms) into the PDF's terms.</summary>
@@ -76,7 +78,8 @@ internal static class WordFormats
             (indent?.Right?.Value ?? indent?.End?.Value) is { } right ? Points(right) : null,
             indent?.Hanging?.Value is { } hanging ? -Points(hanging) : indent?.FirstLine?.Value is { } first ? Points(first) : null,
             numbering?.NumberingId?.Val?.Value is { } id ? (id, numbering.NumberingLevelReference?.Val?.Value ?? 0) : null,
-            On(properties.GetFirstChild<PageBreakBefore>()));
+            On(properties.GetFirstChild<PageBreakBefore>()),
+            On(properties.GetFirstChild<KeepNext>()));
     }
 
     private static ParagraphAlignment? Alignment(Justification? justification) => justification?.Val?.Value switch
