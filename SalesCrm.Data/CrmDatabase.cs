@@ -103,6 +103,9 @@ public static class CrmDatabase
         if (files.Store == Files.FileStoreKind.Database) services.AddSingleton<Files.IFileStore, Files.DatabaseFileStore>();
         else services.AddSingleton<Files.IFileStore, Files.DiskFileStore>();
         services.AddScoped<Files.FileService>();
+        services.AddSingleton(new Proposals.ProposalOptions(configuration));
+        services.AddScoped<Proposals.ProposalService>();
+        services.AddScoped<Proposals.ProposalTemplateService>();
         services.AddScoped<Views.SavedViewService>();
         services.AddScoped<Leads.WebFormService>();
         services.AddSingleton<Leads.FormSpamGuard>();

@@ -60,6 +60,9 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<Comment> Comments => Set<Comment>();
     public DbSet<Domain.Files.AttachedFile> AttachedFiles => Set<Domain.Files.AttachedFile>();
+    public DbSet<Domain.Proposals.ProposalTemplate> ProposalTemplates => Set<Domain.Proposals.ProposalTemplate>();
+    public DbSet<Domain.Proposals.ProposalDocument> ProposalDocuments => Set<Domain.Proposals.ProposalDocument>();
+    public DbSet<Domain.Proposals.ProposalOpening> ProposalOpenings => Set<Domain.Proposals.ProposalOpening>();
     /// <summary>The content of attached files when <c>Files:Store</c> is <c>Database</c>.</summary>
     public DbSet<Files.FileContent> FileContents => Set<Files.FileContent>();
     public DbSet<PbxRecording> PbxRecordings => Set<PbxRecording>();

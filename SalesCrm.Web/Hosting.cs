@@ -303,6 +303,7 @@ public static partial class Hosting
         app.MapTelegramApi();
         app.MapRecordings();
         app.MapFiles();
+        app.MapProposals();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health");
         return app;

@@ -59,6 +59,7 @@ internal static class Timeline
         items.AddRange(comments.Select(c => CommentItem(c, Name)));
         items.AddRange(FileItems(await db.AttachedFiles.AsNoTracking().Where(f => f.DealId == dealId)
             .OrderByDescending(f => f.UploadedAt).Take(limit).ToListAsync(ct), Name));
+        items.AddRange(await ProposalItemsAsync(db, db.ProposalDocuments.Where(p => p.DealId == dealId), limit, Name, ct));
         return items.OrderByDescending(i => i.At).Take(limit).ToList();
     }
 
@@ -94,7 +95,36 @@ internal static class Timeline
         items.AddRange(comments.Select(c => CommentItem(c, Name)));
         items.AddRange(FileItems(await db.AttachedFiles.AsNoTracking().Where(f => f.ClientId == clientId || (f.DealId != null && dealIds.Contains(f.DealId.Value)))
             .OrderByDescending(f => f.UploadedAt).Take(limit).ToListAsync(ct), Name));
+        items.AddRange(await ProposalItemsAsync(db, db.ProposalDocuments.Where(p => dealIds.Contains(p.DealId)), limit, Name, ct));
         return items.OrderByDescending(i => i.At).Take(limit).ToList();
+    }
+
+    /// <summary>Each proposal version made, sent, and every opening of its link by the client.</summary>
+    private static async Task<IEnumerable<TimelineItem>> ProposalItemsAsync(CrmDbContext db, IQueryable<Domain.Proposals.ProposalDocument> documents, int limit,
+        Func<int?, string?> name, CancellationToken ct)
+    {
+        var list = await documents.AsNoTracking().OrderByDescending(p => p.CreatedAt).Take(limit)
+            .Select(p => new { p.Id, p.DealId, p.Number, p.CreatedAt, p.CreatedById, p.PremiumKopecks, p.SentAt, p.SentById, p.SentTo, p.TemplateName }).ToListAsync(ct);
+        var ids = list.Select(p => p.Id).ToList();
+        var openings = await db.ProposalOpenings.AsNoTracking().Where(o => ids.Contains(o.DocumentId)).OrderByDescending(o => o.At).Take(limit)
+            .Select(o => new { o.DocumentId, o.At }).ToListAsync(ct);
+        var byId = list.ToDictionary(p => p.Id);
+        static string Code(int deal, int number) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{deal}-{number}");
+        var items = new List<TimelineItem>();
+        foreach (var p in list)
+        {
+            items.Add(new TimelineItem(TimelineKind.Proposal, p.CreatedAt, name(p.CreatedById), "generated", Code(p.DealId, p.Number),
+                p.PremiumKopecks.ToString(System.Globalization.CultureInfo.InvariantCulture), p.TemplateName, null, p.DealId));
+            if (p.SentAt is { } sent) items.Add(new TimelineItem(TimelineKind.Proposal, sent, name(p.SentById), "sent", Code(p.DealId, p.Number), p.SentTo, null, null, p.DealId));
+        }
+        foreach (var group in openings.GroupBy(o => o.DocumentId))
+        {
+            var p = byId[group.Key];
+            var ordered = group.OrderBy(o => o.At).ToList();
+            items.AddRange(ordered.Select((o, i) => new TimelineItem(TimelineKind.Proposal, o.At, null, "opened", Code(p.DealId, p.Number),
+                (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), null, null, p.DealId)));
+        }
+        return items;
     }
 
     /// <summary>A file attached, and, when it was deleted, its deletion: the file's name stays in the story either way.</summary>

@@ -67,6 +67,8 @@ public enum TimelineKind
     Comment,
     /// <summary>A file attached to the record (<see cref="TimelineItem.Subject"/> "attached") or deleted from it ("deleted").</summary>
     File,
+    /// <summary>A proposal version (<see cref="TimelineItem.From"/> its number) "generated", "sent" (to <see cref="TimelineItem.To"/>) or "opened" by the client (the opening's ordinal in To).</summary>
+    Proposal,
 }
 
 /// <summary>

@@ -190,6 +190,7 @@ public sealed partial class DemoDataGenerator(Func<CrmDbContext> createContext, 
         await PhaseAsync($"leads: {scale.Leads:N0}", () => CreateLeadsAsync(scale, ct));
         await PhaseAsync("intake: queue, keys, capacities", () => CreateIntakeAsync(scale, ct));
         await PhaseAsync("renewals: contracts ending now, churn signals", () => CreateRenewalsAsync(scale, ct));
+        await PhaseAsync("proposals: documents of the proposals sent", () => CreateProposalDocumentsAsync(ct));
     }
 
     /// <summary>

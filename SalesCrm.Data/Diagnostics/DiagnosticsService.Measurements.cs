@@ -129,7 +129,26 @@ public sealed partial class DiagnosticsService
         m.Count(TriggerCodes.SlowStages, slow, "этапов: {0}");
         var stuck = entered.Count(d => stages.FirstOrDefault(s => s.Code == d.Stage) is { } s && PipelineFigures.IsStuck(d.Stage, d.StageEnteredAt, s.StuckAfterDays, now));
         m.Share(TriggerCodes.StuckShare, stuck, entered.Count);
+        await UnopenedProposalsAsync(m, ct);
     }
+
+    /// <summary>
+    /// The proposal documents the month sent (the mail server took them) at least <see cref="UnopenedAfterDays"/> days ago, and how
+    /// many the client never opened: a proposal nobody reads is a proposal that does not sell (weak letters, wrong addresses, no call after).
+    /// </summary>
+    private static async Task UnopenedProposalsAsync(Measurement m, CancellationToken ct)
+    {
+        var owners = m.Owners;
+        var until = m.Now.AddDays(-UnopenedAfterDays) < m.Month.ToUtc ? m.Now.AddDays(-UnopenedAfterDays) : m.Month.ToUtc;
+        var sent = await (from p in m.Db.ProposalDocuments.AsNoTracking()
+                          join d in m.Db.Deals on p.DealId equals d.Id
+                          where p.SentAt >= m.Month.FromUtc && p.SentAt < until && (owners == null || owners.Contains(d.OwnerId))
+                          select p.FirstOpenedAt).ToListAsync(ct);
+        m.Share(TriggerCodes.UnopenedProposals, sent.Count(opened => opened is null), sent.Count, "{0} из {1} отправленных");
+    }
+
+    /// <summary>How long a client has to open a proposal before it counts as unread.</summary>
+    private const int UnopenedAfterDays = 3;
 
     /// <summary>
     /// The largest drop of a stage's conversion against the month before, like for like (<see cref="PeriodComparison"/>).

@@ -216,7 +216,7 @@ public sealed partial class DiagnosticsService(IDbContextFactory<CrmDbContext> f
             TriggerCodes.Unreconciled => $"/quality?rule={QualityRule.DealStageInconsistent}{team}",
             TriggerCodes.OverdueTasks => $"/tasks?view=overdue{team}",
             TriggerCodes.RepeatShare or TriggerCodes.ClientActivityDrop or TriggerCodes.ChurnRate => "/renewals",
-            TriggerCodes.NoWeeklyPack => $"/reports?kind=week{team}",
+            TriggerCodes.NoWeeklyPack or TriggerCodes.UnopenedProposals => $"/reports?kind=week{team}",
             TriggerCodes.BoardUnwatched => "/settings",
             _ => null,
         };

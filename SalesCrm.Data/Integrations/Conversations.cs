@@ -164,10 +164,14 @@ public sealed class Conversations(IProviderContextFactory contexts, IUserContext
             .OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id).FirstOrDefaultAsync(ct);
 
     /// <summary>The addresses a letter may go to: the lead's; for a deal, its client's and its contacts' (the last writer's first).</summary>
-    private static async Task<IReadOnlyList<string>> EmailsAsync(CrmDbContext db, ConversationSubject subject, int id, CancellationToken ct)
+    private static async Task<IReadOnlyList<string>> EmailsAsync(CrmDbContext db, ConversationSubject subject, int id, CancellationToken ct) =>
+        subject == ConversationSubject.Lead
+            ? await db.Leads.AsNoTracking().Where(l => l.Id == id && l.EmailNormalized != null).Select(l => l.EmailNormalized!).ToListAsync(ct)
+            : await EmailsOfDealAsync(db, id, ct);
+
+    /// <summary>The addresses a deal's letters may go to: its contacts' and its client's.</summary>
+    internal static async Task<IReadOnlyList<string>> EmailsOfDealAsync(CrmDbContext db, int id, CancellationToken ct)
     {
-        if (subject == ConversationSubject.Lead)
-            return await db.Leads.AsNoTracking().Where(l => l.Id == id && l.EmailNormalized != null).Select(l => l.EmailNormalized!).ToListAsync(ct);
         var clientId = await db.Deals.AsNoTracking().Where(d => d.Id == id).Select(d => d.ClientId).SingleAsync(ct);
         var contacts = await db.Contacts.AsNoTracking().Where(c => c.ClientId == clientId && c.Email != null).Select(c => c.Email!).ToListAsync(ct);
         var client = await db.Clients.AsNoTracking().Where(c => c.Id == clientId).Select(c => c.Email).SingleAsync(ct);

@@ -100,6 +100,8 @@ public sealed class OutboxSender(IProviderContextFactory contexts, IEnumerable<I
                         $"{(message.Body.Length > 100 ? message.Body[..100] + "…" : message.Body)} — {message.LastError}", link, null, now));
                 }
             }
+            // A letter carrying a proposal: sent, the client has that version; failed for good, the version may go again.
+            if (message.Channel == MessageChannel.Email) await Proposals.ProposalService.DeliveredAsync(db, message, now, ct);
             await db.SaveChangesAsync(ct);
         }
         return sent;

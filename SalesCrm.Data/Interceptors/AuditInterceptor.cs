@@ -151,11 +151,13 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
 
     /// <summary>
     /// Business records are audited; the audit trail itself, the bell's notifications, the connectors' counters and an import's
-    /// own bookkeeping (its files, progress and the table of imported IDs — the imported records themselves are audited) are not.
+    /// own bookkeeping (its files, progress and the table of imported IDs — the imported records themselves are audited) and the
+    /// openings of a proposal's link (the document counts them) are not.
     /// </summary>
     private static bool IsAudited(EntityEntry entry) =>
         entry.Entity is not (Domain.Notifications.Notification or Domain.Integrations.ConnectorState
-            or Domain.Imports.ImportedRecord or Domain.Imports.ImportRun or Domain.Imports.ImportFile)
+            or Domain.Imports.ImportedRecord or Domain.Imports.ImportRun or Domain.Imports.ImportFile
+            or Domain.Proposals.ProposalOpening)
         && (entry.Metadata.ClrType.Namespace?.StartsWith("SalesCrm.Domain", StringComparison.Ordinal) == true || entry.Metadata.IsOwned());
 
     /// <summary>One audit row per field whose value differs from <paramref name="before"/> (null: a new owned part).</summary>
@@ -223,6 +225,7 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         DateTime dt => dt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         string s => s,
+        byte[] bytes => $"{bytes.Length} bytes", // a file's content: its size tells the change, its bytes would flood the trail
         IEnumerable e => string.Join(", ", e.Cast<object?>().Select(Format)),
         _ => value.ToString(),
     };

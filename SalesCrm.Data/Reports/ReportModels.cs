@@ -38,6 +38,16 @@ public sealed record TeamNeedRow(int ManagerId, string Name, int OpenLeads, int 
 public sealed record DiscountRequestRow(int RequestId, int DealId, string ClientName, string RequesterName, decimal DiscountPercent,
     long RequestedPremiumKopecks, ApprovalRoute Route, ApprovalRequestState State, DateTime CreatedAt);
 
+/// <summary>
+/// A manager's proposals sent in the period (from the documents: the mail server took the letter): opened by the client, not
+/// opened yet, the hours from sending to the first opening (median), and the deals of these proposals won so far.
+/// </summary>
+public sealed record ProposalRow(int ManagerId, string Name, int Sent, int Opened, double? MedianHoursToOpen, int Won)
+{
+    public int NotOpened => Sent - Opened;
+    public double? OpenRate => Sent == 0 ? null : (double)Opened / Sent;
+}
+
 /// <summary>The weekly management pack: everything on /reports for one scope and period, and the sheets of its workbook.</summary>
 public sealed record ManagementPack
 {
@@ -57,6 +67,8 @@ public sealed record ManagementPack
     public required ForecastFigure QuarterForecast { get; init; }
     public required IReadOnlyList<TeamNeedRow> Team { get; init; }
     public required IReadOnlyList<DiscountRequestRow> DiscountsAboveTeamLead { get; init; }
+    /// <summary>Proposal documents sent in the period, per manager: how many the clients opened, and how many of those deals are won.</summary>
+    public required IReadOnlyList<ProposalRow> Proposals { get; init; }
 
     public long PlanKopecks => Plan.Sum(p => p.PlanKopecks);
     public long WonMonthKopecks => Plan.Sum(p => p.WonMonthKopecks);

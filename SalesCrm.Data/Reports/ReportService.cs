@@ -99,7 +99,25 @@ public sealed class ReportService(IDbContextFactory<CrmDbContext> factory, IUser
             QuarterForecast = await DashboardQueries.ForecastAsync(db, owners, ReportingPeriod.Containing(PeriodKind.Quarter, now, zone), ct),
             Team = await TeamAsync(db, owners, period, previous, ct),
             DiscountsAboveTeamLead = await DiscountsAsync(db, owners, period, ct),
+            Proposals = await ProposalsAsync(db, owners, period, ct),
         };
+    }
+
+    /// <summary>The proposal documents sent in the period by the scope's sellers (the deal's owner), from the records of the sending.</summary>
+    private static async Task<List<ProposalRow>> ProposalsAsync(CrmDbContext db, IReadOnlyList<int>? owners, ReportingPeriod period, CancellationToken ct)
+    {
+        var sent = await (from p in db.ProposalDocuments.AsNoTracking()
+                          join d in db.Deals on p.DealId equals d.Id
+                          where p.SentAt >= period.FromUtc && p.SentAt < period.ToUtc && (owners == null || owners.Contains(d.OwnerId))
+                          select new { d.OwnerId, SentAt = p.SentAt!.Value, p.FirstOpenedAt, Won = d.Stage == StageCode.Won }).ToListAsync(ct);
+        var ids = sent.Select(s => s.OwnerId).Distinct().ToList();
+        var names = await db.Managers.AsNoTracking().Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => m.FullName, ct);
+        return [.. sent.GroupBy(s => s.OwnerId).Select(g =>
+        {
+            var hours = g.Where(s => s.FirstOpenedAt is not null).Select(s => (s.FirstOpenedAt!.Value - s.SentAt).TotalHours).Order().ToList();
+            double? median = hours.Count == 0 ? null : hours.Count % 2 == 1 ? hours[hours.Count / 2] : (hours[hours.Count / 2 - 1] + hours[hours.Count / 2]) / 2;
+            return new ProposalRow(g.Key, names.GetValueOrDefault(g.Key) ?? "—", g.Count(), hours.Count, median, g.Count(s => s.Won));
+        }).OrderByDescending(r => r.Sent).ThenBy(r => r.Name)];
     }
 
     private static IQueryable<Manager> Sellers(CrmDbContext db, IReadOnlyList<int>? owners) =>

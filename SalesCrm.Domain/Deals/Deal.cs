@@ -206,6 +206,17 @@ public sealed class Deal : Entity, IVersioned
     }
 
     /// <summary>
+    /// A proposal document went to the client (<see cref="Proposals.ProposalDocument"/>): the proposal's sent date, validity and
+    /// premium become that version's — facts, not what someone typed. The caller moves a deal that was before "Proposal sent" there.
+    /// </summary>
+    public void RecordProposalSent(DateTime validUntil, Money premium, DateTime now)
+    {
+        EnsureOpen();
+        Proposal = new Proposal(now, DateTime.SpecifyKind(validUntil.Date, DateTimeKind.Utc), CheckPremium(premium, "ProposalPremium").Kopecks);
+        Raise(new DealUpdated(this, now));
+    }
+
+    /// <summary>
     /// The approval workflow sets this (<see cref="FollowApproval"/>; the demo generator replays histories through it): a
     /// pending request freezes the premium and blocks sending the proposal; an approval applies the approved premium.
     /// Only the workflow's own moves are allowed: a request starts on an open deal that has none pending, is decided only

@@ -54,6 +54,7 @@ public static class TriggerCodes
     public const string SaggingStage = "SaggingStage";
     public const string SlowStages = "SlowStages";
     public const string StuckShare = "StuckShare";
+    public const string UnopenedProposals = "UnopenedProposals";
 
     // 4. Automation.
     public const string OverdueTasks = "OverdueTasks";
@@ -139,6 +140,8 @@ public static class DiagnosticCatalogue
             "наибольшее падение конверсии этапа к прошлому периоду (в долях)"),
         new(TriggerCodes.SlowStages, 3, "Этапы дольше нормы", TriggerDirection.Above, 0, TriggerUnit.Count, "этапы, где среднее время открытых сделок больше порога этапа"),
         new(TriggerCodes.StuckShare, 3, "Доля застрявших сделок", TriggerDirection.Above, 0.15, TriggerUnit.Share, "застрявшие сделки ÷ открытые сделки"),
+        new(TriggerCodes.UnopenedProposals, 3, "КП без просмотра", TriggerDirection.Above, 0.4, TriggerUnit.Share,
+            "КП, отправленные за месяц не позже чем три дня назад и не открытые клиентом ÷ все такие КП"),
 
         new(TriggerCodes.OverdueTasks, 4, "Просроченные задачи", TriggerDirection.Above, 0.15, TriggerUnit.Share, "открытые задачи со сроком в прошлом ÷ открытые задачи"),
         new(TriggerCodes.ManualLeads, 4, "Ручной ввод заявок", TriggerDirection.Above, 0.5, TriggerUnit.Share, "лиды, введённые вручную ÷ все лиды периода"),

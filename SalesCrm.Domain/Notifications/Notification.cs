@@ -70,6 +70,8 @@ public enum NotificationKind
     Escalation = 7,
     /// <summary>A colleague mentioned the recipient in a comment on a deal or a client.</summary>
     Mention = 8,
+    /// <summary>A client opened a proposal (КП) the recipient sent.</summary>
+    Proposal = 9,
     System = 99,
 }
 

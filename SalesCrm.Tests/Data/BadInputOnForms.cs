@@ -7,6 +7,8 @@ using SalesCrm.Data.Clients;
 using SalesCrm.Data.Coaching;
 using SalesCrm.Data.Dashboard;
 using SalesCrm.Data.Deals;
+using SalesCrm.Data.Proposals;
+using SalesCrm.Domain.Proposals;
 using SalesCrm.Data.Integrations;
 using SalesCrm.Data.Leads;
 using SalesCrm.Data.Quality;
@@ -174,6 +176,13 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
         new("Вероятность", "150 %", M1, async w => await w.H.Get<DealService>().SetProbabilityAsync(w.Deal, await w.DealVersionAsync(), 150), "от 0 до 100"),
         new("КП", "срок действия в прошлом", M1, async w => await w.H.Get<DealService>().PrepareProposalAsync(w.Deal, await w.DealVersionAsync(), w.Now.AddDays(-2), 100_000_00), "уже прошёл"),
         new("КП", "срок действия в 9999 году", M1, async w => await w.H.Get<DealService>().PrepareProposalAsync(w.Deal, await w.DealVersionAsync(), Year9999, 100_000_00), "не более года"),
+        new("Новая версия КП", "вариант без страховой суммы", M1, w => w.H.Get<ProposalService>().GenerateAsync(w.Deal, new ProposalRequest(null, null, w.Now.AddDays(10),
+            [new ProposalOptionInput("Базовый", 0, 0, Deal.MaxPremium.Kopecks, null)], 0)), "страховую сумму"),
+        new("Новая версия КП", "франшиза больше страховой суммы", M1, w => w.H.Get<ProposalService>().GenerateAsync(w.Deal, new ProposalRequest(null, null, w.Now.AddDays(10),
+            [new ProposalOptionInput("Базовый", 100_000_00, 200_000_00, Deal.MaxPremium.Kopecks, null)], 0)), "франшиза"),
+        new("Новая версия КП", "вариант без названия", M1, w => w.H.Get<ProposalService>().GenerateAsync(w.Deal, new ProposalRequest(null, null, w.Now.AddDays(10),
+            [new ProposalOptionInput("  ", 100_000_00, 0, Deal.MaxPremium.Kopecks, null)], 0)), "название"),
+        new("Отправка КП", "письмо без темы", M1, w => w.H.Get<ProposalService>().SendAsync(1, "client@example.ru", "   ", "Добрый день", "http://localhost"), "тему письма"),
         new("КП", "премия КП отрицательная", M1, async w => await w.H.Get<DealService>().PrepareProposalAsync(w.Deal, await w.DealVersionAsync(), w.Now.AddDays(10), -100), "больше нуля"),
         new("Стратегия переговоров", "4001 символ", M1, async w => await w.H.Get<DealService>().SetNegotiationNotesAsync(w.Deal, new(null, Long4001), default), "длиннее 4000"),
         new("Договорённости", "4001 символ", M1, async w => await w.H.Get<DealService>().SetNegotiationNotesAsync(w.Deal, default, new(null, Long4001)), "длиннее 4000"),
@@ -348,7 +357,7 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
     private static readonly Dictionary<string, string> Dialogs = new()
     {
         ["ClientDialog"] = "Карточка клиента", ["ContactDialog"] = "Контакт клиента", ["SignalDialog"] = "Сигнал клиента",
-        ["NewDealDialog"] = "Новая сделка", ["NewTaskDialog"] = "Новая задача", ["TermsDialog"] = "Условия сделки", ["ProposalDialog"] = "КП", ["LostDialog"] = "Проигрыш",
+        ["NewDealDialog"] = "Новая сделка", ["NewTaskDialog"] = "Новая задача", ["TermsDialog"] = "Условия сделки", ["ProposalDialog"] = "КП", ["ProposalComposeDialog"] = "Новая версия КП", ["ProposalSendDialog"] = "Отправка КП", ["LostDialog"] = "Проигрыш",
         ["AfterMeetingDialog"] = "После встречи", ["CompetitorOfferDialog"] = "Предложение конкурента", ["ActivityDialog"] = "Активность",
         ["HelpDialog"] = "Нужна помощь", ["NextStepDialog"] = "Следующий шаг", ["ApprovalRequestDialog"] = "Запрос скидки",
         ["NewLeadDialog"] = "Новый лид", ["LeadContactDialog"] = "Контакт с лидом", ["QualifyDialog"] = "Квалификация лида",

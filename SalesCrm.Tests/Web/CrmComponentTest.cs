@@ -79,6 +79,8 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Imports.CrmImportService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Search.SearchService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Files.FileService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Proposals.ProposalService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Proposals.ProposalTemplateService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Comments.CommentService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Tasks.AgendaService>());
         Services.AddScoped<SalesCrm.Web.Components.Shared.QuickCreate>();

@@ -249,6 +249,10 @@ public sealed partial class LiveNotifier : IDomainEventPublisher
                 }
                 else if (file.ClientId is { } fileClient) yield return (Files(SalesCrm.Data.Access.CardSubject.Client, fileClient), new LiveEvent(e.GetType().Name));
                 break;
+            case Domain.Proposals.ProposalChanged proposal:
+                // A version made, sent or opened by the client: the deal's open card (its proposal panel and history) reads it again.
+                yield return (Deal(proposal.Document.DealId), new LiveEvent(nameof(Domain.Proposals.ProposalChanged), DealId: proposal.Document.DealId));
+                break;
             case Domain.Imports.ImportProgressed import:
                 yield return (Imports, new LiveEvent(nameof(Domain.Imports.ImportProgressed)));
                 if (!import.Finished) break;

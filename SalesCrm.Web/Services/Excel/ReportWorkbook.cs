@@ -96,6 +96,10 @@ public static class ReportWorkbook
             pack.DiscountsAboveTeamLead.Select(d => new object?[] { d.RequestId, d.DealId, d.ClientName, d.RequesterName, d.DiscountPercent, Money(d.RequestedPremiumKopecks),
                 T(d.Route.Russian()), T(d.State.Russian()), TimeZoneInfo.ConvertTimeFromUtc(d.CreatedAt, zone) }),
             ["0", "0", null, null, "0.00", MoneyFormat, null, null, "dd.mm.yyyy hh:mm"]);
+        Table(book, l, "КП", l["КП, отправленные за {0}, и что с ними стало на {1}", period, generated],
+            ["Менеджер", "Отправлено", "Открыто клиентом", "Не открыто", "Доля открытых", "Часов до открытия (медиана)", "Сделок выиграно"],
+            pack.Proposals.Select(r => new object?[] { r.Name, r.Sent, r.Opened, r.NotOpened, r.OpenRate, r.MedianHoursToOpen, r.Won }),
+            [null, "0", "0", "0", PercentFormat, "0.0", "0"]);
 
         using var stream = new MemoryStream();
         book.SaveAs(stream);

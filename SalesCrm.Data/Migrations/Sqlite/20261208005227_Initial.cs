@@ -610,6 +610,36 @@ namespace SalesCrm.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProposalTemplates",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ProductId = table.Column<int>(type: "INTEGER", nullable: true),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Content = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UploadedById = table.Column<int>(type: "INTEGER", nullable: false),
+                    UploadedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsArchived = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProposalTemplates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProposalTemplates_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "BoardTokens",
                 columns: table => new
                 {
@@ -1456,6 +1486,45 @@ namespace SalesCrm.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProposalDocuments",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DealId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    TemplateId = table.Column<int>(type: "INTEGER", nullable: true),
+                    TemplateName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    InsuredObject = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ValidUntil = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PremiumKopecks = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedById = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ContentJson = table.Column<string>(type: "TEXT", nullable: false),
+                    DocxFileId = table.Column<int>(type: "INTEGER", nullable: true),
+                    PdfFileId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Token = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    SentTo = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
+                    SentById = table.Column<int>(type: "INTEGER", nullable: true),
+                    SendingAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    OutboundMessageId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FirstOpenedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastOpenedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    OpenCount = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProposalDocuments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProposalDocuments_Deals_DealId",
+                        column: x => x.DealId,
+                        principalTable: "Deals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Tasks",
                 columns: table => new
                 {
@@ -1635,6 +1704,54 @@ namespace SalesCrm.Data.Migrations.Sqlite
                         name: "FK_RenewalSteps_Contracts_ContractId",
                         column: x => x.ContractId,
                         principalTable: "Contracts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProposalOpenings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DocumentId = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    UserAgent = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProposalOpenings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProposalOpenings_ProposalDocuments_DocumentId",
+                        column: x => x.DocumentId,
+                        principalTable: "ProposalDocuments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProposalOptions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    SumInsuredKopecks = table.Column<long>(type: "INTEGER", nullable: false),
+                    DeductibleKopecks = table.Column<long>(type: "INTEGER", nullable: false),
+                    PremiumKopecks = table.Column<long>(type: "INTEGER", nullable: false),
+                    Terms = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    IsMain = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DocumentId = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProposalOptions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProposalOptions_ProposalDocuments_DocumentId",
+                        column: x => x.DocumentId,
+                        principalTable: "ProposalDocuments",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -2240,6 +2357,43 @@ namespace SalesCrm.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProposalDocuments_DealId_Number",
+                table: "ProposalDocuments",
+                columns: new[] { "DealId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalDocuments_OutboundMessageId",
+                table: "ProposalDocuments",
+                column: "OutboundMessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalDocuments_SentAt",
+                table: "ProposalDocuments",
+                column: "SentAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalDocuments_Token",
+                table: "ProposalDocuments",
+                column: "Token",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalOpenings_DocumentId_At",
+                table: "ProposalOpenings",
+                columns: new[] { "DocumentId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalOptions_DocumentId",
+                table: "ProposalOptions",
+                column: "DocumentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalTemplates_ProductId_IsArchived",
+                table: "ProposalTemplates",
+                columns: new[] { "ProductId", "IsArchived" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_QualityAuditItem_ClientId",
                 table: "QualityAuditItem",
                 column: "ClientId");
@@ -2476,6 +2630,15 @@ namespace SalesCrm.Data.Migrations.Sqlite
                 name: "PremiumLossYears");
 
             migrationBuilder.DropTable(
+                name: "ProposalOpenings");
+
+            migrationBuilder.DropTable(
+                name: "ProposalOptions");
+
+            migrationBuilder.DropTable(
+                name: "ProposalTemplates");
+
+            migrationBuilder.DropTable(
                 name: "QualityAuditItem");
 
             migrationBuilder.DropTable(
@@ -2522,6 +2685,9 @@ namespace SalesCrm.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Leads");
+
+            migrationBuilder.DropTable(
+                name: "ProposalDocuments");
 
             migrationBuilder.DropTable(
                 name: "QualityAudits");
