@@ -21,7 +21,7 @@ namespace SalesCrm.Tests.Data;
 /// with PdfPig as a reader of the file would. Templates are built in code with the Open XML SDK.
 /// </summary>
 [Trait(TestKind.Key, TestKind.Data)]
-public sealed partial class ProposalDocuments
+public sealed partial class ProposalDocuments(ITestOutputHelper output)
 {
     private const string ClientName = "ООО «Северный терминал»";
     private static readonly string ProposalDate = new DateOnly(2026, 12, 8).ToString("dd.MM.yyyy", CultureInfo.InvariantCulture);
@@ -301,6 +301,30 @@ public sealed partial class ProposalDocuments
         var pdfs = Enumerable.Range(0, 4).AsParallel().Select(_ => ProposalPdf.Render(filled)).ToList();
 
         Assert.All(pdfs, pdf => Assert.Contains(ClientName, string.Join(" ", PageTexts(pdf)), StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The figures of decision record 0027, printed (run with <c>--logger "console;verbosity=detailed"</c>), never asserted: a
+    /// busy machine must not fail the suite. Filling and drawing the starter template with 3 options, warm, median of 20.
+    /// </summary>
+    [Fact]
+    public void FillingAndDrawingTheStarterTemplateIsMeasured()
+    {
+        var template = ProposalStarterTemplate.Build();
+        var content = Content(options: 3);
+        var pdf = ProposalPdf.Render(ProposalDocx.Fill(template, content));
+        var times = new List<double>();
+        for (var run = 0; run < 20; run++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            pdf = ProposalPdf.Render(ProposalDocx.Fill(template, content));
+            times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        times.Sort();
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"fill + render, 3 options, warm: median {(times[9] + times[10]) / 2:F1} ms (min {times[0]:F1}, max {times[^1]:F1}); PDF {pdf.Length:N0} bytes, {PageTexts(pdf).Count} page(s)"));
+        Assert.StartsWith("%PDF-", Encoding.ASCII.GetString(pdf, 0, 5), StringComparison.Ordinal);
     }
 
     private static string PremiumOf(int option) => Money.Format((1_234_567 + option * 1_000) * 100L);

@@ -85,11 +85,7 @@ internal sealed class LineBreaker
         if (_word.Count == 0) return;
         var width = _word.Sum(p => _typesetter.Width(p.Text, p.Format));
         var spaces = _spaces.Sum(f => _typesetter.Width(" ", f));
-        if (HasContent && _x + spaces + width > LineWidth + 0.01)
-        {
-            EndLine(wrapped: true, pageBreak: false);
-            _spaces.Clear();
-        }
+        if (HasContent && _x + spaces + width > LineWidth + 0.01) EndLine(wrapped: true, pageBreak: false);
         PlaceSpaces();
         if (_x + width > LineWidth + 0.01) PlaceCut();
         else foreach (var (text, format) in _word) Place(text, format, _typesetter.Width(text, format), SegmentKind.Text);
@@ -151,7 +147,7 @@ internal sealed class LineBreaker
     /// <summary>
     /// Ends the line: its height from its tallest font and the paragraph's line spacing, its segments moved by the line's
     /// start and its alignment. A justified paragraph spreads the spare width over the spaces of each line it wrapped, not
-    /// over its last line or a line ended by a break.
+    /// over its last line or a line ended by a break. Spaces waiting for a word stay at the end of the line, unseen.
     /// </summary>
     private void EndLine(bool wrapped, bool pageBreak)
     {
@@ -169,6 +165,7 @@ internal sealed class LineBreaker
         var justify = wrapped && _paragraph.Alignment == ParagraphAlignment.Justify;
         _lines.Add(new Line(Aligned(justify), height, baseline, justify, pageBreak));
         (_segments, _x, _firstLine) = ([], 0, false);
+        _spaces.Clear();
     }
 
     private List<Segment> Aligned(bool justify)
