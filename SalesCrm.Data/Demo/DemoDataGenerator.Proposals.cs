@@ -37,9 +37,10 @@ public sealed partial class DemoDataGenerator
             var option = new ProposalOptionInput("Основной", Math.Max(d.PremiumKopecks * _rnd.Next(60, 140), 1_000_000_00), _rnd.Next(0, 4) * 50_000_00,
                 d.PremiumKopecks, "Пожар, удар молнии, взрыв, залив, противоправные действия третьих лиц");
             var to = d.Email ?? $"info@{d.Inn ?? d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}.demo-client.ru";
-            var document = ProposalDocument.FromHistory(d.Id, 1, option, d.ValidUntil, d.OwnerId, at.AddHours(-_rnd.Next(1, 5)), to, at,
+            var insured = d.Address is { Length: > 0 } address ? $"имущество и ответственность по адресу: {address}" : "имущество и ответственность компании"; // not UI text: demo data
+            var document = ProposalDocument.FromHistory(d.Id, 1, insured, option, d.ValidUntil, d.OwnerId, at.AddHours(-_rnd.Next(1, 5)), to, at,
                 doc => new ProposalFacts(d.Client, d.Inn, d.Kpp, d.Address, null, null, d.Product, d.Id, 1, LocalDate(doc.CreatedAt),
-                    doc.ValidUntil, null, doc.Options, null, owner.FullName, StaffRoleNames.Russian(owner.Role).ToLowerInvariant(), owner.Phone, owner.Email,
+                    doc.ValidUntil, insured, doc.Options, null, owner.FullName, StaffRoleNames.Russian(owner.Role).ToLowerInvariant(), owner.Phone, owner.Email,
                     null, null).Content().ToJson());
             var openings = new List<DateTime>();
             if (_rnd.NextDouble() < 0.75)

@@ -52,6 +52,9 @@ public sealed class ProposalService(IDbContextFactory<CrmDbContext> factory, IUs
         await using var db = await factory.CreateDbContextAsync(ct);
         await RecordGuard.EnsureVisibleAsync(db, user, security, CardSubject.Deal, dealId, "read proposals", ct);
         var deal = await db.Deals.AsNoTracking().SingleAsync(d => d.Id == dealId, ct);
+        // A version sent before its files were kept here gets them now, from its stored values, so the card offers them.
+        foreach (var without in await db.ProposalDocuments.AsNoTracking().Where(p => p.DealId == dealId && (p.PdfFileId == null || p.DocxFileId == null)).ToListAsync(ct))
+            await PdfContentAsync(db, without, ct);
         var versions = await VersionsAsync(db, dealId, ct);
         var last = versions.FirstOrDefault();
         var start = last is null
@@ -65,7 +68,7 @@ public sealed class ProposalService(IDbContextFactory<CrmDbContext> factory, IUs
             ProposalDocument.WhyCannotIssue(deal, [new ProposalOptionInput("—", 1, 0, Math.Max(deal.PremiumKopecks, 1), null)], 0)?.Text,
             await TemplatesForAsync(db, deal.ProductId, ct), canWork && mailbox.Sends ? await Conversations.EmailsOfDealAsync(db, dealId, ct) : [],
             mailbox.Sends, deal.PremiumKopecks, deal.ApprovalState, last?.InsuredObject, start,
-            last is { } l && l.ValidUntil >= today ? l.ValidUntil : today.AddDays(options.ValidDays));
+            today.AddDays(options.ValidDays));
     }
 
     /// <summary>Makes a new version: the .docx and the PDF in the deal's files, refused whole when the terms do not allow it.</summary>

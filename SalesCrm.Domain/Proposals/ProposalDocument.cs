@@ -31,7 +31,7 @@ public sealed class ProposalDocument : Entity
         Number = number;
         TemplateId = templateId;
         TemplateName = Guard.Required(templateName, nameof(TemplateName), "Шаблон", 200);
-        InsuredObject = Guard.Optional(insuredObject, nameof(InsuredObject), "Объект страхования", 1000);
+        InsuredObject = Guard.Required(insuredObject, nameof(InsuredObject), "Объект страхования", 1000);
         ValidUntil = DateTime.SpecifyKind(validUntil.Date, DateTimeKind.Utc);
         for (var i = 0; i < options.Count; i++)
             _options.Add(new ProposalOption(i + 1, options[i], i == mainOption));
@@ -47,13 +47,14 @@ public sealed class ProposalDocument : Entity
     /// validity and the sending as they were. Its files are made from <see cref="ContentJson"/> with the built-in template the
     /// first time someone opens it.
     /// </summary>
-    public static ProposalDocument FromHistory(int dealId, int number, ProposalOptionInput option, DateTime validUntil, int createdById, DateTime createdAt,
-        string sentTo, DateTime sentAt, Func<ProposalDocument, string> contentJson)
+    public static ProposalDocument FromHistory(int dealId, int number, string insuredObject, ProposalOptionInput option, DateTime validUntil, int createdById,
+        DateTime createdAt, string sentTo, DateTime sentAt, Func<ProposalDocument, string> contentJson)
     {
         var document = new ProposalDocument
         {
             DealId = dealId,
             Number = number,
+            InsuredObject = insuredObject,
             TemplateName = "Встроенный шаблон", // not UI text: the stored name of the built-in template (the page translates it)
             ValidUntil = DateTime.SpecifyKind(validUntil.Date, DateTimeKind.Utc),
             PremiumKopecks = option.PremiumKopecks,

@@ -28,7 +28,7 @@ public sealed class ProposalLinks
                 .Select(d => new { d.Id, d.OwnerId, d.Proposal!.ValidUntil, d.Proposal.PremiumKopecks }).FirstAsync();
             var number = (await db.ProposalDocuments.Where(p => p.DealId == deal.Id).MaxAsync(p => (int?)p.Number) ?? 0) + 1;
             var now = TimeProvider.System.GetUtcNow().UtcDateTime;
-            var document = ProposalDocument.FromHistory(deal.Id, number, new ProposalOptionInput("Основной", deal.PremiumKopecks * 100, 0, deal.PremiumKopecks, null),
+            var document = ProposalDocument.FromHistory(deal.Id, number, "Склад, Подольск", new ProposalOptionInput("Основной", deal.PremiumKopecks * 100, 0, deal.PremiumKopecks, null),
                 deal.ValidUntil, deal.OwnerId, now.AddHours(-2), "client@example.ru", now.AddHours(-1), doc =>
                     new ProposalFacts("ООО «Клиент»", "7707083893", null, null, null, null, "Имущество", deal.Id, doc.Number, now.Date, doc.ValidUntil, null,
                         doc.Options, null, "Менеджер", null, null, null, null, null).Content().ToJson());

@@ -41,8 +41,8 @@ public static class ProposalStarterTemplate
         Styled("Title", Text("Коммерческое предложение № ", Token(Number))), // not UI text: the template's own wording
         Line(null, Small("от ", Token(Date), " · версия ", Token(VersionNumber), " · сделка № ", Token(DealNumber))), // not UI text: the template's own wording
         .. Addressee(),
-        Line(JustificationValues.Center, Text("Уважаемый(-ая) ", Token(Contact), "!")), // not UI text: the template's own wording
-        Line(JustificationValues.Both, Text(Token(Company), " благодарит вас за интерес к нашим услугам и предлагает условия страхования " + // not UI text: the template's own wording
+        Line(JustificationValues.Center, Text("Добрый день!")), // not UI text: the template's own wording
+        Line(JustificationValues.Both, Text("Благодарим вас за интерес к нашим услугам и предлагаем условия страхования " + // not UI text: the template's own wording
                                             "по продукту «", Token(Product), "». Объект страхования: ", Token(InsuredObject), ".")), // not UI text: the template's own wording
         Line(JustificationValues.Both, Text("Мы подготовили варианты страхования: выберите тот, который лучше подходит вашей компании.")), // not UI text: the template's own wording
         Styled("Heading1", Text("Варианты страхования")), // not UI text: the template's own wording
