@@ -127,6 +127,15 @@ public sealed class ProposalsOfDeals : IAsyncLifetime
         Assert.Contains(Money.Format(premium).Replace('\u00A0', ' '), pdf);
         Assert.Contains(Money.Format(premium + 250_000_00).Replace('\u00A0', ' '), pdf);
 
+        // Another team's manager neither reads nor makes the deal's proposals; the head reads them.
+        await H.User.SignInAsAsync("m5@demo.salescrm");
+        await Assert.ThrowsAsync<AccessDeniedException>(() => service.PanelAsync(deal.Id));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => service.GenerateAsync(deal.Id, Request(Now.Date.AddDays(10), Option("Базовый", premium))));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => service.SendAsync(version.Id, "cfo@client-demo.ru", "КП", null, "http://localhost"));
+        await H.User.SignInAsAsync("head@demo.salescrm");
+        Assert.Single((await service.PanelAsync(deal.Id)).Versions);
+        await H.User.SignInAsAsync("m1@demo.salescrm");
+
         var second = await service.GenerateAsync(deal.Id, Request(Now.Date.AddDays(10), Option("Базовый", premium)));
         Assert.Equal(2, second.Number);
         Assert.Equal([2, 1], (await service.PanelAsync(deal.Id)).Versions.Select(v => v.Number));
