@@ -106,6 +106,7 @@ public static class CrmDatabase
         services.AddSingleton(new Proposals.ProposalOptions(configuration));
         services.AddScoped<Proposals.ProposalService>();
         services.AddScoped<Proposals.ProposalTemplateService>();
+        services.AddScoped<Engagement.CallScriptService>();
         services.AddScoped<Views.SavedViewService>();
         services.AddScoped<Leads.WebFormService>();
         services.AddSingleton<Leads.FormSpamGuard>();

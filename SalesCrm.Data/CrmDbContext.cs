@@ -63,6 +63,7 @@ public class CrmDbContext(DbContextOptions options) : IdentityDbContext<AppUser>
     public DbSet<Domain.Proposals.ProposalTemplate> ProposalTemplates => Set<Domain.Proposals.ProposalTemplate>();
     public DbSet<Domain.Proposals.ProposalDocument> ProposalDocuments => Set<Domain.Proposals.ProposalDocument>();
     public DbSet<Domain.Proposals.ProposalOpening> ProposalOpenings => Set<Domain.Proposals.ProposalOpening>();
+    public DbSet<Domain.Engagement.CallScript> CallScripts => Set<Domain.Engagement.CallScript>();
     /// <summary>The content of attached files when <c>Files:Store</c> is <c>Database</c>.</summary>
     public DbSet<Files.FileContent> FileContents => Set<Files.FileContent>();
     public DbSet<PbxRecording> PbxRecordings => Set<PbxRecording>();

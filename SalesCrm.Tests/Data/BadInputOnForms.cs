@@ -176,6 +176,12 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
         new("Вероятность", "150 %", M1, async w => await w.H.Get<DealService>().SetProbabilityAsync(w.Deal, await w.DealVersionAsync(), 150), "от 0 до 100"),
         new("КП", "срок действия в прошлом", M1, async w => await w.H.Get<DealService>().PrepareProposalAsync(w.Deal, await w.DealVersionAsync(), w.Now.AddDays(-2), 100_000_00), "уже прошёл"),
         new("КП", "срок действия в 9999 году", M1, async w => await w.H.Get<DealService>().PrepareProposalAsync(w.Deal, await w.DealVersionAsync(), Year9999, 100_000_00), "не более года"),
+        new("Сценарий звонка", "возражение без ответа", Lead, w => w.H.Get<SalesCrm.Data.Engagement.CallScriptService>().SaveAsync(null, null,
+            new SalesCrm.Data.Engagement.CallScriptInput("Первый звонок", StageCode.Qualification, null, "Представиться", "Дорого")), "возражение — ответ"),
+        new("Сценарий звонка", "пустой текст", Lead, w => w.H.Get<SalesCrm.Data.Engagement.CallScriptService>().SaveAsync(null, null,
+            new SalesCrm.Data.Engagement.CallScriptInput("Первый звонок", null, null, "   ", null)), "Текст сценария"),
+        new("Сценарий звонка", "этап «Выиграна»", Lead, w => w.H.Get<SalesCrm.Data.Engagement.CallScriptService>().SaveAsync(null, null,
+            new SalesCrm.Data.Engagement.CallScriptInput("После победы", StageCode.Won, null, "Поблагодарить", null)), "открытого этапа"),
         new("Новая версия КП", "вариант без страховой суммы", M1, w => w.H.Get<ProposalService>().GenerateAsync(w.Deal, new ProposalRequest(null, null, w.Now.AddDays(10),
             [new ProposalOptionInput("Базовый", 0, 0, Deal.MaxPremium.Kopecks, null)], 0)), "страховую сумму"),
         new("Новая версия КП", "франшиза больше страховой суммы", M1, w => w.H.Get<ProposalService>().GenerateAsync(w.Deal, new ProposalRequest(null, null, w.Now.AddDays(10),
@@ -357,7 +363,7 @@ public sealed class BadInputOnForms(BadInputOnForms.World world) : IClassFixture
     private static readonly Dictionary<string, string> Dialogs = new()
     {
         ["ClientDialog"] = "Карточка клиента", ["ContactDialog"] = "Контакт клиента", ["SignalDialog"] = "Сигнал клиента",
-        ["NewDealDialog"] = "Новая сделка", ["NewTaskDialog"] = "Новая задача", ["TermsDialog"] = "Условия сделки", ["ProposalDialog"] = "КП", ["ProposalComposeDialog"] = "Новая версия КП", ["ProposalSendDialog"] = "Отправка КП", ["LostDialog"] = "Проигрыш",
+        ["NewDealDialog"] = "Новая сделка", ["NewTaskDialog"] = "Новая задача", ["TermsDialog"] = "Условия сделки", ["ProposalDialog"] = "КП", ["ProposalComposeDialog"] = "Новая версия КП", ["ProposalSendDialog"] = "Отправка КП", ["CallScriptDialog"] = "Сценарий звонка", ["LostDialog"] = "Проигрыш",
         ["AfterMeetingDialog"] = "После встречи", ["CompetitorOfferDialog"] = "Предложение конкурента", ["ActivityDialog"] = "Активность",
         ["HelpDialog"] = "Нужна помощь", ["NextStepDialog"] = "Следующий шаг", ["ApprovalRequestDialog"] = "Запрос скидки",
         ["NewLeadDialog"] = "Новый лид", ["LeadContactDialog"] = "Контакт с лидом", ["QualifyDialog"] = "Квалификация лида",

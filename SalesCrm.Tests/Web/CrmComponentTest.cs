@@ -81,6 +81,7 @@ public abstract class CrmComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(H.Get<SalesCrm.Data.Files.FileService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Proposals.ProposalService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Proposals.ProposalTemplateService>());
+        Services.AddSingleton(H.Get<SalesCrm.Data.Engagement.CallScriptService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Comments.CommentService>());
         Services.AddSingleton(H.Get<SalesCrm.Data.Tasks.AgendaService>());
         Services.AddScoped<SalesCrm.Web.Components.Shared.QuickCreate>();

@@ -32,6 +32,7 @@ public sealed partial class DealCardPage
     [Parameter] public bool Compact { get; set; }
 
     [Inject] private DealService Deals { get; set; } = default!;
+    [Inject] private SalesCrm.Data.Engagement.CallScriptService Scripts { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private LiveNotifier Live { get; set; } = default!;
@@ -196,9 +197,10 @@ public sealed partial class DealCardPage
 
     private Task CompleteTaskAsync(int taskId) => SaveDirectAsync(_ => Deals.CompleteTaskAsync(Id, taskId), L["Шаг выполнен — назначьте следующий"]);
 
-    private Task LogActivityAsync() => Dialogs.ShowAsync<ActivityDialog>(L["Новая активность"], new DialogParameters<ActivityDialog>
+    private async Task LogActivityAsync() => await Dialogs.ShowAsync<ActivityDialog>(L["Новая активность"], new DialogParameters<ActivityDialog>
     {
         { x => x.NowLocal, Fmt.Local(Time.GetUtcNow().UtcDateTime) },
+        { x => x.Objections, (await Scripts.ForDealAsync(Id))?.Objections.Select(o => o.Objection).ToList() ?? [] },
         { x => x.Submit, input => SaveAsync(_ => Deals.LogActivityAsync(Id, new ActivityInput(input.Kind,
             Inputs.Moment(input.Date, input.Time, "OccurredAt", "дату"), input.Direction, input.Minutes, input.Outcome,
             input.Comment, input.Tags)), L["Активность добавлена"]) },
