@@ -52,9 +52,6 @@ public sealed class ProposalService(IDbContextFactory<CrmDbContext> factory, IUs
         await using var db = await factory.CreateDbContextAsync(ct);
         await RecordGuard.EnsureVisibleAsync(db, user, security, CardSubject.Deal, dealId, "read proposals", ct);
         var deal = await db.Deals.AsNoTracking().SingleAsync(d => d.Id == dealId, ct);
-        // A version sent before its files were kept here gets them now, from its stored values, so the card offers them.
-        foreach (var without in await db.ProposalDocuments.AsNoTracking().Where(p => p.DealId == dealId && (p.PdfFileId == null || p.DocxFileId == null)).ToListAsync(ct))
-            await PdfContentAsync(db, without, ct);
         var versions = await VersionsAsync(db, dealId, ct);
         var last = versions.FirstOrDefault();
         var start = last is null
@@ -114,6 +111,20 @@ public sealed class ProposalService(IDbContextFactory<CrmDbContext> factory, IUs
     {
         await using var db = await factory.CreateDbContextAsync(CancellationToken.None);
         return await db.ProposalDocuments.AnyAsync(p => p.DealId == dealId && p.Number == number, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Makes the files of a version sent before its files were kept here (the history, an import), from its stored values with
+    /// its template; nothing when it has them.
+    /// </summary>
+    public async Task MakeFilesAsync(int documentId, CancellationToken ct = default)
+    {
+        var user = await users.RequireAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var document = await db.ProposalDocuments.AsNoTracking().SingleOrDefaultAsync(p => p.Id == documentId, ct) ?? throw new NotFoundException("КП не найдено.");
+        await RecordGuard.EnsureVisibleAsync(db, user, security, CardSubject.Deal, document.DealId, "make proposal files", ct);
+        await EnsureWorksAsync(user, document.DealId, "make proposal files", ct);
+        if (document.PdfFileId is null || document.DocxFileId is null) await PdfContentAsync(db, document, ct);
     }
 
     /// <summary>

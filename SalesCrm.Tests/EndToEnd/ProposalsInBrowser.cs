@@ -69,6 +69,12 @@ public sealed class ProposalsInBrowser(RunningApp app)
             Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/p/" + token)).StatusCode);
         await Expect(panel.GetByTestId("proposal-client-has")).ToContainTextAsync("открытий: 1");
         await Expect(panel.GetByTestId("proposal-version")).ToHaveCountAsync(2);
+
+        // That version came without files: they are made when asked for, not by reading the card.
+        var older = panel.GetByTestId("proposal-version").First;
+        await Expect(older.GetByTestId("proposal-pdf")).ToHaveCountAsync(0);
+        await older.GetByTestId("proposal-make-files").ClickAsync();
+        await Expect(older.GetByTestId("proposal-pdf")).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 }
