@@ -26,7 +26,8 @@ public sealed partial class DemoDataGenerator
             .Select(d => new
             {
                 d.Id, d.OwnerId, d.Proposal!.SentAt, d.Proposal.ValidUntil, d.Proposal.PremiumKopecks,
-                Client = d.Client!.Name, d.Client.Inn, d.Client.Kpp, d.Client.Address, d.Client.Email, Product = d.Product!.Name,
+                Client = d.Client!.Name, d.Client.Inn, d.Client.Kpp, d.Client.Address, Product = d.Product!.Name,
+                Email = d.Client.Email ?? db.Contacts.Where(c => c.ClientId == d.ClientId && c.Email != null).OrderBy(c => c.Id).Select(c => c.Email).FirstOrDefault(),
             }).OrderByDescending(d => d.SentAt).Take(MaxProposalDocuments).OrderBy(d => d.Id).ToListAsync(ct);
         var owners = await db.Managers.AsNoTracking().ToDictionaryAsync(m => m.Id, ct);
         var documents = new List<(ProposalDocument Document, List<DateTime> Openings)>();

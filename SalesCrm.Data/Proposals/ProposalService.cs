@@ -62,7 +62,7 @@ public sealed class ProposalService(IDbContextFactory<CrmDbContext> factory, IUs
         var today = Today();
         var canWork = user.Scope.CanWorkDeals && !deal.IsClosed;
         return new ProposalPanel(versions, versions.Where(v => v.IsSent).MaxBy(v => v.SentAt)?.Id, canWork,
-            ProposalDocument.WhyCannotIssue(deal, [new ProposalOptionInput("—", 1, 0, Math.Max(deal.PremiumKopecks, 1), null)], 0)?.Text,
+            ProposalDocument.WhyDealBlocksIssue(deal)?.Text,
             await TemplatesForAsync(db, deal.ProductId, ct), canWork && mailbox.Sends ? await Conversations.EmailsOfDealAsync(db, dealId, ct) : [],
             mailbox.Sends, deal.PremiumKopecks, deal.ApprovalState, last?.InsuredObject, start,
             today.AddDays(options.ValidDays));

@@ -111,11 +111,7 @@ public sealed class ProposalDocument : Entity
     /// </summary>
     public static DomainException? WhyCannotIssue(Deal deal, IReadOnlyList<ProposalOptionInput> options, int mainOption)
     {
-        if (deal.IsClosed) return new DomainException("Сделка закрыта: КП по ней больше не готовят.");
-        if (deal.ApprovalState == ApprovalState.Pending)
-            return new DomainException("Запрос на согласование ещё не решён — КП можно сформировать после решения.");
-        if (deal.ApprovalState == ApprovalState.Rejected)
-            return new DomainException("Условия не согласованы — измените условия сделки или запросите согласование заново.");
+        if (WhyDealBlocksIssue(deal) is { } blocked) return blocked;
         if (options.Count == 0) return new DomainException("Добавьте хотя бы один вариант.", "Options");
         if (options.Count > MaxOptions) return new DomainException(new UserText("Не больше {0} вариантов в одном КП.", MaxOptions), "Options");
         if (mainOption < 0 || mainOption >= options.Count) return new DomainException("Отметьте основной вариант.", "Main");
@@ -141,6 +137,13 @@ public sealed class ProposalDocument : Entity
                 $"Options[{mainOption}].Premium");
         return null;
     }
+
+    /// <summary>Why no version may be made on the deal now, whatever its options: a closed deal, a request waiting, a refusal.</summary>
+    public static DomainException? WhyDealBlocksIssue(Deal deal) =>
+        deal.IsClosed ? new DomainException("Сделка закрыта: КП по ней больше не готовят.")
+        : deal.ApprovalState == ApprovalState.Pending ? new DomainException("Запрос на согласование ещё не решён — КП можно сформировать после решения.")
+        : deal.ApprovalState == ApprovalState.Rejected ? new DomainException("Условия не согласованы — измените условия сделки или запросите согласование заново.")
+        : null;
 
     /// <summary>Why this version may not be sent now: the deal's terms changed since it was made (a request, a new premium).</summary>
     public DomainException? WhyCannotSend(Deal deal)
